@@ -1,0 +1,7 @@
+namespace Ibex.Generators.Diagnostics
+{
+    internal static class DiagnosticCategories
+    {
+        public const string Declaration = "Ibex.Declaration";
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Ibex.Runtime
+{
+    /// <summary>The parameters of a deterministic fully connected layer: <c>weight</c> (out × in) and <c>bias</c>.</summary>
+    public sealed class DenseLayer : Layer
+    {
+        // Field names are the keys in saved weights (TorchSharp matches fields to registered names when moving a module).
+        private Parameter weight;
+        private Parameter? bias;
+
+        /// <summary>Creates the layer with PyTorch's <c>nn.Linear</c> initialization, U(−1/√in, 1/√in).</summary>
+        public DenseLayer(long inFeatures, long outFeatures, bool hasBias, torch.Device? device = null)
+            : base(nameof(DenseLayer))
+        {
+            (weight, bias) = DenseInitialization.Create(inFeatures, outFeatures, hasBias, device);
+            register_parameter(nameof(weight), weight);
+            if (bias is not null)
+            {
+                register_parameter(nameof(bias), bias);
+            }
+        }
+
+        /// <summary>The weight matrix, out × in.</summary>
+        public Parameter Weight => weight;
+
+        /// <summary>The bias, or null when the layer has none.</summary>
+        public Parameter? Bias => bias;
+
+        /// <inheritdoc/>
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                weight.Dispose();
+                bias?.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>PyTorch's <c>nn.Linear</c> initialization, shared by the dense layers.</summary>
+    internal static class DenseInitialization
+    {
+        public static (Parameter Weight, Parameter? Bias) Create(long inFeatures, long outFeatures, bool hasBias, torch.Device? device)
+        {
+            if (inFeatures <= 0 || outFeatures <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inFeatures), $"A dense layer needs at least one input and one output; got {inFeatures} → {outFeatures}.");
+            }
+
+            // kaiming_uniform_(a = √5) on the weight reduces to U(−1/√in, 1/√in); the bias uses the same bound.
+            double bound = 1.0 / Math.Sqrt(inFeatures);
+            var weight = new Parameter(torch.empty(outFeatures, inFeatures, device: device).uniform_(-bound, bound));
+            var bias = hasBias ? new Parameter(torch.empty(outFeatures, device: device).uniform_(-bound, bound)) : null;
+            return (weight, bias);
+        }
+    }
+}

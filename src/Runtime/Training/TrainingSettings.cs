@@ -1,0 +1,53 @@
+using System;
+
+namespace Ibex.Runtime.Training
+{
+    /// <summary>How to train an information-regularized network.</summary>
+    public sealed record TrainingSettings
+    {
+        /// <summary>Passes over the training set.</summary>
+        public int Epochs { get; init; } = 10;
+
+        /// <summary>Examples per optimizer step.</summary>
+        public int BatchSize { get; init; } = 128;
+
+        /// <summary>Adam's learning rate for the mean weights ŵ and the biases.</summary>
+        public double LearningRate { get; init; } = 1e-3;
+
+        /// <summary>
+        /// Adam's learning rate for every ρ = log α. ρ lives on a log scale and must travel from its initial value to the
+        /// cap within the run, so it learns faster than ŵ (a reference run used 3e-2 against 1e-3).
+        /// </summary>
+        public double LogAlphaLearningRate { get; init; } = 3e-2;
+
+        /// <summary>β; null uses the network's declared <c>[InfoRegularized(beta)]</c>.</summary>
+        public double? Beta { get; init; }
+
+        /// <summary>Seeds torch's generator (weight noise) and the shuffling, so that a CPU run repeats exactly.</summary>
+        public long Seed { get; init; }
+
+        /// <summary>Examples per forward pass when evaluating.</summary>
+        public int EvaluationBatchSize { get; init; } = 2000;
+
+        /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+        public void Validate()
+        {
+            Require(Epochs >= 1, nameof(Epochs), Epochs, "at least 1");
+            Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
+            Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "at least 1");
+            Require(IsPositive(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
+            Require(IsPositive(LogAlphaLearningRate), nameof(LogAlphaLearningRate), LogAlphaLearningRate, "a finite number > 0");
+            Require(Beta is null || (double.IsFinite(Beta.Value) && Beta.Value >= 0), nameof(Beta), Beta, "a finite number ≥ 0");
+        }
+
+        private static bool IsPositive(double value) => double.IsFinite(value) && value > 0;
+
+        private static void Require(bool condition, string name, object? value, string allowed)
+        {
+            if (!condition)
+            {
+                throw new ArgumentException($"Training setting {name} = {value} is invalid: it must be {allowed}.", name);
+            }
+        }
+    }
+}
