@@ -9,7 +9,7 @@ internal sealed record ExampleOptions(int Epochs, double? Beta, long Seed, strin
 {
     public static ExampleOptions Parse(string[] args)
     {
-        var options = new ExampleOptions(Epochs: 12, Beta: null, Seed: 1, DataDirectory: FashionMnist.DefaultDirectory);
+        var options = new ExampleOptions(Epochs: 20, Beta: null, Seed: 1, DataDirectory: FashionMnist.DefaultDirectory);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];

@@ -7,7 +7,7 @@ namespace Ibex.Examples;
 /// A stochastic multilayer perceptron for Fashion-MNIST: every weight carries log-normal multiplicative noise, and
 /// training pays β/N nats of loss per nat of information the weights hold about the training set.
 /// </summary>
-[InfoRegularized(beta: 0.1)]
+[InfoRegularized(beta: 0.01)]
 [Input(784)]
 public sealed partial class FashionMlp
 {

@@ -22,6 +22,7 @@ var settings = new TrainingSettings
 {
     Epochs = options.Epochs,
     BatchSize = 128,
+    Schedule = LearningRateSchedule.Cosine,
     Beta = options.Beta,
     Seed = options.Seed,
 };

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using Ibex.Runtime.Data;
 using TorchSharp;
@@ -46,9 +47,13 @@ namespace Ibex.Runtime.Training
             torch.manual_seed(settings.Seed);
             using var shuffling = new Generator((ulong)settings.Seed);
             using var optimizer = CreateOptimizer();
+            double[] baseLearningRates = optimizer.ParamGroups.Select(group => group.LearningRate).ToArray();
             var reports = new List<EpochReport>();
             long n = train.Count;
             double informationWeight = Beta / n;
+            long stepsPerEpoch = (n + settings.BatchSize - 1) / settings.BatchSize;
+            long totalSteps = stepsPerEpoch * settings.Epochs;
+            long step = 0;
 
             for (int epoch = 1; epoch <= settings.Epochs && !cancellationToken.IsCancellationRequested; epoch++)
             {
@@ -76,6 +81,7 @@ namespace Ibex.Runtime.Training
                     var inputs = train.Features.index_select(0, indices).to(device);
                     var labels = train.Labels.index_select(0, indices).to(device);
 
+                    ApplySchedule(optimizer, baseLearningRates, step++, totalSteps);
                     network.zero_grad();
                     var (logits, information) = network.call(inputs);
                     var crossEntropy = nn.functional.cross_entropy(logits, labels);
@@ -165,6 +171,22 @@ namespace Ibex.Runtime.Training
             }
 
             return torch.optim.Adam(groups, lr: settings.LearningRate);
+        }
+
+        private void ApplySchedule(Adam optimizer, double[] baseLearningRates, long step, long totalSteps)
+        {
+            if (settings.Schedule == LearningRateSchedule.Constant)
+            {
+                return;
+            }
+
+            // Cosine annealing: lr_t = lr·½·(1 + cos(π·t/T)).
+            double factor = 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
+            int index = 0;
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = baseLearningRates[index++] * factor;
+            }
         }
 
         /// <summary>The device of the network's parameters (the CPU for a network without any).</summary>

@@ -20,6 +20,9 @@ namespace Ibex.Runtime.Training
         /// </summary>
         public double LogAlphaLearningRate { get; init; } = 3e-2;
 
+        /// <summary>How both learning rates change over the run.</summary>
+        public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
         /// <summary>β; null uses the network's declared <c>[InfoRegularized(beta)]</c>.</summary>
         public double? Beta { get; init; }
 
@@ -37,6 +40,7 @@ namespace Ibex.Runtime.Training
             Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "at least 1");
             Require(IsPositive(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
             Require(IsPositive(LogAlphaLearningRate), nameof(LogAlphaLearningRate), LogAlphaLearningRate, "a finite number > 0");
+            Require(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "Constant or Cosine");
             Require(Beta is null || (double.IsFinite(Beta.Value) && Beta.Value >= 0), nameof(Beta), Beta, "a finite number ≥ 0");
         }
 
