@@ -31,5 +31,8 @@ namespace Ibex.Runtime
 
         /// <summary>Every mean weight ŵ and bias.</summary>
         public abstract IReadOnlyList<Parameter> MeanParameters();
+
+        /// <summary>Every stochastic layer's declared name and its ρ = log α parameter, in layer order.</summary>
+        public abstract IReadOnlyList<(string Layer, Parameter LogAlpha)> StochasticLayers();
     }
 }

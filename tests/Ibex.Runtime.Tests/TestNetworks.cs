@@ -42,3 +42,13 @@ public sealed partial class SmallFashionMlp
     [ReLU] public partial Layer Activation { get; }
     [Stochastic, Dense(10)] public partial Layer Scores { get; }
 }
+
+/// <summary>The same input and classes as <see cref="SmallClassifier"/>, other layers: its checkpoints must not load there.</summary>
+[InfoRegularized(0.01)]
+[Input(16)]
+public sealed partial class OtherClassifier
+{
+    [Stochastic, Dense(32)] public partial Layer Hidden { get; }
+    [Tanh] public partial Layer Activation { get; }
+    [Stochastic, Dense(4)] public partial Layer Scores { get; }
+}

@@ -59,7 +59,7 @@ namespace Ibex.Generators.Emitting
                 /// [{{Number(information.MinLogAlpha)}}, log {{Number(information.AlphaMax)}}] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
                 /// </remarks>
                 [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "{{GeneratorVersion}}")]
-                partial class {{network.TypeName}} : {{Runtime}}.InformationNetwork
+                partial class {{network.TypeName}} : {{Runtime}}.InformationNetwork, {{Runtime}}.IInformationNetworkFactory<{{network.FullyQualifiedName}}>
                 """);
             using (writer.WriteBlock())
             {
@@ -85,6 +85,11 @@ namespace Ibex.Generators.Emitting
                 writer.WriteLine();
                 WriteConstructor(writer, network);
                 writer.WriteLine();
+                writer.WriteLine($$"""
+                    /// <summary>Creates the network on <paramref name="device"/>; lets the runtime build it without reflection.</summary>
+                    public static {{network.FullyQualifiedName}} Create({{Torch}}.Device? device) => new {{network.FullyQualifiedName}}(device);
+
+                    """);
 
                 foreach (var layer in network.Layers)
                 {
@@ -270,6 +275,11 @@ namespace Ibex.Generators.Emitting
             writer.WriteLine("/// <summary>Every ρ = log α, in layer order.</summary>");
             writer.WriteLine($"public override global::System.Collections.Generic.IReadOnlyList<{Parameter}> LogAlphaParameters()");
             writer.WriteLine($"    => new {Parameter}[] {{ {string.Join(", ", logAlphas)} }};");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Every stochastic layer's name and ρ = log α, in layer order, for per-layer reports.</summary>");
+            writer.WriteLine($"public override global::System.Collections.Generic.IReadOnlyList<(string Layer, {Parameter} LogAlpha)> StochasticLayers()");
+            var pairs = network.Layers.Where(l => l.IsStochastic).Select(l => $"(\"{l.Name}\", {l.FieldName}.LogAlpha)");
+            writer.WriteLine($"    => new (string Layer, {Parameter} LogAlpha)[] {{ {string.Join(", ", pairs)} }};");
             writer.WriteLine();
             writer.WriteLine("/// <summary>Every mean weight ŵ and bias, in layer order.</summary>");
             writer.WriteLine($"public override global::System.Collections.Generic.IReadOnlyList<{Parameter}> MeanParameters()");

@@ -30,14 +30,17 @@ namespace Ibex.Runtime.Data
         public long Count => Labels.shape[0];
 
         /// <summary>The first <paramref name="count"/> examples, as a new object (copies).</summary>
-        public LabeledData Take(long count)
+        public LabeledData Take(long count) => Slice(0, count);
+
+        /// <summary>Examples <paramref name="start"/> … start + count − 1, as a new object (copies).</summary>
+        public LabeledData Slice(long start, long count)
         {
-            if (count <= 0 || count > Count)
+            if (start < 0 || count <= 0 || start + count > Count)
             {
-                throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take {count} of {Count} examples.");
+                throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take examples {start} to {start + count - 1} of {Count}.");
             }
 
-            return new LabeledData(Features.narrow(0, 0, count).clone(), Labels.narrow(0, 0, count).clone());
+            return new LabeledData(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone());
         }
 
         /// <inheritdoc/>

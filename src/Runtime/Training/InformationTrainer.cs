@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Data;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,9 +12,11 @@ using static TorchSharp.torch;
 namespace Ibex.Runtime.Training
 {
     /// <summary>
-    /// Trains a generated network with Adam on the Information Bottleneck Lagrangian for the weights,
+    /// Trains a generated network on the Information Bottleneck Lagrangian for the weights,
     /// <c>loss = mean cross-entropy + (β / N)·Ĩ(w;D)</c>, N the training-set size (Achille &amp; Soatto, JMLR 2018, eq. 3,
-    /// divided by N as the Information Dropout reference code does).
+    /// divided by N as the Information Dropout reference code does). With a <see cref="CheckpointStore"/> it writes
+    /// checkpoints at the configured interval and when cancelled, and resumes from one exactly: on the CPU a resumed run
+    /// ends with the same weights as an uninterrupted one.
     /// </summary>
     public sealed class InformationTrainer
     {
@@ -31,12 +34,26 @@ namespace Ibex.Runtime.Training
         /// <summary>β in force: the settings' override, else the declared one.</summary>
         public double Beta => settings.Beta ?? network.Description.Information.Beta;
 
-        /// <summary>
-        /// Trains for <see cref="TrainingSettings.Epochs"/> epochs, reporting each one. Stops early, between batches, when
-        /// <paramref name="cancellationToken"/> is cancelled, and returns the epochs completed.
-        /// </summary>
+        /// <summary>Trains for <see cref="TrainingSettings.Epochs"/> epochs; see the class remarks.</summary>
+        /// <param name="train">The training set; its size is N.</param>
+        /// <param name="test">Evaluated with the mean network after every epoch, when given.</param>
+        /// <param name="onEpoch">Called after every epoch.</param>
+        /// <param name="cancellationToken">Checked before every batch.</param>
         public IReadOnlyList<EpochReport> Fit(LabeledData train, LabeledData? test = null, Action<EpochReport>? onEpoch = null,
             CancellationToken cancellationToken = default)
+        {
+            var observer = onEpoch is null ? null : new EpochCallback(onEpoch);
+            return Run(train, test, observer, checkpoints: null, resumeFrom: null, cancellationToken).Reports;
+        }
+
+        /// <summary>
+        /// Trains, or continues <paramref name="resumeFrom"/>, writing checkpoints to <paramref name="checkpoints"/> every
+        /// <see cref="TrainingSettings.CheckpointIntervalEpochs"/> epochs and when <paramref name="cancellationToken"/> stops
+        /// the run between two batches. Throws <see cref="TrainingDivergedException"/> on a non-finite loss, before that batch
+        /// changes the weights; the last checkpoint is then left as it was.
+        /// </summary>
+        public TrainingOutcome Run(LabeledData train, LabeledData? test, ITrainingObserver? observer, CheckpointStore? checkpoints,
+            TrainingCheckpoint? resumeFrom, CancellationToken cancellationToken)
         {
             CheckShapes(train, nameof(train));
             if (test is not null)
@@ -44,89 +61,114 @@ namespace Ibex.Runtime.Training
                 CheckShapes(test, nameof(test));
             }
 
-            torch.manual_seed(settings.Seed);
+            long n = train.Count;
+            if (resumeFrom is not null && resumeFrom.Metadata.TrainingExamples != n)
+            {
+                throw new CheckpointException(resumeFrom.Path,
+                    $"it was written for a training set of {resumeFrom.Metadata.TrainingExamples} examples, but this run has {n}. " +
+                    "Resume with the same data, or start afresh in another checkpoint folder.");
+            }
+
+            if (resumeFrom is not null && resumeFrom.Metadata.Settings.BatchSize != settings.BatchSize)
+            {
+                throw new CheckpointException(resumeFrom.Path,
+                    $"it was written by a run with batch size {resumeFrom.Metadata.Settings.BatchSize}, but this run uses {settings.BatchSize}; " +
+                    "a resume must keep the batch size. Restore it, or start afresh in another checkpoint folder.");
+            }
+
+            var device = DeviceOf(network);
             using var shuffling = new Generator((ulong)settings.Seed);
             using var optimizer = CreateOptimizer();
             double[] baseLearningRates = optimizer.ParamGroups.Select(group => group.LearningRate).ToArray();
-            var reports = new List<EpochReport>();
-            long n = train.Count;
-            double informationWeight = Beta / n;
-            long stepsPerEpoch = (n + settings.BatchSize - 1) / settings.BatchSize;
-            long totalSteps = stepsPerEpoch * settings.Epochs;
-            long step = 0;
+            long batchesPerEpoch = (n + settings.BatchSize - 1) / settings.BatchSize;
+            long totalSteps = batchesPerEpoch * settings.Epochs;
 
-            for (int epoch = 1; epoch <= settings.Epochs && !cancellationToken.IsCancellationRequested; epoch++)
+            var reports = new List<EpochReport>();
+            int firstEpoch = 1;
+            long firstBatch = 0;
+            long step = 0;
+            var accumulated = EpochAccumulator.Empty;
+            if (resumeFrom is null)
+            {
+                TorchDevices.Seed(settings.Seed);
+            }
+            else
+            {
+                Restore(resumeFrom, optimizer, shuffling);
+                reports.AddRange(resumeFrom.Metadata.Reports);
+                (firstEpoch, firstBatch, step, accumulated) = (resumeFrom.Metadata.Epoch, resumeFrom.Metadata.NextBatch, resumeFrom.Metadata.Step, resumeFrom.Metadata.Accumulated);
+            }
+
+            observer?.OnTrainingStarted(new TrainingStart(settings.Epochs, batchesPerEpoch, firstEpoch, firstBatch, n));
+            for (int epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
                 network.train();
-                using var epochScope = torch.NewDisposeScope();
-                var device = DeviceOf(network);
-                var lossSum = torch.zeros(1, dtype: float64, device: device);
-                var crossEntropySum = torch.zeros(1, dtype: float64, device: device);
-                var correct = torch.zeros(1, dtype: int64, device: device);
-                long seen = 0;
-                int batches = 0;
+                using var shuffleState = shuffling.get_state().clone();
+                using var order = torch.randperm(n, generator: shuffling).to(device);
+                long startBatch = epoch == firstEpoch ? firstBatch : 0;
+                var sums = epoch == firstEpoch ? accumulated : EpochAccumulator.Empty;
 
-                var order = torch.randperm(n, generator: shuffling).to(device);
-                for (long start = 0; start < n; start += settings.BatchSize)
+                for (long batch = startBatch; batch < batchesPerEpoch; batch++)
                 {
                     if (cancellationToken.IsCancellationRequested)
                     {
-                        break;
+                        var partial = sums with { Seconds = sums.Seconds + clock.Elapsed.TotalSeconds };
+                        WriteCheckpoint(checkpoints, observer, optimizer, shuffleState, reports, epoch, batch, step, partial, n);
+                        return new TrainingOutcome(reports, Completed: false, epoch, batch);
                     }
 
-                    using var stepScope = torch.NewDisposeScope();
+                    using var scope = torch.NewDisposeScope();
+                    long start = batch * settings.BatchSize;
                     long size = Math.Min(settings.BatchSize, n - start);
                     var indices = order.narrow(0, start, size);
-                    var inputs = train.Features.index_select(0, indices).to(device);
-                    var labels = train.Labels.index_select(0, indices).to(device);
+                    var inputs = train.Features.index_select(0, indices.cpu()).to(device);
+                    var labels = train.Labels.index_select(0, indices.cpu()).to(device);
 
-                    ApplySchedule(optimizer, baseLearningRates, step++, totalSteps);
+                    ApplySchedule(optimizer, baseLearningRates, step, totalSteps);
                     network.zero_grad();
                     var (logits, information) = network.call(inputs);
                     var crossEntropy = nn.functional.cross_entropy(logits, labels);
-                    var loss = crossEntropy + information * informationWeight;
+                    var loss = crossEntropy + information * (EffectiveBeta(step, batchesPerEpoch) / n);
+
+                    // One transfer for the logged scalars: loss, cross-entropy and the number of correct predictions.
+                    var logged = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
+                        .to(float64).cpu().data<double>().ToArray();
+                    if (!double.IsFinite(logged[0]))
+                    {
+                        throw new TrainingDivergedException(epoch, batch + 1, logged[0]);
+                    }
+
                     loss.backward();
                     optimizer.step();
                     network.ClampLogAlpha();
+                    step++;
 
-                    using (torch.no_grad())
+                    sums = sums with
                     {
-                        lossSum.add_(loss.detach().to(float64));
-                        crossEntropySum.add_(crossEntropy.detach().to(float64));
-                        correct.add_(logits.argmax(1).eq(labels).sum());
-                    }
-
-                    seen += size;
-                    batches++;
+                        LossSum = sums.LossSum + logged[0],
+                        CrossEntropySum = sums.CrossEntropySum + logged[1],
+                        Correct = sums.Correct + (long)logged[2],
+                        Seen = sums.Seen + size,
+                        Batches = sums.Batches + 1,
+                    };
+                    double secondsPerBatch = clock.Elapsed.TotalSeconds / (batch + 1 - startBatch);
+                    observer?.OnBatchCompleted(new BatchProgress(epoch, batch + 1, batchesPerEpoch, logged[0],
+                        settings.BatchSize / Math.Max(secondsPerBatch, 1e-9), secondsPerBatch * (batchesPerEpoch - batch - 1)));
                 }
 
-                if (batches == 0)
-                {
-                    break;
-                }
-
-                double meanLoss = lossSum.item<double>() / batches;
-                if (!double.IsFinite(meanLoss))
-                {
-                    throw new TrainingDivergedException(epoch, meanLoss);
-                }
-
-                double informationPerSample;
-                using (torch.no_grad())
-                {
-                    informationPerSample = network.Information().to(float64).item<double>() / n;
-                }
-
-                double testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize);
-                var report = new EpochReport(epoch, meanLoss, crossEntropySum.item<double>() / batches, informationPerSample,
-                    correct.item<long>() / (double)seen, testAccuracy, clock.Elapsed.TotalSeconds);
+                var report = EndOfEpoch(epoch, sums, clock.Elapsed.TotalSeconds, n, test);
                 reports.Add(report);
-                onEpoch?.Invoke(report);
+                observer?.OnEpochCompleted(report);
+                if (epoch % settings.CheckpointIntervalEpochs == 0 || epoch == settings.Epochs)
+                {
+                    using var nextEpochShuffleState = shuffling.get_state().clone();
+                    WriteCheckpoint(checkpoints, observer, optimizer, nextEpochShuffleState, reports, epoch + 1, 0, step, EpochAccumulator.Empty, n);
+                }
             }
 
             network.eval();
-            return reports;
+            return new TrainingOutcome(reports, Completed: true, settings.Epochs + 1, 0);
         }
 
         /// <summary>Accuracy of the mean network (noise off, ε ≡ 1) on <paramref name="data"/>.</summary>
@@ -137,20 +179,19 @@ namespace Ibex.Runtime.Training
             try
             {
                 using var noGrad = torch.no_grad();
-                using var scope = torch.NewDisposeScope();
                 var device = DeviceOf(network);
-                var correct = torch.zeros(1, dtype: int64, device: device);
+                long correct = 0;
                 for (long start = 0; start < data.Count; start += batchSize)
                 {
-                    using var batchScope = torch.NewDisposeScope();
+                    using var scope = torch.NewDisposeScope();
                     long size = Math.Min(batchSize, data.Count - start);
                     var inputs = data.Features.narrow(0, start, size).to(device);
                     var labels = data.Labels.narrow(0, start, size).to(device);
                     var (logits, _) = network.call(inputs);
-                    correct.add_(logits.argmax(1).eq(labels).sum());
+                    correct += logits.argmax(1).eq(labels).sum().item<long>();
                 }
 
-                return correct.item<long>() / (double)data.Count;
+                return correct / (double)data.Count;
             }
             finally
             {
@@ -158,22 +199,109 @@ namespace Ibex.Runtime.Training
             }
         }
 
-        private Adam CreateOptimizer()
+        /// <summary>The device of the network's parameters (the CPU for a network without any).</summary>
+        public static Device DeviceOf(InformationNetwork network)
         {
-            var groups = new List<Adam.ParamGroup>
+            foreach (var parameter in network.parameters())
             {
-                new(network.MeanParameters(), lr: settings.LearningRate),
-            };
-            var logAlphas = network.LogAlphaParameters();
-            if (logAlphas.Count > 0)
-            {
-                groups.Add(new Adam.ParamGroup(logAlphas, lr: settings.LogAlphaLearningRate));
+                return parameter.device;
             }
 
-            return torch.optim.Adam(groups, lr: settings.LearningRate);
+            return torch.CPU;
         }
 
-        private void ApplySchedule(Adam optimizer, double[] baseLearningRates, long step, long totalSteps)
+        private EpochReport EndOfEpoch(int epoch, EpochAccumulator sums, double seconds, long n, LabeledData? test)
+        {
+            double informationPerSample;
+            using (torch.no_grad())
+            {
+                using var information = network.Information();
+                informationPerSample = information.to(float64).item<double>() / n;
+            }
+
+            double testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize);
+            network.train();
+            double meanLoss = sums.LossSum / Math.Max(1, sums.Batches);
+            return new EpochReport(epoch, meanLoss, sums.CrossEntropySum / Math.Max(1, sums.Batches), informationPerSample,
+                sums.Correct / (double)Math.Max(1, sums.Seen), testAccuracy, sums.Seconds + seconds);
+        }
+
+        private void WriteCheckpoint(CheckpointStore? checkpoints, ITrainingObserver? observer, OptimizerHelper optimizer, Tensor shuffleState,
+            List<EpochReport> reports, int epoch, long nextBatch, long step, EpochAccumulator accumulated, long n)
+        {
+            if (checkpoints is null)
+            {
+                return;
+            }
+
+            var metadata = new CheckpointMetadata
+            {
+                Network = network.Description.Name,
+                DeclarationHash = network.Description.DeclarationHash,
+                Beta = Beta,
+                TrainingExamples = n,
+                Seed = settings.Seed,
+                Epoch = epoch,
+                NextBatch = nextBatch,
+                Step = step,
+                Accumulated = accumulated,
+                Reports = reports.ToArray(),
+                Settings = settings,
+            };
+            checkpoints.Write(metadata, network, optimizer, shuffleState);
+            observer?.OnCheckpointWritten(checkpoints.FilePath, epoch, nextBatch);
+        }
+
+        private static void Restore(TrainingCheckpoint checkpoint, OptimizerHelper optimizer, Generator shuffling)
+        {
+            using (var reader = new System.IO.BinaryReader(new System.IO.MemoryStream(checkpoint.OptimizerState)))
+            {
+                optimizer.load_state_dict(reader);
+            }
+
+            using var globalState = torch.tensor(checkpoint.GlobalRandomState, dtype: uint8);
+            torch.random.set_rng_state(globalState);
+            using var shuffleState = torch.tensor(checkpoint.ShuffleStateAtEpochStart, dtype: uint8);
+            shuffling.set_state(shuffleState);
+        }
+
+        /// <summary>β, ramped linearly from 0 over the warm-up epochs.</summary>
+        private double EffectiveBeta(long step, long batchesPerEpoch)
+        {
+            if (settings.BetaWarmupEpochs == 0)
+            {
+                return Beta;
+            }
+
+            double progress = (step + 1) / (double)(settings.BetaWarmupEpochs * batchesPerEpoch);
+            return Beta * Math.Min(1.0, progress);
+        }
+
+        private OptimizerHelper CreateOptimizer()
+        {
+            var meanParameters = network.MeanParameters();
+            var logAlphas = network.LogAlphaParameters();
+            if (settings.Optimizer == OptimizerKind.Sgd)
+            {
+                var groups = new List<SGD.ParamGroup> { new(meanParameters, lr: settings.LearningRate, momentum: settings.Momentum) };
+                if (logAlphas.Count > 0)
+                {
+                    groups.Add(new SGD.ParamGroup(logAlphas, lr: settings.LogAlphaLearningRate, momentum: settings.Momentum));
+                }
+
+                return torch.optim.SGD(groups, settings.LearningRate, momentum: settings.Momentum);
+            }
+
+            var adamGroups = new List<Adam.ParamGroup> { new(meanParameters, lr: settings.LearningRate) };
+            if (logAlphas.Count > 0)
+            {
+                adamGroups.Add(new Adam.ParamGroup(logAlphas, lr: settings.LogAlphaLearningRate));
+            }
+
+            return torch.optim.Adam(adamGroups, lr: settings.LearningRate);
+        }
+
+        private void ApplySchedule(OptimizerHelper optimizer, double[] baseLearningRates, long step, long totalSteps)
         {
             if (settings.Schedule == LearningRateSchedule.Constant)
             {
@@ -189,17 +317,6 @@ namespace Ibex.Runtime.Training
             }
         }
 
-        /// <summary>The device of the network's parameters (the CPU for a network without any).</summary>
-        private static Device DeviceOf(InformationNetwork network)
-        {
-            foreach (var parameter in network.parameters())
-            {
-                return parameter.device;
-            }
-
-            return torch.CPU;
-        }
-
         private void CheckShapes(LabeledData data, string name)
         {
             var description = network.Description;
@@ -210,6 +327,17 @@ namespace Ibex.Runtime.Training
                     $"The {name} data has examples of shape [{string.Join(", ", data.Features.shape[1..])}], but {description.Name} was declared " +
                     $"with [Input({string.Join(", ", description.InputShape)})]. Reshape the data or change the declaration.", name);
             }
+
+            if (data.Count > 0 && data.Labels.max().item<long>() >= description.Classes)
+            {
+                throw new ArgumentException(
+                    $"The {name} data has label {data.Labels.max().item<long>()}, but {description.Name} produces {description.Classes} class scores (labels 0 to {description.Classes - 1}).", name);
+            }
+        }
+
+        private sealed class EpochCallback(Action<EpochReport> onEpoch) : ITrainingObserver
+        {
+            public void OnEpochCompleted(EpochReport report) => onEpoch(report);
         }
     }
 }

@@ -5,15 +5,19 @@ namespace Ibex.Runtime.Training
     /// <summary>The training loss became NaN or infinite.</summary>
     public sealed class TrainingDivergedException : Exception
     {
-        /// <summary>Creates the exception for the epoch where the loss stopped being finite.</summary>
-        public TrainingDivergedException(int epoch, double loss)
-            : base($"Training diverged in epoch {epoch}: the mean loss is {loss}. Lower the learning rates, check the data for NaN or " +
-                   "infinite values, or lower β.")
+        /// <summary>Creates the exception for the batch whose loss stopped being finite.</summary>
+        public TrainingDivergedException(int epoch, long batch, double loss)
+            : base($"Training diverged in epoch {epoch}, batch {batch}: the loss is {loss}. The weights were not updated with it, and the last " +
+                   "checkpoint is intact. Check the data for NaN or infinite values, or lower the learning rates or β.")
         {
             Epoch = epoch;
+            Batch = batch;
         }
 
-        /// <summary>The 1-based epoch in which the loss stopped being finite.</summary>
+        /// <summary>The 1-based batch within <see cref="Epoch"/> whose loss was not finite.</summary>
+        public long Batch { get; }
+
+        /// <summary>The 1-based epoch of that batch.</summary>
         public int Epoch { get; }
     }
 }

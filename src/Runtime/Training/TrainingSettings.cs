@@ -20,6 +20,19 @@ namespace Ibex.Runtime.Training
         /// </summary>
         public double LogAlphaLearningRate { get; init; } = 3e-2;
 
+        /// <summary>The optimizer; both ŵ and ρ use it, each with its own learning rate.</summary>
+        public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+        /// <summary>Momentum of <see cref="OptimizerKind.Sgd"/>; ignored by Adam.</summary>
+        public double Momentum { get; init; } = 0.9;
+
+        /// <summary>Epochs over which β rises linearly from 0 to its value (0: no warm-up), so that the network can fit
+        /// before the information term bites.</summary>
+        public int BetaWarmupEpochs { get; init; }
+
+        /// <summary>Write a checkpoint every this many epochs (when the trainer is given somewhere to write it).</summary>
+        public int CheckpointIntervalEpochs { get; init; } = 1;
+
         /// <summary>How both learning rates change over the run.</summary>
         public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
@@ -40,6 +53,10 @@ namespace Ibex.Runtime.Training
             Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "at least 1");
             Require(IsPositive(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
             Require(IsPositive(LogAlphaLearningRate), nameof(LogAlphaLearningRate), LogAlphaLearningRate, "a finite number > 0");
+            Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "Adam or Sgd");
+            Require(double.IsFinite(Momentum) && Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
+            Require(BetaWarmupEpochs >= 0, nameof(BetaWarmupEpochs), BetaWarmupEpochs, "0 or more");
+            Require(CheckpointIntervalEpochs >= 1, nameof(CheckpointIntervalEpochs), CheckpointIntervalEpochs, "at least 1");
             Require(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "Constant or Cosine");
             Require(Beta is null || (double.IsFinite(Beta.Value) && Beta.Value >= 0), nameof(Beta), Beta, "a finite number ≥ 0");
         }

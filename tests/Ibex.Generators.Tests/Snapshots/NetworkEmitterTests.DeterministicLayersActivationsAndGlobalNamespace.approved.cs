@@ -12,7 +12,7 @@
 /// [-8.0, log 2.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork
+partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::MixedNetwork>
 {
     /// <summary>log α_max: the largest ρ = log α; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
     private const double LogAlphaMax = 0.6931471805599453; // log(2.0)
@@ -63,6 +63,9 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork
         scoresLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 16, outFeatures: 3, hasBias: true, device);
         register_module("Scores", scoresLayer);
     }
+
+    /// <summary>Creates the network on <paramref name="device"/>; lets the runtime build it without reflection.</summary>
+    public static global::MixedNetwork Create(global::TorchSharp.torch.Device? device) => new global::MixedNetwork(device);
 
     internal partial global::Ibex.Runtime.Layer Embed { get => embedLayer; }
 
@@ -132,6 +135,10 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork
     /// <summary>Every ρ = log α, in layer order.</summary>
     public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> LogAlphaParameters()
         => new global::TorchSharp.Modules.Parameter[] { hiddenLayer.LogAlpha };
+
+    /// <summary>Every stochastic layer's name and ρ = log α, in layer order, for per-layer reports.</summary>
+    public override global::System.Collections.Generic.IReadOnlyList<(string Layer, global::TorchSharp.Modules.Parameter LogAlpha)> StochasticLayers()
+        => new (string Layer, global::TorchSharp.Modules.Parameter LogAlpha)[] { ("Hidden", hiddenLayer.LogAlpha) };
 
     /// <summary>Every mean weight ŵ and bias, in layer order.</summary>
     public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()

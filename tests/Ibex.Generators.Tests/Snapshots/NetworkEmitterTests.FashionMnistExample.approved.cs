@@ -14,7 +14,7 @@ namespace Ibex.Examples
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class FashionMlp : global::Ibex.Runtime.InformationNetwork
+    partial class FashionMlp : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Ibex.Examples.FashionMlp>
     {
         /// <summary>log α_max: the largest ρ = log α; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -61,6 +61,9 @@ namespace Ibex.Examples
             scoresLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 256, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, device);
             register_module("Scores", scoresLayer);
         }
+
+        /// <summary>Creates the network on <paramref name="device"/>; lets the runtime build it without reflection.</summary>
+        public static global::Ibex.Examples.FashionMlp Create(global::TorchSharp.torch.Device? device) => new global::Ibex.Examples.FashionMlp(device);
 
         public partial global::Ibex.Runtime.Layer Hidden1 { get => hidden1Layer; }
 
@@ -153,6 +156,10 @@ namespace Ibex.Examples
         /// <summary>Every ρ = log α, in layer order.</summary>
         public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> LogAlphaParameters()
             => new global::TorchSharp.Modules.Parameter[] { hidden1Layer.LogAlpha, hidden2Layer.LogAlpha, scoresLayer.LogAlpha };
+
+        /// <summary>Every stochastic layer's name and ρ = log α, in layer order, for per-layer reports.</summary>
+        public override global::System.Collections.Generic.IReadOnlyList<(string Layer, global::TorchSharp.Modules.Parameter LogAlpha)> StochasticLayers()
+            => new (string Layer, global::TorchSharp.Modules.Parameter LogAlpha)[] { ("Hidden1", hidden1Layer.LogAlpha), ("Hidden2", hidden2Layer.LogAlpha), ("Scores", scoresLayer.LogAlpha) };
 
         /// <summary>Every mean weight ŵ and bias, in layer order.</summary>
         public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()

@@ -1,0 +1,24 @@
+using System;
+using Ibex.Examples.WorkerService;
+using Ibex.Runtime.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// A .NET worker that trains WorkerMlp as configured in appsettings.json (section Ibex:Training). Override any option on
+// the command line (--Ibex:Training:Epochs=3) or in the environment (Ibex__Training__Epochs=3). Ctrl+C or SIGTERM writes a
+// checkpoint; running again resumes from it.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+builder.Logging.AddSimpleConsole(console =>
+{
+    console.SingleLine = true;
+    console.TimestampFormat = "HH:mm:ss ";
+});
+builder.Services.AddIbexTraining<WorkerMlp>();
+
+using var host = builder.Build();
+await host.RunAsync();
+return Environment.ExitCode;

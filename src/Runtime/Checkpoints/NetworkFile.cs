@@ -1,0 +1,84 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.PyBridge;
+
+namespace Ibex.Runtime.Checkpoints
+{
+    /// <summary>
+    /// Saves a trained network with its declaration hash, and loads it back only into the same declaration. The weights
+    /// inside are TorchSharp's own format; <see cref="ExportPyTorch"/> writes a file PyTorch's <c>torch.load</c> reads.
+    /// </summary>
+    public static class NetworkFile
+    {
+        private const int FormatVersion = 1;
+        private static readonly byte[] Magic = "IBEXNET1"u8.ToArray();
+
+        /// <summary>Writes <paramref name="network"/> to <paramref name="path"/>, atomically.</summary>
+        public static void Save(InformationNetwork network, string path)
+        {
+            var header = new SavedNetworkHeader(network.Description.Name, network.Description.DeclarationHash, network.Description.Information.Beta);
+            byte[] weights = BinarySections.Capture(writer => network.save(writer));
+            IO.AtomicFile.Write(path, stream =>
+            {
+                using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+                BinarySections.WriteHeader(writer, Magic, FormatVersion);
+                BinarySections.WriteSection(writer, JsonSerializer.Serialize(header, IbexJsonContext.Default.SavedNetworkHeader));
+                BinarySections.WriteSection(writer, weights);
+            });
+        }
+
+        /// <summary>Loads weights saved by <see cref="Save"/>; throws <see cref="CheckpointException"/> for another declaration.</summary>
+        public static void Load(InformationNetwork network, string path)
+        {
+            if (!File.Exists(path))
+            {
+                throw new CheckpointException(path, "the file does not exist.");
+            }
+
+            using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+            BinarySections.ReadHeader(reader, path, Magic, FormatVersion, "saved network");
+            SavedNetworkHeader header;
+            try
+            {
+                header = JsonSerializer.Deserialize(BinarySections.ReadSection(reader, path, "header"), IbexJsonContext.Default.SavedNetworkHeader)
+                    ?? throw new JsonException("empty header");
+            }
+            catch (JsonException e)
+            {
+                throw new CheckpointException(path, $"its header is corrupt ({e.Message}).", e);
+            }
+
+            if (header.DeclarationHash != network.Description.DeclarationHash)
+            {
+                throw new CheckpointException(path,
+                    $"it holds network '{header.Network}' with declaration hash {header.DeclarationHash}, which does not fit " +
+                    $"'{network.Description.Name}' (declaration hash {network.Description.DeclarationHash}).");
+            }
+
+            CheckpointStore.LoadWeights(network, BinarySections.ReadSection(reader, path, "weights"), path);
+        }
+
+        /// <summary>
+        /// Writes the weights as a PyTorch state dict (<c>torch.load(path)</c> in Python gives a dict from the same keys,
+        /// such as <c>Hidden1.weight</c> and <c>Hidden1.log_alpha</c>, to tensors), via TorchSharp.PyBridge.
+        /// </summary>
+        public static void ExportPyTorch(InformationNetwork network, string path)
+            => IO.AtomicFile.Write(path, stream => network.save_py(stream, leaveOpen: true));
+
+        /// <summary>Loads weights written by <see cref="ExportPyTorch"/> (or saved from PyTorch with the same keys).</summary>
+        public static void ImportPyTorch(InformationNetwork network, string path)
+        {
+            using var stream = File.OpenRead(path);
+            network.load_py(stream, strict: true);
+        }
+    }
+
+    /// <summary>What a saved network file says about itself.</summary>
+    /// <param name="Network">The network's class name.</param>
+    /// <param name="DeclarationHash">Its declaration hash.</param>
+    /// <param name="DeclaredBeta">Its declared β.</param>
+    public sealed record SavedNetworkHeader(string Network, string DeclarationHash, double DeclaredBeta);
+}

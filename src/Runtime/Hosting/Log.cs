@@ -1,0 +1,32 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace Ibex.Runtime.Hosting
+{
+    /// <summary>The hosted trainer's log messages (event IDs 100–199).</summary>
+    internal static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Training {Network} on {Device}: {TrainingExamples} training examples, β = {Beta}, {Epochs} epochs")]
+        public static partial void TrainingStarting(ILogger logger, string network, string device, long trainingExamples, double beta, int epochs);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Resuming from {Checkpoint} at epoch {Epoch}, batch {Batch}")]
+        public static partial void Resuming(ILogger logger, string checkpoint, int epoch, long batch);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Information,
+            Message = "Epoch {Epoch}/{Epochs}: loss {Loss:F4}, cross-entropy {CrossEntropy:F4} nats, Ĩ(w;D)/N {InformationPerSample:F4} nats/sample, train accuracy {TrainAccuracy:F4}, test accuracy {TestAccuracy:F4}, {Seconds:F1} s")]
+        public static partial void EpochCompleted(ILogger logger, int epoch, int epochs, double loss, double crossEntropy, double informationPerSample, double trainAccuracy, double testAccuracy, double seconds);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Checkpoint written to {Path} (resumes at epoch {Epoch}, batch {Batch})")]
+        public static partial void CheckpointWritten(ILogger logger, string path, int epoch, long batch);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Training stopped at epoch {Epoch}, batch {Batch}; checkpoint {Path} holds the run: start it again to resume")]
+        public static partial void TrainingInterrupted(ILogger logger, int epoch, long batch, string path);
+
+        [LoggerMessage(EventId = 105, Level = LogLevel.Information,
+            Message = "Finished: test accuracy {TestAccuracy:F4} (mean network), {MonteCarloAccuracy:F4} (Monte-Carlo, S = {Samples}), train accuracy {TrainAccuracy:F4}, Ĩ(w;D)/N {InformationPerSample:F4} nats/sample; report {Report}")]
+        public static partial void TrainingFinished(ILogger logger, double testAccuracy, double monteCarloAccuracy, int samples, double trainAccuracy, double informationPerSample, string report);
+
+        [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "Training failed: {Reason}")]
+        public static partial void TrainingFailed(ILogger logger, Exception exception, string reason);
+    }
+}

@@ -1,0 +1,115 @@
+using Ibex.Runtime.Training;
+
+namespace Ibex.Runtime.Hosting
+{
+    /// <summary>
+    /// The options of a hosted training run, bound from the configuration section <c>Ibex:Training</c> (appsettings.json,
+    /// environment variables such as <c>Ibex__Training__Epochs</c>, or command-line arguments such as
+    /// <c>--Ibex:Training:Epochs=5</c>) and checked by <see cref="TrainingOptionsValidator"/> when the host starts.
+    /// </summary>
+    public sealed class TrainingOptions
+    {
+        /// <summary>The configuration section the options bind to.</summary>
+        public const string SectionName = "Ibex:Training";
+
+        /// <summary>β of <c>mean CE + (β/N)·Ĩ(w;D)</c>; unset uses the network's <c>[InfoRegularized(beta)]</c>.</summary>
+        public double? Beta { get; set; }
+
+        /// <summary>Passes over the training set.</summary>
+        public int Epochs { get; set; } = 10;
+
+        /// <summary>Examples per optimizer step.</summary>
+        public int BatchSize { get; set; } = 128;
+
+        /// <summary>Adam or Sgd (with momentum).</summary>
+        public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+
+        /// <summary>Learning rate of the mean weights ŵ and the biases.</summary>
+        public double LearningRate { get; set; } = 1e-3;
+
+        /// <summary>Learning rate of every ρ = log α (docs/defaults.md explains why it is larger).</summary>
+        public double LogAlphaLearningRate { get; set; } = 3e-2;
+
+        /// <summary>Momentum of Sgd.</summary>
+        public double Momentum { get; set; } = 0.9;
+
+        /// <summary>Constant or Cosine (annealed to 0 over the run).</summary>
+        public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
+
+        /// <summary>Epochs over which β rises linearly from 0 (0: none).</summary>
+        public int BetaWarmupEpochs { get; set; }
+
+        /// <summary>Seeds the weights, the noise and the shuffling; a CPU run with the same seed repeats exactly.</summary>
+        public long Seed { get; set; }
+
+        /// <summary><c>auto</c> (CUDA when available, else the CPU), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
+        public string Device { get; set; } = "auto";
+
+        /// <summary>Where the training data comes from.</summary>
+        public DataOptions Data { get; set; } = new();
+
+        /// <summary>Folder of the run's checkpoint; a run finding one there resumes from it.</summary>
+        public string CheckpointDirectory { get; set; } = "checkpoints";
+
+        /// <summary>Write a checkpoint every this many epochs (and always when the run is stopped).</summary>
+        public int CheckpointIntervalEpochs { get; set; } = 1;
+
+        /// <summary>Folder for report.json and the trained network.</summary>
+        public string OutputDirectory { get; set; } = "output";
+
+        /// <summary>Examples per forward pass when evaluating.</summary>
+        public int EvaluationBatchSize { get; set; } = 2000;
+
+        /// <summary>S, the noise samples of the final Monte-Carlo predictive.</summary>
+        public int MonteCarloSamples { get; set; } = 16;
+
+        /// <summary>The engine's settings for these options.</summary>
+        public TrainingSettings ToSettings() => new()
+        {
+            Epochs = Epochs,
+            BatchSize = BatchSize,
+            Optimizer = Optimizer,
+            LearningRate = LearningRate,
+            LogAlphaLearningRate = LogAlphaLearningRate,
+            Momentum = Momentum,
+            Schedule = Schedule,
+            BetaWarmupEpochs = BetaWarmupEpochs,
+            Beta = Beta,
+            Seed = Seed,
+            EvaluationBatchSize = EvaluationBatchSize,
+            CheckpointIntervalEpochs = CheckpointIntervalEpochs,
+        };
+    }
+
+    /// <summary>Where the training data comes from (<c>Ibex:Training:Data</c>).</summary>
+    public sealed class DataOptions
+    {
+        /// <summary>FashionMnist (IDX files) or Synthetic (Gaussian clusters shaped for the network).</summary>
+        public DataSourceKind Source { get; set; } = DataSourceKind.FashionMnist;
+
+        /// <summary>The folder of the Fashion-MNIST IDX files.</summary>
+        public string Path { get; set; } = Data.FashionMnist.DefaultDirectory;
+
+        /// <summary>N: train on the first N training examples only; unset uses all.</summary>
+        public int? TrainSize { get; set; }
+
+        /// <summary>The fraction of training labels replaced by a fixed, uniformly random label (seeded by LabelSeed).</summary>
+        public double RandomLabelFraction { get; set; }
+
+        /// <summary>Seed of the label randomization.</summary>
+        public long LabelSeed { get; set; }
+
+        /// <summary>Synthetic only: training examples generated (the test set gets a quarter as many).</summary>
+        public int SyntheticExamples { get; set; } = 2000;
+    }
+
+    /// <summary>Where hosted training gets its data.</summary>
+    public enum DataSourceKind
+    {
+        /// <summary>Fashion-MNIST IDX files.</summary>
+        FashionMnist,
+
+        /// <summary>Gaussian clusters, one per class, in the network's input space (for tests and dry runs).</summary>
+        Synthetic,
+    }
+}

@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.Options;
+
+namespace Ibex.Runtime.Hosting
+{
+    /// <summary>
+    /// Checks <see cref="TrainingOptions"/> when the host starts. Every message names the configuration key, the value
+    /// found and the values allowed. Written out rather than derived from attributes, so that it needs no reflection and
+    /// the messages say exactly what to change.
+    /// </summary>
+    public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
+    {
+        private const string Prefix = TrainingOptions.SectionName + ":";
+
+        /// <inheritdoc/>
+        public ValidateOptionsResult Validate(string? name, TrainingOptions options)
+        {
+            var failures = new List<string>();
+            void Check(bool valid, string key, object? value, string allowed)
+            {
+                if (!valid)
+                {
+                    failures.Add($"{Prefix}{key} = {value ?? "(unset)"} is invalid: it must be {allowed}.");
+                }
+            }
+
+            static bool Finite(double value) => double.IsFinite(value);
+
+            Check(options.Beta is null || (Finite(options.Beta.Value) && options.Beta.Value >= 0), "Beta", options.Beta, "a number ≥ 0, or unset to use the declared β");
+            Check(options.Epochs is >= 1 and <= 1_000_000, "Epochs", options.Epochs, "between 1 and 1000000");
+            Check(options.BatchSize is >= 1 and <= 1_000_000, "BatchSize", options.BatchSize, "between 1 and 1000000");
+            Check(System.Enum.IsDefined(options.Optimizer), "Optimizer", options.Optimizer, "Adam or Sgd");
+            Check(Finite(options.LearningRate) && options.LearningRate > 0 && options.LearningRate <= 10, "LearningRate", options.LearningRate, "in (0, 10]");
+            Check(Finite(options.LogAlphaLearningRate) && options.LogAlphaLearningRate > 0 && options.LogAlphaLearningRate <= 10, "LogAlphaLearningRate", options.LogAlphaLearningRate, "in (0, 10]");
+            Check(Finite(options.Momentum) && options.Momentum >= 0 && options.Momentum < 1, "Momentum", options.Momentum, "in [0, 1)");
+            Check(System.Enum.IsDefined(options.Schedule), "Schedule", options.Schedule, "Constant or Cosine");
+            Check(options.BetaWarmupEpochs >= 0, "BetaWarmupEpochs", options.BetaWarmupEpochs, "0 or more");
+            Check(IsDevice(options.Device), "Device", options.Device, "auto, cpu, cuda or cuda:N");
+            Check(!string.IsNullOrWhiteSpace(options.CheckpointDirectory), "CheckpointDirectory", options.CheckpointDirectory, "a folder path");
+            Check(options.CheckpointIntervalEpochs >= 1, "CheckpointIntervalEpochs", options.CheckpointIntervalEpochs, "at least 1");
+            Check(!string.IsNullOrWhiteSpace(options.OutputDirectory), "OutputDirectory", options.OutputDirectory, "a folder path");
+            Check(options.EvaluationBatchSize >= 1, "EvaluationBatchSize", options.EvaluationBatchSize, "at least 1");
+            Check(options.MonteCarloSamples is >= 1 and <= 10_000, "MonteCarloSamples", options.MonteCarloSamples, "between 1 and 10000");
+
+            var data = options.Data;
+            Check(data is not null, "Data", null, "a section");
+            if (data is not null)
+            {
+                Check(System.Enum.IsDefined(data.Source), "Data:Source", data.Source, "FashionMnist or Synthetic");
+                Check(!string.IsNullOrWhiteSpace(data.Path), "Data:Path", data.Path, "a folder path");
+                Check(data.TrainSize is null or >= 1, "Data:TrainSize", data.TrainSize, "at least 1, or unset for the whole training set");
+                Check(Finite(data.RandomLabelFraction) && data.RandomLabelFraction >= 0 && data.RandomLabelFraction <= 1, "Data:RandomLabelFraction", data.RandomLabelFraction, "between 0 and 1");
+                Check(data.SyntheticExamples >= 1, "Data:SyntheticExamples", data.SyntheticExamples, "at least 1");
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+
+        private static bool IsDevice(string? device)
+        {
+            if (device is "auto" or "cpu" or "cuda")
+            {
+                return true;
+            }
+
+            return device is not null && device.StartsWith("cuda:", System.StringComparison.Ordinal) && device.Length > 5
+                && int.TryParse(device.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
+        }
+    }
+}

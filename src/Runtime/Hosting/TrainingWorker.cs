@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Evaluation;
+using Ibex.Runtime.Reports;
+using Ibex.Runtime.Telemetry;
+using Ibex.Runtime.Training;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TorchSharp;
+
+namespace Ibex.Runtime.Hosting
+{
+    /// <summary>
+    /// Trains <typeparamref name="TNetwork"/> once, as configured by <see cref="TrainingOptions"/>, then writes
+    /// <c>report.json</c> and the trained network to the output folder and stops the host (exit code 0). When the host is
+    /// stopped (Ctrl+C, SIGTERM) it finishes the current batch, writes a checkpoint and returns; the next run resumes from it.
+    /// A failure is logged and makes the process exit with code 1.
+    /// </summary>
+    /// <typeparam name="TNetwork">A generated network.</typeparam>
+    public sealed class TrainingWorker<TNetwork>(
+        IOptions<TrainingOptions> options,
+        ITrainingDataSource dataSource,
+        IEnumerable<ITrainingObserver> observers,
+        TrainingMetrics metrics,
+        IHostApplicationLifetime lifetime,
+        ILogger<TrainingWorker<TNetwork>> logger) : BackgroundService
+        where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
+    {
+        /// <summary>The name of the run report in the output folder.</summary>
+        public const string ReportFileName = "report.json";
+
+        /// <summary>The name of the trained network in the output folder.</summary>
+        public const string NetworkFileName = "network.ibexnet";
+
+        /// <inheritdoc/>
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            // Training is synchronous TorchSharp work; keep the whole run on this one background thread (dispose scopes and
+            // grad mode are thread-local).
+            await Task.Yield();
+
+            // Stop as soon as the application starts stopping (Ctrl+C, SIGTERM, StopApplication), not only when the host
+            // gets round to cancelling this service: that leaves the whole shutdown timeout for the checkpoint.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+            try
+            {
+                bool completed = Train(stopping.Token);
+                Environment.ExitCode = 0;
+                if (completed)
+                {
+                    lifetime.StopApplication();
+                }
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && stopping.IsCancellationRequested))
+            {
+                // On .NET 10 a faulted BackgroundService still lets the host exit with 0; a training job must not.
+                Log.TrainingFailed(logger, e, e.Message);
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+            }
+        }
+
+        private bool Train(CancellationToken stoppingToken)
+        {
+            var configured = options.Value;
+            var settings = configured.ToSettings();
+            settings.Validate();
+            TorchNative.EnsureLoaded();
+            var device = TorchDevices.Resolve(configured.Device);
+            TorchDevices.Seed(configured.Seed);
+
+            using var network = TNetwork.Create(device);
+            using var data = dataSource.Load(network.Description, stoppingToken);
+            var store = new CheckpointStore(configured.CheckpointDirectory);
+            var resume = store.TryLoad(network);
+            if (resume is not null)
+            {
+                Log.Resuming(logger, resume.Path, resume.Metadata.Epoch, resume.Metadata.NextBatch);
+            }
+
+            var trainer = new InformationTrainer(network, settings);
+            Log.TrainingStarting(logger, network.Description.Name, device.ToString(), data.Train.Count, trainer.Beta, settings.Epochs);
+            var observer = new HostObserver(logger, metrics, network, data.Train.Count, settings.Epochs, observers.ToArray());
+            var outcome = trainer.Run(data.Train, data.Test, observer, store, resume, stoppingToken);
+            if (!outcome.Completed)
+            {
+                Log.TrainingInterrupted(logger, outcome.StoppedAtEpoch, outcome.StoppedAtBatch, store.FilePath);
+                return false;
+            }
+
+            WriteResults(configured, network, trainer.Beta, device, data, outcome);
+            return true;
+        }
+
+        private void WriteResults(TrainingOptions configured, TNetwork network, double beta, torch.Device device, TrainingData data, TrainingOutcome outcome)
+        {
+            Directory.CreateDirectory(configured.OutputDirectory);
+            string networkPath = Path.Combine(configured.OutputDirectory, NetworkFileName);
+            NetworkFile.Save(network, networkPath);
+
+            double trainAccuracy = InformationTrainer.Evaluate(network, data.Train, configured.EvaluationBatchSize);
+            double testAccuracy = double.NaN, monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
+            if (data.Test is not null)
+            {
+                testAccuracy = InformationTrainer.Evaluate(network, data.Test, configured.EvaluationBatchSize);
+                (monteCarloAccuracy, entropy, mutualInformation) = Predictive.Evaluate(network, data.Test, configured.MonteCarloSamples);
+            }
+
+            double information;
+            using (torch.no_grad())
+            {
+                using var total = network.Information();
+                information = total.to(torch.float64).item<double>();
+            }
+
+            var report = new RunReport
+            {
+                Network = network.Description.Name,
+                DeclarationHash = network.Description.DeclarationHash,
+                Device = device.ToString(),
+                Options = configured,
+                Beta = beta,
+                TrainingExamples = data.Train.Count,
+                Epochs = outcome.Reports,
+                Layers = LayerInformation.Measure(network),
+                InformationNats = information,
+                InformationPerSample = information / data.Train.Count,
+                Final = new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, configured.MonteCarloSamples, entropy, mutualInformation),
+                NetworkFile = Path.GetFullPath(networkPath),
+            };
+            string reportPath = Path.Combine(configured.OutputDirectory, ReportFileName);
+            IO.AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, IbexJsonContext.Default.RunReport));
+            Log.TrainingFinished(logger, testAccuracy, monteCarloAccuracy, configured.MonteCarloSamples, trainAccuracy, report.InformationPerSample, Path.GetFullPath(reportPath));
+        }
+
+        /// <summary>Fans the trainer's events out to the log, the metrics and the registered observers.</summary>
+        private sealed class HostObserver(ILogger logger, TrainingMetrics metrics, TNetwork network, long trainingExamples, int epochs, ITrainingObserver[] observers)
+            : ITrainingObserver
+        {
+            public void OnTrainingStarted(TrainingStart start)
+            {
+                foreach (var observer in observers)
+                {
+                    observer.OnTrainingStarted(start);
+                }
+            }
+
+            public void OnBatchCompleted(BatchProgress progress)
+            {
+                foreach (var observer in observers)
+                {
+                    observer.OnBatchCompleted(progress);
+                }
+            }
+
+            public void OnEpochCompleted(EpochReport report)
+            {
+                Log.EpochCompleted(logger, report.Epoch, epochs, report.Loss, report.CrossEntropy, report.InformationPerSample,
+                    report.TrainAccuracy, report.TestAccuracy, report.Seconds);
+                metrics.RecordEpoch(network.Description.Name, report, trainingExamples, LayerInformation.Measure(network));
+                foreach (var observer in observers)
+                {
+                    observer.OnEpochCompleted(report);
+                }
+            }
+
+            public void OnCheckpointWritten(string path, int epoch, long nextBatch)
+            {
+                Log.CheckpointWritten(logger, path, epoch, nextBatch);
+                foreach (var observer in observers)
+                {
+                    observer.OnCheckpointWritten(path, epoch, nextBatch);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.IO;
+
+namespace Ibex.Runtime.IO
+{
+    /// <summary>
+    /// Writes files so that a reader sees either the old content or the new, never a torn mix: the bytes go to a temporary
+    /// file in the same folder, are flushed to the disk, and the temporary file is then renamed over the target.
+    /// </summary>
+    public static class AtomicFile
+    {
+        /// <summary>Replaces <paramref name="path"/> with whatever <paramref name="write"/> writes, atomically.</summary>
+        public static void Write(string path, Action<Stream> write)
+        {
+            string fullPath = Path.GetFullPath(path);
+            string directory = Path.GetDirectoryName(fullPath)!;
+            Directory.CreateDirectory(directory);
+            string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                {
+                    write(stream);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                File.Move(temporary, fullPath, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temporary))
+                {
+                    File.Delete(temporary);
+                }
+            }
+        }
+
+        /// <summary>Replaces <paramref name="path"/> with <paramref name="bytes"/>, atomically.</summary>
+        public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+    }
+}

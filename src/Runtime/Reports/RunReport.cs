@@ -1,0 +1,55 @@
+using System.Collections.Generic;
+using Ibex.Runtime.Training;
+
+namespace Ibex.Runtime.Reports
+{
+    /// <summary>The JSON report a hosted run writes to its output folder (<c>report.json</c>).</summary>
+    public sealed record RunReport
+    {
+        /// <summary>The network's class name.</summary>
+        public required string Network { get; init; }
+
+        /// <summary>Its declaration hash.</summary>
+        public required string DeclarationHash { get; init; }
+
+        /// <summary>The device it trained on.</summary>
+        public required string Device { get; init; }
+
+        /// <summary>The options of the run, as configured.</summary>
+        public required Ibex.Runtime.Hosting.TrainingOptions Options { get; init; }
+
+        /// <summary>β in force, N and the label-noise fraction.</summary>
+        public required double Beta { get; init; }
+
+        /// <summary>N, the number of training examples.</summary>
+        public required long TrainingExamples { get; init; }
+
+        /// <summary>Every epoch's metrics.</summary>
+        public required IReadOnlyList<EpochReport> Epochs { get; init; }
+
+        /// <summary>Per stochastic layer: information in nats and bits, mean log α, fraction at the cap.</summary>
+        public required IReadOnlyList<LayerInformation> Layers { get; init; }
+
+        /// <summary>Ĩ(w;D) in nats.</summary>
+        public required double InformationNats { get; init; }
+
+        /// <summary>Ĩ(w;D)/N in nats per training sample.</summary>
+        public required double InformationPerSample { get; init; }
+
+        /// <summary>Final accuracies.</summary>
+        public required FinalAccuracy Final { get; init; }
+
+        /// <summary>Where the trained network was saved.</summary>
+        public required string NetworkFile { get; init; }
+    }
+
+    /// <summary>The accuracies at the end of a run.</summary>
+    /// <param name="TrainMeanNetwork">Training-set accuracy of the mean network (ε ≡ 1).</param>
+    /// <param name="TestMeanNetwork">Test-set accuracy of the mean network, NaN without a test set.</param>
+    /// <param name="TestMonteCarlo">Test-set accuracy of the Monte-Carlo predictive, NaN without a test set.</param>
+    /// <param name="MonteCarloSamples">S, the noise samples behind the predictive.</param>
+    /// <param name="TestPredictiveEntropy">Mean entropy of the predictive on the test set, in nats.</param>
+    /// <param name="TestMutualInformation">Mean mutual information between prediction and weights on the test set, in nats.</param>
+    public sealed record FinalAccuracy(double TrainMeanNetwork, double TestMeanNetwork, double TestMonteCarlo, int MonteCarloSamples,
+        double TestPredictiveEntropy, double TestMutualInformation);
+}

@@ -1,0 +1,224 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Data;
+using Ibex.Runtime.Hosting;
+using Ibex.Runtime.Training;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TorchSharp;
+using Xunit;
+
+namespace Ibex.Runtime.Tests.Hosting;
+
+public sealed class HostedTrainingTests : IDisposable
+{
+    private readonly HostHarness harness = new();
+
+    public HostedTrainingTests() => TorchNative.EnsureLoaded();
+
+    public void Dispose() => harness.Dispose();
+
+    [Fact]
+    public async Task AHostedRunTrainsToTheEndAndWritesItsReportAndNetwork()
+    {
+        using var host = harness.Build<SmallClassifier>(harness.SyntheticRun(epochs: 4, seed: Random.Shared.Next()));
+
+        int exitCode = await harness.RunAsync(host);
+
+        Assert.Equal(0, exitCode);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(harness.OutputDirectory, "report.json")));
+        var root = report.RootElement;
+        Assert.Equal("SmallClassifier", root.GetProperty("network").GetString());
+        Assert.Equal(4, root.GetProperty("epochs").GetArrayLength());
+        Assert.Equal(new[] { "Hidden", "Scores" }, root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()).ToArray());
+        var final = root.GetProperty("final");
+        Assert.True(final.GetProperty("testMeanNetwork").GetDouble() > 0.6, report.RootElement.ToString());
+        Assert.True(final.GetProperty("testMonteCarlo").GetDouble() > 0.6);
+        Assert.True(root.GetProperty("informationPerSample").GetDouble() > 0);
+        Assert.Equal(4, root.GetProperty("options").GetProperty("epochs").GetInt32());
+
+        using var restored = new SmallClassifier();
+        NetworkFile.Load(restored, Path.Combine(harness.OutputDirectory, "network.ibexnet"));
+        Assert.Equal(root.GetProperty("informationNats").GetDouble(), restored.Information().item<float>(), precision: 0);
+    }
+
+    [Theory]
+    [InlineData("Ibex:Training:Epochs", "0", "Ibex:Training:Epochs = 0 is invalid: it must be between 1 and 1000000")]
+    [InlineData("Ibex:Training:LearningRate", "-0.5", "Ibex:Training:LearningRate = -0.5 is invalid: it must be in (0, 10]")]
+    [InlineData("Ibex:Training:Device", "gpu", "Ibex:Training:Device = gpu is invalid: it must be auto, cpu, cuda or cuda:N")]
+    [InlineData("Ibex:Training:Data:RandomLabelFraction", "1.5", "Ibex:Training:Data:RandomLabelFraction = 1.5 is invalid: it must be between 0 and 1")]
+    [InlineData("Ibex:Training:Beta", "-1", "Ibex:Training:Beta = -1 is invalid: it must be a number ≥ 0")]
+    public async Task AnInvalidOptionStopsTheHostAtStartNamingTheKey(string key, string value, string expected)
+    {
+        var settings = harness.SyntheticRun(epochs: 1, seed: 1);
+        settings[key] = value;
+        using var host = harness.Build<SmallClassifier>(settings);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(expected, error.Message);
+        Assert.False(Directory.Exists(harness.CheckpointDirectory), "no training may happen with invalid options");
+    }
+
+    [Fact]
+    public async Task AStoppedRunWritesACheckpointAndResumesToTheSameWeightsAsAnUninterruptedRun()
+    {
+        long seed = Random.Shared.Next();
+        using var reference = new HostHarness();
+        using (var host = reference.Build<SmallClassifier>(reference.SyntheticRun(epochs: 3, seed)))
+        {
+            Assert.Equal(0, await reference.RunAsync(host));
+        }
+
+        // Stop in the middle of epoch 2, as Ctrl+C or SIGTERM would.
+        using (var host = harness.Build<SmallClassifier>(harness.SyntheticRun(epochs: 3, seed),
+                   services => services.AddSingleton<ITrainingObserver>(provider => new StopAfter(provider.GetRequiredService<IHostApplicationLifetime>(), epoch: 2, batch: 5))))
+        {
+            Assert.Equal(0, await harness.RunAsync(host));
+        }
+
+        Assert.True(File.Exists(Path.Combine(harness.CheckpointDirectory, CheckpointStore.FileName)));
+        Assert.False(File.Exists(Path.Combine(harness.OutputDirectory, "report.json")), "an interrupted run must not report");
+        Assert.True(harness.Logs.Any(line => line.Contains("Training stopped at epoch 2, batch 6")), string.Join("\n", harness.Logs));
+
+        using (var host = harness.Build<SmallClassifier>(harness.SyntheticRun(epochs: 3, seed)))
+        {
+            Assert.Equal(0, await harness.RunAsync(host));
+        }
+
+        Assert.Contains(harness.Logs, line => line.Contains("Resuming from") && line.Contains("at epoch 2, batch 6"));
+        using var uninterrupted = new SmallClassifier();
+        using var resumed = new SmallClassifier();
+        NetworkFile.Load(uninterrupted, Path.Combine(reference.OutputDirectory, "network.ibexnet"));
+        NetworkFile.Load(resumed, Path.Combine(harness.OutputDirectory, "network.ibexnet"));
+        foreach (var ((name, a), (_, b)) in uninterrupted.named_parameters().Zip(resumed.named_parameters()))
+        {
+            Assert.True(a.Equals(b), $"parameter {name} differs between the uninterrupted and the resumed run");
+        }
+
+        static double[] Losses(string folder)
+        {
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));
+            return report.RootElement.GetProperty("epochs").EnumerateArray().Select(e => e.GetProperty("loss").GetDouble()).ToArray();
+        }
+
+        Assert.Equal(Losses(reference.OutputDirectory), Losses(harness.OutputDirectory));
+    }
+
+    [Fact]
+    public async Task ACheckpointOfAnotherNetworkIsRefusedWithBothDeclarations()
+    {
+        using (var host = harness.Build<SmallClassifier>(harness.SyntheticRun(epochs: 1, seed: 1)))
+        {
+            Assert.Equal(0, await harness.RunAsync(host));
+        }
+
+        using (var host = harness.Build<OtherClassifier>(harness.SyntheticRun(epochs: 1, seed: 1)))
+        {
+            Assert.Equal(1, await harness.RunAsync(host));
+        }
+
+        var failure = Assert.Single(harness.Logs, line => line.StartsWith("Critical"));
+        Assert.Contains("written for network 'SmallClassifier'", failure);
+        Assert.Contains("this run trains 'OtherClassifier'", failure);
+        Assert.Contains(CheckpointStore.FileName, failure);
+    }
+
+    [Fact]
+    public async Task ATruncatedDataFileStopsTheRunBeforeTrainingNamingTheFile()
+    {
+        string data = Path.Combine(harness.Folder, "fashion");
+        Directory.CreateDirectory(data);
+        foreach (var name in new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" })
+        {
+            File.Copy(Path.Combine(FashionMnist.DefaultDirectory, name), Path.Combine(data, name));
+        }
+
+        string truncated = Path.Combine(data, "train-images-idx3-ubyte");
+        byte[] plain = IdxBytes(Path.Combine(FashionMnist.DefaultDirectory, "train-images-idx3-ubyte.gz"));
+        File.Delete(truncated + ".gz");
+        File.WriteAllBytes(truncated, plain.AsSpan(0, plain.Length / 3).ToArray());
+        var settings = harness.SyntheticRun(epochs: 1, seed: 1);
+        settings["Ibex:Training:Data:Source"] = "FashionMnist";
+        settings["Ibex:Training:Data:Path"] = data;
+        using var host = harness.Build<SmallFashionMlp>(settings);
+
+        Assert.Equal(1, await harness.RunAsync(host));
+
+        var failure = Assert.Single(harness.Logs, line => line.StartsWith("Critical"));
+        Assert.Contains(truncated, failure);
+        Assert.Contains("truncated", failure);
+        Assert.False(Directory.Exists(harness.CheckpointDirectory));
+    }
+
+    [Fact]
+    public async Task ANaNInjectedIntoTheDataStopsTrainingAndLeavesTheLastCheckpointReadable()
+    {
+        var source = new SyntheticSource();
+        using var host = harness.Build<SmallClassifier>(harness.SyntheticRun(epochs: 3, seed: 5), services =>
+        {
+            services.AddSingleton<ITrainingDataSource>(source);
+            services.AddSingleton<ITrainingObserver>(new PoisonAfterFirstEpoch(source));
+        });
+
+        Assert.Equal(1, await harness.RunAsync(host));
+
+        var failure = Assert.Single(harness.Logs, line => line.StartsWith("Critical"));
+        Assert.Matches("diverged in epoch 2, batch [0-9]+", failure);
+        using var network = new SmallClassifier();
+        var checkpoint = new CheckpointStore(harness.CheckpointDirectory).TryLoad(network);
+        Assert.NotNull(checkpoint);
+        Assert.Equal(2, checkpoint.Metadata.Epoch);
+        Assert.Equal(0, checkpoint.Metadata.NextBatch);
+        Assert.All(network.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
+    }
+
+    private static byte[] IdxBytes(string gzipPath)
+    {
+        using var input = new System.IO.Compression.GZipStream(File.OpenRead(gzipPath), System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
+    /// <summary>Asks the host to stop after a given batch, as a signal would.</summary>
+    private sealed class StopAfter(IHostApplicationLifetime lifetime, int epoch, long batch) : ITrainingObserver
+    {
+        public void OnBatchCompleted(BatchProgress progress)
+        {
+            if (progress.Epoch == epoch && progress.Batch == batch + 1)
+            {
+                lifetime.StopApplication();
+            }
+        }
+    }
+
+    private sealed class SyntheticSource : ITrainingDataSource
+    {
+        public LabeledData? Train { get; private set; }
+
+        public TrainingData Load(NetworkDescription network, System.Threading.CancellationToken cancellationToken)
+        {
+            Train = SyntheticClusters.Create(600, network.InputFeatures, network.Classes, seed: 11);
+            return new TrainingData(Train, Test: null);
+        }
+    }
+
+    /// <summary>Writes a NaN into one training example once the first epoch (and its checkpoint) is done.</summary>
+    private sealed class PoisonAfterFirstEpoch(SyntheticSource source) : ITrainingObserver
+    {
+        public void OnCheckpointWritten(string path, int epoch, long nextBatch)
+        {
+            if (epoch == 2)
+            {
+                using var noGrad = torch.no_grad();
+                source.Train!.Features[123, 4] = torch.tensor(float.NaN);
+            }
+        }
+    }
+}
