@@ -1,0 +1,104 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using Ibex.Runtime.Checkpoints;
+using Xunit;
+
+namespace Ibex.Runtime.Tests.Hosting;
+
+/// <summary>A worker process killed with SIGKILL mid-run loses at most the epochs since its last checkpoint.</summary>
+public sealed class ProcessKillTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("ibex-kill-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void AWorkerKilledMidRunResumesFromItsLastCheckpoint()
+    {
+        const int epochs = 40;
+        string checkpoints = Path.Combine(folder, "checkpoints");
+        string checkpoint = Path.Combine(checkpoints, CheckpointStore.FileName);
+
+        var first = Start(epochs, checkpoints);
+        var firstOutput = new StringBuilder();
+        Collect(first, firstOutput);
+        // Wait until a checkpoint beyond the first epochs exists, then kill in the middle of the following epoch.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        int checkpointedEpoch = 0;
+        while (DateTime.UtcNow < deadline && !first.HasExited && (checkpointedEpoch = ReadEpoch(checkpoint)) < 4)
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.False(first.HasExited, "the worker ended before it could be killed:\n" + firstOutput);
+        Thread.Sleep(30);
+        first.Kill(entireProcessTree: true); // SIGKILL on Linux: no shutdown, no last checkpoint.
+        first.WaitForExit();
+        int lastCheckpointEpoch = ReadEpoch(checkpoint);
+        Assert.True(lastCheckpointEpoch >= 4, $"no checkpoint survived the kill (epoch {lastCheckpointEpoch})");
+        Assert.True(lastCheckpointEpoch < epochs, "the first run finished before it was killed; the test proves nothing");
+
+        var second = Start(epochs, checkpoints);
+        var secondOutput = new StringBuilder();
+        Collect(second, secondOutput);
+        Assert.True(second.WaitForExit(TimeSpan.FromSeconds(120)), "the resumed worker did not finish:\n" + secondOutput);
+        second.WaitForExit();
+
+        Assert.True(second.ExitCode == 0, $"exit code {second.ExitCode}:\n{secondOutput}");
+        Assert.Contains($"at epoch {lastCheckpointEpoch}, batch 0", secondOutput.ToString());
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "output", "report.json")));
+        Assert.Equal(epochs, report.RootElement.GetProperty("epochs").GetArrayLength());
+    }
+
+    private Process Start(int epochs, string checkpoints)
+    {
+        string worker = Path.Combine(AppContext.BaseDirectory, "Ibex.Examples.WorkerService.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(worker);
+        foreach (var (key, value) in new[]
+        {
+            ("Epochs", epochs.ToString()), ("BatchSize", "100"), ("Device", "cpu"), ("Seed", "3"),
+            ("Data:Source", "Synthetic"), ("Data:SyntheticExamples", "3000"), ("MonteCarloSamples", "4"),
+            ("CheckpointDirectory", checkpoints), ("OutputDirectory", Path.Combine(folder, "output")),
+        })
+        {
+            start.ArgumentList.Add($"--Ibex:Training:{key}={value}");
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the worker");
+    }
+
+    private static void Collect(Process process, StringBuilder output)
+    {
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The epoch a checkpoint resumes at, read from its metadata section (0 when there is none yet).</summary>
+    private static int ReadEpoch(string path)
+    {
+        try
+        {
+            using var reader = new BinaryReader(File.Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+            reader.ReadBytes(8 + 4);
+            long length = reader.ReadInt64();
+            using var metadata = JsonDocument.Parse(reader.ReadBytes((int)length));
+            return metadata.RootElement.GetProperty("epoch").GetInt32();
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+}
