@@ -3,6 +3,7 @@ using Ibex.Examples.WorkerService;
 using Ibex.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 // A .NET worker that trains WorkerMlp as configured in appsettings.json (section Ibex:Training). Override any option on
 // the command line (--Ibex:Training:Epochs=3) or in the environment (Ibex__Training__Epochs=3). Ctrl+C or SIGTERM writes a
@@ -20,5 +21,20 @@ builder.Logging.AddSimpleConsole(console =>
 builder.Services.AddIbexTraining<WorkerMlp>();
 
 using var host = builder.Build();
-await host.RunAsync();
+try
+{
+    await host.RunAsync();
+}
+catch (OptionsValidationException invalid)
+{
+    // The options are checked before any training: report what to change, not a stack trace.
+    Console.Error.WriteLine("Invalid configuration:");
+    foreach (var failure in invalid.Failures)
+    {
+        Console.Error.WriteLine("  " + failure);
+    }
+
+    return 2;
+}
+
 return Environment.ExitCode;

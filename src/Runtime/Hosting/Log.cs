@@ -28,5 +28,8 @@ namespace Ibex.Runtime.Hosting
 
         [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "Training failed: {Reason}")]
         public static partial void TrainingFailed(ILogger logger, Exception exception, string reason);
+
+        [LoggerMessage(EventId = 107, Level = LogLevel.Critical, Message = "Training cannot go on: {Reason}")]
+        public static partial void TrainingRejected(ILogger logger, string reason);
     }
 }

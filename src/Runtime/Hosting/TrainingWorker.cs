@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Data;
 using Ibex.Runtime.Evaluation;
 using Ibex.Runtime.Reports;
 using Ibex.Runtime.Telemetry;
@@ -57,6 +58,14 @@ namespace Ibex.Runtime.Hosting
                 {
                     lifetime.StopApplication();
                 }
+            }
+            catch (Exception e) when (e is DatasetException or CheckpointException or TorchNativeLoadException or TrainingDivergedException)
+            {
+                // A problem with the data, a checkpoint, the native libraries or the run itself: the message says what to
+                // do, and a stack trace would only bury it.
+                Log.TrainingRejected(logger, e.Message);
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
             }
             catch (Exception e) when (!(e is OperationCanceledException && stopping.IsCancellationRequested))
             {
