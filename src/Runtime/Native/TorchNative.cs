@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
@@ -14,6 +15,19 @@ namespace Ibex.Runtime
     {
         private static readonly object Gate = new();
         private static bool loaded;
+        private static CompatibilityReport? external;
+
+        /// <summary>
+        /// The environment variable naming an existing libtorch folder to load instead of the one beside the app, such as a
+        /// pip PyTorch's <c>site-packages/torch/lib</c>.
+        /// </summary>
+        public const string LibTorchFolderVariable = "IBEX_LIBTORCH_PATH";
+
+        /// <summary>Set to 1 to load a libtorch of another version than 2.10.0 when every symbol resolves (at your own risk).</summary>
+        public const string AllowVersionMismatchVariable = "IBEX_LIBTORCH_ALLOW_VERSION_MISMATCH";
+
+        /// <summary>What was found in the external libtorch folder, when one was loaded.</summary>
+        public static CompatibilityReport? ExternalLibTorch => external;
 
         /// <summary>The file name of TorchSharp's native bridge on this operating system.</summary>
         public static string BridgeLibraryName =>
@@ -27,6 +41,11 @@ namespace Ibex.Runtime
                 if (loaded)
                 {
                     return;
+                }
+
+                if (external is null && Environment.GetEnvironmentVariable(LibTorchFolderVariable) is { Length: > 0 } folder)
+                {
+                    external = LoadExternal(folder, Environment.GetEnvironmentVariable(AllowVersionMismatchVariable) == "1");
                 }
 
                 string? bridge = FindBridgeLibrary();
@@ -50,6 +69,60 @@ namespace Ibex.Runtime
 
                 loaded = true;
             }
+        }
+
+        /// <summary>
+        /// Loads libtorch from <paramref name="folder"/> (for example a pip PyTorch's <c>torch/lib</c>, with its CUDA
+        /// libraries) instead of a libtorch package, then TorchSharp's bridge. Call it before anything else touches torch.
+        /// Refuses, with the version found and the symbols missing, a libtorch the bridge cannot run against; a libtorch of
+        /// another version whose symbols all resolve is refused too unless <paramref name="allowVersionMismatch"/> is set,
+        /// since classes whose layout changed would then fail silently.
+        /// </summary>
+        public static CompatibilityReport UseLibTorch(string folder, bool allowVersionMismatch = false)
+        {
+            lock (Gate)
+            {
+                if (loaded)
+                {
+                    throw new InvalidOperationException("libtorch is already loaded in this process; call TorchNative.UseLibTorch before any other torch call.");
+                }
+
+                external = LoadExternal(folder, allowVersionMismatch);
+                EnsureLoaded();
+                return external;
+            }
+        }
+
+        private static CompatibilityReport LoadExternal(string folder, bool allowVersionMismatch)
+        {
+            string bridge = FindBridgeLibrary()
+                ?? throw new TorchNativeLoadException(BridgeLibraryName, $"{BridgeLibraryName} is not beside the app in {AppContext.BaseDirectory}; reference the TorchSharp package.");
+            var report = LibTorchCompatibility.Check(bridge, folder);
+            if (!report.SymbolsResolve)
+            {
+                throw new TorchNativeLoadException(bridge,
+                    $"the libtorch in {folder} is version {report.Version}, but TorchSharp 0.107.0 was built for {LibTorchCompatibility.ExpectedVersion}, and " +
+                    $"{report.MissingSymbols.Count} C++ symbol(s) it needs are missing there, for example: {string.Join(", ", report.MissingSymbols.Take(8))}. " +
+                    $"Use a libtorch {LibTorchCompatibility.ExpectedVersion} (pip install torch=={LibTorchCompatibility.ExpectedVersion}), or a LibTorchSharp built against {report.Version}.");
+            }
+
+            if (!report.VersionMatches && !allowVersionMismatch)
+            {
+                throw new TorchNativeLoadException(bridge,
+                    $"the libtorch in {folder} is version {report.Version}, but TorchSharp 0.107.0 was built for {LibTorchCompatibility.ExpectedVersion}. Every symbol " +
+                    $"resolves, but C++ classes may have changed layout; set {AllowVersionMismatchVariable}=1 to load it anyway and verify the results.");
+            }
+
+            foreach (var library in report.Libraries)
+            {
+                string path = Path.Combine(folder, library);
+                if (ExplainLoadFailure(path) is { } reason)
+                {
+                    throw new TorchNativeLoadException(path, reason);
+                }
+            }
+
+            return report;
         }
 
         /// <summary>

@@ -12,7 +12,8 @@ namespace Ibex.Runtime
                 $"Library: {library}{Environment.NewLine}" +
                 "If the reason names GLIBCXX_3.4.32, the build step that marks that need weak did not run (build through Dsl.sln or a project " +
                 "that imports the repository's Directory.Build.targets). If it names an undefined symbol, the libtorch found is not the 2.10.0 " +
-                "that TorchSharp 0.107.0 was built for.",
+                "that TorchSharp 0.107.0 was built for. An app built with -p:IbexTorchBackend=external carries no libtorch: set " +
+                $"{TorchNative.LibTorchFolderVariable} to a libtorch 2.10 folder (for example a pip PyTorch's torch/lib).",
                 inner)
         {
             Library = library;

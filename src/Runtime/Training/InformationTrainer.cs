@@ -77,6 +77,9 @@ namespace Ibex.Runtime.Training
             }
 
             var device = DeviceOf(network);
+            // On an accelerator the whole training set moves there once, so that a step copies nothing back and forth.
+            using var onDevice = device.type == DeviceType.CPU ? null : new LabeledData(train.Features.to(device), train.Labels.to(device));
+            var source = onDevice ?? train;
             using var shuffling = new Generator((ulong)settings.Seed);
             using var optimizer = CreateOptimizer();
             double[] baseLearningRates = optimizer.ParamGroups.Select(group => group.LearningRate).ToArray();
@@ -122,8 +125,8 @@ namespace Ibex.Runtime.Training
                     long start = batch * settings.BatchSize;
                     long size = Math.Min(settings.BatchSize, n - start);
                     var indices = order.narrow(0, start, size);
-                    var inputs = train.Features.index_select(0, indices.cpu()).to(device);
-                    var labels = train.Labels.index_select(0, indices.cpu()).to(device);
+                    var inputs = source.Features.index_select(0, indices);
+                    var labels = source.Labels.index_select(0, indices);
 
                     ApplySchedule(optimizer, baseLearningRates, step, totalSteps);
                     network.zero_grad();
