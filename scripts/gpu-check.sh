@@ -69,7 +69,21 @@ run() {
   local symbols=0
   "$app" symbols "$libtorch" | tee "$work/symbols.txt" | head -40 || symbols=$?
   if [ "$symbols" -ne 0 ]; then
-    echo "RESULT: LibTorchSharp cannot run against this libtorch: $(grep -c '^  ' "$work/symbols.txt") symbols missing (listed above)."
+    echo "RESULT: LibTorchSharp cannot run against this libtorch: $(grep -c '^  ' "$work/symbols.txt") symbols missing:"
+    grep '^  ' "$work/symbols.txt" | (command -v c++filt >/dev/null && c++filt || cat)
+    echo "== What the dynamic loader says (torch's libraries loaded first, then LibTorchSharp with RTLD_NOW):"
+    "$PYTHON" - "$dir/app/libLibTorchSharp.so" "$libtorch" <<'PY' || true
+import ctypes, os, sys
+for name in ("libc10.so", "libtorch_cpu.so", "libc10_cuda.so", "libtorch_cuda.so", "libtorch.so"):
+    path = os.path.join(sys.argv[2], name)
+    if os.path.exists(path):
+        ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+try:
+    ctypes.CDLL(sys.argv[1], mode=os.RTLD_NOW)
+    print("loads")
+except OSError as error:
+    print(error)
+PY
     return 0
   fi
   export IBEX_LIBTORCH_PATH="$libtorch" IBEX_LIBTORCH_ALLOW_VERSION_MISMATCH=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
