@@ -45,6 +45,15 @@ namespace Ibex.Runtime.Hosting
         /// <summary><c>auto</c> (CUDA when available, else the CPU), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
         public string Device { get; set; } = "auto";
 
+        /// <summary>
+        /// An existing libtorch folder to load instead of a libtorch package (for example a pip PyTorch's
+        /// <c>site-packages/torch/lib</c>, with its CUDA libraries); unset uses the package or <c>IBEX_LIBTORCH_PATH</c>.
+        /// </summary>
+        public string? LibTorchPath { get; set; }
+
+        /// <summary>Load <see cref="LibTorchPath"/> even when its version is not 2.10.0, provided every symbol resolves.</summary>
+        public bool AllowLibTorchVersionMismatch { get; set; }
+
         /// <summary>Where the training data comes from.</summary>
         public DataOptions Data { get; set; } = new();
 

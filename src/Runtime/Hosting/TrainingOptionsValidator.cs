@@ -36,6 +36,7 @@ namespace Ibex.Runtime.Hosting
             Check(Finite(options.Momentum) && options.Momentum >= 0 && options.Momentum < 1, "Momentum", options.Momentum, "in [0, 1)");
             Check(System.Enum.IsDefined(options.Schedule), "Schedule", options.Schedule, "Constant or Cosine");
             Check(options.BetaWarmupEpochs >= 0, "BetaWarmupEpochs", options.BetaWarmupEpochs, "0 or more");
+            Check(options.LibTorchPath is null || System.IO.Directory.Exists(options.LibTorchPath), "LibTorchPath", options.LibTorchPath, "an existing folder holding libtorch (for example a pip PyTorch's torch/lib), or unset");
             Check(IsDevice(options.Device), "Device", options.Device, "auto, cpu, cuda or cuda:N");
             Check(!string.IsNullOrWhiteSpace(options.CheckpointDirectory), "CheckpointDirectory", options.CheckpointDirectory, "a folder path");
             Check(options.CheckpointIntervalEpochs >= 1, "CheckpointIntervalEpochs", options.CheckpointIntervalEpochs, "at least 1");

@@ -81,6 +81,11 @@ namespace Ibex.Runtime.Hosting
             var configured = options.Value;
             var settings = configured.ToSettings();
             settings.Validate();
+            if (configured.LibTorchPath is { Length: > 0 } libTorch && TorchNative.ExternalLibTorch is null)
+            {
+                TorchNative.UseLibTorch(libTorch, configured.AllowLibTorchVersionMismatch);
+            }
+
             TorchNative.EnsureLoaded();
             var device = TorchDevices.Resolve(configured.Device);
             TorchDevices.Seed(configured.Seed);

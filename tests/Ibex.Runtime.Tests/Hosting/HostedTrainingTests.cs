@@ -53,6 +53,7 @@ public sealed class HostedTrainingTests : IDisposable
     [InlineData("Ibex:Training:Device", "gpu", "Ibex:Training:Device = gpu is invalid: it must be auto, cpu, cuda or cuda:N")]
     [InlineData("Ibex:Training:Data:RandomLabelFraction", "1.5", "Ibex:Training:Data:RandomLabelFraction = 1.5 is invalid: it must be between 0 and 1")]
     [InlineData("Ibex:Training:Beta", "-1", "Ibex:Training:Beta = -1 is invalid: it must be a number ≥ 0")]
+    [InlineData("Ibex:Training:LibTorchPath", "/nowhere/torch/lib", "Ibex:Training:LibTorchPath = /nowhere/torch/lib is invalid: it must be an existing folder")]
     public async Task AnInvalidOptionStopsTheHostAtStartNamingTheKey(string key, string value, string expected)
     {
         var settings = harness.SyntheticRun(epochs: 1, seed: 1);
