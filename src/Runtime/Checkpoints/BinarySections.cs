@@ -67,6 +67,20 @@ namespace Ibex.Runtime.Checkpoints
             return reader.ReadBytes((int)length);
         }
 
+        /// <summary>Reads a section holding JSON; a corrupt one is a <see cref="CheckpointException"/> naming the file.</summary>
+        public static T ReadJson<T>(BinaryReader reader, string path, string name, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        {
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize(ReadSection(reader, path, name), typeInfo)
+                    ?? throw new System.Text.Json.JsonException($"empty {name}");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new CheckpointException(path, $"its {name} is corrupt ({e.Message}).", e);
+            }
+        }
+
         private static int ReadInt32(BinaryReader reader, string path)
         {
             if (reader.BaseStream.Length - reader.BaseStream.Position < sizeof(int))

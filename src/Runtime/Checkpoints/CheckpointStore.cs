@@ -67,16 +67,7 @@ namespace Ibex.Runtime.Checkpoints
 
             using var reader = new BinaryReader(File.OpenRead(FilePath), Encoding.UTF8);
             BinarySections.ReadHeader(reader, FilePath, Magic, FormatVersion, "checkpoint");
-            CheckpointMetadata metadata;
-            try
-            {
-                metadata = JsonSerializer.Deserialize(BinarySections.ReadSection(reader, FilePath, "metadata"), IbexJsonContext.Default.CheckpointMetadata)
-                    ?? throw new JsonException("empty metadata");
-            }
-            catch (JsonException e)
-            {
-                throw new CheckpointException(FilePath, $"its metadata is corrupt ({e.Message}).", e);
-            }
+            var metadata = BinarySections.ReadJson(reader, FilePath, "metadata", IbexJsonContext.Default.CheckpointMetadata);
 
             var description = network.Description;
             if (metadata.DeclarationHash != description.DeclarationHash)

@@ -40,16 +40,7 @@ namespace Ibex.Runtime.Checkpoints
 
             using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
             BinarySections.ReadHeader(reader, path, Magic, FormatVersion, "saved network");
-            SavedNetworkHeader header;
-            try
-            {
-                header = JsonSerializer.Deserialize(BinarySections.ReadSection(reader, path, "header"), IbexJsonContext.Default.SavedNetworkHeader)
-                    ?? throw new JsonException("empty header");
-            }
-            catch (JsonException e)
-            {
-                throw new CheckpointException(path, $"its header is corrupt ({e.Message}).", e);
-            }
+            var header = BinarySections.ReadJson(reader, path, "header", IbexJsonContext.Default.SavedNetworkHeader);
 
             if (header.DeclarationHash != network.Description.DeclarationHash)
             {
