@@ -17,13 +17,21 @@ using TorchSharp;
 //           --shard I/K runs every K-th point, so that K processes or machines share a sweep
 //   report  merges the results folder into CSV, JSON, PNG plots and summary.md, and checks the criteria
 //   all     run, then report (the default)
-// Options: --quick (synthetic Gaussian inputs, small N, seconds), --results DIR, --out DIR, --data DIR, --threads T.
+// Options: --quick (synthetic Gaussian inputs, small N, seconds), --results DIR, --out DIR, --data DIR, --threads T,
+//          --jobs J (run as J child processes of one torch thread each; default: one per core, unless --shard is given).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = CommandLine.Parse(args);
 if (options.Verb is "run" or "all")
 {
-    Sweep.Run(options);
+    if (options.Jobs > 1)
+    {
+        Sweep.RunInChildProcesses(options, args);
+    }
+    else
+    {
+        Sweep.Run(options);
+    }
 }
 
 if (options.Verb is "report" or "all")
@@ -33,7 +41,7 @@ if (options.Verb is "report" or "all")
 
 return 0;
 
-internal sealed record CommandLine(string Verb, bool Quick, string Results, string Out, string Data, int Shard, int Shards, int Threads)
+internal sealed record CommandLine(string Verb, bool Quick, string Results, string Out, string Data, int Shard, int Shards, int Threads, int Jobs)
 {
     public static CommandLine Parse(string[] args)
     {
@@ -59,13 +67,64 @@ internal sealed record CommandLine(string Verb, bool Quick, string Results, stri
 
         string results = Value("--results", quick ? "runs/phase-transition-quick" : "runs/phase-transition");
         string output = Value("--out", quick ? Path.Combine(results, "report") : "docs/results/phase-transition");
+        // Small matrices use a second core poorly inside one process: by default, one single-threaded process per core.
+        int jobs = args.Contains("--shard") ? 1 : int.Parse(Value("--jobs", Math.Max(1, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         return new CommandLine(verb, quick, results, output, Value("--data", FashionMnist.DefaultDirectory), index, count,
-            int.Parse(Value("--threads", Math.Max(1, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture));
+            int.Parse(Value("--threads", Math.Max(1, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture), jobs);
     }
 }
 
 public static class Sweep
 {
+    /// <summary>Runs the sweep as <c>--jobs</c> child processes, shard i of J each, and waits for all of them.</summary>
+    internal static void RunInChildProcesses(CommandLine options, string[] args)
+    {
+        string self = typeof(Sweep).Assembly.Location;
+        var passThrough = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "run" or "all" or "report")
+            {
+                continue;
+            }
+
+            if (args[i] is "--jobs" or "--threads" or "--out")
+            {
+                i++;
+                continue;
+            }
+
+            passThrough.Add(args[i]);
+        }
+
+        var children = new List<System.Diagnostics.Process>();
+        for (int shard = 0; shard < options.Jobs; shard++)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+            // Under 'dotnet x.dll' the process is the dotnet host and needs the assembly; an apphost is the program itself.
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            {
+                start.ArgumentList.Add(self);
+            }
+
+            foreach (var argument in new[] { "run" }.Concat(passThrough).Concat(new[] { "--shard", $"{shard}/{options.Jobs}", "--threads", "1" }))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            children.Add(System.Diagnostics.Process.Start(start)!);
+        }
+
+        foreach (var child in children)
+        {
+            child.WaitForExit();
+            if (child.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Sweep job {children.IndexOf(child)} of {options.Jobs} failed with exit code {child.ExitCode}; its finished points are kept, run again to complete the rest.");
+            }
+        }
+    }
+
     internal static void Run(CommandLine options)
     {
         TorchNative.EnsureLoaded();
@@ -147,7 +206,7 @@ internal static class Report
 
         if (real.Count > 0)
         {
-            Plots.LogBeta(Path.Combine(options.Out, "real-labels-test-accuracy.png"), $"Real labels (N = {SweepPlan.RealSize}): test accuracy", "test accuracy (10,000 images)",
+            Plots.LogBeta(Path.Combine(options.Out, "real-labels-test-accuracy.png"), $"Real labels (N = {SweepPlan.RealSize}): test accuracy", "accuracy (test: 10,000 images)",
                 new[] { ("test", real.Select(r => r.Point.Beta).ToArray(), real.Select(r => r.TestAccuracy).ToArray()),
                         ("train (mean network)", real.Select(r => r.Point.Beta).ToArray(), real.Select(r => r.TrainAccuracyMeanNetwork).ToArray()) },
                 new[] { (1.0, "β = 1", -1) });
