@@ -17,11 +17,11 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
-        /// <summary>Network '{0}' is {1}; Ibex generates top-level, non-generic classes only.</summary>
+        /// <summary>Network '{0}' is {1}; Ibex generates top-level, non-generic, instantiable classes only.</summary>
         public static readonly DiagnosticDescriptor NetworkMustBeTopLevelAndNonGeneric = new(
             id: "IBX0002",
-            title: "Network class must be a top-level, non-generic class",
-            messageFormat: "Network '{0}' is {1}; Ibex generates top-level, non-generic classes only: move it out of its containing type or remove its type parameters",
+            title: "Network class must be a top-level, non-generic, non-static, non-abstract class",
+            messageFormat: "Network '{0}' is {1}; Ibex generates top-level, non-generic, non-static, non-abstract classes only",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -123,6 +123,24 @@ namespace Ibex.Generators.Diagnostics
             messageFormat: "Network '{0}' has no [Stochastic] layer, so Ĩ(w;D) is always 0 and β has no effect; mark its weight layers [Stochastic]",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        /// <summary>Layer '{0}' has the same name as layer '{1}' (up to the case of the first letter).</summary>
+        public static readonly DiagnosticDescriptor DuplicateLayerName = new(
+            id: "IBX0107",
+            title: "Duplicate layer name",
+            messageFormat: "Layer '{0}' has the same name as layer '{1}' (up to the case of the first letter); layer names are keys in saved weights and must be unique",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>Member '{0}' of network '{1}' has a name the generated code uses.</summary>
+        public static readonly DiagnosticDescriptor ReservedMemberName = new(
+            id: "IBX0108",
+            title: "Member name used by the generated code",
+            messageFormat: "Member '{0}' of network '{1}' has a name the generated code uses; rename it",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
         /// <summary>{0} = {1} is invalid: {2}.</summary>

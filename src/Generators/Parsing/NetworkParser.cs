@@ -40,9 +40,11 @@ namespace Ibex.Generators.Parsing
                 valid = false;
             }
 
-            if (type.ContainingType is not null || type.IsGenericType)
+            if (type.ContainingType is not null || type.IsGenericType || type.IsStatic || type.IsAbstract)
             {
-                string what = type.ContainingType is not null ? "nested in '" + type.ContainingType.Name + "'" : "generic";
+                string what = type.ContainingType is not null ? "nested in '" + type.ContainingType.Name + "'"
+                    : type.IsGenericType ? "generic"
+                    : type.IsStatic ? "static" : "abstract";
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkMustBeTopLevelAndNonGeneric, typeLocation, type.Name, what));
                 valid = false;
             }
@@ -75,14 +77,76 @@ namespace Ibex.Generators.Parsing
                 return null;
             }
 
+            if (!HasUniqueNames(type, layers, diagnostics))
+            {
+                return null;
+            }
+
             if (!layers.Any(l => l.IsStochastic))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoStochasticLayer, typeLocation, type.Name));
             }
 
+            // A namespace the parser could not read (a half-typed 'namespace' line) has an empty name; the compiler reports it,
+            // and a generated part could not name the same namespace.
+            for (var space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+            {
+                if (!SyntaxFacts.IsValidIdentifier(space.Name))
+                {
+                    return null;
+                }
+            }
+
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
             return new NetworkSpec(ns, type.Name, new EquatableArray<int>(inputShape), information, new EquatableArray<LayerSpec>(layers));
         }
+
+        /// <summary>
+        /// Layer names must stay unique after the first letter is lowered (the generated fields and locals derive from them),
+        /// and no user member may take a name the generated class declares.
+        /// </summary>
+        private static bool HasUniqueNames(INamedTypeSymbol type, List<LayerSpec> layers, List<DiagnosticInfo> diagnostics)
+        {
+            bool unique = true;
+            var seen = new Dictionary<string, LayerSpec>(StringComparer.Ordinal);
+            foreach (var layer in layers)
+            {
+                if (seen.TryGetValue(layer.LocalPrefix, out var earlier))
+                {
+                    var location = type.GetMembers(layer.Name).Skip(layer.Name == earlier.Name ? 1 : 0).FirstOrDefault()?.Locations.FirstOrDefault();
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, LocationInfo.From(location), layer.Name, earlier.Name));
+                    unique = false;
+                }
+                else
+                {
+                    seen.Add(layer.LocalPrefix, layer);
+                }
+            }
+
+            var generated = new HashSet<string>(GeneratedMemberNames, StringComparer.Ordinal);
+            foreach (var layer in layers)
+            {
+                generated.Add(layer.FieldName);
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (generated.Contains(member.Name) && member.Locations.FirstOrDefault() is { IsInSource: true } location)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedMemberName, LocationInfo.From(location), member.Name, type.Name));
+                    unique = false;
+                }
+            }
+
+            return unique;
+        }
+
+        /// <summary>The members every generated network declares (besides one field per layer).</summary>
+        private static readonly string[] GeneratedMemberNames =
+        {
+            "LogAlphaMax", "MinLogAlpha", "VarianceFloor", "DeclaredDescription", "Create", "WeightInformation",
+            "Description", "forward", "Information", "ClampLogAlpha", "LogAlphaParameters", "MeanParameters", "StochasticLayers",
+        };
 
         private static InformationSpec? ReadInformation(AttributeData attribute, List<DiagnosticInfo> diagnostics)
         {
