@@ -21,7 +21,7 @@ namespace Ibex.Generators.Diagnostics
         public static readonly DiagnosticDescriptor NetworkMustBeTopLevelAndNonGeneric = new(
             id: "IBX0002",
             title: "Network class must be a top-level, non-generic, non-static, non-abstract class",
-            messageFormat: "Network '{0}' is {1}; Ibex generates top-level, non-generic, non-static, non-abstract classes only",
+            messageFormat: "Network '{0}' is {1}; Ibex generates top-level, non-generic, non-static, non-abstract classes without a primary constructor only",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -123,6 +123,15 @@ namespace Ibex.Generators.Diagnostics
             messageFormat: "Network '{0}' has no [Stochastic] layer, so Ĩ(w;D) is always 0 and β has no effect; mark its weight layers [Stochastic]",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        /// <summary>{0} = {1} is invalid: {2}.</summary>
+        public static readonly DiagnosticDescriptor InvalidLayerArgument = new(
+            id: "IBX0109",
+            title: "Invalid layer argument",
+            messageFormat: "{0} = {1} is invalid: {2}",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
         /// <summary>Layer '{0}' has the same name as layer '{1}' (up to the case of the first letter).</summary>

@@ -31,6 +31,12 @@ namespace Ibex.Generators.Parsing
                 return null;
             }
 
+            // A class whose name is still being typed: the compiler reports it; there is nothing to name a generated part after.
+            if (!SyntaxFacts.IsValidIdentifier(type.Name))
+            {
+                return null;
+            }
+
             var typeLocation = LocationInfo.From(declaration.Identifier.GetLocation());
             bool valid = true;
 
@@ -40,11 +46,13 @@ namespace Ibex.Generators.Parsing
                 valid = false;
             }
 
-            if (type.ContainingType is not null || type.IsGenericType || type.IsStatic || type.IsAbstract)
+            bool primaryConstructor = type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is ClassDeclarationSyntax { ParameterList: not null });
+            if (type.ContainingType is not null || type.IsGenericType || type.IsStatic || type.IsAbstract || primaryConstructor)
             {
                 string what = type.ContainingType is not null ? "nested in '" + type.ContainingType.Name + "'"
                     : type.IsGenericType ? "generic"
-                    : type.IsStatic ? "static" : "abstract";
+                    : type.IsStatic ? "static"
+                    : type.IsAbstract ? "abstract" : "declared with a primary constructor (the generated constructor builds the layers)";
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkMustBeTopLevelAndNonGeneric, typeLocation, type.Name, what));
                 valid = false;
             }
@@ -224,7 +232,7 @@ namespace Ibex.Generators.Parsing
             }
 
             if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array
-                || attribute.ConstructorArguments[0].Values.Any(v => v.Value is not int))
+                || attribute.ConstructorArguments[0].IsNull || attribute.ConstructorArguments[0].Values.Any(v => v.Value is not int))
             {
                 return null;
             }
@@ -269,6 +277,12 @@ namespace Ibex.Generators.Parsing
                 var stochastic = attributes.FirstOrDefault(a => IsType(a.AttributeClass, KnownTypeNames.StochasticAttribute));
                 if (layerAttributes.Count == 0 && stochastic is null)
                 {
+                    continue;
+                }
+
+                if (!SyntaxFacts.IsValidIdentifier(property.Name))
+                {
+                    valid = false; // a property whose name is still being typed; the compiler reports it
                     continue;
                 }
 
@@ -343,6 +357,12 @@ namespace Ibex.Generators.Parsing
             }
             else if (kind == LayerKind.ELU && NamedArgument(layerAttribute, "Alpha") is double alpha)
             {
+                if (double.IsNaN(alpha) || double.IsInfinity(alpha))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, attributeLocation, property.Name + ".Alpha", Format(alpha), "the ELU's saturation value must be a finite number"));
+                    return null;
+                }
+
                 eluAlpha = alpha;
             }
 

@@ -77,6 +77,8 @@ public sealed class BrokenDeclarationTests
     [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Dense(\"3\")] public partial Layer X { get; } }")]
     [InlineData("[InfoRegularized(\"x\")] [Input(4)] public partial class N { [Dense(3)] public partial Layer X { get; } }")]
     [InlineData("[InfoRegularized(1)] [Input(\"4\")] public partial class N { [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(null)] public partial class N { [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [ELU(Alpha = double.PositiveInfinity)] public partial Layer E { get; } [Dense(3)] public partial Layer X { get; } }")]
     [InlineData("[InfoRegularized(1)] [Input(4)] public partial record N { [Dense(3)] public partial Layer X { get; } }")]
     [InlineData("[InfoRegularized(1)] [Input(4)] public partial struct N { [Dense(3)] public partial Layer X { get; } }")]
     public void HandWrittenHalfTypedDeclarationsAreHandled(string declaration)
