@@ -79,8 +79,7 @@ namespace Ibex.Runtime.Hosting
         private bool Train(CancellationToken stoppingToken)
         {
             var configured = options.Value;
-            var settings = configured.ToSettings();
-            settings.Validate();
+            var settings = configured.ToSettings(); // validated by InformationTrainer's constructor
             if (configured.LibTorchPath is { Length: > 0 } libTorch && TorchNative.ExternalLibTorch is null)
             {
                 TorchNative.UseLibTorch(libTorch, configured.AllowLibTorchVersionMismatch);

@@ -38,13 +38,9 @@ public sealed class IncrementalityTests
     [Fact]
     public void SameCompilationTwiceKeepsEveryStepCached()
     {
-        var compilation = GeneratorHarness.CreateCompilation(Declaration);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-
-        driver = driver.RunGenerators(compilation.Clone());
+        var result = RunBeforeAndAfter(compilation => compilation.Clone());
 
         // A new compilation object re-runs the semantic transform; its equal result must stop the pipeline there.
-        var result = driver.GetRunResult().Results.Single();
         Assert.All(Reasons(result, TrackingNames.ParseNetwork), reason => Assert.Contains(reason, CachedOrUnchanged));
         Assert.All(Reasons(result, TrackingNames.Network), reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
 
@@ -55,13 +51,9 @@ public sealed class IncrementalityTests
     [Fact]
     public void UnrelatedFileLeavesTheModelCached()
     {
-        var compilation = GeneratorHarness.CreateCompilation(Declaration);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var result = RunBeforeAndAfter(compilation =>
+            compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public struct Unrelated { }", GeneratorHarness.ParseOptions, path: "Unrelated.cs")));
 
-        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public struct Unrelated { }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));
-        driver = driver.RunGenerators(edited);
-
-        var result = driver.GetRunResult().Results.Single();
         Assert.All(Reasons(result, TrackingNames.ParseNetwork), reason => Assert.Contains(reason, CachedOrUnchanged));
         Assert.All(Reasons(result, TrackingNames.Network), reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
@@ -71,14 +63,7 @@ public sealed class IncrementalityTests
     [Fact]
     public void UnrelatedEditInTheSameFileLeavesTheModelUnchanged()
     {
-        var compilation = GeneratorHarness.CreateCompilation(Declaration);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-
-        var oldTree = compilation.SyntaxTrees.Single();
-        var newTree = oldTree.WithChangedText(oldTree.GetText().Replace(Declaration.IndexOf("42", StringComparison.Ordinal), 2, "43"));
-        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree));
-
-        var result = driver.GetRunResult().Results.Single();
+        var result = RunBeforeAndAfter(compilation => ReplaceInDeclaration(compilation, "42", "43"));
         Assert.All(Reasons(result, TrackingNames.ParseNetwork), reason => Assert.Equal(IncrementalStepRunReason.Unchanged, reason));
         Assert.All(Reasons(result, TrackingNames.Network), reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
     }
@@ -86,14 +71,7 @@ public sealed class IncrementalityTests
     [Fact]
     public void ChangingALayerArgumentModifiesTheModel()
     {
-        var compilation = GeneratorHarness.CreateCompilation(Declaration);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-
-        var oldTree = compilation.SyntaxTrees.Single();
-        var newTree = oldTree.WithChangedText(oldTree.GetText().Replace(Declaration.IndexOf("Dense(8)", StringComparison.Ordinal), 8, "Dense(9)"));
-        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree));
-
-        var result = driver.GetRunResult().Results.Single();
+        var result = RunBeforeAndAfter(compilation => ReplaceInDeclaration(compilation, "Dense(8)", "Dense(9)"));
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, TrackingNames.ParseNetwork));
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(result, TrackingNames.Network));
     }
@@ -117,6 +95,21 @@ public sealed class IncrementalityTests
         {
             AssertNoRoslynObjects(output, new HashSet<object>(ReferenceEqualityComparer.Instance), path: output.GetType().Name);
         }
+    }
+
+    /// <summary>Runs the generator on the declaration, then again on <paramref name="edit"/> of it; the second run's result.</summary>
+    private static GeneratorRunResult RunBeforeAndAfter(Func<CSharpCompilation, CSharpCompilation> edit)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Declaration);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        return driver.RunGenerators(edit(compilation)).GetRunResult().Results.Single();
+    }
+
+    private static CSharpCompilation ReplaceInDeclaration(CSharpCompilation compilation, string text, string replacement)
+    {
+        var tree = compilation.SyntaxTrees.Single();
+        var changed = tree.WithChangedText(tree.GetText().Replace(Declaration.IndexOf(text, StringComparison.Ordinal), text.Length, replacement));
+        return compilation.ReplaceSyntaxTree(tree, changed);
     }
 
     private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string stepName)
