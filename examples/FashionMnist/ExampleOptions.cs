@@ -4,28 +4,32 @@ using Ibex.Runtime.Data;
 
 namespace Ibex.Examples;
 
-/// <summary>The example's command line: <c>--epochs N --beta B --seed S --data DIR</c>, all optional.</summary>
-internal sealed record ExampleOptions(int Epochs, double? Beta, long Seed, string DataDirectory)
+/// <summary>The example's command line: <c>--network mlp|cnn --epochs N --beta B --seed S --data DIR</c>, all optional.</summary>
+internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta, long Seed, string DataDirectory)
 {
+    private const string Usage = "Usage: [--network mlp|cnn] [--epochs N] [--beta B] [--seed S] [--data DIR]";
+
     public static ExampleOptions Parse(string[] args)
     {
-        var options = new ExampleOptions(Epochs: 20, Beta: null, Seed: 1, DataDirectory: FashionMnist.DefaultDirectory);
+        var options = new ExampleOptions(Network: "mlp", Epochs: null, Beta: null, Seed: 1, DataDirectory: FashionMnist.DefaultDirectory);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
             if (i + 1 >= args.Length)
             {
-                throw new ArgumentException($"Option {name} needs a value. Usage: [--epochs N] [--beta B] [--seed S] [--data DIR]");
+                throw new ArgumentException($"Option {name} needs a value. {Usage}");
             }
 
             string value = args[++i];
             options = name switch
             {
+                "--network" when value is "mlp" or "cnn" => options with { Network = value },
+                "--network" => throw new ArgumentException($"--network takes mlp (the stochastic MLP) or cnn (the stochastic CNN with Information Dropout), not '{value}'."),
                 "--epochs" => options with { Epochs = ParseInt(name, value) },
                 "--beta" => options with { Beta = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--seed" => options with { Seed = ParseInt(name, value) },
                 "--data" => options with { DataDirectory = value },
-                _ => throw new ArgumentException($"Unknown option {name}. Usage: [--epochs N] [--beta B] [--seed S] [--data DIR]"),
+                _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
             };
         }
 

@@ -27,4 +27,16 @@ namespace Ibex.Dsl
         /// <summary>The saturation value α of the negative part. Default 1.</summary>
         public double Alpha { get; set; } = 1.0;
     }
+
+    /// <summary>The logistic function 1 / (1 + e⁻ˣ).</summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class SigmoidAttribute : LayerAttribute
+    {
+    }
+
+    /// <summary>Passes its input through unchanged; a named point in the network (for example the start of a residual block).</summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class IdentityAttribute : LayerAttribute
+    {
+    }
 }

@@ -40,5 +40,11 @@ namespace Ibex.Dsl
 
         /// <summary>The value every ρ = log α starts from (a nearly deterministic network). Default −6.</summary>
         public double InitialLogAlpha { get; set; } = DefaultInitialLogAlpha;
+
+        /// <summary>The weight noise of every <c>[Stochastic]</c> weight layer that does not choose its own. Default log-normal.</summary>
+        public NoiseFamily Noise { get; set; } = NoiseFamily.LogNormal;
+
+        /// <summary>Whether stochastic weight layers learn one α per weight (default) or one per output unit or channel.</summary>
+        public AlphaSharing AlphaSharing { get; set; } = AlphaSharing.PerWeight;
     }
 }

@@ -5,9 +5,9 @@ using TorchSharp.Modules;
 namespace Ibex.Runtime
 {
     /// <summary>
-    /// The base of every generated network. <c>forward</c> returns the class scores and Ĩ(w;D) in nats from the same
-    /// pass; training minimizes <c>mean cross-entropy + (β / N)·Ĩ(w;D)</c> (Achille &amp; Soatto, JMLR 2018, eq. 3,
-    /// normalized per sample).
+    /// The base of every generated network. <c>forward</c> returns the class scores and the information term in nats
+    /// from the same pass: Ĩ(w;D), plus in training the batch-mean KL of any Information Dropout layers. Training minimizes
+    /// <c>mean cross-entropy + (β / N)·information</c> (Achille &amp; Soatto, JMLR 2018, eq. 3, normalized per sample).
     /// </summary>
     public abstract class InformationNetwork : torch.nn.Module<torch.Tensor, (torch.Tensor Logits, torch.Tensor Information)>
     {
@@ -20,19 +20,19 @@ namespace Ibex.Runtime
         /// <summary>The declaration the generator compiled this network from.</summary>
         public abstract NetworkDescription Description { get; }
 
-        /// <summary>Ĩ(w;D) = Σ_i ½·log(α_max/α_i) in nats from the current ρ, without a forward pass.</summary>
+        /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass (weights only: Information Dropout's KL depends on the input).</summary>
         public abstract torch.Tensor Information();
 
         /// <summary>Projects every ρ = log α back into [ρ_min, log α_max]; call after each optimizer step.</summary>
         public abstract void ClampLogAlpha();
 
-        /// <summary>Every ρ = log α parameter (they usually get a larger learning rate than the mean weights).</summary>
+        /// <summary>Every ρ = log α parameter of the weight noise (they usually get a larger learning rate than the mean weights).</summary>
         public abstract IReadOnlyList<Parameter> LogAlphaParameters();
 
-        /// <summary>Every mean weight ŵ and bias.</summary>
+        /// <summary>Every other trainable parameter: mean weights ŵ, biases, BatchNorm scales and shifts, Information Dropout's α(x) layers and priors.</summary>
         public abstract IReadOnlyList<Parameter> MeanParameters();
 
-        /// <summary>Every stochastic layer's declared name and its ρ = log α parameter, in layer order.</summary>
-        public abstract IReadOnlyList<(string Layer, Parameter LogAlpha)> StochasticLayers();
+        /// <summary>Every stochastic weight layer's name, ρ = log α, noise family and bounds, in layer order.</summary>
+        public abstract IReadOnlyList<NoisyWeights> StochasticLayers();
     }
 }

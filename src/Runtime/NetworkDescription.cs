@@ -21,7 +21,7 @@ namespace Ibex.Runtime
         /// <summary>The number of input features of one example.</summary>
         public long InputFeatures => InputShape.Aggregate(1L, (product, dimension) => product * dimension);
 
-        /// <summary>The number of weights that carry noise, each adding ½·log(α_max/α) nats to Ĩ(w;D).</summary>
+        /// <summary>The number of weights that carry noise and count in Ĩ(w;D).</summary>
         public long StochasticWeightCount => Layers.Where(l => l.IsStochastic).Sum(l => l.WeightCount);
     }
 
@@ -32,12 +32,20 @@ namespace Ibex.Runtime
     /// <param name="InitialLogAlpha">The initial ρ of stochastic weights (layers may override it).</param>
     public sealed record InformationSettings(double Beta, double AlphaMax, double MinLogAlpha, double InitialLogAlpha);
 
-    /// <summary>One layer of a network, as declared.</summary>
+    /// <summary>One layer of a network, as declared, with the shapes the generator inferred.</summary>
     /// <param name="Name">The declared property name, the layer's key in saved weights.</param>
-    /// <param name="Kind">Dense, ReLU, Softplus, Tanh or ELU.</param>
-    /// <param name="InFeatures">The width of the layer's input.</param>
-    /// <param name="OutFeatures">The width of the layer's output.</param>
-    /// <param name="IsStochastic">Whether its weights carry noise and count in Ĩ(w;D).</param>
-    /// <param name="WeightCount">The number of weights (0 for activations).</param>
-    public sealed record LayerDescription(string Name, string Kind, int InFeatures, int OutFeatures, bool IsStochastic, long WeightCount);
+    /// <param name="Kind">The layer attribute's name: Dense, Conv2d, ReLU, MaxPool2d, …</param>
+    /// <param name="InputShape">The shape of one example entering the layer.</param>
+    /// <param name="OutputShape">The shape of one example leaving it.</param>
+    /// <param name="IsStochastic">Whether it is noisy: its weights count in Ĩ(w;D), or its activations carry Information Dropout.</param>
+    /// <param name="WeightCount">The number of weights of a Dense or Conv2d layer (0 for the others).</param>
+    /// <param name="Noise">What is noisy: "log-normal weights", "Gaussian weights", "information dropout", or empty.</param>
+    public sealed record LayerDescription(string Name, string Kind, IReadOnlyList<int> InputShape, IReadOnlyList<int> OutputShape, bool IsStochastic, long WeightCount, string Noise)
+    {
+        /// <summary>The number of values in one example entering the layer.</summary>
+        public long InFeatures => InputShape.Aggregate(1L, (product, d) => product * d);
+
+        /// <summary>The number of values in one example leaving the layer.</summary>
+        public long OutFeatures => OutputShape.Aggregate(1L, (product, d) => product * d);
+    }
 }

@@ -82,8 +82,10 @@ public sealed class EvaluationTests
         Assert.Equal(new[] { "Hidden", "Scores" }, layers.Select(l => l.Layer));
         Assert.Equal(network.Information().item<float>(), layers.Sum(l => l.InformationNats), precision: 1);
         Assert.All(layers, l => Assert.Equal(l.InformationNats / Math.Log(2), l.InformationBits, precision: 6));
-        foreach (var (layer, (_, logAlpha)) in layers.Zip(network.StochasticLayers()))
+        foreach (var (layer, noisy) in layers.Zip(network.StochasticLayers()))
         {
+            var logAlpha = noisy.LogAlpha;
+            Assert.StartsWith("log-normal noise, log-uniform prior: exact", layer.Estimator, StringComparison.Ordinal);
             double expected = logAlpha.ge(0).sum().item<long>() / (double)logAlpha.numel();
             Assert.Equal(expected, layer.FractionAtCap, precision: 9);
             Assert.Equal(logAlpha.clamp(-12, 0).mean().item<float>(), layer.MeanLogAlpha, precision: 4);

@@ -62,11 +62,11 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
-        /// <summary>Network '{0}' ends with {1} layer '{2}', not with a Dense layer that produces the class scores.</summary>
+        /// <summary>Network '{0}' ends with {1} layer '{2}' of shape [{3}], not with a vector of class scores.</summary>
         public static readonly DiagnosticDescriptor MustEndWithClassScores = new(
             id: "IBX0007",
             title: "Network must end with class scores",
-            messageFormat: "Network '{0}' ends with {1} layer '{2}', but the last layer must be a Dense layer with one output per class; add [Dense(classes)] at the end",
+            messageFormat: "Network '{0}' ends with {1} layer '{2}' of shape [{3}], but it must end with a vector of class scores: a Dense layer with one unit per class (or a GlobalAvgPool over one channel per class); add [Dense(classes)] at the end",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -98,20 +98,20 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
-        /// <summary>[Stochastic] on {1} layer '{0}' has no weights to make noisy.</summary>
+        /// <summary>[Stochastic] on {1} layer '{0}' has nothing to make noisy.</summary>
         public static readonly DiagnosticDescriptor StochasticOnParameterFreeLayer = new(
             id: "IBX0104",
-            title: "[Stochastic] on a layer without weights",
-            messageFormat: "[Stochastic] on {1} layer '{0}' has no weights to make noisy; put it on a Dense layer, or remove it",
+            title: "[Stochastic] on a layer with nothing to make noisy",
+            messageFormat: "[Stochastic] on {1} layer '{0}' has nothing to make noisy: it applies to the weights of Dense and Conv2d layers and to the activations of ReLU and Softplus layers (Information Dropout); move it, or remove it",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
-        /// <summary>Dense layer '{0}' declares {1} units; it needs at least one.</summary>
+        /// <summary>{0} layer '{1}' declares {2} {3}; it needs at least one.</summary>
         public static readonly DiagnosticDescriptor InvalidUnits = new(
             id: "IBX0105",
-            title: "Dense layer needs at least one unit",
-            messageFormat: "Dense layer '{0}' declares {1} units; it needs at least one",
+            title: "Weight layer needs at least one output",
+            messageFormat: "{0} layer '{1}' declares {2} {3}; it needs at least one",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -150,6 +150,78 @@ namespace Ibex.Generators.Diagnostics
             messageFormat: "Member '{0}' of network '{1}' has a name the generated code uses; rename it",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>{0} layer '{1}' needs a [channels, height, width] input, but receives [{2}].</summary>
+        public static readonly DiagnosticDescriptor LayerNeedsImageInput = new(
+            id: "IBX0110",
+            title: "Layer needs an image input",
+            messageFormat: "{0} layer '{1}' needs a [channels, height, width] input, but receives [{2}]; {3}",
+            category: DiagnosticCategories.Shapes,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>Dense layer '{0}' receives a [{1}] image; Ibex does not flatten implicitly.</summary>
+        public static readonly DiagnosticDescriptor DenseNeedsFlatInput = new(
+            id: "IBX0111",
+            title: "Dense layer after an image without Flatten",
+            messageFormat: "Dense layer '{0}' receives a [{1}] image, but Dense layers need a flat input; add a [Flatten] layer before it (which gives [{2}]) or a [GlobalAvgPool] (which gives [{3}])",
+            category: DiagnosticCategories.Shapes,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>{0} layer '{1}' (kernel {2}, stride {3}, padding {4}) does not fit its [{5}] input.</summary>
+        public static readonly DiagnosticDescriptor WindowDoesNotFit = new(
+            id: "IBX0112",
+            title: "Kernel does not fit the input",
+            messageFormat: "{0} layer '{1}' (kernel {2}, stride {3}, padding {4}) does not fit its [{5}] input: the output would be {6} × {7}; use a smaller kernel or stride, or more padding",
+            category: DiagnosticCategories.Shapes,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>Residual layer '{0}' adds '{1}' of shape [{2}] to activations of shape [{3}].</summary>
+        public static readonly DiagnosticDescriptor ResidualShapeMismatch = new(
+            id: "IBX0113",
+            title: "Residual block changes the shape",
+            messageFormat: "Residual layer '{0}' adds the output of '{1}', shaped [{2}], to activations shaped [{3}]; a residual block must end with the shape it started with",
+            category: DiagnosticCategories.Shapes,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>Residual layer '{0}' names '{1}', which is not a layer declared before it.</summary>
+        public static readonly DiagnosticDescriptor ResidualSourceNotFound = new(
+            id: "IBX0114",
+            title: "Residual source is not an earlier layer",
+            messageFormat: "Residual layer '{0}' names '{1}', which is not a layer declared before it; name an earlier layer, for example [Residual(nameof(Stem))]",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>Information Dropout on '{0}' has no Dense or Conv2d layer to compute α(x) in parallel with: {1}.</summary>
+        public static readonly DiagnosticDescriptor InformationDropoutWithoutSource = new(
+            id: "IBX0115",
+            title: "Information Dropout without a weight layer before it",
+            messageFormat: "[Stochastic] on activation '{0}' is Information Dropout, whose α(x) comes from a layer parallel to the nearest Dense or Conv2d layer before it, but {1}; put the activation after a Dense or Conv2d layer (only BatchNorm, Dropout or Identity layers may sit between them)",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>Flatten layer '{0}' receives a flat [{1}] input and does nothing.</summary>
+        public static readonly DiagnosticDescriptor FlattenOnFlatInput = new(
+            id: "IBX0116",
+            title: "Flatten on an input that is already flat",
+            messageFormat: "Flatten layer '{0}' receives a flat [{1}] input and does nothing; remove it",
+            category: DiagnosticCategories.Shapes,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        /// <summary>{0} = {1} on layer '{2}' does nothing.</summary>
+        public static readonly DiagnosticDescriptor IneffectiveLayer = new(
+            id: "IBX0117",
+            title: "Layer that does nothing",
+            messageFormat: "{0} = {1} on layer '{2}' leaves its input unchanged; {3}",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
 
         /// <summary>{0} = {1} is invalid: {2}.</summary>

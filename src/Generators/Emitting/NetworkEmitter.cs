@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using Ibex.Generators.Model;
+using Ibex.Generators.Parsing;
 
 namespace Ibex.Generators.Emitting
 {
@@ -46,16 +47,16 @@ namespace Ibex.Generators.Emitting
         private static void WriteClass(IndentedTextWriter writer, NetworkSpec network)
         {
             var information = network.Information;
-            var stochastic = network.Layers.Where(l => l.IsStochastic).ToList();
+            bool anyGaussian = network.Layers.Any(l => l.WeightNoise?.Family == NoiseKind.Gaussian);
 
             writer.WriteLine($$"""
                 /// <summary>
-                /// The TorchSharp module Ibex generated for <see cref="{{network.TypeName}}"/>: input [{{string.Join(", ", network.InputShape)}}] → {{string.Join(" → ", network.Layers.Select(Describe))}}.
+                /// The TorchSharp module Ibex generated for <see cref="{{network.TypeName}}"/>: input [{{Shape(network.InputShape)}}] → {{string.Join(" → ", network.Layers.Select(Describe))}}.
                 /// </summary>
                 /// <remarks>
-                /// <para><c>forward</c> returns the class scores and Ĩ(w;D) in nats, computed in the same pass.
-                /// Train with <c>mean cross-entropy + (β / N)·Ĩ(w;D)</c>, N the training-set size (declared β = {{Number(information.Beta)}}).</para>
-                /// <para>Stochastic weights are <c>w = ŵ·ε</c> with <c>log ε ~ N(−α/2, α)</c> and ρ = log α clamped to
+                /// <para><c>forward</c> returns the class scores and the information term in nats, computed in the same pass.
+                /// Train with <c>mean cross-entropy + (β / N)·information</c>, N the training-set size (declared β = {{Number(information.Beta)}}).</para>
+                /// <para>Stochastic weights are <c>w = ŵ·ε</c>; log-normal noise has <c>log ε ~ N(−α/2, α)</c> with ρ = log α clamped to
                 /// [{{Number(information.MinLogAlpha)}}, log {{Number(information.AlphaMax)}}] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
                 /// </remarks>
                 [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "{{GeneratorVersion}}")]
@@ -64,12 +65,23 @@ namespace Ibex.Generators.Emitting
             using (writer.WriteBlock())
             {
                 writer.WriteLine($$"""
-                    /// <summary>log α_max: the largest ρ = log α; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
+                    /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
                     private const double LogAlphaMax = {{Number(Math.Log(information.AlphaMax))}}; // log({{Number(information.AlphaMax)}})
 
                     /// <summary>ρ_min: the smallest ρ = log α, for numerical safety.</summary>
                     private const double MinLogAlpha = {{Number(information.MinLogAlpha)}};
 
+                    """);
+                if (anyGaussian)
+                {
+                    writer.WriteLine($$"""
+                        /// <summary>The largest ρ of Gaussian noise, for numerical safety only: its KL tends to 0 as α → ∞ and needs no cap.</summary>
+                        private const double GaussianMaxLogAlpha = {{Number(LayerParser.GaussianMaxLogAlpha)}};
+
+                        """);
+                }
+
+                writer.WriteLine($$"""
                     /// <summary>Added to the local-reparameterization variance before its square root, whose gradient is infinite at 0.</summary>
                     private const double VarianceFloor = 1e-8;
 
@@ -101,17 +113,11 @@ namespace Ibex.Generators.Emitting
                 writer.WriteLine();
                 WriteForward(writer, network);
                 writer.WriteLine();
-                WriteInformation(writer, stochastic);
+                WriteInformation(writer, network);
                 writer.WriteLine();
-                WriteClampLogAlpha(writer, stochastic);
+                WriteClampLogAlpha(writer, network);
                 writer.WriteLine();
                 WriteParameterLists(writer, network);
-                writer.WriteLine();
-                writer.WriteLine($$"""
-                    /// <summary>½·Σ_i (log α_max − ρ_i): the nats one layer's weights add to Ĩ(w;D) (Achille &amp; Soatto, Prop. 4.1, normalized to 0 at the cap).</summary>
-                    private static {{Tensor}} WeightInformation({{Tensor}} clampedLogAlpha)
-                        => (LogAlphaMax * clampedLogAlpha.numel() - clampedLogAlpha.sum()) * 0.5;
-                    """);
             }
         }
 
@@ -121,8 +127,8 @@ namespace Ibex.Generators.Emitting
             writer.WriteLine($$"""
                 private static readonly {{Runtime}}.NetworkDescription DeclaredDescription = new(
                     Name: "{{network.TypeName}}",
-                    InputShape: new[] { {{string.Join(", ", network.InputShape)}} },
-                    Classes: {{network.Layers[network.Layers.Count - 1].OutFeatures}},
+                    InputShape: new[] { {{Shape(network.InputShape)}} },
+                    Classes: {{network.Layers[network.Layers.Count - 1].OutChannels}},
                     Information: new {{Runtime}}.InformationSettings(Beta: {{Number(information.Beta)}}, AlphaMax: {{Number(information.AlphaMax)}}, MinLogAlpha: {{Number(information.MinLogAlpha)}}, InitialLogAlpha: {{Number(information.InitialLogAlpha)}}),
                     DeclarationHash: "{{DeclarationHash.Compute(network)}}",
                     Layers: new {{Runtime}}.LayerDescription[]
@@ -130,7 +136,13 @@ namespace Ibex.Generators.Emitting
                 """);
             foreach (var layer in network.Layers)
             {
-                writer.WriteLine($"        new(\"{layer.Name}\", \"{layer.Kind}\", InFeatures: {layer.InFeatures}, OutFeatures: {layer.OutFeatures}, IsStochastic: {Bool(layer.IsStochastic)}, WeightCount: {layer.WeightCount}),");
+                string noise = layer.WeightNoise?.Family switch
+                {
+                    NoiseKind.LogNormal => "log-normal weights",
+                    NoiseKind.Gaussian => "Gaussian weights",
+                    _ => layer.ActivationNoise is null ? "" : "information dropout",
+                };
+                writer.WriteLine($"        new(\"{layer.Name}\", \"{layer.Kind}\", InputShape: new[] {{ {Shape(layer.InputShape)} }}, OutputShape: new[] {{ {Shape(layer.OutputShape)} }}, IsStochastic: {Bool(layer.IsStochastic)}, WeightCount: {layer.WeightCount}, Noise: \"{noise}\"),");
             }
 
             writer.WriteLine("    });");
@@ -147,100 +159,235 @@ namespace Ibex.Generators.Emitting
             {
                 foreach (var layer in network.Layers)
                 {
-                    string arguments = layer.Kind switch
-                    {
-                        LayerKind.Dense when layer.IsStochastic => $"inFeatures: {layer.InFeatures}, outFeatures: {layer.OutFeatures}, hasBias: {Bool(layer.HasBias)}, initialLogAlpha: {Number(layer.InitialLogAlpha)}, device",
-                        LayerKind.Dense => $"inFeatures: {layer.InFeatures}, outFeatures: {layer.OutFeatures}, hasBias: {Bool(layer.HasBias)}, device",
-                        _ => $"\"{layer.Kind}\"",
-                    };
-                    writer.WriteLine($"{layer.FieldName} = new {Runtime}.{LayerClass(layer)}({arguments});");
+                    writer.WriteLine($"{layer.FieldName} = new {Runtime}.{LayerClass(layer)}({ConstructorArguments(network, layer)});");
                     writer.WriteLine($"register_module(\"{layer.Name}\", {layer.FieldName});");
                 }
+            }
+        }
+
+        private static string ConstructorArguments(NetworkSpec network, LayerSpec layer)
+        {
+            string noise = layer.WeightNoise is { } w ? $", initialLogAlpha: {Number(w.InitialLogAlpha)}, perUnit: {Bool(w.PerUnit)}" : "";
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                    return $"inFeatures: {layer.InChannels}, outFeatures: {layer.OutChannels}, hasBias: {Bool(layer.HasBias)}{noise}, device: device";
+                case LayerKind.Conv2d:
+                    return $"inChannels: {layer.InChannels}, outChannels: {layer.OutChannels}, kernel: {layer.Kernel}, hasBias: {Bool(layer.HasBias)}{noise}, device: device";
+                case LayerKind.BatchNorm:
+                    return $"features: {layer.InChannels}, device: device";
+                case LayerKind.ReLU or LayerKind.Softplus when layer.ActivationNoise is { } dropout:
+                    var source = Source(network, dropout);
+                    string shape = source.Kind == LayerKind.Conv2d
+                        ? $"{source.OutChannels}, {source.InChannels}, {source.Kernel}, {source.Kernel}"
+                        : $"{source.OutChannels}, {source.InChannels}";
+                    return $"alphaWeightShape: new long[] {{ {shape} }}, learnedLogNormalPrior: {Bool(layer.Kind == LayerKind.Softplus)}, device: device";
+                default:
+                    return $"\"{layer.Kind}\"";
             }
         }
 
         private static void WriteForward(IndentedTextWriter writer, NetworkSpec network)
         {
             writer.WriteLine($$"""
-                /// <summary>Class scores for a batch, and Ĩ(w;D) in nats. Samples the weight noise in training mode; the mean network (ε ≡ 1) in eval mode.</summary>
+                /// <summary>
+                /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
+                /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+                /// </summary>
                 public override ({{Tensor}} Logits, {{Tensor}} Information) forward({{Tensor}} input)
                 """);
             using (writer.WriteBlock())
             {
-                writer.WriteLine("var x = input;");
+                var shape = network.InputShape;
+                if (shape.Count == 3)
+                {
+                    writer.WriteLine($"// Images may arrive flat, [batch, {shape[0] * shape[1] * shape[2]}]: view them as [batch, {Shape(shape)}].");
+                    writer.WriteLine($"var x = input.reshape(-1, {Shape(shape)});");
+                }
+                else
+                {
+                    writer.WriteLine("var x = input;");
+                }
+
+                bool anyDropout = network.Layers.Any(l => l.ActivationNoise is not null);
+                if (anyDropout)
+                {
+                    writer.WriteLine($"var activationInformation = {Torch}.zeros(global::System.Array.Empty<long>(), device: input.device);");
+                }
+
                 foreach (var layer in network.Layers)
                 {
                     writer.WriteLine();
-                    WriteLayerForward(writer, layer);
+                    if (network.Layers.Any(l => l.ActivationNoise?.SourceLayer == layer.Name))
+                    {
+                        writer.WriteLine($"var {layer.LocalPrefix}Input = x; // Information Dropout's α(x) reads it");
+                    }
+
+                    WriteLayerForward(writer, network, layer);
+                    if (layer.KeepsOutput)
+                    {
+                        writer.WriteLine($"var {layer.LocalPrefix}Output = x; // a residual connection adds it later");
+                    }
                 }
 
                 writer.WriteLine();
-                var stochastic = network.Layers.Where(l => l.IsStochastic).ToList();
-                if (stochastic.Count == 0)
+                var weightTerms = network.Layers.Where(l => l.WeightNoise is not null).Select(l => WeightNats(l, $"{l.LocalPrefix}LogAlpha")).ToList();
+                if (anyDropout)
+                {
+                    weightTerms.Add("activationInformation");
+                }
+
+                if (weightTerms.Count == 0)
                 {
                     writer.WriteLine($"return (x, {Torch}.zeros(global::System.Array.Empty<long>(), device: input.device));");
                     return;
                 }
 
-                writer.WriteLine("// Ĩ(w;D) = Σ_i ½·(log α_max − ρ_i) over every stochastic weight.");
-                writer.WriteLine("var information = " + string.Join(" + ", stochastic.Select(l => $"WeightInformation({l.LocalPrefix}LogAlpha)")) + ";");
+                writer.WriteLine(anyDropout
+                    ? "// Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL (0 in eval mode): both enter the loss with β/N."
+                    : "// Ĩ(w;D) over every stochastic weight.");
+                writer.WriteLine("var information = " + string.Join("\n    + ", weightTerms) + ";");
                 writer.WriteLine("return (x, information);");
             }
         }
 
-        private static void WriteLayerForward(IndentedTextWriter writer, LayerSpec layer)
+        private static void WriteLayerForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer)
         {
             string field = layer.FieldName;
+            string local = layer.LocalPrefix;
             string bias = layer.HasBias ? $"{field}.Bias" : "null";
+            writer.WriteLine($"// {layer.Name}: {Summary(layer)}.");
             switch (layer.Kind)
             {
-                case LayerKind.Dense when layer.IsStochastic:
-                    string local = layer.LocalPrefix;
+                case LayerKind.Dense or LayerKind.Conv2d when layer.WeightNoise is { } noise:
+                    string upper = noise.Family == NoiseKind.LogNormal ? "LogAlphaMax" : "GaussianMaxLogAlpha";
+                    string factor = noise.Family == NoiseKind.LogNormal ? $"{local}LogAlpha.exp().expm1()" : $"{local}LogAlpha.exp()";
+                    string weightVariance = noise.Family == NoiseKind.LogNormal ? "ŵ²·(e^α − 1)" : "ŵ²·α";
+                    string mean = WeightOperation(layer, "x", $"{field}.Weight", bias);
+                    string variance = WeightOperation(layer, "x.square()", $"{field}.Weight.square().mul({factor})", "null");
+                    string trick = layer.Kind == LayerKind.Dense
+                        ? $"b = x·ŵ + √(x²·({weightVariance}))·ξ, ξ ~ N(0, 1) per example and unit."
+                        : $"b = conv(x, ŵ) + √conv(x², {weightVariance})·ξ, ξ ~ N(0, 1) per example and output position.";
                     writer.WriteLine($$"""
-                        // {{layer.Name}}: stochastic Dense {{layer.InFeatures}} → {{layer.OutFeatures}}.
-                        var {{local}}LogAlpha = {{field}}.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
+                        var {{local}}LogAlpha = {{field}}.LogAlpha.clamp(MinLogAlpha, {{upper}});
                         if (training)
                         {
-                            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                            var {{local}}Mean = {{Functional}}.linear(x, {{field}}.Weight, {{bias}});
-                            var {{local}}Variance = {{Functional}}.linear(x.square(), {{field}}.Weight.square().mul({{local}}LogAlpha.exp().expm1()));
+                            // Local reparameterization (Kingma et al. 2015): {{trick}}
+                            var {{local}}Mean = {{mean}};
+                            var {{local}}Variance = {{variance}};
                             x = {{local}}Mean.addcmul({{local}}Variance.add(VarianceFloor).sqrt(), {{Torch}}.randn_like({{local}}Mean), 1.0);
                         }
                         else
                         {
                             // The mean network: E[ε] = 1.
-                            x = {{Functional}}.linear(x, {{field}}.Weight, {{bias}});
+                            x = {{mean}};
                         }
                         """);
                     break;
-                case LayerKind.Dense:
-                    writer.WriteLine($"// {layer.Name}: Dense {layer.InFeatures} → {layer.OutFeatures}.");
-                    writer.WriteLine($"x = {Functional}.linear(x, {field}.Weight, {bias});");
+                case LayerKind.Dense or LayerKind.Conv2d:
+                    writer.WriteLine($"x = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
+                    break;
+                case LayerKind.MaxPool2d:
+                    writer.WriteLine($"x = {Functional}.max_pool2d(x, new long[] {{ {layer.Kernel}, {layer.Kernel} }}, new long[] {{ {layer.Stride}, {layer.Stride} }});");
+                    break;
+                case LayerKind.AvgPool2d:
+                    writer.WriteLine($"x = {Functional}.avg_pool2d(x, new long[] {{ {layer.Kernel}, {layer.Kernel} }}, new long[] {{ {layer.Stride}, {layer.Stride} }});");
+                    break;
+                case LayerKind.GlobalAvgPool:
+                    writer.WriteLine("x = x.mean(new long[] { 2, 3 });");
+                    break;
+                case LayerKind.Flatten when layer.InputShape.Count == 1:
+                    writer.WriteLine("// Already flat: nothing to do.");
+                    break;
+                case LayerKind.Flatten:
+                    writer.WriteLine("x = x.flatten(1);");
+                    break;
+                case LayerKind.BatchNorm:
+                    writer.WriteLine($"x = {Functional}.batch_norm(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, training, momentum: {Number(layer.Rate)}, eps: {Number(layer.Epsilon)});");
+                    break;
+                case LayerKind.Dropout:
+                    writer.WriteLine($"x = {Functional}.dropout(x, {Number(layer.Rate)}, training);");
+                    break;
+                case LayerKind.Residual:
+                    writer.WriteLine($"x = x.add({char.ToLowerInvariant(layer.ResidualFrom[0]) + layer.ResidualFrom.Substring(1)}Output);");
                     break;
                 case LayerKind.ReLU:
-                    writer.WriteLine($"// {layer.Name}: ReLU.");
                     writer.WriteLine($"x = {Functional}.relu(x);");
                     break;
                 case LayerKind.Softplus:
-                    writer.WriteLine($"// {layer.Name}: Softplus, log(1 + eˣ).");
                     writer.WriteLine($"x = {Functional}.softplus(x);");
                     break;
                 case LayerKind.Tanh:
-                    writer.WriteLine($"// {layer.Name}: Tanh.");
                     writer.WriteLine($"x = {Functional}.tanh(x);");
                     break;
                 case LayerKind.ELU:
-                    writer.WriteLine($"// {layer.Name}: ELU, α = {Number(layer.EluAlpha)}.");
-                    writer.WriteLine($"x = {Functional}.elu(x, alpha: {Number(layer.EluAlpha)});");
+                    writer.WriteLine($"x = {Functional}.elu(x, alpha: {Number(layer.Rate)});");
+                    break;
+                case LayerKind.Sigmoid:
+                    writer.WriteLine($"x = {Functional}.sigmoid(x);");
+                    break;
+                case LayerKind.Identity:
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "The emitter does not know this layer kind.");
             }
+
+            if (layer.ActivationNoise is { } dropout)
+            {
+                WriteInformationDropout(writer, network, layer, dropout);
+            }
         }
 
-        private static void WriteInformation(IndentedTextWriter writer, System.Collections.Generic.List<LayerSpec> stochastic)
+        private static void WriteInformationDropout(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, ActivationNoiseSpec dropout)
         {
-            writer.WriteLine($"/// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass.</summary>");
+            var source = Source(network, dropout);
+            string field = layer.FieldName;
+            string local = layer.LocalPrefix;
+            string alpha = WeightOperation(source, $"{source.LocalPrefix}Input", $"{field}.AlphaWeight", $"{field}.AlphaBias");
+            writer.WriteLine("if (training)");
+            using (writer.WriteBlock())
+            {
+                writer.WriteLine($"// Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with");
+                writer.WriteLine($"// α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to {source.Name}, α_max = {Number(dropout.AlphaMax)}.");
+                writer.WriteLine($"var {local}Alpha = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({Runtime}.InformationTerms.ActivationAlphaFloor);");
+                if (layer.Kind == LayerKind.Softplus)
+                {
+                    writer.WriteLine($"var {local}LogActivation = x.clamp_min(1e-12).log();");
+                }
+
+                writer.WriteLine($"x = x.mul({local}Alpha.mul({Torch}.randn_like(x)).exp());");
+                if (layer.Kind == LayerKind.Softplus)
+                {
+                    writer.WriteLine("// KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;");
+                    writer.WriteLine("// summed over units, averaged over the batch.");
+                    writer.WriteLine($"activationInformation = activationInformation.add({Runtime}.InformationTerms.LogNormalActivationNats({local}Alpha, {local}LogActivation, {field}.PriorMean, {field}.PriorLogStd));");
+                }
+                else
+                {
+                    writer.WriteLine("// KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over the batch.");
+                    writer.WriteLine($"activationInformation = activationInformation.add({Runtime}.InformationTerms.LogUniformActivationNats({local}Alpha, {Number(dropout.AlphaMax)}));");
+                }
+            }
+        }
+
+        private static string WeightOperation(LayerSpec layer, string input, string weight, string bias)
+            => layer.Kind == LayerKind.Dense
+                ? $"{Functional}.linear({input}, {weight}, {bias})"
+                : $"{Functional}.conv2d({input}, {weight}, {bias}, strides: new long[] {{ {layer.Stride}, {layer.Stride} }}, padding: new long[] {{ {layer.Padding}, {layer.Padding} }})";
+
+        private static string WeightNats(LayerSpec layer, string clampedLogAlpha)
+        {
+            var noise = layer.WeightNoise!;
+            string perAlpha = noise.PerUnit ? $", weightsPerAlpha: {layer.FanIn}" : "";
+            return noise.Family == NoiseKind.LogNormal
+                ? $"{Runtime}.InformationTerms.LogUniformWeightNats({clampedLogAlpha}, LogAlphaMax{perAlpha})"
+                : $"{Runtime}.InformationTerms.SparseVdWeightNats({clampedLogAlpha}{perAlpha})";
+        }
+
+        private static void WriteInformation(IndentedTextWriter writer, NetworkSpec network)
+        {
+            var stochastic = network.Layers.Where(l => l.WeightNoise is not null).ToList();
+            writer.WriteLine("/// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>");
             if (stochastic.Count == 0)
             {
                 writer.WriteLine($"public override {Tensor} Information() => {Torch}.zeros(global::System.Array.Empty<long>());");
@@ -248,56 +395,119 @@ namespace Ibex.Generators.Emitting
             }
 
             writer.WriteLine($"public override {Tensor} Information()");
-            writer.WriteLine("    => " + string.Join("\n        + ", stochastic.Select(l => $"WeightInformation({l.FieldName}.LogAlpha.clamp(MinLogAlpha, LogAlphaMax))")) + ";");
+            writer.WriteLine("    => " + string.Join("\n        + ", stochastic.Select(l => WeightNats(l, $"{l.FieldName}.LogAlpha.clamp(MinLogAlpha, {UpperBound(l)})"))) + ";");
         }
 
-        private static void WriteClampLogAlpha(IndentedTextWriter writer, System.Collections.Generic.List<LayerSpec> stochastic)
+        private static void WriteClampLogAlpha(IndentedTextWriter writer, NetworkSpec network)
         {
-            writer.WriteLine("/// <summary>Projects every ρ back into [ρ_min, log α_max]; the trainer calls it after each optimizer step.</summary>");
+            writer.WriteLine("/// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>");
             writer.WriteLine("public override void ClampLogAlpha()");
             using (writer.WriteBlock())
             {
                 writer.WriteLine($"using var noGrad = {Torch}.no_grad();");
-                foreach (var layer in stochastic)
+                foreach (var layer in network.Layers.Where(l => l.WeightNoise is not null))
                 {
-                    writer.WriteLine($"{layer.FieldName}.LogAlpha.clamp_(MinLogAlpha, LogAlphaMax);");
+                    writer.WriteLine($"{layer.FieldName}.LogAlpha.clamp_(MinLogAlpha, {UpperBound(layer)});");
                 }
             }
         }
 
         private static void WriteParameterLists(IndentedTextWriter writer, NetworkSpec network)
         {
-            var logAlphas = network.Layers.Where(l => l.IsStochastic).Select(l => $"{l.FieldName}.LogAlpha").ToList();
-            var means = network.Layers.Where(l => l.HasWeights)
-                .SelectMany(l => l.HasBias ? new[] { $"{l.FieldName}.Weight", $"{l.FieldName}.Bias!" } : new[] { $"{l.FieldName}.Weight" })
-                .ToList();
+            var noisy = network.Layers.Where(l => l.WeightNoise is not null).ToList();
+            var others = network.Layers.SelectMany(OtherParameters).ToList();
 
-            writer.WriteLine("/// <summary>Every ρ = log α, in layer order.</summary>");
+            writer.WriteLine("/// <summary>Every ρ = log α of the weight noise, in layer order.</summary>");
             writer.WriteLine($"public override global::System.Collections.Generic.IReadOnlyList<{Parameter}> LogAlphaParameters()");
-            writer.WriteLine($"    => new {Parameter}[] {{ {string.Join(", ", logAlphas)} }};");
+            writer.WriteLine($"    => new {Parameter}[] {{ {string.Join(", ", noisy.Select(l => $"{l.FieldName}.LogAlpha"))} }};");
             writer.WriteLine();
-            writer.WriteLine("/// <summary>Every stochastic layer's name and ρ = log α, in layer order, for per-layer reports.</summary>");
-            writer.WriteLine($"public override global::System.Collections.Generic.IReadOnlyList<(string Layer, {Parameter} LogAlpha)> StochasticLayers()");
-            var pairs = network.Layers.Where(l => l.IsStochastic).Select(l => $"(\"{l.Name}\", {l.FieldName}.LogAlpha)");
-            writer.WriteLine($"    => new (string Layer, {Parameter} LogAlpha)[] {{ {string.Join(", ", pairs)} }};");
+            writer.WriteLine("/// <summary>Every stochastic weight layer's ρ = log α, noise family and bounds, in layer order, for per-layer reports.</summary>");
+            writer.WriteLine($"public override global::System.Collections.Generic.IReadOnlyList<{Runtime}.NoisyWeights> StochasticLayers()");
+            if (noisy.Count == 0)
+            {
+                writer.WriteLine($"    => global::System.Array.Empty<{Runtime}.NoisyWeights>();");
+            }
+            else
+            {
+                writer.WriteLine($"    => new {Runtime}.NoisyWeights[]");
+                writer.WriteLine("    {");
+                foreach (var layer in noisy)
+                {
+                    var noise = layer.WeightNoise!;
+                    writer.WriteLine($"        new(\"{layer.Name}\", {layer.FieldName}.LogAlpha, {Runtime}.WeightNoise.{noise.Family}, WeightsPerAlpha: {(noise.PerUnit ? layer.FanIn : 1)}, MinLogAlpha, {UpperBound(layer)}),");
+                }
+
+                writer.WriteLine("    };");
+            }
+
             writer.WriteLine();
-            writer.WriteLine("/// <summary>Every mean weight ŵ and bias, in layer order.</summary>");
+            writer.WriteLine("/// <summary>Every other trainable parameter (mean weights, biases, BatchNorm, Information Dropout), in layer order.</summary>");
             writer.WriteLine($"public override global::System.Collections.Generic.IReadOnlyList<{Parameter}> MeanParameters()");
-            writer.WriteLine($"    => new {Parameter}[] {{ {string.Join(", ", means)} }};");
+            writer.WriteLine($"    => new {Parameter}[] {{ {string.Join(", ", others)} }};");
         }
+
+        private static string[] OtherParameters(LayerSpec layer) => layer.Kind switch
+        {
+            LayerKind.Dense or LayerKind.Conv2d => layer.HasBias ? new[] { $"{layer.FieldName}.Weight", $"{layer.FieldName}.Bias!" } : new[] { $"{layer.FieldName}.Weight" },
+            LayerKind.BatchNorm => new[] { $"{layer.FieldName}.Weight", $"{layer.FieldName}.Bias" },
+            LayerKind.Softplus when layer.ActivationNoise is not null => new[] { $"{layer.FieldName}.AlphaWeight", $"{layer.FieldName}.AlphaBias", $"{layer.FieldName}.PriorMean", $"{layer.FieldName}.PriorLogStd" },
+            LayerKind.ReLU when layer.ActivationNoise is not null => new[] { $"{layer.FieldName}.AlphaWeight", $"{layer.FieldName}.AlphaBias" },
+            _ => Array.Empty<string>(),
+        };
+
+        private static LayerSpec Source(NetworkSpec network, ActivationNoiseSpec dropout) => network.Layers.First(l => l.Name == dropout.SourceLayer);
+
+        private static string UpperBound(LayerSpec layer) => layer.WeightNoise!.Family == NoiseKind.LogNormal ? "LogAlphaMax" : "GaussianMaxLogAlpha";
 
         private static string LayerClass(LayerSpec layer) => layer.Kind switch
         {
-            LayerKind.Dense when layer.IsStochastic => "StochasticDenseLayer",
+            LayerKind.Dense when layer.WeightNoise is not null => "StochasticDenseLayer",
             LayerKind.Dense => "DenseLayer",
-            _ => "ActivationLayer",
+            LayerKind.Conv2d when layer.WeightNoise is not null => "StochasticConv2dLayer",
+            LayerKind.Conv2d => "Conv2dLayer",
+            LayerKind.BatchNorm => "BatchNormLayer",
+            _ when layer.ActivationNoise is not null => "InformationDropoutLayer",
+            _ => "ParameterFreeLayer",
         };
 
-        private static string Describe(LayerSpec layer) => layer.Kind switch
+        /// <summary>The layer in the class summary: name, kind and its main argument.</summary>
+        private static string Describe(LayerSpec layer)
         {
-            LayerKind.Dense => $"{layer.Name} ({(layer.IsStochastic ? "stochastic " : "")}Dense {layer.OutFeatures})",
-            _ => $"{layer.Name} ({layer.Kind})",
-        };
+            string stochastic = layer.IsStochastic ? "stochastic " : "";
+            return layer.Kind switch
+            {
+                LayerKind.Dense => $"{layer.Name} ({stochastic}Dense {layer.OutChannels})",
+                LayerKind.Conv2d => $"{layer.Name} ({stochastic}Conv2d {layer.OutChannels}×{layer.Kernel}×{layer.Kernel})",
+                _ => $"{layer.Name} ({stochastic}{layer.Kind})",
+            };
+        }
+
+        /// <summary>The comment above a layer's code: what it computes, with its shapes.</summary>
+        private static string Summary(LayerSpec layer)
+        {
+            string shapes = $"[{Shape(layer.InputShape)}] → [{Shape(layer.OutputShape)}]";
+            string noise = layer.WeightNoise is { } w
+                ? $"; {(w.Family == NoiseKind.LogNormal ? "log-normal" : "Gaussian")} weight noise, one α per {(w.PerUnit ? (layer.Kind == LayerKind.Dense ? "unit" : "channel") : "weight")}"
+                : "";
+            return layer.Kind switch
+            {
+                LayerKind.Dense => $"{(layer.WeightNoise is null ? "" : "stochastic ")}Dense {shapes}{noise}",
+                LayerKind.Conv2d => $"{(layer.WeightNoise is null ? "" : "stochastic ")}Conv2d, kernel {layer.Kernel}, stride {layer.Stride}, padding {layer.Padding}, {shapes}{noise}",
+                LayerKind.MaxPool2d or LayerKind.AvgPool2d => $"{layer.Kind}, kernel {layer.Kernel}, stride {layer.Stride}, {shapes}",
+                LayerKind.GlobalAvgPool => $"global average pooling, {shapes}",
+                LayerKind.Flatten => $"Flatten, {shapes}",
+                LayerKind.BatchNorm => $"BatchNorm over {layer.InChannels} {(layer.InputShape.Count == 3 ? "channels" : "features")}, batch statistics in training, running statistics in eval",
+                LayerKind.Dropout => $"Dropout, rate {Number(layer.Rate)} (training only)",
+                LayerKind.Residual => $"residual connection, adds the output of {layer.ResidualFrom}",
+                LayerKind.ELU => $"ELU, α = {Number(layer.Rate)}",
+                LayerKind.Softplus => layer.ActivationNoise is null ? "Softplus, log(1 + eˣ)" : "Softplus, log(1 + eˣ), with Information Dropout",
+                LayerKind.ReLU => layer.ActivationNoise is null ? "ReLU" : "ReLU, with Information Dropout",
+                LayerKind.Identity => "Identity, nothing to compute",
+                _ => layer.Kind.ToString(),
+            };
+        }
+
+        private static string Shape(System.Collections.Generic.IEnumerable<int> shape) => string.Join(", ", shape);
 
         private static string Prefix(string accessibility) => accessibility.Length == 0 ? string.Empty : accessibility + " ";
 

@@ -1,34 +1,61 @@
-using System;
+using System.Linq;
 
 namespace Ibex.Generators.Model
 {
-    /// <summary>One declared layer, with the shape the parser inferred for it.</summary>
+    /// <summary>One declared layer, with the shapes the parser inferred for it.</summary>
     /// <param name="Name">The property name: the layer's key in saved weights.</param>
     /// <param name="Accessibility">The C# accessibility keywords of the declared property, as written.</param>
-    /// <param name="InFeatures">Width of the layer's input.</param>
-    /// <param name="OutFeatures">Width of the layer's output.</param>
-    /// <param name="HasBias">Dense only: whether it adds a bias.</param>
-    /// <param name="IsStochastic">Whether its weights carry log-normal multiplicative noise.</param>
-    /// <param name="InitialLogAlpha">Stochastic only: the initial ρ = log α of its weights.</param>
-    /// <param name="EluAlpha">ELU only: the saturation value α.</param>
+    /// <param name="InputShape">The shape of one example entering the layer: <c>[features]</c> or <c>[channels, height, width]</c>.</param>
+    /// <param name="OutputShape">The shape of one example leaving it.</param>
+    /// <param name="HasBias">Dense and Conv2d: whether it adds a bias.</param>
+    /// <param name="Kernel">Conv2d and pooling: the side of the square window.</param>
+    /// <param name="Stride">Conv2d and pooling: the step between windows.</param>
+    /// <param name="Padding">Conv2d: zeros added on every side.</param>
+    /// <param name="Rate">ELU: α; Dropout: the drop probability; BatchNorm: the momentum.</param>
+    /// <param name="Epsilon">BatchNorm: added to the variance.</param>
+    /// <param name="ResidualFrom">Residual: the layer whose output is added.</param>
+    /// <param name="WeightNoise">Stochastic Dense or Conv2d: the weight noise; otherwise null.</param>
+    /// <param name="ActivationNoise">Stochastic ReLU or Softplus (Information Dropout); otherwise null.</param>
+    /// <param name="KeepsOutput">Whether a later Residual layer adds this layer's output, so the forward pass keeps it.</param>
     /// <remarks>Must stay immutable and structurally equatable: it is part of the incremental pipeline's output.</remarks>
     internal sealed record LayerSpec(
         string Name,
         string Accessibility,
         LayerKind Kind,
-        int InFeatures,
-        int OutFeatures,
-        bool HasBias,
-        bool IsStochastic,
-        double InitialLogAlpha,
-        double EluAlpha)
+        EquatableArray<int> InputShape,
+        EquatableArray<int> OutputShape,
+        bool HasBias = false,
+        int Kernel = 0,
+        int Stride = 0,
+        int Padding = 0,
+        double Rate = 0,
+        double Epsilon = 0,
+        string ResidualFrom = "",
+        WeightNoiseSpec? WeightNoise = null,
+        ActivationNoiseSpec? ActivationNoise = null,
+        bool KeepsOutput = false)
     {
-        public bool HasWeights => Kind == LayerKind.Dense;
+        public bool HasWeights => Kind is LayerKind.Dense or LayerKind.Conv2d;
 
-        public long WeightCount => HasWeights ? (long)InFeatures * OutFeatures : 0;
+        public bool IsStochastic => WeightNoise is not null || ActivationNoise is not null;
+
+        /// <summary>Dense: in features; Conv2d: in channels.</summary>
+        public int InChannels => InputShape[0];
+
+        /// <summary>Dense: out features; Conv2d: out channels.</summary>
+        public int OutChannels => OutputShape[0];
+
+        public long InFeatures => InputShape.Aggregate(1L, (p, d) => p * d);
+
+        public long OutFeatures => OutputShape.Aggregate(1L, (p, d) => p * d);
+
+        /// <summary>Weights per output unit or channel: the fan-in.</summary>
+        public long FanIn => Kind == LayerKind.Conv2d ? (long)InChannels * Kernel * Kernel : Kind == LayerKind.Dense ? InChannels : 0;
+
+        public long WeightCount => HasWeights ? FanIn * OutChannels : 0;
 
         /// <summary>The private field that holds the layer's module in the generated class.</summary>
-        public string FieldName => char.ToLowerInvariant(Name[0]) + Name.Substring(1) + "Layer";
+        public string FieldName => LocalPrefix + "Layer";
 
         /// <summary>Prefix for the generated locals that belong to this layer.</summary>
         public string LocalPrefix => char.ToLowerInvariant(Name[0]) + Name.Substring(1);

@@ -8,6 +8,7 @@ using Ibex.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Ibex.Generators.Parsing.AttributeReading;
 
 namespace Ibex.Generators.Parsing
 {
@@ -65,7 +66,7 @@ namespace Ibex.Generators.Parsing
 
             var information = ReadInformation(context.Attributes[0], diagnostics);
             var inputShape = ReadInputShape(type, typeLocation, diagnostics);
-            var layers = ReadLayers(type, information, inputShape, diagnostics, cancellationToken);
+            var layers = LayerParser.Read(type, information, inputShape, diagnostics, cancellationToken);
 
             if (information is null || inputShape is null || layers is null || !valid)
             {
@@ -78,10 +79,11 @@ namespace Ibex.Generators.Parsing
                 return null;
             }
 
+            // Class scores come from a Dense layer, or from a GlobalAvgPool over one channel per class (All-CNN style).
             var last = layers[layers.Count - 1];
-            if (last.Kind != LayerKind.Dense)
+            if (last.Kind is not (LayerKind.Dense or LayerKind.GlobalAvgPool))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MustEndWithClassScores, typeLocation, type.Name, last.Kind.ToString(), last.Name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MustEndWithClassScores, typeLocation, type.Name, last.Kind.ToString(), last.Name, Shape(last.OutputShape)));
                 return null;
             }
 
@@ -90,7 +92,7 @@ namespace Ibex.Generators.Parsing
                 return null;
             }
 
-            if (!layers.Any(l => l.IsStochastic))
+            if (!layers.Any(l => l.WeightNoise is not null || l.ActivationNoise is not null))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoStochasticLayer, typeLocation, type.Name));
             }
@@ -152,7 +154,7 @@ namespace Ibex.Generators.Parsing
         /// <summary>The members every generated network declares (besides one field per layer).</summary>
         private static readonly string[] GeneratedMemberNames =
         {
-            "LogAlphaMax", "MinLogAlpha", "VarianceFloor", "DeclaredDescription", "Create", "WeightInformation",
+            "LogAlphaMax", "MinLogAlpha", "GaussianMaxLogAlpha", "VarianceFloor", "DeclaredDescription", "Create",
             "Description", "forward", "Information", "ClampLogAlpha", "LogAlphaParameters", "MeanParameters", "StochasticLayers",
         };
 
@@ -167,18 +169,17 @@ namespace Ibex.Generators.Parsing
             double alphaMax = InfoRegularizedDefaults.AlphaMax;
             double minLogAlpha = InfoRegularizedDefaults.MinLogAlpha;
             double initialLogAlpha = InfoRegularizedDefaults.InitialLogAlpha;
+            int noise = 0, sharing = 0;
             foreach (var argument in attribute.NamedArguments)
             {
-                if (argument.Value.Value is not double value)
+                switch (argument.Key, argument.Value.Value)
                 {
-                    return null;
-                }
-
-                switch (argument.Key)
-                {
-                    case "AlphaMax": alphaMax = value; break;
-                    case "MinLogAlpha": minLogAlpha = value; break;
-                    case "InitialLogAlpha": initialLogAlpha = value; break;
+                    case ("AlphaMax", double value): alphaMax = value; break;
+                    case ("MinLogAlpha", double value): minLogAlpha = value; break;
+                    case ("InitialLogAlpha", double value): initialLogAlpha = value; break;
+                    case ("Noise", int value): noise = value; break;
+                    case ("AlphaSharing", int value): sharing = value; break;
+                    default: return null; // an argument of the wrong type: the compiler reports it
                 }
             }
 
@@ -214,12 +215,24 @@ namespace Ibex.Generators.Parsing
                 Invalid("MinLogAlpha", minLogAlpha, "it must lie below log(AlphaMax) = " + Format(logAlphaMax));
             }
 
-            if (valid && !InRange(initialLogAlpha, minLogAlpha, logAlphaMax))
+            if (!Enum.IsDefined(typeof(NoiseKind), noise))
             {
-                Invalid("InitialLogAlpha", initialLogAlpha, "it must lie in [MinLogAlpha, log(AlphaMax)] = [" + Format(minLogAlpha) + ", " + Format(logAlphaMax) + "]");
+                Invalid("Noise", noise, "use NoiseFamily.LogNormal or NoiseFamily.Gaussian");
             }
 
-            return valid ? new InformationSpec(beta, alphaMax, minLogAlpha, initialLogAlpha) : null;
+            if (sharing is not (0 or 1))
+            {
+                Invalid("AlphaSharing", sharing, "use AlphaSharing.PerWeight or AlphaSharing.PerUnit");
+            }
+
+            var family = (NoiseKind)noise;
+            double maxInitial = family == NoiseKind.Gaussian ? LayerParser.GaussianMaxLogAlpha : logAlphaMax;
+            if (valid && !InRange(initialLogAlpha, minLogAlpha, maxInitial))
+            {
+                Invalid("InitialLogAlpha", initialLogAlpha, "it must lie in [MinLogAlpha, " + (family == NoiseKind.Gaussian ? "8" : "log(AlphaMax)") + "] = [" + Format(minLogAlpha) + ", " + Format(maxInitial) + "]");
+            }
+
+            return valid ? new InformationSpec(beta, alphaMax, minLogAlpha, initialLogAlpha, family, sharing == 1) : null;
         }
 
         private static int[]? ReadInputShape(INamedTypeSymbol type, LocationInfo? typeLocation, List<DiagnosticInfo> diagnostics)
@@ -252,234 +265,21 @@ namespace Ibex.Generators.Parsing
                 return null;
             }
 
-            if (shape.Length != 1)
+            if (shape.Length is not (1 or 3))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, location, shapeText,
-                    "only flat inputs are supported so far; declare the flattened size, for example [Input(" + shape.Aggregate(1L, (p, d) => p * d).ToString(CultureInfo.InvariantCulture) + ")], and flatten the data"));
+                    "declare [features] for flat data or [channels, height, width] for images, for example [Input(784)] or [Input(1, 28, 28)]"));
+                return null;
+            }
+
+            if (shape.Aggregate(1L, (p, d) => p * d) > int.MaxValue)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, location, shapeText, "one example may hold at most 2³¹ − 1 values"));
                 return null;
             }
 
             return shape;
         }
 
-        private static List<LayerSpec>? ReadLayers(INamedTypeSymbol type, InformationSpec? information, int[]? inputShape, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
-        {
-            var layers = new List<LayerSpec>();
-            bool valid = true;
-            int features = inputShape is { Length: 1 } ? inputShape[0] : 0;
-
-            foreach (var property in LayerCandidates(type))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-
-                var attributes = property.GetAttributes();
-                var layerAttributes = attributes.Where(a => DerivesFrom(a.AttributeClass, KnownTypeNames.LayerAttribute)).ToList();
-                var stochastic = attributes.FirstOrDefault(a => IsType(a.AttributeClass, KnownTypeNames.StochasticAttribute));
-                if (layerAttributes.Count == 0 && stochastic is null)
-                {
-                    continue;
-                }
-
-                if (!SyntaxFacts.IsValidIdentifier(property.Name))
-                {
-                    valid = false; // a property whose name is still being typed; the compiler reports it
-                    continue;
-                }
-
-                var propertyLocation = LocationInfo.From(property.Locations.FirstOrDefault());
-                if (layerAttributes.Count == 0)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StochasticWithoutLayer, LocationInfo.From(stochastic!.ApplicationSyntaxReference?.GetSyntax()), property.Name));
-                    valid = false;
-                    continue;
-                }
-
-                if (layerAttributes.Count > 1)
-                {
-                    string names = string.Join(", ", layerAttributes.Select(a => AttributeShortName(a.AttributeClass!)));
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleLayerAttributes, propertyLocation, property.Name, names));
-                    valid = false;
-                    continue;
-                }
-
-                string? shapeProblem = DescribeDeclarationProblem(property);
-                if (shapeProblem is not null)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerMustBePartialProperty, propertyLocation, property.Name, shapeProblem));
-                    valid = false;
-                    continue;
-                }
-
-                var layerAttribute = layerAttributes[0];
-                var kind = KindOf(layerAttribute.AttributeClass!);
-                if (kind is null)
-                {
-                    continue;
-                }
-
-                var layer = ReadLayer(property, kind.Value, layerAttribute, stochastic, information, features, diagnostics);
-                if (layer is null)
-                {
-                    valid = false;
-                    continue;
-                }
-
-                layers.Add(layer);
-                features = layer.OutFeatures;
             }
-
-            return valid ? layers : null;
-        }
-
-        private static LayerSpec? ReadLayer(IPropertySymbol property, LayerKind kind, AttributeData layerAttribute, AttributeData? stochastic,
-            InformationSpec? information, int inFeatures, List<DiagnosticInfo> diagnostics)
-        {
-            var attributeLocation = LocationInfo.From(layerAttribute.ApplicationSyntaxReference?.GetSyntax());
-            int outFeatures = inFeatures;
-            bool hasBias = false;
-            double eluAlpha = 1.0;
-
-            if (kind == LayerKind.Dense)
-            {
-                if (layerAttribute.ConstructorArguments.Length != 1 || layerAttribute.ConstructorArguments[0].Value is not int units)
-                {
-                    return null;
-                }
-
-                if (units <= 0)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidUnits, attributeLocation, property.Name, units.ToString(CultureInfo.InvariantCulture)));
-                    return null;
-                }
-
-                outFeatures = units;
-                hasBias = NamedArgument(layerAttribute, "Bias") is not bool bias || bias;
-            }
-            else if (kind == LayerKind.ELU && NamedArgument(layerAttribute, "Alpha") is double alpha)
-            {
-                if (double.IsNaN(alpha) || double.IsInfinity(alpha))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, attributeLocation, property.Name + ".Alpha", Format(alpha), "the ELU's saturation value must be a finite number"));
-                    return null;
-                }
-
-                eluAlpha = alpha;
-            }
-
-            double initialLogAlpha = information?.InitialLogAlpha ?? InfoRegularizedDefaults.InitialLogAlpha;
-            if (stochastic is not null)
-            {
-                var stochasticLocation = LocationInfo.From(stochastic.ApplicationSyntaxReference?.GetSyntax());
-                if (kind != LayerKind.Dense)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StochasticOnParameterFreeLayer, stochasticLocation, property.Name, kind.ToString()));
-                    return null;
-                }
-
-                if (NamedArgument(stochastic, "InitialLogAlpha") is double layerInitial && !double.IsNaN(layerInitial))
-                {
-                    if (information is not null && !InRange(layerInitial, information.MinLogAlpha, Math.Log(information.AlphaMax)))
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInformationSetting, stochasticLocation,
-                            property.Name + ".InitialLogAlpha", Format(layerInitial),
-                            "it must lie in [MinLogAlpha, log(AlphaMax)] = [" + Format(information.MinLogAlpha) + ", " + Format(Math.Log(information.AlphaMax)) + "]"));
-                        return null;
-                    }
-
-                    initialLogAlpha = layerInitial;
-                }
-            }
-
-            return new LayerSpec(property.Name, AccessibilityText(property), kind, inFeatures, outFeatures, hasBias,
-                stochastic is not null, initialLogAlpha, eluAlpha);
-        }
-
-        /// <summary>The properties of the class in declaration order: by file, then by position in the file.</summary>
-        private static IEnumerable<IPropertySymbol> LayerCandidates(INamedTypeSymbol type)
-            => type.GetMembers()
-                .OfType<IPropertySymbol>()
-                .Where(p => p.Locations.Length > 0 && p.Locations[0].IsInSource)
-                .OrderBy(p => p.Locations[0].SourceTree!.FilePath, StringComparer.Ordinal)
-                .ThenBy(p => p.Locations[0].SourceSpan.Start);
-
-        private static string? DescribeDeclarationProblem(IPropertySymbol property)
-        {
-            if (property.IsStatic)
-            {
-                return "it is static";
-            }
-
-            if (!property.IsPartialDefinition)
-            {
-                return "it is not a partial property declaration";
-            }
-
-            if (property.SetMethod is not null)
-            {
-                return "it has a setter";
-            }
-
-            if (!IsType(property.Type, KnownTypeNames.Layer))
-            {
-                return property.Type.TypeKind == TypeKind.Error
-                    ? "its type '" + property.Type.Name + "' is not Ibex.Runtime.Layer (is Ibex.Runtime referenced and imported?)"
-                    : "its type is '" + property.Type.ToDisplayString() + "'";
-            }
-
-            return null;
-        }
-
-        private static LayerKind? KindOf(INamedTypeSymbol attributeClass) => FullName(attributeClass) switch
-        {
-            KnownTypeNames.DenseAttribute => LayerKind.Dense,
-            KnownTypeNames.ReLUAttribute => LayerKind.ReLU,
-            KnownTypeNames.SoftplusAttribute => LayerKind.Softplus,
-            KnownTypeNames.TanhAttribute => LayerKind.Tanh,
-            KnownTypeNames.ELUAttribute => LayerKind.ELU,
-            _ => null,
-        };
-
-        private static object? NamedArgument(AttributeData attribute, string name)
-            => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
-
-        private static bool InRange(double value, double min, double max) => !double.IsNaN(value) && value >= min && value <= max;
-
-        private static bool DerivesFrom(INamedTypeSymbol? type, string metadataName)
-        {
-            for (var current = type?.BaseType; current is not null; current = current.BaseType)
-            {
-                if (FullName(current) == metadataName)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsType(ITypeSymbol? type, string metadataName) => type is not null && FullName(type) == metadataName;
-
-        private static string FullName(ITypeSymbol type)
-            => type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + type.MetadataName : type.MetadataName;
-
-        private static string AttributeShortName(INamedTypeSymbol attributeClass)
-            => attributeClass.Name.EndsWith("Attribute", StringComparison.Ordinal) ? attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length) : attributeClass.Name;
-
-        /// <summary>The accessibility keywords exactly as declared, since both parts of a partial property must repeat them.</summary>
-        private static string AccessibilityText(IPropertySymbol property)
-        {
-            var syntax = property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as PropertyDeclarationSyntax;
-            if (syntax is null)
-            {
-                return string.Empty;
-            }
-
-            return string.Join(" ", syntax.Modifiers
-                .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword)
-                    || m.IsKind(SyntaxKind.ProtectedKeyword) || m.IsKind(SyntaxKind.PrivateKeyword))
-                .Select(m => m.Text));
-        }
-
-        private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-    }
 }

@@ -15,7 +15,7 @@ namespace Ibex.Runtime
         public DenseLayer(long inFeatures, long outFeatures, bool hasBias, torch.Device? device = null)
             : base(nameof(DenseLayer))
         {
-            (weight, bias) = DenseInitialization.Create(inFeatures, outFeatures, hasBias, device);
+            (weight, bias) = WeightInitialization.Create(new[] { outFeatures, inFeatures }, hasBias, device);
             register_parameter(nameof(weight), weight);
             if (bias is not null)
             {
@@ -39,24 +39,6 @@ namespace Ibex.Runtime
             }
 
             base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>PyTorch's <c>nn.Linear</c> initialization, shared by the dense layers.</summary>
-    internal static class DenseInitialization
-    {
-        public static (Parameter Weight, Parameter? Bias) Create(long inFeatures, long outFeatures, bool hasBias, torch.Device? device)
-        {
-            if (inFeatures <= 0 || outFeatures <= 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(inFeatures), $"A dense layer needs at least one input and one output; got {inFeatures} → {outFeatures}.");
-            }
-
-            // kaiming_uniform_(a = √5) on the weight reduces to U(−1/√in, 1/√in); the bias uses the same bound.
-            double bound = 1.0 / Math.Sqrt(inFeatures);
-            var weight = new Parameter(torch.empty(outFeatures, inFeatures, device: device).uniform_(-bound, bound));
-            var bias = hasBias ? new Parameter(torch.empty(outFeatures, device: device).uniform_(-bound, bound)) : null;
-            return (weight, bias);
         }
     }
 }

@@ -15,12 +15,15 @@ namespace Ibex.Runtime
         private Parameter? bias;
         private Parameter log_alpha;
 
-        /// <summary>Creates the layer: ŵ and bias as PyTorch's <c>nn.Linear</c>, every ρ at <paramref name="initialLogAlpha"/>.</summary>
-        public StochasticDenseLayer(long inFeatures, long outFeatures, bool hasBias, double initialLogAlpha, torch.Device? device = null)
+        /// <summary>
+        /// Creates the layer: ŵ and bias as PyTorch's <c>nn.Linear</c>, every ρ at <paramref name="initialLogAlpha"/>; one ρ per
+        /// weight (out × in), or with <paramref name="perUnit"/> one per output unit (out × 1, broadcast over the unit's weights).
+        /// </summary>
+        public StochasticDenseLayer(long inFeatures, long outFeatures, bool hasBias, double initialLogAlpha, bool perUnit = false, torch.Device? device = null)
             : base(nameof(StochasticDenseLayer))
         {
-            (weight, bias) = DenseInitialization.Create(inFeatures, outFeatures, hasBias, device);
-            log_alpha = new Parameter(torch.full(outFeatures, inFeatures, initialLogAlpha, device: device));
+            (weight, bias) = WeightInitialization.Create(new[] { outFeatures, inFeatures }, hasBias, device);
+            log_alpha = new Parameter(torch.full(perUnit ? new[] { outFeatures, 1L } : new[] { outFeatures, inFeatures }, initialLogAlpha, device: device));
             register_parameter(nameof(weight), weight);
             if (bias is not null)
             {
@@ -36,7 +39,7 @@ namespace Ibex.Runtime
         /// <summary>The (noise-free) bias, or null when the layer has none.</summary>
         public Parameter? Bias => bias;
 
-        /// <summary>ρ = log α for every weight, out × in; the generated code clamps it to [ρ_min, log α_max].</summary>
+        /// <summary>ρ = log α, out × in (or out × 1 when shared per unit); the generated code clamps it to its bounds.</summary>
         public Parameter LogAlpha => log_alpha;
 
         /// <inheritdoc/>

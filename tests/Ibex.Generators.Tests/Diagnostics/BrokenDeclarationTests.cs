@@ -13,7 +13,7 @@ namespace Ibex.Generators.Tests.Diagnostics;
 /// </summary>
 public sealed class BrokenDeclarationTests
 {
-    private const string Valid = """
+    private const string ValidMlp = """
         using Ibex.Dsl;
         using Ibex.Runtime;
 
@@ -31,19 +31,53 @@ public sealed class BrokenDeclarationTests
         }
         """;
 
+    private const string ValidCnn = """
+        using Ibex.Dsl;
+        using Ibex.Runtime;
+
+        namespace Fuzz;
+
+        [InfoRegularized(0.5, Noise = NoiseFamily.LogNormal, AlphaSharing = AlphaSharing.PerWeight)]
+        [Input(3, 16, 16)]
+        public sealed partial class Target
+        {
+            [Stochastic(Noise = NoiseFamily.Gaussian), Conv2d(8, 3, Stride = 1, Padding = 1)] public partial Layer Stem { get; }
+            [BatchNorm(Momentum = 0.1, Epsilon = 1e-5)] public partial Layer Norm { get; }
+            [Stochastic(AlphaMax = 0.7), ReLU] public partial Layer Act { get; }
+            [Stochastic(AlphaSharing = AlphaSharing.PerUnit), Conv2d(8, 3, Padding = 1)] public partial Layer Inner { get; }
+            [Residual(nameof(Act))] public partial Layer Skip { get; }
+            [MaxPool2d(2, Stride = 2)] public partial Layer Pool { get; }
+            [AvgPool2d(2)] public partial Layer Smooth { get; }
+            [Dropout(0.25)] public partial Layer Drop { get; }
+            [Flatten] public partial Layer Features { get; }
+            [Stochastic, Dense(16)] public partial Layer Hidden { get; }
+            [Stochastic, Softplus] public partial Layer Soft { get; }
+            [Sigmoid] public partial Layer Squash { get; }
+            [Identity] public partial Layer Mark { get; }
+            [Stochastic, Dense(10)] public partial Layer Scores { get; }
+        }
+        """;
+
     private static readonly string[] Replacements =
     {
         "0", "-1", "-0.0", "1e308", "double.NaN", "double.PositiveInfinity", "int.MaxValue", "\"text\"", "null", "",
         "partial", "static", "Dense", "ReLU", "Stochastic", "Input", "Layer", "int", "{", "}", "(", ")", "[", "]", ",", ";",
         "class", "struct", "record", "abstract", "get; set;", "=> null!", "<T>", "Target", "Hidden",
+        "Conv2d", "MaxPool2d", "AvgPool2d", "GlobalAvgPool", "Flatten", "BatchNorm", "Dropout", "Residual", "Identity",
+        "Sigmoid", "Softplus", "nameof(Hidden)", "nameof(Scores)", "\"Stem\"", "NoiseFamily.Gaussian", "(NoiseFamily)7",
+        "AlphaSharing.PerUnit", "(AlphaSharing)2", "1.5", "2", "3", "1000", "16", "-3", "0.99",
     };
+
+    private readonly Xunit.Abstractions.ITestOutputHelper output;
+
+    public BrokenDeclarationTests(Xunit.Abstractions.ITestOutputHelper output) => this.output = output;
 
     [Fact]
     public void TwoHundredFiftyMutatedDeclarationsNeverCrashTheGeneratorNorYieldUncompilableCode()
     {
         int seed = Random.Shared.Next();
         var random = new Random(seed);
-        var cases = Enumerable.Range(0, 250).Select(_ => Mutate(Valid, random)).ToList();
+        var cases = Enumerable.Range(0, 250).Select(i => Mutate(i % 2 == 0 ? ValidMlp : ValidCnn, random)).ToList();
         int withDiagnostics = 0, generated = 0;
 
         foreach (var source in cases)
@@ -63,6 +97,7 @@ public sealed class BrokenDeclarationTests
             generated += outcome.GeneratedSources.Length;
         }
 
+        output.WriteLine($"seed {seed}: {cases.Count} mutated declarations, {withDiagnostics} with IBX diagnostics, {generated} generated a module; no generator exception, no error in generated code");
         Assert.True(withDiagnostics > 25, $"only {withDiagnostics} of 250 mutations produced an IBX diagnostic (seed {seed})");
         Assert.True(generated > 25, $"only {generated} of 250 mutations still generated code (seed {seed})");
     }
@@ -81,12 +116,46 @@ public sealed class BrokenDeclarationTests
     [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [ELU(Alpha = double.PositiveInfinity)] public partial Layer E { get; } [Dense(3)] public partial Layer X { get; } }")]
     [InlineData("[InfoRegularized(1)] [Input(4)] public partial record N { [Dense(3)] public partial Layer X { get; } }")]
     [InlineData("[InfoRegularized(1)] [Input(4)] public partial struct N { [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 8, 8)] public partial class N { [Conv2d(] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 8, 8)] public partial class N { [Conv2d(4)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 8, 8)] public partial class N { [Conv2d(4, 3, Stride = )] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 8, 8)] public partial class N { [Conv2d(4, 3, Padding = 1.5)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 8, 8)] public partial class N { [MaxPool2d] public partial Layer P { get; } [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 8, 8)] public partial class N { [Conv2d(4, int.MaxValue)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 8, 8)] public partial class N { [Conv2d(4, 3, Padding = int.MaxValue)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 8, 8)] public partial class N { [Conv2d(4, 3, Stride = int.MaxValue)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(int.MaxValue, 2, 2)] public partial class N { [Flatten] public partial Layer F { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Residual(null)] public partial Layer R { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Residual()] public partial Layer R { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Residual(nameof(R))] public partial Layer R { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Residual(nameof(Missing))] public partial Layer R { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Dropout] public partial Layer D { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Dropout(double.NaN)] public partial Layer D { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [BatchNorm(Momentum = double.NaN, Epsilon = double.NegativeInfinity)] public partial Layer B { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1, Noise = )] [Input(4)] public partial class N { [Stochastic, Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1, Noise = 1)] [Input(4)] public partial class N { [Stochastic, Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Stochastic(Noise = NoiseFamily.)] [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Dense(8)] public partial Layer H { get; } [Stochastic(AlphaMax = double.NaN), ReLU] public partial Layer A { get; } [Dense(3)] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 4, 4)] public partial class N { [Stochastic, Softplus] public partial Layer A { get; } [GlobalAvgPool] public partial Layer X { get; } }")]
+    [InlineData("[InfoRegularized(1)] [Input(1, 4, 4)] public partial class N { [GlobalAvgPool] public partial Layer G { get; } [GlobalAvgPool] public partial Layer X { get; } }")]
     public void HandWrittenHalfTypedDeclarationsAreHandled(string declaration)
     {
         var outcome = GeneratorHarness.Run("using Ibex.Dsl;\nusing Ibex.Runtime;\n" + declaration);
 
         Assert.Null(outcome.GeneratorException);
         Assert.DoesNotContain(outcome.CompilationErrors, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true && !IsCausedByTheDeclaration(d));
+    }
+
+    [Theory]
+    [InlineData(ValidMlp)]
+    [InlineData(ValidCnn)]
+    public void TheFuzzStartsFromValidDeclarations(string source)
+    {
+        var outcome = GeneratorHarness.Run(source);
+
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        Assert.Empty(outcome.CompilationErrors);
+        Assert.Single(outcome.GeneratedSources);
     }
 
     /// <summary>

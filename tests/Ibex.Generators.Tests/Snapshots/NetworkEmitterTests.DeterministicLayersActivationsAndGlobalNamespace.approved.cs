@@ -6,15 +6,15 @@
 /// The TorchSharp module Ibex generated for <see cref="MixedNetwork"/>: input [32] → Embed (Dense 64) → Squash (Tanh) → Hidden (stochastic Dense 16) → Smooth (Softplus) → Bend (ELU) → Scores (Dense 3).
 /// </summary>
 /// <remarks>
-/// <para><c>forward</c> returns the class scores and Ĩ(w;D) in nats, computed in the same pass.
-/// Train with <c>mean cross-entropy + (β / N)·Ĩ(w;D)</c>, N the training-set size (declared β = 0.5).</para>
-/// <para>Stochastic weights are <c>w = ŵ·ε</c> with <c>log ε ~ N(−α/2, α)</c> and ρ = log α clamped to
+/// <para><c>forward</c> returns the class scores and the information term in nats, computed in the same pass.
+/// Train with <c>mean cross-entropy + (β / N)·information</c>, N the training-set size (declared β = 0.5).</para>
+/// <para>Stochastic weights are <c>w = ŵ·ε</c>; log-normal noise has <c>log ε ~ N(−α/2, α)</c> with ρ = log α clamped to
 /// [-8.0, log 2.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
 partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::MixedNetwork>
 {
-    /// <summary>log α_max: the largest ρ = log α; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
+    /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
     private const double LogAlphaMax = 0.6931471805599453; // log(2.0)
 
     /// <summary>ρ_min: the smallest ρ = log α, for numerical safety.</summary>
@@ -28,39 +28,39 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         InputShape: new[] { 32 },
         Classes: 3,
         Information: new global::Ibex.Runtime.InformationSettings(Beta: 0.5, AlphaMax: 2.0, MinLogAlpha: -8.0, InitialLogAlpha: -4.0),
-        DeclarationHash: "b84782e6f064d92b",
+        DeclarationHash: "0bd7cff96bf77633",
         Layers: new global::Ibex.Runtime.LayerDescription[]
         {
-            new("Embed", "Dense", InFeatures: 32, OutFeatures: 64, IsStochastic: false, WeightCount: 2048),
-            new("Squash", "Tanh", InFeatures: 64, OutFeatures: 64, IsStochastic: false, WeightCount: 0),
-            new("Hidden", "Dense", InFeatures: 64, OutFeatures: 16, IsStochastic: true, WeightCount: 1024),
-            new("Smooth", "Softplus", InFeatures: 16, OutFeatures: 16, IsStochastic: false, WeightCount: 0),
-            new("Bend", "ELU", InFeatures: 16, OutFeatures: 16, IsStochastic: false, WeightCount: 0),
-            new("Scores", "Dense", InFeatures: 16, OutFeatures: 3, IsStochastic: false, WeightCount: 48),
+            new("Embed", "Dense", InputShape: new[] { 32 }, OutputShape: new[] { 64 }, IsStochastic: false, WeightCount: 2048, Noise: ""),
+            new("Squash", "Tanh", InputShape: new[] { 64 }, OutputShape: new[] { 64 }, IsStochastic: false, WeightCount: 0, Noise: ""),
+            new("Hidden", "Dense", InputShape: new[] { 64 }, OutputShape: new[] { 16 }, IsStochastic: true, WeightCount: 1024, Noise: "log-normal weights"),
+            new("Smooth", "Softplus", InputShape: new[] { 16 }, OutputShape: new[] { 16 }, IsStochastic: false, WeightCount: 0, Noise: ""),
+            new("Bend", "ELU", InputShape: new[] { 16 }, OutputShape: new[] { 16 }, IsStochastic: false, WeightCount: 0, Noise: ""),
+            new("Scores", "Dense", InputShape: new[] { 16 }, OutputShape: new[] { 3 }, IsStochastic: false, WeightCount: 48, Noise: ""),
         });
 
     private readonly global::Ibex.Runtime.DenseLayer embedLayer;
-    private readonly global::Ibex.Runtime.ActivationLayer squashLayer;
+    private readonly global::Ibex.Runtime.ParameterFreeLayer squashLayer;
     private readonly global::Ibex.Runtime.StochasticDenseLayer hiddenLayer;
-    private readonly global::Ibex.Runtime.ActivationLayer smoothLayer;
-    private readonly global::Ibex.Runtime.ActivationLayer bendLayer;
+    private readonly global::Ibex.Runtime.ParameterFreeLayer smoothLayer;
+    private readonly global::Ibex.Runtime.ParameterFreeLayer bendLayer;
     private readonly global::Ibex.Runtime.DenseLayer scoresLayer;
 
     /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
     public MixedNetwork(global::TorchSharp.torch.Device? device = null)
         : base(nameof(MixedNetwork))
     {
-        embedLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 32, outFeatures: 64, hasBias: false, device);
+        embedLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 32, outFeatures: 64, hasBias: false, device: device);
         register_module("Embed", embedLayer);
-        squashLayer = new global::Ibex.Runtime.ActivationLayer("Tanh");
+        squashLayer = new global::Ibex.Runtime.ParameterFreeLayer("Tanh");
         register_module("Squash", squashLayer);
-        hiddenLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 64, outFeatures: 16, hasBias: true, initialLogAlpha: -3.0, device);
+        hiddenLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 64, outFeatures: 16, hasBias: true, initialLogAlpha: -3.0, perUnit: false, device: device);
         register_module("Hidden", hiddenLayer);
-        smoothLayer = new global::Ibex.Runtime.ActivationLayer("Softplus");
+        smoothLayer = new global::Ibex.Runtime.ParameterFreeLayer("Softplus");
         register_module("Smooth", smoothLayer);
-        bendLayer = new global::Ibex.Runtime.ActivationLayer("ELU");
+        bendLayer = new global::Ibex.Runtime.ParameterFreeLayer("ELU");
         register_module("Bend", bendLayer);
-        scoresLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 16, outFeatures: 3, hasBias: true, device);
+        scoresLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 16, outFeatures: 3, hasBias: true, device: device);
         register_module("Scores", scoresLayer);
     }
 
@@ -81,24 +81,27 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
 
     public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
-    /// <summary>Class scores for a batch, and Ĩ(w;D) in nats. Samples the weight noise in training mode; the mean network (ε ≡ 1) in eval mode.</summary>
+    /// <summary>
+    /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
+    /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+    /// </summary>
     public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
     {
         var x = input;
 
-        // Embed: Dense 32 → 64.
+        // Embed: Dense [32] → [64].
         x = global::TorchSharp.torch.nn.functional.linear(x, embedLayer.Weight, null);
 
         // Squash: Tanh.
         x = global::TorchSharp.torch.nn.functional.tanh(x);
 
-        // Hidden: stochastic Dense 64 → 16.
+        // Hidden: stochastic Dense [64] → [16]; log-normal weight noise, one α per weight.
         var hiddenLogAlpha = hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
         if (training)
         {
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
             var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenLayer.Weight.square().mul(hiddenLogAlpha.exp().expm1()));
+            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenLayer.Weight.square().mul(hiddenLogAlpha.exp().expm1()), null);
             x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
         }
         else
@@ -113,38 +116,37 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         // Bend: ELU, α = 0.5.
         x = global::TorchSharp.torch.nn.functional.elu(x, alpha: 0.5);
 
-        // Scores: Dense 16 → 3.
+        // Scores: Dense [16] → [3].
         x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
 
-        // Ĩ(w;D) = Σ_i ½·(log α_max − ρ_i) over every stochastic weight.
-        var information = WeightInformation(hiddenLogAlpha);
+        // Ĩ(w;D) over every stochastic weight.
+        var information = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hiddenLogAlpha, LogAlphaMax);
         return (x, information);
     }
 
-    /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass.</summary>
+    /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
     public override global::TorchSharp.torch.Tensor Information()
-        => WeightInformation(hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax));
+        => global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
 
-    /// <summary>Projects every ρ back into [ρ_min, log α_max]; the trainer calls it after each optimizer step.</summary>
+    /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
     public override void ClampLogAlpha()
     {
         using var noGrad = global::TorchSharp.torch.no_grad();
         hiddenLayer.LogAlpha.clamp_(MinLogAlpha, LogAlphaMax);
     }
 
-    /// <summary>Every ρ = log α, in layer order.</summary>
+    /// <summary>Every ρ = log α of the weight noise, in layer order.</summary>
     public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> LogAlphaParameters()
         => new global::TorchSharp.Modules.Parameter[] { hiddenLayer.LogAlpha };
 
-    /// <summary>Every stochastic layer's name and ρ = log α, in layer order, for per-layer reports.</summary>
-    public override global::System.Collections.Generic.IReadOnlyList<(string Layer, global::TorchSharp.Modules.Parameter LogAlpha)> StochasticLayers()
-        => new (string Layer, global::TorchSharp.Modules.Parameter LogAlpha)[] { ("Hidden", hiddenLayer.LogAlpha) };
+    /// <summary>Every stochastic weight layer's ρ = log α, noise family and bounds, in layer order, for per-layer reports.</summary>
+    public override global::System.Collections.Generic.IReadOnlyList<global::Ibex.Runtime.NoisyWeights> StochasticLayers()
+        => new global::Ibex.Runtime.NoisyWeights[]
+        {
+            new("Hidden", hiddenLayer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+        };
 
-    /// <summary>Every mean weight ŵ and bias, in layer order.</summary>
+    /// <summary>Every other trainable parameter (mean weights, biases, BatchNorm, Information Dropout), in layer order.</summary>
     public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()
         => new global::TorchSharp.Modules.Parameter[] { embedLayer.Weight, hiddenLayer.Weight, hiddenLayer.Bias!, scoresLayer.Weight, scoresLayer.Bias! };
-
-    /// <summary>½·Σ_i (log α_max − ρ_i): the nats one layer's weights add to Ĩ(w;D) (Achille &amp; Soatto, Prop. 4.1, normalized to 0 at the cap).</summary>
-    private static global::TorchSharp.torch.Tensor WeightInformation(global::TorchSharp.torch.Tensor clampedLogAlpha)
-        => (LogAlphaMax * clampedLogAlpha.numel() - clampedLogAlpha.sum()) * 0.5;
 }

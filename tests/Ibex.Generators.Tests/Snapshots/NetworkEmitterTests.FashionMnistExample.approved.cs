@@ -8,15 +8,15 @@ namespace Ibex.Examples
     /// The TorchSharp module Ibex generated for <see cref="FashionMlp"/>: input [784] → Hidden1 (stochastic Dense 512) → Activation1 (ReLU) → Hidden2 (stochastic Dense 256) → Activation2 (ReLU) → Scores (stochastic Dense 10).
     /// </summary>
     /// <remarks>
-    /// <para><c>forward</c> returns the class scores and Ĩ(w;D) in nats, computed in the same pass.
-    /// Train with <c>mean cross-entropy + (β / N)·Ĩ(w;D)</c>, N the training-set size (declared β = 0.01).</para>
-    /// <para>Stochastic weights are <c>w = ŵ·ε</c> with <c>log ε ~ N(−α/2, α)</c> and ρ = log α clamped to
+    /// <para><c>forward</c> returns the class scores and the information term in nats, computed in the same pass.
+    /// Train with <c>mean cross-entropy + (β / N)·information</c>, N the training-set size (declared β = 0.01).</para>
+    /// <para>Stochastic weights are <c>w = ŵ·ε</c>; log-normal noise has <c>log ε ~ N(−α/2, α)</c> with ρ = log α clamped to
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
     partial class FashionMlp : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Ibex.Examples.FashionMlp>
     {
-        /// <summary>log α_max: the largest ρ = log α; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
+        /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
 
         /// <summary>ρ_min: the smallest ρ = log α, for numerical safety.</summary>
@@ -30,35 +30,35 @@ namespace Ibex.Examples
             InputShape: new[] { 784 },
             Classes: 10,
             Information: new global::Ibex.Runtime.InformationSettings(Beta: 0.01, AlphaMax: 4.0, MinLogAlpha: -10.0, InitialLogAlpha: -6.0),
-            DeclarationHash: "d34d700ef07acd86",
+            DeclarationHash: "0b5f1fac60c4521d",
             Layers: new global::Ibex.Runtime.LayerDescription[]
             {
-                new("Hidden1", "Dense", InFeatures: 784, OutFeatures: 512, IsStochastic: true, WeightCount: 401408),
-                new("Activation1", "ReLU", InFeatures: 512, OutFeatures: 512, IsStochastic: false, WeightCount: 0),
-                new("Hidden2", "Dense", InFeatures: 512, OutFeatures: 256, IsStochastic: true, WeightCount: 131072),
-                new("Activation2", "ReLU", InFeatures: 256, OutFeatures: 256, IsStochastic: false, WeightCount: 0),
-                new("Scores", "Dense", InFeatures: 256, OutFeatures: 10, IsStochastic: true, WeightCount: 2560),
+                new("Hidden1", "Dense", InputShape: new[] { 784 }, OutputShape: new[] { 512 }, IsStochastic: true, WeightCount: 401408, Noise: "log-normal weights"),
+                new("Activation1", "ReLU", InputShape: new[] { 512 }, OutputShape: new[] { 512 }, IsStochastic: false, WeightCount: 0, Noise: ""),
+                new("Hidden2", "Dense", InputShape: new[] { 512 }, OutputShape: new[] { 256 }, IsStochastic: true, WeightCount: 131072, Noise: "log-normal weights"),
+                new("Activation2", "ReLU", InputShape: new[] { 256 }, OutputShape: new[] { 256 }, IsStochastic: false, WeightCount: 0, Noise: ""),
+                new("Scores", "Dense", InputShape: new[] { 256 }, OutputShape: new[] { 10 }, IsStochastic: true, WeightCount: 2560, Noise: "log-normal weights"),
             });
 
         private readonly global::Ibex.Runtime.StochasticDenseLayer hidden1Layer;
-        private readonly global::Ibex.Runtime.ActivationLayer activation1Layer;
+        private readonly global::Ibex.Runtime.ParameterFreeLayer activation1Layer;
         private readonly global::Ibex.Runtime.StochasticDenseLayer hidden2Layer;
-        private readonly global::Ibex.Runtime.ActivationLayer activation2Layer;
+        private readonly global::Ibex.Runtime.ParameterFreeLayer activation2Layer;
         private readonly global::Ibex.Runtime.StochasticDenseLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public FashionMlp(global::TorchSharp.torch.Device? device = null)
             : base(nameof(FashionMlp))
         {
-            hidden1Layer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 784, outFeatures: 512, hasBias: true, initialLogAlpha: -6.0, device);
+            hidden1Layer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 784, outFeatures: 512, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Hidden1", hidden1Layer);
-            activation1Layer = new global::Ibex.Runtime.ActivationLayer("ReLU");
+            activation1Layer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
             register_module("Activation1", activation1Layer);
-            hidden2Layer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 512, outFeatures: 256, hasBias: true, initialLogAlpha: -6.0, device);
+            hidden2Layer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 512, outFeatures: 256, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Hidden2", hidden2Layer);
-            activation2Layer = new global::Ibex.Runtime.ActivationLayer("ReLU");
+            activation2Layer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
             register_module("Activation2", activation2Layer);
-            scoresLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 256, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, device);
+            scoresLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 256, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Scores", scoresLayer);
         }
 
@@ -77,18 +77,21 @@ namespace Ibex.Examples
 
         public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
-        /// <summary>Class scores for a batch, and Ĩ(w;D) in nats. Samples the weight noise in training mode; the mean network (ε ≡ 1) in eval mode.</summary>
+        /// <summary>
+        /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
+        /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+        /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
 
-            // Hidden1: stochastic Dense 784 → 512.
+            // Hidden1: stochastic Dense [784] → [512]; log-normal weight noise, one α per weight.
             var hidden1LogAlpha = hidden1Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
             if (training)
             {
                 // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
                 var hidden1Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden1Layer.Weight, hidden1Layer.Bias);
-                var hidden1Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden1Layer.Weight.square().mul(hidden1LogAlpha.exp().expm1()));
+                var hidden1Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden1Layer.Weight.square().mul(hidden1LogAlpha.exp().expm1()), null);
                 x = hidden1Mean.addcmul(hidden1Variance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hidden1Mean), 1.0);
             }
             else
@@ -100,13 +103,13 @@ namespace Ibex.Examples
             // Activation1: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
-            // Hidden2: stochastic Dense 512 → 256.
+            // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
             var hidden2LogAlpha = hidden2Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
             if (training)
             {
                 // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
                 var hidden2Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden2Layer.Weight, hidden2Layer.Bias);
-                var hidden2Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden2Layer.Weight.square().mul(hidden2LogAlpha.exp().expm1()));
+                var hidden2Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden2Layer.Weight.square().mul(hidden2LogAlpha.exp().expm1()), null);
                 x = hidden2Mean.addcmul(hidden2Variance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hidden2Mean), 1.0);
             }
             else
@@ -118,13 +121,13 @@ namespace Ibex.Examples
             // Activation2: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
-            // Scores: stochastic Dense 256 → 10.
+            // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
             var scoresLogAlpha = scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
             if (training)
             {
                 // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
                 var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-                var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresLayer.Weight.square().mul(scoresLogAlpha.exp().expm1()));
+                var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresLayer.Weight.square().mul(scoresLogAlpha.exp().expm1()), null);
                 x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
             }
             else
@@ -133,18 +136,20 @@ namespace Ibex.Examples
                 x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
             }
 
-            // Ĩ(w;D) = Σ_i ½·(log α_max − ρ_i) over every stochastic weight.
-            var information = WeightInformation(hidden1LogAlpha) + WeightInformation(hidden2LogAlpha) + WeightInformation(scoresLogAlpha);
+            // Ĩ(w;D) over every stochastic weight.
+            var information = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hidden1LogAlpha, LogAlphaMax)
+                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hidden2LogAlpha, LogAlphaMax)
+                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax);
             return (x, information);
         }
 
-        /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass.</summary>
+        /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
-            => WeightInformation(hidden1Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax))
-                + WeightInformation(hidden2Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax))
-                + WeightInformation(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax));
+            => global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hidden1Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
+                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hidden2Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
+                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
 
-        /// <summary>Projects every ρ back into [ρ_min, log α_max]; the trainer calls it after each optimizer step.</summary>
+        /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
         public override void ClampLogAlpha()
         {
             using var noGrad = global::TorchSharp.torch.no_grad();
@@ -153,20 +158,21 @@ namespace Ibex.Examples
             scoresLayer.LogAlpha.clamp_(MinLogAlpha, LogAlphaMax);
         }
 
-        /// <summary>Every ρ = log α, in layer order.</summary>
+        /// <summary>Every ρ = log α of the weight noise, in layer order.</summary>
         public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> LogAlphaParameters()
             => new global::TorchSharp.Modules.Parameter[] { hidden1Layer.LogAlpha, hidden2Layer.LogAlpha, scoresLayer.LogAlpha };
 
-        /// <summary>Every stochastic layer's name and ρ = log α, in layer order, for per-layer reports.</summary>
-        public override global::System.Collections.Generic.IReadOnlyList<(string Layer, global::TorchSharp.Modules.Parameter LogAlpha)> StochasticLayers()
-            => new (string Layer, global::TorchSharp.Modules.Parameter LogAlpha)[] { ("Hidden1", hidden1Layer.LogAlpha), ("Hidden2", hidden2Layer.LogAlpha), ("Scores", scoresLayer.LogAlpha) };
+        /// <summary>Every stochastic weight layer's ρ = log α, noise family and bounds, in layer order, for per-layer reports.</summary>
+        public override global::System.Collections.Generic.IReadOnlyList<global::Ibex.Runtime.NoisyWeights> StochasticLayers()
+            => new global::Ibex.Runtime.NoisyWeights[]
+            {
+                new("Hidden1", hidden1Layer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+                new("Hidden2", hidden2Layer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+                new("Scores", scoresLayer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+            };
 
-        /// <summary>Every mean weight ŵ and bias, in layer order.</summary>
+        /// <summary>Every other trainable parameter (mean weights, biases, BatchNorm, Information Dropout), in layer order.</summary>
         public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()
             => new global::TorchSharp.Modules.Parameter[] { hidden1Layer.Weight, hidden1Layer.Bias!, hidden2Layer.Weight, hidden2Layer.Bias!, scoresLayer.Weight, scoresLayer.Bias! };
-
-        /// <summary>½·Σ_i (log α_max − ρ_i): the nats one layer's weights add to Ĩ(w;D) (Achille &amp; Soatto, Prop. 4.1, normalized to 0 at the cap).</summary>
-        private static global::TorchSharp.torch.Tensor WeightInformation(global::TorchSharp.torch.Tensor clampedLogAlpha)
-            => (LogAlphaMax * clampedLogAlpha.numel() - clampedLogAlpha.sum()) * 0.5;
     }
 }

@@ -50,4 +50,122 @@ public sealed class NetworkEmitterTests
         Assert.Empty(outcome.CompilationErrors);
         Approvals.VerifyWithExtension(outcome.GeneratedSources.Single(), ".cs", Scrubbers.ScrubGeneratorVersion);
     }
+
+    [Fact]
+    public void ConvolutionsPoolingAndFlatten()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(0.1)]
+            [Input(3, 16, 16)]
+            public partial class ConvNetwork
+            {
+                [Stochastic, Conv2d(8, 3, Padding = 1)] public partial Layer Stem { get; }
+                [ReLU] public partial Layer Rectify { get; }
+                [MaxPool2d(2)] public partial Layer Pool { get; }
+                [Conv2d(16, 3, Stride = 2, Bias = false)] public partial Layer Reduce { get; }
+                [AvgPool2d(2, Stride = 1)] public partial Layer Smooth { get; }
+                [Flatten] public partial Layer Features { get; }
+                [Stochastic, Dense(10)] public partial Layer Scores { get; }
+            }
+            """);
+
+    [Fact]
+    public void BatchNormDropoutSigmoidIdentityAndResidual()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(1)]
+            [Input(20)]
+            public partial class FlatBlocks
+            {
+                [Identity] public partial Layer Start { get; }
+                [Stochastic, Dense(20)] public partial Layer Inner { get; }
+                [BatchNorm(Momentum = 0.05, Epsilon = 1e-3)] public partial Layer Norm { get; }
+                [Sigmoid] public partial Layer Gate { get; }
+                [Dropout(0.3)] public partial Layer Drop { get; }
+                [Residual(nameof(Start))] public partial Layer Skip { get; }
+                [Stochastic, Dense(4)] public partial Layer Scores { get; }
+            }
+            """);
+
+    [Fact]
+    public void ResidualConvolutionBlockEndingInGlobalAveragePooling()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(1)]
+            [Input(1, 8, 8)]
+            public partial class AllConvolutional
+            {
+                [Stochastic, Conv2d(6, 3, Padding = 1)] public partial Layer Stem { get; }
+                [ReLU] public partial Layer StemActivation { get; }
+                [Stochastic, Conv2d(6, 3, Padding = 1)] public partial Layer Block { get; }
+                [BatchNorm] public partial Layer BlockNorm { get; }
+                [Residual(nameof(StemActivation))] public partial Layer Shortcut { get; }
+                [Stochastic, Conv2d(5, 1)] public partial Layer ClassMaps { get; }
+                [GlobalAvgPool] public partial Layer Scores { get; }
+            }
+            """);
+
+    [Fact]
+    public void InformationDropoutOnReLUAndSoftplus()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(3)]
+            [Input(1, 12, 12)]
+            public partial class DropoutNetwork
+            {
+                [Conv2d(4, 3, Stride = 2)] public partial Layer Convolve { get; }
+                [BatchNorm] public partial Layer Norm { get; }
+                [Stochastic(AlphaMax = 1.0), Softplus] public partial Layer Smooth { get; }
+                [Flatten] public partial Layer Features { get; }
+                [Stochastic, Dense(12)] public partial Layer Hidden { get; }
+                [Stochastic, ReLU] public partial Layer Rectify { get; }
+                [Dense(3)] public partial Layer Scores { get; }
+            }
+            """);
+
+    [Fact]
+    public void GaussianNoiseAndPerUnitAlpha()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(1, Noise = NoiseFamily.Gaussian, AlphaSharing = AlphaSharing.PerUnit)]
+            [Input(1, 6, 6)]
+            public partial class SparseNetwork
+            {
+                [Stochastic, Conv2d(4, 3)] public partial Layer Convolve { get; }
+                [Flatten] public partial Layer Features { get; }
+                [Stochastic(AlphaSharing = AlphaSharing.PerWeight), Dense(8)] public partial Layer Hidden { get; }
+                [Tanh] public partial Layer Squash { get; }
+                [Stochastic(Noise = NoiseFamily.LogNormal, InitialLogAlpha = -2), Dense(3)] public partial Layer Scores { get; }
+            }
+            """);
+
+    private static void VerifyGenerated(string declaration)
+    {
+        var outcome = GeneratorHarness.Run(declaration);
+
+        Assert.Null(outcome.GeneratorException);
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        Assert.Empty(outcome.CompilationErrors);
+        Approvals.VerifyWithExtension(outcome.GeneratedSources.Single(), ".cs", Scrubbers.ScrubGeneratorVersion);
+    }
 }

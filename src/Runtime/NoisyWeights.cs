@@ -1,0 +1,48 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Ibex.Runtime
+{
+    /// <summary>The weight-noise families, as declared with <c>Ibex.Dsl.NoiseFamily</c>.</summary>
+    public enum WeightNoise
+    {
+        /// <summary><c>log ε ~ N(−α/2, α)</c>, α ≤ α_max; KL exact against the log-uniform prior.</summary>
+        LogNormal = 0,
+
+        /// <summary><c>ε ~ N(1, α)</c>; KL by Molchanov et al.'s (2017) sparse-VD approximation.</summary>
+        Gaussian = 1,
+    }
+
+    /// <summary>One stochastic weight layer's noise parameters and how its information is estimated.</summary>
+    /// <param name="Layer">The declared layer name.</param>
+    /// <param name="LogAlpha">Its ρ = log α parameter (unclamped).</param>
+    /// <param name="Noise">The noise family, which decides the KL estimator.</param>
+    /// <param name="WeightsPerAlpha">How many weights share each α: 1, or the fan-in when α is per unit.</param>
+    /// <param name="MinLogAlpha">The lower bound on ρ.</param>
+    /// <param name="MaxLogAlpha">The upper bound on ρ: log α_max for log-normal noise, a numerical bound for Gaussian noise.</param>
+    public sealed record NoisyWeights(string Layer, Parameter LogAlpha, WeightNoise Noise, long WeightsPerAlpha, double MinLogAlpha, double MaxLogAlpha)
+    {
+        /// <summary>The number of noisy weights.</summary>
+        public long Weights => LogAlpha.numel() * WeightsPerAlpha;
+
+        /// <summary>The estimator behind <see cref="Information"/>, as reports name it.</summary>
+        public string Estimator => Noise switch
+        {
+            WeightNoise.LogNormal => "log-normal noise, log-uniform prior: exact ½·log(α_max/α) (Achille & Soatto 2018, Prop. 4.1)",
+            WeightNoise.Gaussian => "Gaussian noise, log-uniform prior: sparse-VD approximation (Molchanov et al. 2017)",
+            _ => throw new ArgumentOutOfRangeException(nameof(Noise), Noise, "Unknown weight noise."),
+        };
+
+        /// <summary>This layer's share of Ĩ(w;D), in nats, from the clamped ρ.</summary>
+        public torch.Tensor Information()
+        {
+            using var scope = torch.NewDisposeScope();
+            var clamped = LogAlpha.clamp(MinLogAlpha, MaxLogAlpha);
+            var nats = Noise == WeightNoise.LogNormal
+                ? InformationTerms.LogUniformWeightNats(clamped, MaxLogAlpha, WeightsPerAlpha)
+                : InformationTerms.SparseVdWeightNats(clamped, WeightsPerAlpha);
+            return nats.MoveToOuterDisposeScope();
+        }
+    }
+}
