@@ -3,8 +3,9 @@ using System;
 namespace Ibex.Dsl
 {
     /// <summary>
-    /// Declares the shape of one input example, without the batch dimension: <c>[Input(784)]</c> for a flat vector.
-    /// The generator infers every layer's shape from it at build time.
+    /// Declares the shape of one input example, without the batch dimension: <c>[Input(784)]</c> for a flat vector,
+    /// <c>[Input(1, 28, 28)]</c> for an image as [channels, height, width] (image data may still arrive flattened). The
+    /// generator infers every layer's shape from it at build time.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class InputAttribute : Attribute

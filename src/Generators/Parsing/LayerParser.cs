@@ -392,7 +392,7 @@ namespace Ibex.Generators.Parsing
             {
                 if (HasNamedArgument(stochastic, weightOnly))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, at, name + "." + weightOnly, NamedArgument(stochastic, weightOnly)?.ToString() ?? "null",
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, at, name + "." + weightOnly, ArgumentText(weightOnly, NamedArgument(stochastic, weightOnly)),
                         weightOnly + " applies to weight noise (Dense and Conv2d layers); on an activation, [Stochastic] is Information Dropout, set by AlphaMax only"));
                     valid = false;
                 }
@@ -432,6 +432,16 @@ namespace Ibex.Generators.Parsing
 
             return valid ? new ActivationNoiseSpec(source!.Name, alphaMax) : null;
         }
+
+        /// <summary>An argument as the user wrote it: enum values by name where they have one.</summary>
+        private static string ArgumentText(string argument, object? value) => (argument, value) switch
+        {
+            ("Noise", int v) when Enum.IsDefined(typeof(NoiseKind), v) => "NoiseFamily." + (NoiseKind)v,
+            ("AlphaSharing", 0) => "AlphaSharing.PerWeight",
+            ("AlphaSharing", 1) => "AlphaSharing.PerUnit",
+            (_, double d) => Format(d),
+            _ => value?.ToString() ?? "null",
+        };
 
         private bool CheckWindow(string name, int kernel, int stride, int padding, LocationInfo? at)
         {

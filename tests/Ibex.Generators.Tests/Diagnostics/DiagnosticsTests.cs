@@ -11,6 +11,10 @@ public sealed class DiagnosticsTests
     private const string Usings = "using Ibex.Dsl;\nusing Ibex.Runtime;\n";
     private const string Scores = "[Stochastic, Dense(3)] public partial Layer Scores { get; }";
 
+    private readonly Xunit.Abstractions.ITestOutputHelper output;
+
+    public DiagnosticsTests(Xunit.Abstractions.ITestOutputHelper output) => this.output = output;
+
     [Theory]
     [InlineData("IBX0001", "[InfoRegularized(1)][Input(4)] public class [|Plain|] { }")]
     [InlineData("IBX0002", "public partial class Outer { [InfoRegularized(1)][Input(4)] public partial class [|Inner|] { " + Scores + " } }")]
@@ -89,6 +93,7 @@ public sealed class DiagnosticsTests
         // relies on it: it builds with warnings as errors and silences IBX0202 that way).
         Assert.True(diagnostic.Location.IsInSource, "the location must be in the real syntax tree so that #pragma applies");
         Assert.DoesNotContain("{", diagnostic.GetMessage().Replace("{ get; }", string.Empty));
+        output.WriteLine($"{diagnostic.Id} {diagnostic.Severity}: {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     [Theory]
