@@ -81,7 +81,7 @@ namespace Ibex.Runtime.Training
             using var onDevice = device.type == DeviceType.CPU ? null : new LabeledData(train.Features.to(device), train.Labels.to(device));
             var source = onDevice ?? train;
             using var shuffling = new Generator((ulong)settings.Seed);
-            using var optimizer = CreateOptimizer();
+            using var optimizer = TrainingOptimizers.Create(network, settings);
             double[] baseLearningRates = optimizer.ParamGroups.Select(group => group.LearningRate).ToArray();
             long batchesPerEpoch = (n + settings.BatchSize - 1) / settings.BatchSize;
             long totalSteps = batchesPerEpoch * settings.Epochs;
@@ -278,30 +278,6 @@ namespace Ibex.Runtime.Training
 
             double progress = (step + 1) / (double)(settings.BetaWarmupEpochs * batchesPerEpoch);
             return Beta * Math.Min(1.0, progress);
-        }
-
-        private OptimizerHelper CreateOptimizer()
-        {
-            var meanParameters = network.MeanParameters();
-            var logAlphas = network.LogAlphaParameters();
-            if (settings.Optimizer == OptimizerKind.Sgd)
-            {
-                var groups = new List<SGD.ParamGroup> { new(meanParameters, lr: settings.LearningRate, momentum: settings.Momentum) };
-                if (logAlphas.Count > 0)
-                {
-                    groups.Add(new SGD.ParamGroup(logAlphas, lr: settings.LogAlphaLearningRate, momentum: settings.Momentum));
-                }
-
-                return torch.optim.SGD(groups, settings.LearningRate, momentum: settings.Momentum);
-            }
-
-            var adamGroups = new List<Adam.ParamGroup> { new(meanParameters, lr: settings.LearningRate) };
-            if (logAlphas.Count > 0)
-            {
-                adamGroups.Add(new Adam.ParamGroup(logAlphas, lr: settings.LogAlphaLearningRate));
-            }
-
-            return torch.optim.Adam(adamGroups, lr: settings.LearningRate);
         }
 
         private void ApplySchedule(OptimizerHelper optimizer, double[] baseLearningRates, long step, long totalSteps)

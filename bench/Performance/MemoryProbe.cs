@@ -1,0 +1,67 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using TorchSharp;
+
+namespace Ibex.Bench.Performance;
+
+/// <summary>
+/// Runs one implementation's training step many times in a process of its own and reports its resident memory and the
+/// number of live tensors after warm-up and at the end: both must stay flat.
+/// </summary>
+public static class MemoryProbe
+{
+    public sealed record Sample(string Implementation, string Workload, int Steps, double RssAfterWarmupMb, double RssEndMb, double PeakRssMb,
+        long LiveTensorsAfterWarmup, long LiveTensorsEnd);
+
+    /// <summary>Inside the child process: <c>memory IMPLEMENTATION WORKLOAD STEPS</c>.</summary>
+    public static int RunChild(string implementation, string workload, int steps)
+    {
+        torch.set_num_threads(Program.Threads);
+        var kind = WorkloadKind.Parse(workload);
+        using var run = implementation == "ibex" ? Workload.Ibex(kind) : Workload.HandWritten(kind);
+        run.Train();
+        int warmup = Math.Min(50, steps / 2);
+        double rssWarm = 0;
+        long liveWarm = 0;
+        for (int i = 1; i <= steps; i++)
+        {
+            run.Step();
+            if (i == warmup)
+            {
+                rssWarm = Status("VmRSS");
+                liveWarm = torch.Tensor.TotalCount;
+            }
+        }
+
+        var sample = new Sample(implementation, workload, steps, rssWarm, Status("VmRSS"), Status("VmHWM"), liveWarm, torch.Tensor.TotalCount);
+        Console.WriteLine(JsonSerializer.Serialize(sample));
+        return 0;
+    }
+
+    /// <summary>Starts this program as a child process for one measurement.</summary>
+    public static Sample Measure(string implementation, WorkloadKind kind, int steps)
+    {
+        string self = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo(Environment.ProcessPath!, $"{self} memory {implementation} {kind} {steps}") { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The memory probe for {implementation} {kind} failed with exit code {process.ExitCode}: {output}");
+        }
+
+        return JsonSerializer.Deserialize<Sample>(output.Trim().Split('\n')[^1])!;
+    }
+
+    /// <summary>A line of /proc/self/status in MiB (VmRSS: now; VmHWM: the peak).</summary>
+    private static double Status(string key)
+    {
+        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+}

@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace Ibex.Bench.Performance;
+
+/// <summary>Everything one bench run measured, and the markdown of docs/performance.md.</summary>
+public sealed record PerformanceReport(
+    IReadOnlyList<EqualityCheck.Result> Equality,
+    IReadOnlyDictionary<string, double> TrainingMedians,
+    IReadOnlyDictionary<string, double> EvaluationMedians,
+    double CeilingMs,
+    IReadOnlyDictionary<string, PyTorchRunner.Timing> PyTorch,
+    IReadOnlyList<MemoryProbe.Sample> Memory,
+    string Command)
+{
+    public double CeilingGflops => 2.0 * Math.Pow(MatmulCeilingBenchmark.Size, 3) / (CeilingMs / 1000) / 1e9;
+
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Performance");
+        md.AppendLine();
+        md.AppendLine(Invariant($"Written by `{Command}` on {DateTime.UtcNow:yyyy-MM-dd}. Every number below comes from that one run, on one machine, with {Program.Threads} threads and float32 everywhere:"));
+        md.AppendLine();
+        foreach (string line in Machine())
+        {
+            md.AppendLine("- " + line);
+        }
+
+        md.AppendLine();
+        md.AppendLine("The three implementations of each workload (bench/Performance):");
+        md.AppendLine("1. **Ibex**: the generated network (`BenchMlp`, `BenchCnn` in `bench/Performance/Networks.cs`) trained with the runtime's optimizer, as `InformationTrainer` does;");
+        md.AppendLine("2. **hand-written** TorchSharp, as the existing Bayesian-layer libraries are written: one module per layer, the KL by a second pass over the layers after the forward, TorchSharp's Adam (`HandWritten.cs`);");
+        md.AppendLine("3. **PyTorch** " + PyTorch.Values.First().Version + " from Debian (`/usr/bin/python3`, `pytorch_step.py`), the same model, noise and loss, eager.");
+        md.AppendLine();
+        md.AppendLine("A training step is: forward with noise (local reparameterization; Information Dropout in the CNN), KL, cross-entropy, backward, Adam over two groups (ρ at 3·10⁻², the rest at 10⁻³), clamp of ρ. Times are medians: BenchmarkDotNet (in-process, 3 warm-up and 15 measured iterations) for .NET, 30 steps after 5 warm-up ones for PyTorch.");
+        md.AppendLine();
+
+        md.AppendLine("## Same function");
+        md.AppendLine();
+        md.AppendLine("Training-mode loss on the same weights (Ibex's, copied into the hand-written modules and exported to PyTorch with `NetworkFile.ExportPyTorch`), the same batch of 64 and the same noise seed (libtorch 2.10 and PyTorch 1.13 draw the same CPU normal stream):");
+        md.AppendLine();
+        md.AppendLine("| model | Ibex | hand-written | PyTorch | agree (1e-4 relative) |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var r in Equality)
+        {
+            md.AppendLine(Invariant($"| {r.Model} | {r.IbexLoss:F6} | {r.HandWrittenLoss:F6} | {r.PyTorchLoss:F6} | {(r.Agrees ? "yes" : "NO")} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Training step");
+        md.AppendLine();
+        md.AppendLine(Invariant($"Ceiling: a {MatmulCeilingBenchmark.Size}² × {MatmulCeilingBenchmark.Size}² float32 matmul in libtorch takes {CeilingMs:F1} ms, **{CeilingGflops:F1} GFLOP/s**. GFLOP per step counts the matrix products and convolutions only (see `WorkloadKind.TrainingFlops`)."));
+        md.AppendLine();
+        md.AppendLine("| workload | GFLOP | hand-written ms | Ibex ms | PyTorch ms | Ibex / hand-written | Ibex / PyTorch | Ibex GFLOP/s | of ceiling |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var kind in WorkloadKind.All)
+        {
+            string key = kind.ToString();
+            double hand = TrainingMedians["HandWritten/" + key];
+            double ibex = TrainingMedians["Ibex/" + key];
+            double py = PyTorch[key].TrainStepMs;
+            double gflops = kind.TrainingFlops / (ibex / 1000) / 1e9;
+            md.AppendLine(Invariant($"| {Label(kind)} | {kind.TrainingFlops / 1e9:F2} | {hand:F1} | {ibex:F1} | {py:F1} | {ibex / hand:F2} | {ibex / py:F2} | {gflops:F1} | {gflops / CeilingGflops:P0} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Evaluation forward");
+        md.AppendLine();
+        md.AppendLine("The mean network (noise off) against a plain deterministic `nn.Sequential` of `nn.Linear` and ReLU of the same shape:");
+        md.AppendLine();
+        md.AppendLine("| workload | deterministic ms | hand-written ms | Ibex ms | PyTorch ms | Ibex / deterministic |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var kind in WorkloadKind.All.Where(k => k.Model == "mlp"))
+        {
+            string key = kind.ToString();
+            double deterministic = EvaluationMedians["Deterministic/" + key];
+            double ibex = EvaluationMedians["Ibex/" + key];
+            md.AppendLine(Invariant($"| {Label(kind)} | {deterministic:F2} | {EvaluationMedians["HandWritten/" + key]:F2} | {ibex:F2} | {PyTorch[key].EvalForwardMs:F2} | {ibex / deterministic:F2} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Memory");
+        md.AppendLine();
+        md.AppendLine("Each row is a process of its own running that many training steps (`memory` verb); resident memory from /proc/self/status, live tensors from `torch.Tensor.TotalCount`. PyTorch's peak is its process's maximum resident set over its timing run.");
+        md.AppendLine();
+        md.AppendLine("| implementation | workload | steps | RSS after warm-up MiB | RSS at end MiB | peak RSS MiB | live tensors after warm-up | at end |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var m in Memory)
+        {
+            md.AppendLine(Invariant($"| {m.Implementation} | {m.Workload} | {m.Steps} | {m.RssAfterWarmupMb:F0} | {m.RssEndMb:F0} | {m.PeakRssMb:F0} | {m.LiveTensorsAfterWarmup} | {m.LiveTensorsEnd} |"));
+        }
+
+        foreach (var kind in WorkloadKind.All)
+        {
+            md.AppendLine(Invariant($"| pytorch | {kind} | 35 | | | {PyTorch[kind.ToString()].PeakRssMb:F0} | | |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Targets");
+        md.AppendLine();
+        foreach (string line in Targets())
+        {
+            md.AppendLine("- " + line);
+        }
+
+        return md.ToString();
+    }
+
+    private IEnumerable<string> Targets()
+    {
+        string Mark(bool met) => met ? "met" : "**not met**";
+        double Ibex(string key) => TrainingMedians["Ibex/" + key];
+        double Gflops(WorkloadKind kind) => kind.TrainingFlops / (Ibex(kind.ToString()) / 1000) / 1e9 / CeilingGflops;
+        var b128 = WorkloadKind.All[0];
+        var b512 = WorkloadKind.All[1];
+        double handRatio = Ibex("mlp-128") / TrainingMedians["HandWritten/mlp-128"];
+        yield return Invariant($"MLP batch 128, Ibex ≤ 0.6 × hand-written: {handRatio:F2} × → {Mark(handRatio <= 0.6)}");
+        yield return Invariant($"MLP batch 128, ≥ 50% of the matmul ceiling: {Gflops(b128):P0} → {Mark(Gflops(b128) >= 0.5)}");
+        yield return Invariant($"MLP batch 512, ≥ 85% of the matmul ceiling: {Gflops(b512):P0} → {Mark(Gflops(b512) >= 0.85)}");
+        foreach (var kind in WorkloadKind.All)
+        {
+            double ratio = Ibex(kind.ToString()) / PyTorch[kind.ToString()].TrainStepMs;
+            yield return Invariant($"{Label(kind)}, Ibex ≤ 0.8 × PyTorch: {ratio:F2} × → {Mark(ratio <= 0.8)}");
+        }
+
+        foreach (var kind in WorkloadKind.All.Where(k => k.Model == "mlp"))
+        {
+            double ratio = EvaluationMedians["Ibex/" + kind] / EvaluationMedians["Deterministic/" + kind];
+            yield return Invariant($"{Label(kind)} evaluation within 10% of the deterministic network: {ratio:F2} × → {Mark(ratio <= 1.1)}");
+        }
+
+        var flat = Memory.Single(m => m.Implementation == "ibex" && m.Workload == "mlp-128");
+        bool tensorsFlat = flat.LiveTensorsEnd <= flat.LiveTensorsAfterWarmup;
+        bool rssFlat = flat.RssEndMb <= flat.RssAfterWarmupMb * 1.05 + 16;
+        yield return Invariant($"memory flat over {flat.Steps} Ibex steps (MLP batch 128): live tensors {flat.LiveTensorsAfterWarmup} → {flat.LiveTensorsEnd}, RSS {flat.RssAfterWarmupMb:F0} → {flat.RssEndMb:F0} MiB → {Mark(tensorsFlat && rssFlat)}");
+    }
+
+    private static string Label(WorkloadKind kind) => kind.Model == "mlp" ? $"MLP batch {kind.Batch}" : $"CNN batch {kind.Batch}";
+
+    private static IEnumerable<string> Machine()
+    {
+        string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        string memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+        string os = File.Exists("/etc/os-release")
+            ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') ?? "Linux"
+            : "Linux";
+        yield return Invariant($"{cpu}, {Environment.ProcessorCount} cores visible, {memory} memory, {os}");
+        yield return Invariant($".NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} with libtorch {TorchSharp.torch.__version__} (CPU)");
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

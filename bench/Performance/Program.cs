@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Ibex.Runtime;
+using TorchSharp;
+
+namespace Ibex.Bench.Performance;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Performance [-- run [--out docs/performance.md] [--memory-steps 2000]]</c>:
+/// checks that the Ibex network, the hand-written TorchSharp one and PyTorch compute the same loss, times their training
+/// steps and evaluation forwards side by side on 2 threads, measures the matmul ceiling and the memory, and writes the
+/// table. <c>check</c> runs the equality check only.
+/// </summary>
+public static class Program
+{
+    /// <summary>The thread count of every measurement (the issue's machines have 2 cores).</summary>
+    public const int Threads = 2;
+
+    public static int Main(string[] args)
+    {
+        TorchNative.EnsureLoaded();
+        torch.set_num_threads(Threads);
+        string verb = args.Length > 0 ? args[0] : "run";
+        switch (verb)
+        {
+            case "memory" when args.Length == 4:
+                return MemoryProbe.RunChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+            case "check":
+                var results = EqualityCheck.Run(new PyTorchRunner());
+                foreach (var r in results)
+                {
+                    Console.WriteLine($"{r.Model}: Ibex {r.IbexLoss:R}, hand-written {r.HandWrittenLoss:R}, PyTorch {r.PyTorchLoss:R} → {(r.Agrees ? "agree" : "DISAGREE")}");
+                }
+
+                return results.All(r => r.Agrees) ? 0 : 1;
+            case "run":
+                return Run(args.Skip(1).ToArray());
+            default:
+                Console.Error.WriteLine("Usage: run [--out FILE] [--memory-steps N] | check | memory IMPLEMENTATION WORKLOAD STEPS");
+                return 2;
+        }
+    }
+
+    private static int Run(string[] args)
+    {
+        string output = Option(args, "--out") ?? Path.Combine(RepositoryRoot(), "docs", "performance.md");
+        int memorySteps = int.Parse(Option(args, "--memory-steps") ?? "2000", CultureInfo.InvariantCulture);
+        var python = new PyTorchRunner();
+
+        Console.WriteLine("Equality check (training-mode loss on the same weights, batch and noise seed):");
+        var equality = EqualityCheck.Run(python);
+        foreach (var r in equality)
+        {
+            Console.WriteLine($"  {r.Model}: Ibex {r.IbexLoss:F6}, hand-written {r.HandWrittenLoss:F6}, PyTorch {r.PyTorchLoss:F6} → {(r.Agrees ? "agree" : "DISAGREE")}");
+        }
+
+        if (!equality.All(r => r.Agrees))
+        {
+            Console.Error.WriteLine("The implementations do not compute the same function; not timing them.");
+            return 1;
+        }
+
+        var steps = BenchmarkRunner.Run<TrainingStepBenchmarks>();
+        var evaluations = BenchmarkRunner.Run<EvaluationBenchmarks>();
+        var ceiling = BenchmarkRunner.Run<MatmulCeilingBenchmark>();
+
+        var pytorch = WorkloadKind.All.ToDictionary(k => k.ToString(), k => python.Time(k, steps: 30));
+        var memory = new List<MemoryProbe.Sample>();
+        foreach (var kind in WorkloadKind.All)
+        {
+            memory.Add(MemoryProbe.Measure("handwritten", kind, 30));
+            memory.Add(MemoryProbe.Measure("ibex", kind, kind.ToString() == "mlp-128" ? memorySteps : 30));
+        }
+
+        var report = new PerformanceReport(
+            Equality: equality,
+            TrainingMedians: Medians(steps),
+            EvaluationMedians: Medians(evaluations),
+            CeilingMs: Medians(ceiling).Single().Value,
+            PyTorch: pytorch,
+            Memory: memory,
+            Command: "dotnet run -c Release --project bench/Performance");
+        string markdown = report.ToMarkdown();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        Ibex.Runtime.IO.AtomicFile.Write(output, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(markdown);
+        });
+        Console.WriteLine(markdown);
+        Console.WriteLine($"Written to {output}");
+        return 0;
+    }
+
+    /// <summary>Median milliseconds per benchmark, keyed "Method" or "Method/Workload".</summary>
+    private static Dictionary<string, double> Medians(Summary summary)
+        => summary.Reports.Where(r => r.ResultStatistics is not null).ToDictionary(
+            r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name
+                 + (r.BenchmarkCase.Parameters.Items.FirstOrDefault() is { } p ? "/" + p.Value : ""),
+            r => r.ResultStatistics!.Median / 1e6);
+
+    private static string? Option(string[] args, string name)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Dsl.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Ibex.Bench.Performance.HandWritten;
+using Ibex.Runtime;
+using Ibex.Runtime.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Ibex.Bench.Performance;
+
+/// <summary>A model and batch to time: the MLP at batch 128 or 512, or the CNN at batch 128.</summary>
+public sealed record WorkloadKind(string Model, int Batch)
+{
+    public static readonly WorkloadKind[] All = { new("mlp", 128), new("mlp", 512), new("cnn", 128) };
+
+    public override string ToString() => $"{Model}-{Batch}";
+
+    public static WorkloadKind Parse(string text)
+    {
+        var parts = text.Split('-');
+        return new WorkloadKind(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// FLOPs (2 per multiply-add) of one training step's matrix products and convolutions. Each stochastic layer runs two
+    /// products forward (mean and variance) and each product's backward costs two more (input and weight gradients),
+    /// except that nothing needs the gradient with respect to the images; Information Dropout's α layer adds one
+    /// conv1-sized product and its weight gradient. MLP: 6× the mean network's forward minus the first layer's input
+    /// gradients (2.45 GFLOP at batch 128). CNN: 6× the mean network's forward exactly.
+    /// </summary>
+    public double TrainingFlops => Model == "mlp"
+        ? 6 * MlpFlops(Batch) - 2 * (2.0 * Batch * 784 * 1024)
+        : 6 * CnnFlops(Batch);
+
+    /// <summary>FLOPs of one evaluation forward (the mean network: one product per layer).</summary>
+    public double EvaluationFlops => Model == "mlp" ? MlpFlops(Batch) : CnnFlops(Batch);
+
+    private static double MlpFlops(int batch) => 2.0 * batch * (784 * 1024 + 1024 * 1024 + 1024 * 10);
+
+    private static double CnnFlops(int batch) => 2.0 * batch * (28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 3136 * 256 + 256 * 10);
+}
+
+/// <summary>One of the three implementations of a workload, ready to step.</summary>
+public sealed class Workload : IDisposable
+{
+    public const double BetaOverN = 0.01 / 60000;
+
+    private readonly OptimizerHelper optimizer;
+    private readonly Tensor inputs;
+    private readonly Tensor labels;
+    private readonly Action step;
+    private readonly Func<Tensor> evaluate;
+    private readonly nn.Module module;
+
+    private Workload(nn.Module module, OptimizerHelper optimizer, Tensor inputs, Tensor labels, Action step, Func<Tensor> evaluate)
+        => (this.module, this.optimizer, this.inputs, this.labels, this.step, this.evaluate) = (module, optimizer, inputs, labels, step, evaluate);
+
+    public nn.Module Module => module;
+
+    /// <summary>The Ibex-generated network, trained with the runtime's own optimizer and step.</summary>
+    public static Workload Ibex(WorkloadKind kind)
+    {
+        torch.manual_seed(0);
+        InformationNetwork network = kind.Model == "mlp" ? new BenchMlp() : new BenchCnn();
+        var optimizer = TrainingOptimizers.Create(network, new TrainingSettings());
+        var (x, y) = Batch(kind.Batch, seed: 1);
+        return new Workload(network, optimizer, x, y,
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                network.zero_grad();
+                var (logits, information) = network.call(x);
+                var loss = nn.functional.cross_entropy(logits, y) + information * BetaOverN;
+                loss.backward();
+                optimizer.step();
+                network.ClampLogAlpha();
+            },
+            () => network.call(x).Logits);
+    }
+
+    /// <summary>The hand-written per-layer modules with a separate KL pass and TorchSharp's Adam.</summary>
+    public static Workload HandWritten(WorkloadKind kind)
+    {
+        torch.manual_seed(0);
+        nn.Module<Tensor, Tensor> model = kind.Model == "mlp" ? new HandWrittenMlp() : new HandWrittenCnn();
+        Func<Tensor> kl = model is HandWrittenMlp mlp ? mlp.Kl : ((HandWrittenCnn)model).Kl;
+        var parameters = model.named_parameters().ToList();
+        var logAlphas = parameters.Where(p => p.name.EndsWith("log_alpha", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
+        var others = parameters.Where(p => !p.name.EndsWith("log_alpha", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
+        var optimizer = torch.optim.Adam(new List<Adam.ParamGroup> { new(others, lr: 1e-3), new(logAlphas, lr: 3e-2) }, lr: 1e-3);
+        var (x, y) = Batch(kind.Batch, seed: 1);
+        return new Workload(model, optimizer, x, y,
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                model.zero_grad();
+                var logits = model.call(x);
+                var loss = nn.functional.cross_entropy(logits, y) + kl() * BetaOverN;
+                loss.backward();
+                optimizer.step();
+                using var noGrad = torch.no_grad();
+                foreach (var logAlpha in logAlphas)
+                {
+                    logAlpha.clamp_(Bounds.MinLogAlpha, Bounds.LogAlphaMax);
+                }
+            },
+            () => model.call(x));
+    }
+
+    /// <summary>A plain deterministic MLP 784-1024-1024-10 (nn.Linear and ReLU): the evaluation baseline.</summary>
+    public static Workload Deterministic(WorkloadKind kind)
+    {
+        torch.manual_seed(0);
+        var model = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10));
+        var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
+        var (x, y) = Batch(kind.Batch, seed: 1);
+        return new Workload(model, optimizer, x, y, () => { }, () => model.call(x));
+    }
+
+    /// <summary>The same batch on every side: x ~ U(0, 1), the label of x its largest of the first ten features.</summary>
+    public static (Tensor Inputs, Tensor Labels) Batch(int batch, long seed)
+    {
+        torch.manual_seed(seed);
+        var x = torch.rand(batch, 784);
+        return (x, x.narrow(1, 0, 10).argmax(1));
+    }
+
+    public void Train() => module.train();
+
+    public void Eval() => module.eval();
+
+    public void Step() => step();
+
+    public void EvaluationForward()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        evaluate();
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        module.Dispose();
+        inputs.Dispose();
+        labels.Dispose();
+    }
+}
