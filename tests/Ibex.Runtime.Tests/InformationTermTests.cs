@@ -69,7 +69,8 @@ public sealed class InformationTermTests
 
         double expected = network.Information().item<float>();
         Assert.Equal(expected, trainingInformation.item<float>(), precision: 3);
-        Assert.Equal(expected, evalInformation.item<float>(), precision: 3);
+        // Evaluation pays nothing: the mean network's forward returns 0 and skips the pass over ρ.
+        Assert.Equal(0, evalInformation.item<float>());
     }
 
     [Fact]

@@ -191,30 +191,23 @@ namespace Ibex.Generators.Emitting
         {
             writer.WriteLine($$"""
                 /// <summary>
-                /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
-                /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+                /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+                /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
+                /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
                 /// </summary>
                 public override ({{Tensor}} Logits, {{Tensor}} Information) forward({{Tensor}} input)
                 """);
             using (writer.WriteBlock())
             {
-                var shape = network.InputShape;
-                if (shape.Count == 3)
+                writer.WriteLine("if (!training)");
+                using (writer.WriteBlock())
                 {
-                    writer.WriteLine($"// Images may arrive flat, [batch, {shape[0] * shape[1] * shape[2]}]: view them as [batch, {Shape(shape)}].");
-                    writer.WriteLine($"var x = input.reshape(-1, {Shape(shape)});");
-                }
-                else
-                {
-                    writer.WriteLine("var x = input;");
+                    writer.WriteLine($"return (MeanNetwork(input), {Torch}.zeros(global::System.Array.Empty<long>(), device: input.device));");
                 }
 
+                writer.WriteLine();
+                WriteInputView(writer, network);
                 bool anyDropout = network.Layers.Any(l => l.ActivationNoise is not null);
-                if (anyDropout)
-                {
-                    writer.WriteLine($"var activationInformation = {Torch}.zeros(global::System.Array.Empty<long>(), device: input.device);");
-                }
-
                 foreach (var layer in network.Layers)
                 {
                     writer.WriteLine();
@@ -223,7 +216,7 @@ namespace Ibex.Generators.Emitting
                         writer.WriteLine($"var {layer.LocalPrefix}Input = x; // Information Dropout's α(x) reads it");
                     }
 
-                    WriteLayerForward(writer, network, layer);
+                    WriteLayerForward(writer, network, layer, training: true);
                     if (layer.KeepsOutput)
                     {
                         writer.WriteLine($"var {layer.LocalPrefix}Output = x; // a residual connection adds it later");
@@ -231,27 +224,61 @@ namespace Ibex.Generators.Emitting
                 }
 
                 writer.WriteLine();
-                var weightTerms = network.Layers.Where(l => l.WeightNoise is not null).Select(l => WeightNats(l, $"{l.LocalPrefix}LogAlpha")).ToList();
-                if (anyDropout)
-                {
-                    weightTerms.Add("activationInformation");
-                }
-
-                if (weightTerms.Count == 0)
+                var terms = network.Layers.Where(l => l.WeightNoise is not null).Select(l => $"{l.LocalPrefix}Information")
+                    .Concat(network.Layers.Where(l => l.ActivationNoise is not null).Select(l => $"{l.LocalPrefix}Information"))
+                    .ToList();
+                if (terms.Count == 0)
                 {
                     writer.WriteLine($"return (x, {Torch}.zeros(global::System.Array.Empty<long>(), device: input.device));");
-                    return;
+                }
+                else
+                {
+                    writer.WriteLine(anyDropout
+                        ? "// Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL: both enter the loss with β/N."
+                        : "// Ĩ(w;D) over every stochastic weight.");
+                    writer.WriteLine("var information = " + string.Join("\n    + ", terms) + ";");
+                    writer.WriteLine("return (x, information);");
+                }
+            }
+
+            writer.WriteLine();
+            writer.WriteLine($$"""
+                /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
+                private {{Tensor}} MeanNetwork({{Tensor}} input)
+                """);
+            using (writer.WriteBlock())
+            {
+                WriteInputView(writer, network);
+                foreach (var layer in network.Layers)
+                {
+                    writer.WriteLine();
+                    WriteLayerForward(writer, network, layer, training: false);
+                    if (layer.KeepsOutput)
+                    {
+                        writer.WriteLine($"var {layer.LocalPrefix}Output = x;");
+                    }
                 }
 
-                writer.WriteLine(anyDropout
-                    ? "// Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL (0 in eval mode): both enter the loss with β/N."
-                    : "// Ĩ(w;D) over every stochastic weight.");
-                writer.WriteLine("var information = " + string.Join("\n    + ", weightTerms) + ";");
-                writer.WriteLine("return (x, information);");
+                writer.WriteLine();
+                writer.WriteLine("return x;");
             }
         }
 
-        private static void WriteLayerForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer)
+        private static void WriteInputView(IndentedTextWriter writer, NetworkSpec network)
+        {
+            var shape = network.InputShape;
+            if (shape.Count == 3)
+            {
+                writer.WriteLine($"// Images may arrive flat, [batch, {shape[0] * shape[1] * shape[2]}]: view them as [batch, {Shape(shape)}].");
+                writer.WriteLine($"var x = input.reshape(-1, {Shape(shape)});");
+            }
+            else
+            {
+                writer.WriteLine("var x = input;");
+            }
+        }
+
+        private static void WriteLayerForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
         {
             string field = layer.FieldName;
             string local = layer.LocalPrefix;
@@ -259,30 +286,8 @@ namespace Ibex.Generators.Emitting
             writer.WriteLine($"// {layer.Name}: {Summary(layer)}.");
             switch (layer.Kind)
             {
-                case LayerKind.Dense or LayerKind.Conv2d when layer.WeightNoise is { } noise:
-                    string upper = noise.Family == NoiseKind.LogNormal ? "LogAlphaMax" : "GaussianMaxLogAlpha";
-                    string factor = noise.Family == NoiseKind.LogNormal ? $"{local}LogAlpha.exp().expm1()" : $"{local}LogAlpha.exp()";
-                    string weightVariance = noise.Family == NoiseKind.LogNormal ? "ŵ²·(e^α − 1)" : "ŵ²·α";
-                    string mean = WeightOperation(layer, "x", $"{field}.Weight", bias);
-                    string variance = WeightOperation(layer, "x.square()", $"{field}.Weight.square().mul({factor})", "null");
-                    string trick = layer.Kind == LayerKind.Dense
-                        ? $"b = x·ŵ + √(x²·({weightVariance}))·ξ, ξ ~ N(0, 1) per example and unit."
-                        : $"b = conv(x, ŵ) + √conv(x², {weightVariance})·ξ, ξ ~ N(0, 1) per example and output position.";
-                    writer.WriteLine($$"""
-                        var {{local}}LogAlpha = {{field}}.LogAlpha.clamp(MinLogAlpha, {{upper}});
-                        if (training)
-                        {
-                            // Local reparameterization (Kingma et al. 2015): {{trick}}
-                            var {{local}}Mean = {{mean}};
-                            var {{local}}Variance = {{variance}};
-                            x = {{local}}Mean.addcmul({{local}}Variance.add(VarianceFloor).sqrt(), {{Torch}}.randn_like({{local}}Mean), 1.0);
-                        }
-                        else
-                        {
-                            // The mean network: E[ε] = 1.
-                            x = {{mean}};
-                        }
-                        """);
+                case LayerKind.Dense or LayerKind.Conv2d when layer.WeightNoise is { } noise && training:
+                    WriteNoisyWeights(writer, layer, noise, bias);
                     break;
                 case LayerKind.Dense or LayerKind.Conv2d:
                     writer.WriteLine($"x = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
@@ -303,10 +308,13 @@ namespace Ibex.Generators.Emitting
                     writer.WriteLine("x = x.flatten(1);");
                     break;
                 case LayerKind.BatchNorm:
-                    writer.WriteLine($"x = {Functional}.batch_norm(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, training, momentum: {Number(layer.Rate)}, eps: {Number(layer.Epsilon)});");
+                    writer.WriteLine($"x = {Functional}.batch_norm(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, training: {Bool(training)}, momentum: {Number(layer.Rate)}, eps: {Number(layer.Epsilon)});");
+                    break;
+                case LayerKind.Dropout when training:
+                    writer.WriteLine($"x = {Functional}.dropout(x, {Number(layer.Rate)}, training: true);");
                     break;
                 case LayerKind.Dropout:
-                    writer.WriteLine($"x = {Functional}.dropout(x, {Number(layer.Rate)}, training);");
+                    writer.WriteLine("// Off in evaluation.");
                     break;
                 case LayerKind.Residual:
                     writer.WriteLine($"x = x.add({char.ToLowerInvariant(layer.ResidualFrom[0]) + layer.ResidualFrom.Substring(1)}Output);");
@@ -332,10 +340,37 @@ namespace Ibex.Generators.Emitting
                     throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "The emitter does not know this layer kind.");
             }
 
-            if (layer.ActivationNoise is { } dropout)
+            if (layer.ActivationNoise is { } dropout && training)
             {
                 WriteInformationDropout(writer, network, layer, dropout);
             }
+        }
+
+        private static void WriteNoisyWeights(IndentedTextWriter writer, LayerSpec layer, WeightNoiseSpec noise, string bias)
+        {
+            string field = layer.FieldName;
+            string local = layer.LocalPrefix;
+            string weightVariance = noise.Family == NoiseKind.LogNormal ? "ŵ²·(e^α − 1)" : "ŵ²·α";
+            string trick = layer.Kind == LayerKind.Dense
+                ? $"b = x·ŵ + √(x²·{weightVariance})·ξ, ξ ~ N(0, 1) per example and unit."
+                : $"b = conv(x, ŵ) + √conv(x², {weightVariance})·ξ, ξ ~ N(0, 1) per example and output position.";
+            if (noise.Family == NoiseKind.LogNormal && !noise.PerUnit)
+            {
+                writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.");
+                writer.WriteLine($"var ({local}WeightVariance, {local}Information) = {Runtime}.Kernels.LogNormalWeightNoise.Apply({field}.Weight, {field}.LogAlpha, MinLogAlpha, LogAlphaMax);");
+            }
+            else
+            {
+                string factor = noise.Family == NoiseKind.LogNormal ? $"{local}LogAlpha.exp().expm1()" : $"{local}LogAlpha.exp()";
+                writer.WriteLine($"var {local}LogAlpha = {field}.LogAlpha.clamp(MinLogAlpha, {UpperBound(layer)});");
+                writer.WriteLine($"var {local}WeightVariance = {field}.Weight.square().mul({factor});");
+                writer.WriteLine($"var {local}Information = {WeightNats(layer, $"{local}LogAlpha")};");
+            }
+
+            writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
+            writer.WriteLine($"var {local}Mean = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
+            writer.WriteLine($"var {local}Variance = {WeightOperation(layer, "x.square()", $"{local}WeightVariance", "null")};");
+            writer.WriteLine($"x = {local}Mean.addcmul({local}Variance.add(VarianceFloor).sqrt(), {Torch}.randn_like({local}Mean), 1.0);");
         }
 
         private static void WriteInformationDropout(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, ActivationNoiseSpec dropout)
@@ -344,29 +379,25 @@ namespace Ibex.Generators.Emitting
             string field = layer.FieldName;
             string local = layer.LocalPrefix;
             string alpha = WeightOperation(source, $"{source.LocalPrefix}Input", $"{field}.AlphaWeight", $"{field}.AlphaBias");
-            writer.WriteLine("if (training)");
-            using (writer.WriteBlock())
+            writer.WriteLine($"// Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with");
+            writer.WriteLine($"// α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to {source.Name}, α_max = {Number(dropout.AlphaMax)}.");
+            writer.WriteLine($"var {local}Alpha = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({Runtime}.InformationTerms.ActivationAlphaFloor);");
+            if (layer.Kind == LayerKind.Softplus)
             {
-                writer.WriteLine($"// Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with");
-                writer.WriteLine($"// α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to {source.Name}, α_max = {Number(dropout.AlphaMax)}.");
-                writer.WriteLine($"var {local}Alpha = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({Runtime}.InformationTerms.ActivationAlphaFloor);");
-                if (layer.Kind == LayerKind.Softplus)
-                {
-                    writer.WriteLine($"var {local}LogActivation = x.clamp_min(1e-12).log();");
-                }
+                writer.WriteLine($"var {local}LogActivation = x.clamp_min(1e-12).log();");
+            }
 
-                writer.WriteLine($"x = x.mul({local}Alpha.mul({Torch}.randn_like(x)).exp());");
-                if (layer.Kind == LayerKind.Softplus)
-                {
-                    writer.WriteLine("// KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;");
-                    writer.WriteLine("// summed over units, averaged over the batch.");
-                    writer.WriteLine($"activationInformation = activationInformation.add({Runtime}.InformationTerms.LogNormalActivationNats({local}Alpha, {local}LogActivation, {field}.PriorMean, {field}.PriorLogStd));");
-                }
-                else
-                {
-                    writer.WriteLine("// KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over the batch.");
-                    writer.WriteLine($"activationInformation = activationInformation.add({Runtime}.InformationTerms.LogUniformActivationNats({local}Alpha, {Number(dropout.AlphaMax)}));");
-                }
+            writer.WriteLine($"x = x.mul({local}Alpha.mul({Torch}.randn_like(x)).exp());");
+            if (layer.Kind == LayerKind.Softplus)
+            {
+                writer.WriteLine("// KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;");
+                writer.WriteLine("// summed over units, averaged over the batch.");
+                writer.WriteLine($"var {local}Information = {Runtime}.InformationTerms.LogNormalActivationNats({local}Alpha, {local}LogActivation, {field}.PriorMean, {field}.PriorLogStd);");
+            }
+            else
+            {
+                writer.WriteLine("// KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over the batch.");
+                writer.WriteLine($"var {local}Information = {Runtime}.InformationTerms.LogUniformActivationNats({local}Alpha, {Number(dropout.AlphaMax)});");
             }
         }
 

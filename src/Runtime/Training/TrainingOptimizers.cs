@@ -8,8 +8,9 @@ namespace Ibex.Runtime.Training
     public static class TrainingOptimizers
     {
         /// <summary>
-        /// The optimizer the trainer uses: Adam (or SGD with momentum) over two parameter groups, every parameter other
-        /// than ρ at <see cref="TrainingSettings.LearningRate"/>, and ρ = log α at <see cref="TrainingSettings.LogAlphaLearningRate"/>.
+        /// The optimizer the trainer uses: Adam (<see cref="Kernels.FusedAdam"/>, one pass per parameter) or SGD with
+        /// momentum, over two parameter groups: every parameter other than ρ at <see cref="TrainingSettings.LearningRate"/>,
+        /// and ρ = log α at <see cref="TrainingSettings.LogAlphaLearningRate"/>.
         /// </summary>
         public static OptimizerHelper Create(InformationNetwork network, TrainingSettings settings)
         {
@@ -32,7 +33,7 @@ namespace Ibex.Runtime.Training
                 adamGroups.Add(new Adam.ParamGroup(logAlphas, lr: settings.LogAlphaLearningRate));
             }
 
-            return torch.optim.Adam(adamGroups, lr: settings.LearningRate);
+            return new Kernels.FusedAdam(adamGroups, lr: settings.LearningRate);
         }
     }
 }

@@ -90,62 +90,83 @@ namespace Snapshots
         public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
         /// <summary>
-        /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
-        /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+        /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+        /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
+        /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
+            if (!training)
+            {
+                return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
+            }
+
             var x = input;
 
             // Start: Identity, nothing to compute.
             var startOutput = x; // a residual connection adds it later
 
             // Inner: stochastic Dense [20] → [20]; log-normal weight noise, one α per weight.
-            var innerLogAlpha = innerLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                var innerMean = global::TorchSharp.torch.nn.functional.linear(x, innerLayer.Weight, innerLayer.Bias);
-                var innerVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), innerLayer.Weight.square().mul(innerLogAlpha.exp().expm1()), null);
-                x = innerMean.addcmul(innerVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(innerMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, innerLayer.Weight, innerLayer.Bias);
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (innerWeightVariance, innerInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(innerLayer.Weight, innerLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+            var innerMean = global::TorchSharp.torch.nn.functional.linear(x, innerLayer.Weight, innerLayer.Bias);
+            var innerVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), innerWeightVariance, null);
+            x = innerMean.addcmul(innerVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(innerMean), 1.0);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
-            x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training, momentum: 0.05, eps: 0.001);
+            x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.05, eps: 0.001);
 
             // Gate: Sigmoid.
             x = global::TorchSharp.torch.nn.functional.sigmoid(x);
 
             // Drop: Dropout, rate 0.3 (training only).
-            x = global::TorchSharp.torch.nn.functional.dropout(x, 0.3, training);
+            x = global::TorchSharp.torch.nn.functional.dropout(x, 0.3, training: true);
 
             // Skip: residual connection, adds the output of Start.
             x = x.add(startOutput);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
-            var scoresLogAlpha = scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-                var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresLayer.Weight.square().mul(scoresLogAlpha.exp().expm1()), null);
-                x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (scoresWeightVariance, scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(scoresLayer.Weight, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+            var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
+            x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(innerLogAlpha, LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax);
+            var information = innerInformation
+                + scoresInformation;
             return (x, information);
+        }
+
+        /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
+        private global::TorchSharp.torch.Tensor MeanNetwork(global::TorchSharp.torch.Tensor input)
+        {
+            var x = input;
+
+            // Start: Identity, nothing to compute.
+            var startOutput = x;
+
+            // Inner: stochastic Dense [20] → [20]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.linear(x, innerLayer.Weight, innerLayer.Bias);
+
+            // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
+            x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: false, momentum: 0.05, eps: 0.001);
+
+            // Gate: Sigmoid.
+            x = global::TorchSharp.torch.nn.functional.sigmoid(x);
+
+            // Drop: Dropout, rate 0.3 (training only).
+            // Off in evaluation.
+
+            // Skip: residual connection, adds the output of Start.
+            x = x.add(startOutput);
+
+            // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+
+            return x;
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

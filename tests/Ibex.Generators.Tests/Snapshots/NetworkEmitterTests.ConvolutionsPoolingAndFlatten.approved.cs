@@ -90,28 +90,27 @@ namespace Snapshots
         public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
         /// <summary>
-        /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
-        /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+        /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+        /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
+        /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
+            if (!training)
+            {
+                return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
+            }
+
             // Images may arrive flat, [batch, 768]: view them as [batch, 3, 16, 16].
             var x = input.reshape(-1, 3, 16, 16);
 
             // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [3, 16, 16] → [8, 16, 16]; log-normal weight noise, one α per weight.
-            var stemLogAlpha = stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
-                var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-                var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), stemLayer.Weight.square().mul(stemLogAlpha.exp().expm1()), null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-                x = stemMean.addcmul(stemVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(stemMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
+            var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            x = stemMean.addcmul(stemVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(stemMean), 1.0);
 
             // Rectify: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -129,24 +128,47 @@ namespace Snapshots
             x = x.flatten(1);
 
             // Scores: stochastic Dense [64] → [10]; log-normal weight noise, one α per weight.
-            var scoresLogAlpha = scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-                var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresLayer.Weight.square().mul(scoresLogAlpha.exp().expm1()), null);
-                x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (scoresWeightVariance, scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(scoresLayer.Weight, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+            var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
+            x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(stemLogAlpha, LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax);
+            var information = stemInformation
+                + scoresInformation;
             return (x, information);
+        }
+
+        /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
+        private global::TorchSharp.torch.Tensor MeanNetwork(global::TorchSharp.torch.Tensor input)
+        {
+            // Images may arrive flat, [batch, 768]: view them as [batch, 3, 16, 16].
+            var x = input.reshape(-1, 3, 16, 16);
+
+            // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [3, 16, 16] → [8, 16, 16]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+
+            // Rectify: ReLU.
+            x = global::TorchSharp.torch.nn.functional.relu(x);
+
+            // Pool: MaxPool2d, kernel 2, stride 2, [8, 16, 16] → [8, 8, 8].
+            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+
+            // Reduce: Conv2d, kernel 3, stride 2, padding 0, [8, 8, 8] → [16, 3, 3].
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, reduceLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+
+            // Smooth: AvgPool2d, kernel 2, stride 1, [16, 3, 3] → [16, 2, 2].
+            x = global::TorchSharp.torch.nn.functional.avg_pool2d(x, new long[] { 2, 2 }, new long[] { 1, 1 });
+
+            // Features: Flatten, [16, 2, 2] → [64].
+            x = x.flatten(1);
+
+            // Scores: stochastic Dense [64] → [10]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+
+            return x;
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

@@ -82,11 +82,17 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
     public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
     /// <summary>
-    /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
-    /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+    /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+    /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
+    /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
     /// </summary>
     public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
     {
+        if (!training)
+        {
+            return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
+        }
+
         var x = input;
 
         // Embed: Dense [32] → [64].
@@ -96,19 +102,12 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         x = global::TorchSharp.torch.nn.functional.tanh(x);
 
         // Hidden: stochastic Dense [64] → [16]; log-normal weight noise, one α per weight.
-        var hiddenLogAlpha = hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-        if (training)
-        {
-            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-            var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenLayer.Weight.square().mul(hiddenLogAlpha.exp().expm1()), null);
-            x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
-        }
-        else
-        {
-            // The mean network: E[ε] = 1.
-            x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-        }
+        // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+        var (hiddenWeightVariance, hiddenInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(hiddenLayer.Weight, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+        // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+        var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+        var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenWeightVariance, null);
+        x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
 
         // Smooth: Softplus, log(1 + eˣ).
         x = global::TorchSharp.torch.nn.functional.softplus(x);
@@ -120,8 +119,34 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
 
         // Ĩ(w;D) over every stochastic weight.
-        var information = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hiddenLogAlpha, LogAlphaMax);
+        var information = hiddenInformation;
         return (x, information);
+    }
+
+    /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
+    private global::TorchSharp.torch.Tensor MeanNetwork(global::TorchSharp.torch.Tensor input)
+    {
+        var x = input;
+
+        // Embed: Dense [32] → [64].
+        x = global::TorchSharp.torch.nn.functional.linear(x, embedLayer.Weight, null);
+
+        // Squash: Tanh.
+        x = global::TorchSharp.torch.nn.functional.tanh(x);
+
+        // Hidden: stochastic Dense [64] → [16]; log-normal weight noise, one α per weight.
+        x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+
+        // Smooth: Softplus, log(1 + eˣ).
+        x = global::TorchSharp.torch.nn.functional.softplus(x);
+
+        // Bend: ELU, α = 0.5.
+        x = global::TorchSharp.torch.nn.functional.elu(x, alpha: 0.5);
+
+        // Scores: Dense [16] → [3].
+        x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+
+        return x;
     }
 
     /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

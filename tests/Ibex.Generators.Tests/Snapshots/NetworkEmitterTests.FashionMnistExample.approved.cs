@@ -78,69 +78,77 @@ namespace Ibex.Examples
         public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
         /// <summary>
-        /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
-        /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+        /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+        /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
+        /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
+            if (!training)
+            {
+                return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
+            }
+
             var x = input;
 
             // Hidden1: stochastic Dense [784] → [512]; log-normal weight noise, one α per weight.
-            var hidden1LogAlpha = hidden1Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                var hidden1Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden1Layer.Weight, hidden1Layer.Bias);
-                var hidden1Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden1Layer.Weight.square().mul(hidden1LogAlpha.exp().expm1()), null);
-                x = hidden1Mean.addcmul(hidden1Variance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hidden1Mean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, hidden1Layer.Weight, hidden1Layer.Bias);
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (hidden1WeightVariance, hidden1Information) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(hidden1Layer.Weight, hidden1Layer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+            var hidden1Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden1Layer.Weight, hidden1Layer.Bias);
+            var hidden1Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden1WeightVariance, null);
+            x = hidden1Mean.addcmul(hidden1Variance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hidden1Mean), 1.0);
 
             // Activation1: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
             // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
-            var hidden2LogAlpha = hidden2Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                var hidden2Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden2Layer.Weight, hidden2Layer.Bias);
-                var hidden2Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden2Layer.Weight.square().mul(hidden2LogAlpha.exp().expm1()), null);
-                x = hidden2Mean.addcmul(hidden2Variance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hidden2Mean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, hidden2Layer.Weight, hidden2Layer.Bias);
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (hidden2WeightVariance, hidden2Information) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(hidden2Layer.Weight, hidden2Layer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+            var hidden2Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden2Layer.Weight, hidden2Layer.Bias);
+            var hidden2Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden2WeightVariance, null);
+            x = hidden2Mean.addcmul(hidden2Variance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hidden2Mean), 1.0);
 
             // Activation2: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
             // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
-            var scoresLogAlpha = scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-                var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresLayer.Weight.square().mul(scoresLogAlpha.exp().expm1()), null);
-                x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (scoresWeightVariance, scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(scoresLayer.Weight, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+            var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
+            x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hidden1LogAlpha, LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hidden2LogAlpha, LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax);
+            var information = hidden1Information
+                + hidden2Information
+                + scoresInformation;
             return (x, information);
+        }
+
+        /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
+        private global::TorchSharp.torch.Tensor MeanNetwork(global::TorchSharp.torch.Tensor input)
+        {
+            var x = input;
+
+            // Hidden1: stochastic Dense [784] → [512]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.linear(x, hidden1Layer.Weight, hidden1Layer.Bias);
+
+            // Activation1: ReLU.
+            x = global::TorchSharp.torch.nn.functional.relu(x);
+
+            // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.linear(x, hidden2Layer.Weight, hidden2Layer.Bias);
+
+            // Activation2: ReLU.
+            x = global::TorchSharp.torch.nn.functional.relu(x);
+
+            // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+
+            return x;
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

@@ -81,70 +81,82 @@ namespace Snapshots
         public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
         /// <summary>
-        /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
-        /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+        /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+        /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
+        /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
+            if (!training)
+            {
+                return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
+            }
+
             // Images may arrive flat, [batch, 36]: view them as [batch, 1, 6, 6].
             var x = input.reshape(-1, 1, 6, 6);
 
             // Convolve: stochastic Conv2d, kernel 3, stride 1, padding 0, [1, 6, 6] → [4, 4, 4]; Gaussian weight noise, one α per channel.
             var convolveLogAlpha = convolveLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·α)·ξ, ξ ~ N(0, 1) per example and output position.
-                var convolveMean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-                var convolveVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), convolveLayer.Weight.square().mul(convolveLogAlpha.exp()), null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-                x = convolveMean.addcmul(convolveVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(convolveMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            }
+            var convolveWeightVariance = convolveLayer.Weight.square().mul(convolveLogAlpha.exp());
+            var convolveInformation = global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(convolveLogAlpha, weightsPerAlpha: 9);
+            // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·α)·ξ, ξ ~ N(0, 1) per example and output position.
+            var convolveMean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            var convolveVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), convolveWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            x = convolveMean.addcmul(convolveVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(convolveMean), 1.0);
 
             // Features: Flatten, [4, 4, 4] → [64].
             x = x.flatten(1);
 
             // Hidden: stochastic Dense [64] → [8]; Gaussian weight noise, one α per weight.
             var hiddenLogAlpha = hiddenLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·α))·ξ, ξ ~ N(0, 1) per example and unit.
-                var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-                var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenLayer.Weight.square().mul(hiddenLogAlpha.exp()), null);
-                x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-            }
+            var hiddenWeightVariance = hiddenLayer.Weight.square().mul(hiddenLogAlpha.exp());
+            var hiddenInformation = global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(hiddenLogAlpha);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·α)·ξ, ξ ~ N(0, 1) per example and unit.
+            var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenWeightVariance, null);
+            x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
 
             // Squash: Tanh.
             x = global::TorchSharp.torch.nn.functional.tanh(x);
 
             // Scores: stochastic Dense [8] → [3]; log-normal weight noise, one α per unit.
             var scoresLogAlpha = scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-                var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresLayer.Weight.square().mul(scoresLogAlpha.exp().expm1()), null);
-                x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            }
+            var scoresWeightVariance = scoresLayer.Weight.square().mul(scoresLogAlpha.exp().expm1());
+            var scoresInformation = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax, weightsPerAlpha: 8);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+            var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
+            x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(convolveLogAlpha, weightsPerAlpha: 9)
-                + global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(hiddenLogAlpha)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax, weightsPerAlpha: 8);
+            var information = convolveInformation
+                + hiddenInformation
+                + scoresInformation;
             return (x, information);
+        }
+
+        /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
+        private global::TorchSharp.torch.Tensor MeanNetwork(global::TorchSharp.torch.Tensor input)
+        {
+            // Images may arrive flat, [batch, 36]: view them as [batch, 1, 6, 6].
+            var x = input.reshape(-1, 1, 6, 6);
+
+            // Convolve: stochastic Conv2d, kernel 3, stride 1, padding 0, [1, 6, 6] → [4, 4, 4]; Gaussian weight noise, one α per channel.
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+
+            // Features: Flatten, [4, 4, 4] → [64].
+            x = x.flatten(1);
+
+            // Hidden: stochastic Dense [64] → [8]; Gaussian weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+
+            // Squash: Tanh.
+            x = global::TorchSharp.torch.nn.functional.tanh(x);
+
+            // Scores: stochastic Dense [8] → [3]; log-normal weight noise, one α per unit.
+            x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+
+            return x;
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

@@ -90,74 +90,97 @@ namespace Snapshots
         public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
         /// <summary>
-        /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
-        /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+        /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+        /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
+        /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
+            if (!training)
+            {
+                return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
+            }
+
             // Images may arrive flat, [batch, 144]: view them as [batch, 1, 12, 12].
             var x = input.reshape(-1, 1, 12, 12);
-            var activationInformation = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device);
 
             var convolveInput = x; // Information Dropout's α(x) reads it
             // Convolve: Conv2d, kernel 3, stride 2, padding 0, [1, 12, 12] → [4, 5, 5].
             x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
 
             // Norm: BatchNorm over 4 channels, batch statistics in training, running statistics in eval.
-            x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training, momentum: 0.1, eps: 1E-05);
+            x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
 
             // Smooth: Softplus, log(1 + eˣ), with Information Dropout.
             x = global::TorchSharp.torch.nn.functional.softplus(x);
-            if (training)
-            {
-                // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
-                // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Convolve, α_max = 1.0.
-                var smoothAlpha = global::TorchSharp.torch.nn.functional.conv2d(convolveInput, smoothLayer.AlphaWeight, smoothLayer.AlphaBias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }).sigmoid().mul(1.0).add(global::Ibex.Runtime.InformationTerms.ActivationAlphaFloor);
-                var smoothLogActivation = x.clamp_min(1e-12).log();
-                x = x.mul(smoothAlpha.mul(global::TorchSharp.torch.randn_like(x)).exp());
-                // KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;
-                // summed over units, averaged over the batch.
-                activationInformation = activationInformation.add(global::Ibex.Runtime.InformationTerms.LogNormalActivationNats(smoothAlpha, smoothLogActivation, smoothLayer.PriorMean, smoothLayer.PriorLogStd));
-            }
+            // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
+            // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Convolve, α_max = 1.0.
+            var smoothAlpha = global::TorchSharp.torch.nn.functional.conv2d(convolveInput, smoothLayer.AlphaWeight, smoothLayer.AlphaBias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }).sigmoid().mul(1.0).add(global::Ibex.Runtime.InformationTerms.ActivationAlphaFloor);
+            var smoothLogActivation = x.clamp_min(1e-12).log();
+            x = x.mul(smoothAlpha.mul(global::TorchSharp.torch.randn_like(x)).exp());
+            // KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;
+            // summed over units, averaged over the batch.
+            var smoothInformation = global::Ibex.Runtime.InformationTerms.LogNormalActivationNats(smoothAlpha, smoothLogActivation, smoothLayer.PriorMean, smoothLayer.PriorLogStd);
 
             // Features: Flatten, [4, 5, 5] → [100].
             x = x.flatten(1);
 
             var hiddenInput = x; // Information Dropout's α(x) reads it
             // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
-            var hiddenLogAlpha = hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·(ŵ²·(e^α − 1)))·ξ, ξ ~ N(0, 1) per example and unit.
-                var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-                var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenLayer.Weight.square().mul(hiddenLogAlpha.exp().expm1()), null);
-                x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (hiddenWeightVariance, hiddenInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(hiddenLayer.Weight, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
+            var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenWeightVariance, null);
+            x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
 
             // Rectify: ReLU, with Information Dropout.
             x = global::TorchSharp.torch.nn.functional.relu(x);
-            if (training)
-            {
-                // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
-                // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Hidden, α_max = 0.7.
-                var rectifyAlpha = global::TorchSharp.torch.nn.functional.linear(hiddenInput, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias).sigmoid().mul(0.7).add(global::Ibex.Runtime.InformationTerms.ActivationAlphaFloor);
-                x = x.mul(rectifyAlpha.mul(global::TorchSharp.torch.randn_like(x)).exp());
-                // KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over the batch.
-                activationInformation = activationInformation.add(global::Ibex.Runtime.InformationTerms.LogUniformActivationNats(rectifyAlpha, 0.7));
-            }
+            // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
+            // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Hidden, α_max = 0.7.
+            var rectifyAlpha = global::TorchSharp.torch.nn.functional.linear(hiddenInput, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias).sigmoid().mul(0.7).add(global::Ibex.Runtime.InformationTerms.ActivationAlphaFloor);
+            x = x.mul(rectifyAlpha.mul(global::TorchSharp.torch.randn_like(x)).exp());
+            // KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over the batch.
+            var rectifyInformation = global::Ibex.Runtime.InformationTerms.LogUniformActivationNats(rectifyAlpha, 0.7);
 
             // Scores: Dense [12] → [3].
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
 
-            // Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL (0 in eval mode): both enter the loss with β/N.
-            var information = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hiddenLogAlpha, LogAlphaMax)
-                + activationInformation;
+            // Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL: both enter the loss with β/N.
+            var information = hiddenInformation
+                + smoothInformation
+                + rectifyInformation;
             return (x, information);
+        }
+
+        /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
+        private global::TorchSharp.torch.Tensor MeanNetwork(global::TorchSharp.torch.Tensor input)
+        {
+            // Images may arrive flat, [batch, 144]: view them as [batch, 1, 12, 12].
+            var x = input.reshape(-1, 1, 12, 12);
+
+            // Convolve: Conv2d, kernel 3, stride 2, padding 0, [1, 12, 12] → [4, 5, 5].
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+
+            // Norm: BatchNorm over 4 channels, batch statistics in training, running statistics in eval.
+            x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: false, momentum: 0.1, eps: 1E-05);
+
+            // Smooth: Softplus, log(1 + eˣ), with Information Dropout.
+            x = global::TorchSharp.torch.nn.functional.softplus(x);
+
+            // Features: Flatten, [4, 5, 5] → [100].
+            x = x.flatten(1);
+
+            // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+
+            // Rectify: ReLU, with Information Dropout.
+            x = global::TorchSharp.torch.nn.functional.relu(x);
+
+            // Scores: Dense [12] → [3].
+            x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+
+            return x;
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

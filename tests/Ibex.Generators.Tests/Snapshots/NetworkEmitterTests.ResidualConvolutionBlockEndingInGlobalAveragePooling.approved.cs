@@ -90,77 +90,93 @@ namespace Snapshots
         public override global::Ibex.Runtime.NetworkDescription Description => DeclaredDescription;
 
         /// <summary>
-        /// Class scores for a batch, and the information term in nats: Ĩ(w;D), plus in training the batch-mean KL of the
-        /// Information Dropout layers. Samples the noise in training mode; the mean network (ε ≡ 1) in eval mode.
+        /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+        /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
+        /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
+            if (!training)
+            {
+                return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
+            }
+
             // Images may arrive flat, [batch, 64]: view them as [batch, 1, 8, 8].
             var x = input.reshape(-1, 1, 8, 8);
 
             // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [1, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
-            var stemLogAlpha = stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
-                var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-                var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), stemLayer.Weight.square().mul(stemLogAlpha.exp().expm1()), null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-                x = stemMean.addcmul(stemVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(stemMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
+            var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            x = stemMean.addcmul(stemVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(stemMean), 1.0);
 
             // StemActivation: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
             var stemActivationOutput = x; // a residual connection adds it later
 
             // Block: stochastic Conv2d, kernel 3, stride 1, padding 1, [6, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
-            var blockLogAlpha = blockLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
-                var blockMean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-                var blockVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), blockLayer.Weight.square().mul(blockLogAlpha.exp().expm1()), null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-                x = blockMean.addcmul(blockVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(blockMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (blockWeightVariance, blockInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(blockLayer.Weight, blockLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
+            var blockMean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var blockVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), blockWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            x = blockMean.addcmul(blockVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(blockMean), 1.0);
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
-            x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training, momentum: 0.1, eps: 1E-05);
+            x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
 
             // Shortcut: residual connection, adds the output of StemActivation.
             x = x.add(stemActivationOutput);
 
             // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
-            var classMapsLogAlpha = classMapsLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            if (training)
-            {
-                // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
-                var classMapsMean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-                var classMapsVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), classMapsLayer.Weight.square().mul(classMapsLogAlpha.exp().expm1()), null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-                x = classMapsMean.addcmul(classMapsVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(classMapsMean), 1.0);
-            }
-            else
-            {
-                // The mean network: E[ε] = 1.
-                x = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            }
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
+            var (classMapsWeightVariance, classMapsInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(classMapsLayer.Weight, classMapsLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
+            var classMapsMean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            var classMapsVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), classMapsWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            x = classMapsMean.addcmul(classMapsVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(classMapsMean), 1.0);
 
             // Scores: global average pooling, [5, 8, 8] → [5].
             x = x.mean(new long[] { 2, 3 });
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(stemLogAlpha, LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(blockLogAlpha, LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(classMapsLogAlpha, LogAlphaMax);
+            var information = stemInformation
+                + blockInformation
+                + classMapsInformation;
             return (x, information);
+        }
+
+        /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
+        private global::TorchSharp.torch.Tensor MeanNetwork(global::TorchSharp.torch.Tensor input)
+        {
+            // Images may arrive flat, [batch, 64]: view them as [batch, 1, 8, 8].
+            var x = input.reshape(-1, 1, 8, 8);
+
+            // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [1, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+
+            // StemActivation: ReLU.
+            x = global::TorchSharp.torch.nn.functional.relu(x);
+            var stemActivationOutput = x;
+
+            // Block: stochastic Conv2d, kernel 3, stride 1, padding 1, [6, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+
+            // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
+            x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: false, momentum: 0.1, eps: 1E-05);
+
+            // Shortcut: residual connection, adds the output of StemActivation.
+            x = x.add(stemActivationOutput);
+
+            // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+
+            // Scores: global average pooling, [5, 8, 8] → [5].
+            x = x.mean(new long[] { 2, 3 });
+
+            return x;
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
