@@ -14,8 +14,13 @@ namespace Ibex.Bench.Performance;
 /// </summary>
 public static class MemoryProbe
 {
+    /// <param name="RssCurveMb">Resident memory after each tenth of the steps.</param>
     public sealed record Sample(string Implementation, string Workload, int Steps, double RssAfterWarmupMb, double RssEndMb, double PeakRssMb,
-        long LiveTensorsAfterWarmup, long LiveTensorsEnd);
+        long LiveTensorsAfterWarmup, long LiveTensorsEnd, double[] RssCurveMb)
+    {
+        /// <summary>Flat: no more live tensors at the end than after warm-up, and the second half adds under 5% of resident memory.</summary>
+        public bool IsFlat => LiveTensorsEnd <= LiveTensorsAfterWarmup && RssEndMb <= RssCurveMb[RssCurveMb.Length / 2 - 1] * 1.05;
+    }
 
     /// <summary>Inside the child process: <c>memory IMPLEMENTATION WORKLOAD STEPS</c>.</summary>
     public static int RunChild(string implementation, string workload, int steps)
@@ -27,6 +32,7 @@ public static class MemoryProbe
         int warmup = Math.Min(50, steps / 2);
         double rssWarm = 0;
         long liveWarm = 0;
+        var curve = new double[10];
         for (int i = 1; i <= steps; i++)
         {
             run.Step();
@@ -35,9 +41,14 @@ public static class MemoryProbe
                 rssWarm = Status("VmRSS");
                 liveWarm = torch.Tensor.TotalCount;
             }
+
+            if (i % Math.Max(1, steps / 10) == 0 && i / Math.Max(1, steps / 10) <= 10)
+            {
+                curve[i / Math.Max(1, steps / 10) - 1] = Status("VmRSS");
+            }
         }
 
-        var sample = new Sample(implementation, workload, steps, rssWarm, Status("VmRSS"), Status("VmHWM"), liveWarm, torch.Tensor.TotalCount);
+        var sample = new Sample(implementation, workload, steps, rssWarm, Status("VmRSS"), Status("VmHWM"), liveWarm, torch.Tensor.TotalCount, curve);
         Console.WriteLine(JsonSerializer.Serialize(sample));
         return 0;
     }

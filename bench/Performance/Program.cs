@@ -30,6 +30,10 @@ public static class Program
         {
             case "memory" when args.Length == 4:
                 return MemoryProbe.RunChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+            case "profile" when args.Length == 2:
+                return Profile.Run(args[1]);
+            case "micro":
+                return Micro.Run();
             case "check":
                 var results = EqualityCheck.Run(new PyTorchRunner());
                 foreach (var r in results)

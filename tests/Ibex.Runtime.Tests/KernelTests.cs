@@ -65,6 +65,67 @@ public sealed class KernelTests
         Assert.Equal(fallbackInformation.item<float>(), fusedInformation.item<float>(), 1e-3);
     }
 
+    [Theory]
+    [InlineData(7, 3)]
+    [InlineData(128, 32 * 28 * 28)]
+    public void FusedLocalReparameterizationMatchesAutogradOfThePlainFormula(int rows, int columns)
+    {
+        using var scope = torch.NewDisposeScope();
+        var meanData = torch.randn(rows, columns);
+        var varianceData = torch.rand(rows, columns).mul(3);
+        var upstream = torch.randn(rows, columns);
+        long seed = Random.Shared.Next();
+
+        var mean = meanData.clone().requires_grad_(true);
+        var variance = varianceData.clone().requires_grad_(true);
+        torch.manual_seed(seed);
+        var fused = LocalReparameterization.Sample(mean, variance, 1e-8);
+        fused.mul(upstream).sum().backward();
+
+        var plainMean = meanData.clone().requires_grad_(true);
+        var plainVariance = varianceData.clone().requires_grad_(true);
+        torch.manual_seed(seed);
+        var plain = plainMean.addcmul(plainVariance.add(1e-8).sqrt(), torch.randn_like(plainMean), 1.0);
+        plain.mul(upstream).sum().backward();
+
+        AssertClose(plain, fused, "μ + √(s + floor)·ξ");
+        AssertClose(plainMean.grad!, mean.grad!, "∂/∂μ");
+        AssertClose(plainVariance.grad!, variance.grad!, "∂/∂s");
+    }
+
+    [Theory]
+    [InlineData(5, 11)]
+    [InlineData(64, 32 * 28 * 28)]
+    public void FusedInformationDropoutMatchesAutogradOfThePlainFormulas(int rows, int columns)
+    {
+        using var scope = torch.NewDisposeScope();
+        var activationData = torch.nn.functional.relu(torch.randn(rows, columns));
+        var logitsData = torch.randn(rows, columns).mul(2);
+        var upstream = torch.randn(rows, columns);
+        double informationUpstream = 0.1 + Random.Shared.NextDouble();
+        long seed = Random.Shared.Next();
+
+        var activation = activationData.clone().requires_grad_(true);
+        var logits = logitsData.clone().requires_grad_(true);
+        torch.manual_seed(seed);
+        var (fused, fusedInformation) = InformationDropoutNoise.LogUniform(activation, logits, 0.7);
+        (fused.mul(upstream).sum() + fusedInformation * informationUpstream).backward();
+
+        var plainActivation = activationData.to(torch.float64).requires_grad_(true);
+        var plainLogits = logitsData.to(torch.float64).requires_grad_(true);
+        torch.manual_seed(seed);
+        var noise = torch.randn_like(activationData).to(torch.float64);
+        var alpha = plainLogits.sigmoid().mul(0.7).add(0.001);
+        var plain = plainActivation.mul(alpha.mul(noise).exp());
+        var plainInformation = InformationTerms.LogUniformActivationNats(alpha, 0.7);
+        (plain.mul(upstream.to(torch.float64)).sum() + plainInformation * informationUpstream).backward();
+
+        AssertClose(plain, fused, "f·e^{αξ}");
+        Assert.Equal(plainInformation.item<double>(), fusedInformation.item<float>(), Math.Abs(plainInformation.item<double>()) * 1e-5);
+        AssertClose(plainActivation.grad!, activation.grad!, "∂/∂f");
+        AssertClose(plainLogits.grad!, logits.grad!, "∂/∂a");
+    }
+
     private static void AssertClose(torch.Tensor expected, torch.Tensor actual, string what)
     {
         var difference = actual.to(torch.float64).sub(expected.to(torch.float64)).abs();

@@ -370,7 +370,7 @@ namespace Ibex.Generators.Emitting
             writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
             writer.WriteLine($"var {local}Mean = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
             writer.WriteLine($"var {local}Variance = {WeightOperation(layer, "x.square()", $"{local}WeightVariance", "null")};");
-            writer.WriteLine($"x = {local}Mean.addcmul({local}Variance.add(VarianceFloor).sqrt(), {Torch}.randn_like({local}Mean), 1.0);");
+            writer.WriteLine($"x = {Runtime}.Kernels.LocalReparameterization.Sample({local}Mean, {local}Variance, VarianceFloor);");
         }
 
         private static void WriteInformationDropout(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, ActivationNoiseSpec dropout)
@@ -381,24 +381,20 @@ namespace Ibex.Generators.Emitting
             string alpha = WeightOperation(source, $"{source.LocalPrefix}Input", $"{field}.AlphaWeight", $"{field}.AlphaBias");
             writer.WriteLine($"// Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with");
             writer.WriteLine($"// α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to {source.Name}, α_max = {Number(dropout.AlphaMax)}.");
-            writer.WriteLine($"var {local}Alpha = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({Runtime}.InformationTerms.ActivationAlphaFloor);");
-            if (layer.Kind == LayerKind.Softplus)
+            if (layer.Kind == LayerKind.ReLU)
             {
-                writer.WriteLine($"var {local}LogActivation = x.clamp_min(1e-12).log();");
+                writer.WriteLine("// KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over");
+                writer.WriteLine("// the batch. The noise, z and the KL take one pass (Ibex.Runtime.Kernels.InformationDropoutNoise).");
+                writer.WriteLine($"(x, var {local}Information) = {Runtime}.Kernels.InformationDropoutNoise.LogUniform(x, {alpha}, {Number(dropout.AlphaMax)});");
+                return;
             }
 
+            writer.WriteLine($"var {local}Alpha = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({Runtime}.InformationTerms.ActivationAlphaFloor);");
+            writer.WriteLine($"var {local}LogActivation = x.clamp_min(1e-12).log();");
             writer.WriteLine($"x = x.mul({local}Alpha.mul({Torch}.randn_like(x)).exp());");
-            if (layer.Kind == LayerKind.Softplus)
-            {
-                writer.WriteLine("// KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;");
-                writer.WriteLine("// summed over units, averaged over the batch.");
-                writer.WriteLine($"var {local}Information = {Runtime}.InformationTerms.LogNormalActivationNats({local}Alpha, {local}LogActivation, {field}.PriorMean, {field}.PriorLogStd);");
-            }
-            else
-            {
-                writer.WriteLine("// KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over the batch.");
-                writer.WriteLine($"var {local}Information = {Runtime}.InformationTerms.LogUniformActivationNats({local}Alpha, {Number(dropout.AlphaMax)});");
-            }
+            writer.WriteLine("// KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;");
+            writer.WriteLine("// summed over units, averaged over the batch.");
+            writer.WriteLine($"var {local}Information = {Runtime}.InformationTerms.LogNormalActivationNats({local}Alpha, {local}LogActivation, {field}.PriorMean, {field}.PriorLogStd);");
         }
 
         private static string WeightOperation(LayerSpec layer, string input, string weight, string bias)

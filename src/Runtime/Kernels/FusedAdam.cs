@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
@@ -32,7 +33,7 @@ namespace Ibex.Runtime.Kernels
         public override Tensor step(Func<Tensor>? closure = null)
         {
             var groups = ParamGroups.Cast<ParamGroup>().ToList();
-            if (!groups.All(CanFuse))
+            if (!KernelSwitch.Adam || !groups.All(CanFuse))
             {
                 return base.step(closure!);
             }
@@ -84,10 +85,9 @@ namespace Ibex.Runtime.Kernels
             return true;
         }
 
-        private static bool Fusable(Tensor tensor)
-            => tensor.device_type == DeviceType.CPU && tensor.dtype == ScalarType.Float32 && tensor.is_contiguous() && tensor.numel() < int.MaxValue / sizeof(float);
+        private static bool Fusable(Tensor tensor) => KernelLoops.Fusable(tensor);
 
-        private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+        private static Span<float> Floats(Tensor tensor) => KernelLoops.Floats(tensor);
 
         private static unsafe void Update(Span<float> parameter, Span<float> gradient, Span<float> mean, Span<float> square,
             float beta1, float beta2, float eps, float stepSize, float inverseRootCorrection2)
@@ -95,7 +95,7 @@ namespace Ibex.Runtime.Kernels
             fixed (float* p = parameter, g = gradient, m = mean, v = square)
             {
                 var (pp, gp, mp, vp) = ((IntPtr)p, (IntPtr)g, (IntPtr)m, (IntPtr)v);
-                LogNormalWeightNoise.Chunked(parameter.Length, (start, end) =>
+                KernelLoops.Chunked(parameter.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
                 {
                     float* p = (float*)pp, g = (float*)gp, m = (float*)mp, v = (float*)vp;
                     var b1 = Vector256.Create(beta1);

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Threading.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,9 +23,6 @@ namespace Ibex.Runtime.Kernels
     /// </remarks>
     public static class LogNormalWeightNoise
     {
-        /// <summary>Below this α, e^α − 1 comes from its series α + α²/2 + α³/6 (float32's e^α − 1 loses digits there).</summary>
-        private const float SeriesBelow = 1e-3f;
-
         /// <summary>Elements per partial sum of Ĩ: small enough that float32 keeps the sum exact to about 10⁻⁶.</summary>
         private const int Block = 1024;
 
@@ -44,7 +41,7 @@ namespace Ibex.Runtime.Kernels
 
         /// <summary>Whether the C# loops apply: same-shaped contiguous float32 tensors in CPU memory.</summary>
         public static bool CanFuse(Tensor weight, Tensor logAlpha)
-            => weight.device_type == DeviceType.CPU && logAlpha.device_type == DeviceType.CPU
+            => KernelSwitch.WeightNoise && weight.device_type == DeviceType.CPU && logAlpha.device_type == DeviceType.CPU
                && weight.dtype == ScalarType.Float32 && logAlpha.dtype == ScalarType.Float32
                && weight.is_contiguous() && logAlpha.is_contiguous() && weight.numel() == logAlpha.numel()
                && weight.numel() < int.MaxValue / sizeof(float);
@@ -85,7 +82,7 @@ namespace Ibex.Runtime.Kernels
             }
         }
 
-        private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+        private static Span<float> Floats(Tensor tensor) => KernelLoops.Floats(tensor);
 
         /// <summary>Σ_i (max − clamp(ρ_i)), writing ŵ²·(e^α − 1) into <paramref name="variance"/>.</summary>
         private static unsafe double Forward(Span<float> weight, Span<float> logAlpha, Span<float> variance, float min, float max)
@@ -93,7 +90,7 @@ namespace Ibex.Runtime.Kernels
             fixed (float* w = weight, r = logAlpha, v = variance)
             {
                 var (wp, rp, vp) = ((IntPtr)w, (IntPtr)r, (IntPtr)v);
-                return Chunked(weight.Length, (start, end) =>
+                return KernelLoops.Chunked(weight.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
                 {
                     float* w = (float*)wp, r = (float*)rp, v = (float*)vp;
                     double total = 0;
@@ -106,10 +103,10 @@ namespace Ibex.Runtime.Kernels
                         int i = blockStart;
                         for (; i + Vector256<float>.Count <= blockEnd; i += Vector256<float>.Count)
                         {
-                            var rho = Vector256.Min(Vector256.Max(Vector256.Load(r + i), lo), hi);
-                            var alpha = Vector256.Exp(rho);
+                            var rho = Vector256.MinNative(Vector256.MaxNative(Vector256.Load(r + i), lo), hi);
+                            var alpha = VectorMath.Exp(rho);
                             var weights = Vector256.Load(w + i);
-                            (weights * weights * ExpMinusOne(alpha)).Store(v + i);
+                            (weights * weights * VectorMath.ExpMinusOne(alpha)).Store(v + i);
                             partial += hi - rho;
                         }
 
@@ -118,7 +115,7 @@ namespace Ibex.Runtime.Kernels
                         {
                             float rho = Math.Clamp(r[i], min, max);
                             float alpha = MathF.Exp(rho);
-                            v[i] = w[i] * w[i] * ExpMinusOne(alpha);
+                            v[i] = w[i] * w[i] * VectorMath.ExpMinusOne(alpha);
                             tail += max - rho;
                         }
 
@@ -136,7 +133,7 @@ namespace Ibex.Runtime.Kernels
             fixed (float* w = weight, r = logAlpha, g = varianceGrad, gw = weightGrad, gr = logAlphaGrad)
             {
                 var (wp, rp, gp, gwp, grp) = ((IntPtr)w, (IntPtr)r, (IntPtr)g, (IntPtr)gw, (IntPtr)gr);
-                Chunked(weight.Length, (start, end) =>
+                KernelLoops.Chunked(weight.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
                 {
                     float* w = (float*)wp, r = (float*)rp, g = (float*)gp, gw = (float*)gwp, gr = (float*)grp;
                     var lo = Vector256.Create(min);
@@ -146,9 +143,9 @@ namespace Ibex.Runtime.Kernels
                     for (; i + Vector256<float>.Count <= end; i += Vector256<float>.Count)
                     {
                         var raw = Vector256.Load(r + i);
-                        var rho = Vector256.Min(Vector256.Max(raw, lo), hi);
-                        var alpha = Vector256.Exp(rho);
-                        var noiseVariance = ExpMinusOne(alpha);
+                        var rho = Vector256.MinNative(Vector256.MaxNative(raw, lo), hi);
+                        var alpha = VectorMath.Exp(rho);
+                        var noiseVariance = VectorMath.ExpMinusOne(alpha);
                         var weights = Vector256.Load(w + i);
                         var upstream = Vector256.Load(g + i);
                         (weights * noiseVariance * upstream * 2f).Store(gw + i);
@@ -162,7 +159,7 @@ namespace Ibex.Runtime.Kernels
                     {
                         float rho = Math.Clamp(r[i], min, max);
                         float alpha = MathF.Exp(rho);
-                        float noiseVariance = ExpMinusOne(alpha);
+                        float noiseVariance = VectorMath.ExpMinusOne(alpha);
                         gw[i] = 2f * w[i] * noiseVariance * g[i];
                         bool inside = r[i] >= min && r[i] <= max;
                         gr[i] = inside ? w[i] * w[i] * (noiseVariance + 1f) * alpha * g[i] - 0.5f * informationGrad : 0f;
@@ -171,43 +168,6 @@ namespace Ibex.Runtime.Kernels
                     return 0;
                 });
             }
-        }
-
-        private static Vector256<float> ExpMinusOne(Vector256<float> alpha)
-        {
-            var series = alpha * (Vector256<float>.One + alpha * (Vector256.Create(0.5f) + alpha * Vector256.Create(1f / 6f)));
-            return Vector256.ConditionalSelect(Vector256.LessThan(alpha, Vector256.Create(SeriesBelow)), series, Vector256.Exp(alpha) - Vector256<float>.One);
-        }
-
-        private static float ExpMinusOne(float alpha)
-            => alpha < SeriesBelow ? alpha * (1f + alpha * (0.5f + alpha / 6f)) : MathF.Exp(alpha) - 1f;
-
-        /// <summary>Runs <paramref name="body"/> over as many contiguous chunks as libtorch has threads, and adds their results.</summary>
-        internal static double Chunked(int length, Func<int, int, double> body)
-        {
-            int chunks = Math.Max(1, Math.Min(torch.get_num_threads(), length / 65536));
-            if (chunks == 1)
-            {
-                return body(0, length);
-            }
-
-            var results = new double[chunks];
-            // Chunk boundaries on multiples of the vector width, so that only the last chunk has a scalar tail.
-            int size = (length / chunks + 31) & ~31;
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
-            {
-                int start = Math.Min(length, c * size);
-                int end = c == chunks - 1 ? length : Math.Min(length, start + size);
-                results[c] = body(start, end);
-            });
-
-            double total = 0;
-            foreach (double result in results)
-            {
-                total += result;
-            }
-
-            return total;
         }
     }
 }

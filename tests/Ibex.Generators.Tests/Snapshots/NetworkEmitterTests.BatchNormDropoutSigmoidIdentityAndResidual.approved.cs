@@ -112,7 +112,7 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var innerMean = global::TorchSharp.torch.nn.functional.linear(x, innerLayer.Weight, innerLayer.Bias);
             var innerVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), innerWeightVariance, null);
-            x = innerMean.addcmul(innerVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(innerMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(innerMean, innerVariance, VarianceFloor);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.05, eps: 0.001);
@@ -132,7 +132,7 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
             var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
-            x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             var information = innerInformation

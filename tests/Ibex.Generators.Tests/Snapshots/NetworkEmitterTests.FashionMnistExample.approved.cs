@@ -97,7 +97,7 @@ namespace Ibex.Examples
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var hidden1Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden1Layer.Weight, hidden1Layer.Bias);
             var hidden1Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden1WeightVariance, null);
-            x = hidden1Mean.addcmul(hidden1Variance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hidden1Mean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hidden1Mean, hidden1Variance, VarianceFloor);
 
             // Activation1: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -108,7 +108,7 @@ namespace Ibex.Examples
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var hidden2Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden2Layer.Weight, hidden2Layer.Bias);
             var hidden2Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden2WeightVariance, null);
-            x = hidden2Mean.addcmul(hidden2Variance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hidden2Mean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hidden2Mean, hidden2Variance, VarianceFloor);
 
             // Activation2: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -119,7 +119,7 @@ namespace Ibex.Examples
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
             var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
-            x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             var information = hidden1Information

@@ -102,7 +102,7 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·α)·ξ, ξ ~ N(0, 1) per example and output position.
             var convolveMean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             var convolveVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), convolveWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            x = convolveMean.addcmul(convolveVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(convolveMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(convolveMean, convolveVariance, VarianceFloor);
 
             // Features: Flatten, [4, 4, 4] → [64].
             x = x.flatten(1);
@@ -114,7 +114,7 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·α)·ξ, ξ ~ N(0, 1) per example and unit.
             var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
             var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenWeightVariance, null);
-            x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hiddenMean, hiddenVariance, VarianceFloor);
 
             // Squash: Tanh.
             x = global::TorchSharp.torch.nn.functional.tanh(x);
@@ -126,7 +126,7 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
             var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
-            x = scoresMean.addcmul(scoresVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(scoresMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             var information = convolveInformation

@@ -132,16 +132,15 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
             var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenWeightVariance, null);
-            x = hiddenMean.addcmul(hiddenVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(hiddenMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hiddenMean, hiddenVariance, VarianceFloor);
 
             // Rectify: ReLU, with Information Dropout.
             x = global::TorchSharp.torch.nn.functional.relu(x);
             // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
             // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Hidden, α_max = 0.7.
-            var rectifyAlpha = global::TorchSharp.torch.nn.functional.linear(hiddenInput, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias).sigmoid().mul(0.7).add(global::Ibex.Runtime.InformationTerms.ActivationAlphaFloor);
-            x = x.mul(rectifyAlpha.mul(global::TorchSharp.torch.randn_like(x)).exp());
-            // KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over the batch.
-            var rectifyInformation = global::Ibex.Runtime.InformationTerms.LogUniformActivationNats(rectifyAlpha, 0.7);
+            // KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over
+            // the batch. The noise, z and the KL take one pass (Ibex.Runtime.Kernels.InformationDropoutNoise).
+            (x, var rectifyInformation) = global::Ibex.Runtime.Kernels.InformationDropoutNoise.LogUniform(x, global::TorchSharp.torch.nn.functional.linear(hiddenInput, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias), 0.7);
 
             // Scores: Dense [12] → [3].
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);

@@ -110,7 +110,7 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            x = stemMean.addcmul(stemVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(stemMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(stemMean, stemVariance, VarianceFloor);
 
             // StemActivation: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -122,7 +122,7 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var blockMean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             var blockVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), blockWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            x = blockMean.addcmul(blockVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(blockMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(blockMean, blockVariance, VarianceFloor);
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
@@ -136,7 +136,7 @@ namespace Snapshots
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var classMapsMean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             var classMapsVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), classMapsWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            x = classMapsMean.addcmul(classMapsVariance.add(VarianceFloor).sqrt(), global::TorchSharp.torch.randn_like(classMapsMean), 1.0);
+            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(classMapsMean, classMapsVariance, VarianceFloor);
 
             // Scores: global average pooling, [5, 8, 8] → [5].
             x = x.mean(new long[] { 2, 3 });

@@ -1,0 +1,52 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using Ibex.Runtime.Kernels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ibex.Bench.Performance;
+
+/// <summary><c>micro</c>: median milliseconds of the pieces of a 1024 × 1024 stochastic layer's step, for profiling.</summary>
+public static class Micro
+{
+    public static int Run()
+    {
+        var weight = torch.randn(1024, 1024).requires_grad_(true);
+        var rho = torch.full(1024, 1024, -6.0f).requires_grad_(true);
+        var x = torch.rand(128, 1024);
+        double Median(Action action)
+        {
+            var list = new System.Collections.Generic.List<double>();
+            for (int i = 0; i < 40; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                using (var scope = torch.NewDisposeScope())
+                {
+                    action();
+                }
+
+                if (i >= 10) list.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            list.Sort();
+            return list[list.Count / 2];
+        }
+
+        Console.WriteLine($"kernel forward            {Median(() => LogNormalWeightNoise.Apply(weight, rho, -10, Math.Log(4))):F2} ms");
+        Console.WriteLine($"kernel forward+backward   {Median(() => { var (v, i) = LogNormalWeightNoise.Apply(weight, rho, -10, Math.Log(4)); (v.sum() + i).backward(); weight.grad = null; rho.grad = null; }):F2} ms");
+        var plainWeight = weight.detach();
+        var plainRho = rho.detach();
+        Console.WriteLine($"kernel forward, no grad   {Median(() => LogNormalWeightNoise.Apply(plainWeight, plainRho, -10, Math.Log(4))):F2} ms");
+        var strided = weight.detach().t().contiguous().t().requires_grad_(true);
+        var stridedRho = rho.detach().t().contiguous().t().requires_grad_(true);
+        Console.WriteLine($"libtorch ops forward      {Median(() => LogNormalWeightNoise.Apply(strided, stridedRho, -10, Math.Log(4))):F2} ms");
+        Console.WriteLine($"libtorch ops fwd+bwd      {Median(() => { var (v, i) = LogNormalWeightNoise.Apply(strided, stridedRho, -10, Math.Log(4)); (v.sum() + i).backward(); strided.grad = null; stridedRho.grad = null; }):F2} ms");
+        Console.WriteLine($"linear 128x1024x1024      {Median(() => nn.functional.linear(x, weight.detach())):F2} ms");
+        Console.WriteLine($"linear fwd+bwd            {Median(() => { nn.functional.linear(x, weight).sum().backward(); weight.grad = null; }):F2} ms");
+        Console.WriteLine($"elementwise add 1M        {Median(() => weight.detach().add(rho.detach())):F2} ms");
+        Console.WriteLine($"empty 1M                  {Median(() => torch.empty(1024, 1024)):F2} ms");
+        Console.WriteLine($"empty 1M + fill           {Median(() => torch.empty(1024, 1024).fill_(1)):F2} ms");
+        return 0;
+    }
+}

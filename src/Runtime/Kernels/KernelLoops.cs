@@ -1,0 +1,48 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Ibex.Runtime.Kernels
+{
+    /// <summary>What the fused kernels share: which tensors their loops can read, their memory, and the split over threads.</summary>
+    internal static class KernelLoops
+    {
+        private static readonly int Threads = int.TryParse(Environment.GetEnvironmentVariable("IBEX_KERNEL_THREADS"), out int n) ? n : torch.get_num_threads();
+
+        /// <summary>A contiguous float32 tensor in CPU memory, small enough for a span.</summary>
+        public static bool Fusable(Tensor tensor)
+            => tensor.device_type == DeviceType.CPU && tensor.dtype == ScalarType.Float32 && tensor.is_contiguous() && tensor.numel() < int.MaxValue / sizeof(float);
+
+        public static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+
+        /// <summary>Runs <paramref name="body"/> over as many contiguous chunks as libtorch has threads, and adds their results.</summary>
+        public static double Chunked(int length, Func<int, int, double> body)
+        {
+            int chunks = Math.Max(1, Math.Min(Threads, length / 65536));
+            if (chunks == 1)
+            {
+                return body(0, length);
+            }
+
+            var results = new double[chunks];
+            // Chunk boundaries on multiples of the vector width, so that only the last chunk has a scalar tail.
+            int size = (length / chunks + 31) & ~31;
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+            {
+                int start = Math.Min(length, c * size);
+                int end = c == chunks - 1 ? length : Math.Min(length, start + size);
+                results[c] = body(start, end);
+            });
+
+            double total = 0;
+            foreach (double result in results)
+            {
+                total += result;
+            }
+
+            return total;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System;
+
+namespace Ibex.Runtime.Kernels
+{
+    /// <summary>
+    /// Turns the fused CPU kernels off for ablations: <c>IBEX_KERNELS=off</c> makes every kernel take its libtorch path
+    /// (the same formulas as separate operations), and <c>IBEX_KERNELS=no-adam</c> or <c>no-noise</c> turns off one of them.
+    /// Read once per process.
+    /// </summary>
+    internal static class KernelSwitch
+    {
+        private static readonly string Setting = Environment.GetEnvironmentVariable("IBEX_KERNELS") ?? string.Empty;
+
+        public static bool WeightNoise { get; } = Setting is not ("off" or "no-noise");
+
+        public static bool Adam { get; } = Setting is not ("off" or "no-adam");
+
+        public static bool Activations { get; } = Setting is not ("off" or "no-activations");
+    }
+}
