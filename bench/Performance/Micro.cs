@@ -47,6 +47,62 @@ public static class Micro
         Console.WriteLine($"elementwise add 1M        {Median(() => weight.detach().add(rho.detach())):F2} ms");
         Console.WriteLine($"empty 1M                  {Median(() => torch.empty(1024, 1024)):F2} ms");
         Console.WriteLine($"empty 1M + fill           {Median(() => torch.empty(1024, 1024).fill_(1)):F2} ms");
+        foreach (var (batch, ms) in MatmulFloor())
+        {
+            Console.WriteLine($"the step's matmuls alone, batch {batch}: {ms:F2} ms");
+        }
+
         return 0;
+    }
+
+    /// <summary>Median milliseconds of exactly the matrix products of one MLP training step, at batch 128 and 512.</summary>
+    public static System.Collections.Generic.Dictionary<int, double> MatmulFloor()
+    {
+        var result = new System.Collections.Generic.Dictionary<int, double>();
+        double Median(Action action)
+        {
+            var list = new System.Collections.Generic.List<double>();
+            for (int i = 0; i < 40; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                using (var scope = torch.NewDisposeScope())
+                {
+                    action();
+                }
+
+                if (i >= 10) list.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            list.Sort();
+            return list[list.Count / 2];
+        }
+
+        foreach (int batch in new[] { 128, 512 })
+        {
+            // Exactly the products of one MLP 784-1024-1024-10 training step: per layer two forward (mean, variance),
+            // two weight gradients, and two input gradients except for the first layer.
+            var sizes = new[] { (784, 1024), (1024, 1024), (1024, 10) };
+            var inputs = sizes.Select(s => torch.randn(batch, s.Item1)).ToArray();
+            var weights = sizes.Select(s => torch.randn(s.Item2, s.Item1)).ToArray();
+            var grads = sizes.Select(s => torch.randn(batch, s.Item2)).ToArray();
+            double ms = Median(() =>
+            {
+                for (int layer = 0; layer < 3; layer++)
+                {
+                    for (int path = 0; path < 2; path++)
+                    {
+                        nn.functional.linear(inputs[layer], weights[layer]);
+                        grads[layer].t().mm(inputs[layer]);
+                        if (layer > 0)
+                        {
+                            grads[layer].mm(weights[layer]);
+                        }
+                    }
+                }
+            });
+            result[batch] = ms;
+        }
+
+        return result;
     }
 }

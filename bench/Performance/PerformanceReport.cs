@@ -15,6 +15,8 @@ public sealed record PerformanceReport(
     double CeilingMs,
     IReadOnlyDictionary<string, PyTorchRunner.Timing> PyTorch,
     IReadOnlyList<MemoryProbe.Sample> Memory,
+    IReadOnlyDictionary<int, double> MatmulFloorMs,
+    IReadOnlyList<(string Kernels, string Workload, double Ms)> Ablation,
     string Command)
 {
     public double CeilingGflops => 2.0 * Math.Pow(MatmulCeilingBenchmark.Size, 3) / (CeilingMs / 1000) / 1e9;
@@ -66,6 +68,39 @@ public sealed record PerformanceReport(
             double py = PyTorch[key].TrainStepMs;
             double gflops = kind.TrainingFlops / (ibex / 1000) / 1e9;
             md.AppendLine(Invariant($"| {Label(kind)} | {kind.TrainingFlops / 1e9:F2} | {hand:F1} | {ibex:F1} | {py:F1} | {ibex / hand:F2} | {ibex / py:F2} | {gflops:F1} | {gflops / CeilingGflops:P0} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Where the time goes");
+        md.AppendLine();
+        md.AppendLine("The MLP step's matrix products alone (the same shapes, run back to back as plain `linear`/`mm` calls: two forward products per layer, two weight gradients, and two input gradients except for the first layer):");
+        md.AppendLine();
+        md.AppendLine("| batch | matmuls alone ms | their GFLOP/s | of ceiling | Ibex step ms | Ibex time outside the matmuls ms |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (var kind in WorkloadKind.All.Where(k => k.Model == "mlp"))
+        {
+            double floor = MatmulFloorMs[kind.Batch];
+            double ibex = TrainingMedians["Ibex/" + kind];
+            double gflops = kind.TrainingFlops / (floor / 1000) / 1e9;
+            md.AppendLine(Invariant($"| {kind.Batch} | {floor:F1} | {gflops:F1} | {gflops / CeilingGflops:P0} | {ibex:F1} | {ibex - floor:F1} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("Each fused kernel's share: the median Ibex step (60 steps after a warm-up that lets glibc's heap settle) in a process with `IBEX_KERNELS` set, which sends that kernel's work back to separate libtorch operations:");
+        md.AppendLine();
+        md.AppendLine("| `IBEX_KERNELS` | what runs as separate libtorch operations | " + string.Join(" | ", Ablation.Select(a => a.Workload).Distinct().Select(w => Label(WorkloadKind.Parse(w)) + " ms")) + " |");
+        md.AppendLine("|---|---|" + string.Concat(Ablation.Select(a => a.Workload).Distinct().Select(_ => "---|")));
+        foreach (var group in Ablation.GroupBy(a => a.Kernels))
+        {
+            string what = group.Key switch
+            {
+                "on" => "nothing (the default)",
+                "no-noise" => "ŵ²·(e^α − 1) and Ĩ (clamp, exp, expm1, square, product, sum, and their gradients)",
+                "no-activations" => "the reparameterization sample and Information Dropout",
+                "no-adam" => "Adam (TorchSharp's, about seven operations per parameter)",
+                _ => "all of them",
+            };
+            md.AppendLine(Invariant($"| {group.Key} | {what} | {string.Join(" | ", group.Select(a => a.Ms.ToString("F1", CultureInfo.InvariantCulture)))} |"));
         }
 
         md.AppendLine();

@@ -32,6 +32,8 @@ public static class Program
                 return MemoryProbe.RunChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
             case "profile" when args.Length == 2:
                 return Profile.Run(args[1]);
+            case "time-steps" when args.Length == 5:
+                return MemoryProbe.TimeChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
             case "micro":
                 return Micro.Run();
             case "check":
@@ -81,6 +83,18 @@ public static class Program
             memory.Add(MemoryProbe.Measure("ibex", kind, kind.ToString() == "mlp-128" ? memorySteps : 30));
         }
 
+        // Where the time goes: the MLP step's matrix products alone, and the Ibex step with each fused kernel turned off.
+        var matmulFloor = Micro.MatmulFloor();
+        var ablation = new List<(string Kernels, string Workload, double Ms)>();
+        foreach (var kind in new[] { WorkloadKind.All[0], WorkloadKind.All[2] })
+        {
+            int warmup = kind.Model == "mlp" ? 600 : 150;
+            foreach (string kernels in new[] { "on", "no-noise", "no-activations", "no-adam", "off" })
+            {
+                ablation.Add((kernels, kind.ToString(), MemoryProbe.TimeWithKernels(kernels, kind, warmup, 60)));
+            }
+        }
+
         var report = new PerformanceReport(
             Equality: equality,
             TrainingMedians: Medians(steps),
@@ -88,6 +102,8 @@ public static class Program
             CeilingMs: Medians(ceiling).Single().Value,
             PyTorch: pytorch,
             Memory: memory,
+            MatmulFloorMs: matmulFloor,
+            Ablation: ablation,
             Command: "dotnet run -c Release --project bench/Performance");
         string markdown = report.ToMarkdown();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
