@@ -39,6 +39,8 @@ public sealed record PerformanceReport(
         md.AppendLine("2. **hand-written** TorchSharp, as the existing Bayesian-layer libraries are written: one module per layer, the KL by a second pass over the layers after the forward, TorchSharp's Adam (`HandWritten.cs`);");
         md.AppendLine("3. **PyTorch** " + PyTorch.Values.First().Version + " from Debian (`/usr/bin/python3`, `pytorch_step.py`), the same model, noise and loss, eager.");
         md.AppendLine();
+        md.AppendLine("[`performance-analysis.md`](performance-analysis.md) explains these numbers: which targets hold, which do not and why, and what each kernel buys.");
+        md.AppendLine();
         md.AppendLine("A training step is: forward with noise (local reparameterization; Information Dropout in the CNN), KL, cross-entropy, backward, Adam over two groups (ρ at 3·10⁻², the rest at 10⁻³), clamp of ρ. Times are medians: BenchmarkDotNet (in-process, 3 warm-up and 15 measured iterations) for .NET, 30 steps after 5 warm-up ones for PyTorch.");
         md.AppendLine();
 
