@@ -126,6 +126,27 @@ public sealed class KernelTests
         AssertClose(plainLogits.grad!, logits.grad!, "∂/∂a");
     }
 
+    [Fact]
+    public void ActivationKernelsTakeTheLibtorchPathForTensorsTheLoopsCannotRead()
+    {
+        // float64 draws another noise stream than float32, so the two paths are compared where the noise does not matter:
+        // a sample with zero variance is its mean (up to √floor·ξ), and the KL does not depend on the noise at all.
+        using var scope = torch.NewDisposeScope();
+        var mean = torch.randn(16, 40);
+        var activation = torch.nn.functional.relu(torch.randn(16, 40));
+        var logits = torch.randn(16, 40);
+
+        var fusedSample = LocalReparameterization.Sample(mean, torch.zeros(16, 40), 1e-8);
+        var plainSample = LocalReparameterization.Sample(mean.to(torch.float64), torch.zeros(16, 40, dtype: torch.float64), 1e-8);
+        var (_, fusedInformation) = InformationDropoutNoise.LogUniform(activation, logits, 0.7);
+        var (plainDropout, plainInformation) = InformationDropoutNoise.LogUniform(activation.to(torch.float64), logits.to(torch.float64), 0.7);
+
+        Assert.Equal(torch.float64, plainSample.dtype);
+        Assert.True(torch.allclose(fusedSample, mean, atol: 1e-3) && torch.allclose(plainSample, mean.to(torch.float64), atol: 1e-3));
+        Assert.Equal(torch.float64, plainDropout.dtype);
+        Assert.Equal(plainInformation.item<double>(), fusedInformation.item<float>(), Math.Abs(plainInformation.item<double>()) * 1e-5);
+    }
+
     private static void AssertClose(torch.Tensor expected, torch.Tensor actual, string what)
     {
         var difference = actual.to(torch.float64).sub(expected.to(torch.float64)).abs();

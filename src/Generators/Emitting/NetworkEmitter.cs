@@ -153,7 +153,7 @@ namespace Ibex.Generators.Emitting
             writer.WriteLine($$"""
                 /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
                 public {{network.TypeName}}({{Torch}}.Device? device = null)
-                    : base(nameof({{network.TypeName}}))
+                    : base("{{network.TypeName}}")
                 """);
             using (writer.WriteBlock())
             {

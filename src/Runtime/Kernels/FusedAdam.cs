@@ -54,8 +54,10 @@ namespace Ibex.Runtime.Kernels
                     state.step += 1;
                     double biasCorrection1 = 1 - Math.Pow(beta1, state.step);
                     double biasCorrection2 = 1 - Math.Pow(beta2, state.step);
+                    // 1 − β computed in double, as TorchSharp's Adam does (1 − 0.999f in float32 is off by 10⁻⁵ relative).
                     Update(Floats(parameter), Floats(gradient), Floats(state.exp_avg), Floats(state.exp_avg_sq),
-                        (float)beta1, (float)beta2, (float)eps, (float)(lr / biasCorrection1), (float)(1 / Math.Sqrt(biasCorrection2)));
+                        (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps,
+                        (float)(lr / biasCorrection1), (float)(1 / Math.Sqrt(biasCorrection2)));
                 }
             }, closure!);
         }
@@ -90,7 +92,7 @@ namespace Ibex.Runtime.Kernels
         private static Span<float> Floats(Tensor tensor) => KernelLoops.Floats(tensor);
 
         private static unsafe void Update(Span<float> parameter, Span<float> gradient, Span<float> mean, Span<float> square,
-            float beta1, float beta2, float eps, float stepSize, float inverseRootCorrection2)
+            float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, float stepSize, float inverseRootCorrection2)
         {
             fixed (float* p = parameter, g = gradient, m = mean, v = square)
             {
@@ -100,8 +102,8 @@ namespace Ibex.Runtime.Kernels
                     float* p = (float*)pp, g = (float*)gp, m = (float*)mp, v = (float*)vp;
                     var b1 = Vector256.Create(beta1);
                     var b2 = Vector256.Create(beta2);
-                    var c1 = Vector256.Create(1 - beta1);
-                    var c2 = Vector256.Create(1 - beta2);
+                    var c1 = Vector256.Create(oneMinusBeta1);
+                    var c2 = Vector256.Create(oneMinusBeta2);
                     var e = Vector256.Create(eps);
                     var s = Vector256.Create(stepSize);
                     var r = Vector256.Create(inverseRootCorrection2);
@@ -119,8 +121,8 @@ namespace Ibex.Runtime.Kernels
                     for (; i < end; i++)
                     {
                         float grad = g[i];
-                        m[i] = m[i] * beta1 + grad * (1 - beta1);
-                        v[i] = v[i] * beta2 + grad * grad * (1 - beta2);
+                        m[i] = m[i] * beta1 + grad * oneMinusBeta1;
+                        v[i] = v[i] * beta2 + grad * grad * oneMinusBeta2;
                         p[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) * inverseRootCorrection2 + eps);
                     }
 

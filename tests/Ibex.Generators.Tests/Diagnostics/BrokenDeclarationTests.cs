@@ -138,6 +138,7 @@ public sealed class BrokenDeclarationTests
     [InlineData("[InfoRegularized(1)] [Input(4)] public partial class N { [Dense(8)] public partial Layer H { get; } [Stochastic(AlphaMax = double.NaN), ReLU] public partial Layer A { get; } [Dense(3)] public partial Layer X { get; } }")]
     [InlineData("[InfoRegularized(1)] [Input(1, 4, 4)] public partial class N { [Stochastic, Softplus] public partial Layer A { get; } [GlobalAvgPool] public partial Layer X { get; } }")]
     [InlineData("[InfoRegularized(1)] [Input(1, 4, 4)] public partial class N { [GlobalAvgPool] public partial Layer G { get; } [GlobalAvgPool] public partial Layer X { get; } }")]
+    [InlineData("void nameof(object o) { } [InfoRegularized(1)] [Input(4)] public partial class N { [Stochastic, Dense(3)] public partial Layer X { get; } }")]
     public void HandWrittenHalfTypedDeclarationsAreHandled(string declaration)
     {
         var outcome = GeneratorHarness.Run("using Ibex.Dsl;\nusing Ibex.Runtime;\n" + declaration);

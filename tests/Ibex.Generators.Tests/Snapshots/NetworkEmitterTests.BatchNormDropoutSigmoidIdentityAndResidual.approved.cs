@@ -52,7 +52,7 @@ namespace Snapshots
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public FlatBlocks(global::TorchSharp.torch.Device? device = null)
-            : base(nameof(FlatBlocks))
+            : base("FlatBlocks")
         {
             startLayer = new global::Ibex.Runtime.ParameterFreeLayer("Identity");
             register_module("Start", startLayer);

@@ -52,7 +52,7 @@ namespace Snapshots
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public ConvNetwork(global::TorchSharp.torch.Device? device = null)
-            : base(nameof(ConvNetwork))
+            : base("ConvNetwork")
         {
             stemLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 3, outChannels: 8, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Stem", stemLayer);

@@ -48,7 +48,7 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
 
     /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
     public MixedNetwork(global::TorchSharp.torch.Device? device = null)
-        : base(nameof(MixedNetwork))
+        : base("MixedNetwork")
     {
         embedLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 32, outFeatures: 64, hasBias: false, device: device);
         register_module("Embed", embedLayer);

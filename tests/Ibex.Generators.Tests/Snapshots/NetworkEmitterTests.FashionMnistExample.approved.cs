@@ -48,7 +48,7 @@ namespace Ibex.Examples
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public FashionMlp(global::TorchSharp.torch.Device? device = null)
-            : base(nameof(FashionMlp))
+            : base("FashionMlp")
         {
             hidden1Layer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 784, outFeatures: 512, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Hidden1", hidden1Layer);

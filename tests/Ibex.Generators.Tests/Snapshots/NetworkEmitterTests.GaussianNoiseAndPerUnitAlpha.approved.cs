@@ -51,7 +51,7 @@ namespace Snapshots
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public SparseNetwork(global::TorchSharp.torch.Device? device = null)
-            : base(nameof(SparseNetwork))
+            : base("SparseNetwork")
         {
             convolveLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 1, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: true, device: device);
             register_module("Convolve", convolveLayer);

@@ -52,7 +52,7 @@ namespace Snapshots
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public DropoutNetwork(global::TorchSharp.torch.Device? device = null)
-            : base(nameof(DropoutNetwork))
+            : base("DropoutNetwork")
         {
             convolveLayer = new global::Ibex.Runtime.Conv2dLayer(inChannels: 1, outChannels: 4, kernel: 3, hasBias: true, device: device);
             register_module("Convolve", convolveLayer);

@@ -52,7 +52,7 @@ namespace Snapshots
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public AllConvolutional(global::TorchSharp.torch.Device? device = null)
-            : base(nameof(AllConvolutional))
+            : base("AllConvolutional")
         {
             stemLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 1, outChannels: 6, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Stem", stemLayer);
