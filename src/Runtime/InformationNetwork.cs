@@ -5,9 +5,11 @@ using TorchSharp.Modules;
 namespace Ibex.Runtime
 {
     /// <summary>
-    /// The base of every generated network. <c>forward</c> returns the class scores and the information term in nats
-    /// from the same pass: Ĩ(w;D), plus in training the batch-mean KL of any Information Dropout layers. Training minimizes
-    /// <c>mean cross-entropy + (β / N)·information</c> (Achille &amp; Soatto, JMLR 2018, eq. 3, normalized per sample).
+    /// The base of every generated network. In training mode <c>forward</c> returns the class scores and the information
+    /// term in nats from the same pass: Ĩ(w;D) plus the batch-mean KL of any Information Dropout layers. Training minimizes
+    /// <c>mean cross-entropy + (β / N)·information</c> (Achille &amp; Soatto, JMLR 2018, eq. 3, normalized per sample). In
+    /// evaluation mode it runs the mean network and returns 0 for the term, since nothing is paid; <see cref="Information"/>
+    /// gives Ĩ(w;D) at any time.
     /// </summary>
     public abstract class InformationNetwork : torch.nn.Module<torch.Tensor, (torch.Tensor Logits, torch.Tensor Information)>
     {
