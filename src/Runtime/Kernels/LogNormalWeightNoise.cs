@@ -41,10 +41,7 @@ namespace Ibex.Runtime.Kernels
 
         /// <summary>Whether the C# loops apply: same-shaped contiguous float32 tensors in CPU memory.</summary>
         public static bool CanFuse(Tensor weight, Tensor logAlpha)
-            => KernelSwitch.WeightNoise && weight.device_type == DeviceType.CPU && logAlpha.device_type == DeviceType.CPU
-               && weight.dtype == ScalarType.Float32 && logAlpha.dtype == ScalarType.Float32
-               && weight.is_contiguous() && logAlpha.is_contiguous() && weight.numel() == logAlpha.numel()
-               && weight.numel() < int.MaxValue / sizeof(float);
+            => KernelSwitch.WeightNoise && KernelLoops.Fusable(weight) && KernelLoops.Fusable(logAlpha) && weight.numel() == logAlpha.numel();
 
         /// <summary>The autograd function: forward and backward are the two passes.</summary>
         private sealed class Function : autograd.MultiTensorFunction<Function>
