@@ -385,7 +385,8 @@ namespace Ibex.Generators.Emitting
             {
                 writer.WriteLine("// KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over");
                 writer.WriteLine("// the batch. The noise, z and the KL take one pass (Ibex.Runtime.Kernels.InformationDropoutNoise).");
-                writer.WriteLine($"(x, var {local}Information) = {Runtime}.Kernels.InformationDropoutNoise.LogUniform(x, {alpha}, {Number(dropout.AlphaMax)});");
+                writer.WriteLine($"var {local}AlphaLogits = {alpha};");
+                writer.WriteLine($"(x, var {local}Information) = {Runtime}.Kernels.InformationDropoutNoise.LogUniform(x, {local}AlphaLogits, {Number(dropout.AlphaMax)});");
                 return;
             }
 

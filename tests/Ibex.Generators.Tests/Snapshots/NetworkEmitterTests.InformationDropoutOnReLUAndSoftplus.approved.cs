@@ -140,7 +140,8 @@ namespace Snapshots
             // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Hidden, α_max = 0.7.
             // KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over
             // the batch. The noise, z and the KL take one pass (Ibex.Runtime.Kernels.InformationDropoutNoise).
-            (x, var rectifyInformation) = global::Ibex.Runtime.Kernels.InformationDropoutNoise.LogUniform(x, global::TorchSharp.torch.nn.functional.linear(hiddenInput, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias), 0.7);
+            var rectifyAlphaLogits = global::TorchSharp.torch.nn.functional.linear(hiddenInput, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias);
+            (x, var rectifyInformation) = global::Ibex.Runtime.Kernels.InformationDropoutNoise.LogUniform(x, rectifyAlphaLogits, 0.7);
 
             // Scores: Dense [12] → [3].
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
