@@ -1,5 +1,3 @@
-using System.Linq;
-
 namespace Ibex.Generators.Model
 {
     /// <summary>One declared layer, with the shapes the parser inferred for it.</summary>
@@ -44,10 +42,6 @@ namespace Ibex.Generators.Model
 
         /// <summary>Dense: out features; Conv2d: out channels.</summary>
         public int OutChannels => OutputShape[0];
-
-        public long InFeatures => InputShape.Aggregate(1L, (p, d) => p * d);
-
-        public long OutFeatures => OutputShape.Aggregate(1L, (p, d) => p * d);
 
         /// <summary>Weights per output unit or channel: the fan-in.</summary>
         public long FanIn => Kind == LayerKind.Conv2d ? (long)InChannels * Kernel * Kernel : Kind == LayerKind.Dense ? InChannels : 0;

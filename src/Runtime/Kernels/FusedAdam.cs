@@ -55,7 +55,7 @@ namespace Ibex.Runtime.Kernels
                     double biasCorrection1 = 1 - Math.Pow(beta1, state.step);
                     double biasCorrection2 = 1 - Math.Pow(beta2, state.step);
                     // 1 − β computed in double, as TorchSharp's Adam does (1 − 0.999f in float32 is off by 10⁻⁵ relative).
-                    Update(Floats(parameter), Floats(gradient), Floats(state.exp_avg), Floats(state.exp_avg_sq),
+                    Update(KernelLoops.Floats(parameter), KernelLoops.Floats(gradient), KernelLoops.Floats(state.exp_avg), KernelLoops.Floats(state.exp_avg_sq),
                         (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps,
                         (float)(lr / biasCorrection1), (float)(1 / Math.Sqrt(biasCorrection2)));
                 }
@@ -78,7 +78,7 @@ namespace Ibex.Runtime.Kernels
                 }
 
                 var state = (State)_state[parameter.Handle];
-                if (!Fusable(parameter) || !Fusable(gradient) || !Fusable(state.exp_avg) || !Fusable(state.exp_avg_sq))
+                if (!KernelLoops.Fusable(parameter) || !KernelLoops.Fusable(gradient) || !KernelLoops.Fusable(state.exp_avg) || !KernelLoops.Fusable(state.exp_avg_sq))
                 {
                     return false;
                 }
@@ -86,10 +86,6 @@ namespace Ibex.Runtime.Kernels
 
             return true;
         }
-
-        private static bool Fusable(Tensor tensor) => KernelLoops.Fusable(tensor);
-
-        private static Span<float> Floats(Tensor tensor) => KernelLoops.Floats(tensor);
 
         private static unsafe void Update(Span<float> parameter, Span<float> gradient, Span<float> mean, Span<float> square,
             float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, float stepSize, float inverseRootCorrection2)

@@ -58,7 +58,7 @@ namespace Ibex.Runtime.Kernels
                 ctx.save_data("bounds", (min, max));
 
                 var variance = torch.empty_like(weight);
-                double sum = Forward(Floats(weight), Floats(logAlpha), Floats(variance), min, max);
+                double sum = Forward(KernelLoops.Floats(weight), KernelLoops.Floats(logAlpha), KernelLoops.Floats(variance), min, max);
                 var information = torch.tensor(0.5 * sum, dtype: ScalarType.Float32);
                 return new List<Tensor> { variance, information };
             }
@@ -74,12 +74,10 @@ namespace Ibex.Runtime.Kernels
 
                 var weightGrad = torch.empty_like(weight);
                 var logAlphaGrad = torch.empty_like(logAlpha);
-                Backward(Floats(weight), Floats(logAlpha), Floats(varianceGrad), informationGrad, Floats(weightGrad), Floats(logAlphaGrad), min, max);
+                Backward(KernelLoops.Floats(weight), KernelLoops.Floats(logAlpha), KernelLoops.Floats(varianceGrad), informationGrad, KernelLoops.Floats(weightGrad), KernelLoops.Floats(logAlphaGrad), min, max);
                 return new List<Tensor> { weightGrad, logAlphaGrad, null!, null! };
             }
         }
-
-        private static Span<float> Floats(Tensor tensor) => KernelLoops.Floats(tensor);
 
         /// <summary>Σ_i (max − clamp(ρ_i)), writing ŵ²·(e^α − 1) into <paramref name="variance"/>.</summary>
         private static unsafe double Forward(Span<float> weight, Span<float> logAlpha, Span<float> variance, float min, float max)
