@@ -9,7 +9,7 @@ namespace Ibex.Runtime.Kernels
     /// <summary>What the fused kernels share: which tensors their loops can read, their memory, and the split over threads.</summary>
     internal static class KernelLoops
     {
-        private static readonly int Threads = int.TryParse(Environment.GetEnvironmentVariable("IBEX_KERNEL_THREADS"), out int n) ? n : torch.get_num_threads();
+        private static readonly int? ThreadSetting = int.TryParse(Environment.GetEnvironmentVariable("IBEX_KERNEL_THREADS"), out int n) && n > 0 ? n : null;
 
         /// <summary>A contiguous float32 tensor in CPU memory, small enough for a span.</summary>
         public static bool Fusable(Tensor tensor)
@@ -17,10 +17,13 @@ namespace Ibex.Runtime.Kernels
 
         public static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
-        /// <summary>Runs <paramref name="body"/> over as many contiguous chunks as libtorch has threads, and adds their results.</summary>
+        /// <summary>
+        /// Runs <paramref name="body"/> over as many contiguous chunks as libtorch has threads (or <c>IBEX_KERNEL_THREADS</c>
+        /// says), on libtorch's OpenMP team when there is one, and adds their results.
+        /// </summary>
         public static double Chunked(int length, Func<int, int, double> body)
         {
-            int chunks = Math.Max(1, Math.Min(Threads, length / 65536));
+            int chunks = Math.Max(1, Math.Min(ThreadSetting ?? torch.get_num_threads(), length / 65536));
             if (chunks == 1)
             {
                 return body(0, length);
@@ -29,12 +32,21 @@ namespace Ibex.Runtime.Kernels
             var results = new double[chunks];
             // Chunk boundaries on multiples of the vector width, so that only the last chunk has a scalar tail.
             int size = (length / chunks + 31) & ~31;
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+            void RunChunk(int c)
             {
                 int start = Math.Min(length, c * size);
                 int end = c == chunks - 1 ? length : Math.Min(length, start + size);
                 results[c] = body(start, end);
-            });
+            }
+
+            if (OpenMpTeam.IsAvailable)
+            {
+                OpenMpTeam.Run(chunks, RunChunk);
+            }
+            else
+            {
+                Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, RunChunk);
+            }
 
             double total = 0;
             foreach (double result in results)
