@@ -19,6 +19,9 @@ public static class Micro
         Console.WriteLine($"kernel forward+backward   {Median(() => { var (v, i) = LogNormalWeightNoise.Apply(weight, rho, -10, Math.Log(4)); (v.sum() + i).backward(); weight.grad = null; rho.grad = null; }):F2} ms");
         var plainWeight = weight.detach();
         var plainRho = rho.detach();
+        var upstream = torch.randn(1024, 1024);
+        var one = torch.ones(Array.Empty<long>());
+        Console.WriteLine($"kernel fwd+bwd, given G   {Median(() => { var (v, i) = LogNormalWeightNoise.Apply(weight, rho, -10, Math.Log(4)); torch.autograd.backward(new[] { v, i }, new[] { upstream, one }); weight.grad = null; rho.grad = null; }):F2} ms");
         Console.WriteLine($"kernel forward, no grad   {Median(() => LogNormalWeightNoise.Apply(plainWeight, plainRho, -10, Math.Log(4))):F2} ms");
         var strided = weight.detach().t().contiguous().t().requires_grad_(true);
         var stridedRho = rho.detach().t().contiguous().t().requires_grad_(true);

@@ -354,6 +354,15 @@ namespace Ibex.Generators.Emitting
             string trick = layer.Kind == LayerKind.Dense
                 ? $"b = x·ŵ + √(x²·{weightVariance})·ξ, ξ ~ N(0, 1) per example and unit."
                 : $"b = conv(x, ŵ) + √conv(x², {weightVariance})·ξ, ξ ~ N(0, 1) per example and output position.";
+            if (noise.Family == NoiseKind.LogNormal && !noise.PerUnit && layer.Kind == LayerKind.Dense)
+            {
+                writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
+                writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients");
+                writer.WriteLine("// included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).");
+                writer.WriteLine($"(x, var {local}Information) = {Runtime}.Kernels.LogNormalLinear.Sample(x, {field}.Weight, {bias}, {field}.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);");
+                return;
+            }
+
             if (noise.Family == NoiseKind.LogNormal && !noise.PerUnit)
             {
                 writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.");

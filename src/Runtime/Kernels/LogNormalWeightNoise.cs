@@ -80,7 +80,7 @@ namespace Ibex.Runtime.Kernels
         }
 
         /// <summary>Σ_i (max − clamp(ρ_i)), writing ŵ²·(e^α − 1) into <paramref name="variance"/>.</summary>
-        private static unsafe double Forward(Span<float> weight, Span<float> logAlpha, Span<float> variance, float min, float max)
+        internal static unsafe double Forward(Span<float> weight, Span<float> logAlpha, Span<float> variance, float min, float max)
         {
             fixed (float* w = weight, r = logAlpha, v = variance)
             {
@@ -122,8 +122,13 @@ namespace Ibex.Runtime.Kernels
             }
         }
 
-        private static unsafe void Backward(Span<float> weight, Span<float> logAlpha, Span<float> varianceGrad, float informationGrad,
-            Span<float> weightGrad, Span<float> logAlphaGrad, float min, float max)
+        /// <summary>
+        /// Writes ∂/∂ŵ into <paramref name="weightGrad"/> (or adds it there when <paramref name="addToWeightGrad"/>) and ∂/∂ρ
+        /// into <paramref name="logAlphaGrad"/>, which may be <paramref name="varianceGrad"/>'s own memory: each element of G
+        /// is read before the same element of ∂/∂ρ is written.
+        /// </summary>
+        internal static unsafe void Backward(Span<float> weight, Span<float> logAlpha, Span<float> varianceGrad, float informationGrad,
+            Span<float> weightGrad, Span<float> logAlphaGrad, float min, float max, bool addToWeightGrad = false)
         {
             fixed (float* w = weight, r = logAlpha, g = varianceGrad, gw = weightGrad, gr = logAlphaGrad)
             {
@@ -143,7 +148,8 @@ namespace Ibex.Runtime.Kernels
                         var noiseVariance = VectorMath.ExpMinusOne(alpha);
                         var weights = Vector256.Load(w + i);
                         var upstream = Vector256.Load(g + i);
-                        (weights * noiseVariance * upstream * 2f).Store(gw + i);
+                        var weightGradient = weights * noiseVariance * upstream * 2f;
+                        (addToWeightGrad ? weightGradient + Vector256.Load(gw + i) : weightGradient).Store(gw + i);
                         // ∂(e^α − 1)/∂ρ = e^α·α; the clamp passes gradient only inside [min, max], as libtorch's does.
                         var inside = Vector256.GreaterThanOrEqual(raw, lo) & Vector256.LessThanOrEqual(raw, hi);
                         var rhoGrad = weights * weights * (noiseVariance + Vector256<float>.One) * alpha * upstream + klGrad;
@@ -155,9 +161,10 @@ namespace Ibex.Runtime.Kernels
                         float rho = Math.Clamp(r[i], min, max);
                         float alpha = MathF.Exp(rho);
                         float noiseVariance = VectorMath.ExpMinusOne(alpha);
-                        gw[i] = 2f * w[i] * noiseVariance * g[i];
+                        float upstream = g[i];
+                        gw[i] = 2f * w[i] * noiseVariance * upstream + (addToWeightGrad ? gw[i] : 0f);
                         bool inside = r[i] >= min && r[i] <= max;
-                        gr[i] = inside ? w[i] * w[i] * (noiseVariance + 1f) * alpha * g[i] - 0.5f * informationGrad : 0f;
+                        gr[i] = inside ? w[i] * w[i] * (noiseVariance + 1f) * alpha * upstream - 0.5f * informationGrad : 0f;
                     }
 
                     return 0;

@@ -107,12 +107,10 @@ namespace Snapshots
             var startOutput = x; // a residual connection adds it later
 
             // Inner: stochastic Dense [20] → [20]; log-normal weight noise, one α per weight.
-            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (innerWeightVariance, innerInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(innerLayer.Weight, innerLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
-            var innerMean = global::TorchSharp.torch.nn.functional.linear(x, innerLayer.Weight, innerLayer.Bias);
-            var innerVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), innerWeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(innerMean, innerVariance, VarianceFloor);
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
+            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
+            (x, var innerInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, innerLayer.Weight, innerLayer.Bias, innerLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.05, eps: 0.001);
@@ -127,12 +125,10 @@ namespace Snapshots
             x = x.add(startOutput);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
-            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (scoresWeightVariance, scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(scoresLayer.Weight, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
-            var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
+            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
+            (x, var scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             var information = innerInformation

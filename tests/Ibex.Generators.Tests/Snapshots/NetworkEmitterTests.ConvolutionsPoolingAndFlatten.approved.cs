@@ -128,12 +128,10 @@ namespace Snapshots
             x = x.flatten(1);
 
             // Scores: stochastic Dense [64] → [10]; log-normal weight noise, one α per weight.
-            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (scoresWeightVariance, scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(scoresLayer.Weight, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
-            var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
+            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
+            (x, var scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             var information = stemInformation

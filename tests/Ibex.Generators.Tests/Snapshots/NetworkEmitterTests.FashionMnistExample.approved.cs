@@ -92,34 +92,28 @@ namespace Ibex.Examples
             var x = input;
 
             // Hidden1: stochastic Dense [784] → [512]; log-normal weight noise, one α per weight.
-            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (hidden1WeightVariance, hidden1Information) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(hidden1Layer.Weight, hidden1Layer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
-            var hidden1Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden1Layer.Weight, hidden1Layer.Bias);
-            var hidden1Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden1WeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hidden1Mean, hidden1Variance, VarianceFloor);
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
+            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
+            (x, var hidden1Information) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, hidden1Layer.Weight, hidden1Layer.Bias, hidden1Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Activation1: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
             // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
-            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (hidden2WeightVariance, hidden2Information) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(hidden2Layer.Weight, hidden2Layer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
-            var hidden2Mean = global::TorchSharp.torch.nn.functional.linear(x, hidden2Layer.Weight, hidden2Layer.Bias);
-            var hidden2Variance = global::TorchSharp.torch.nn.functional.linear(x.square(), hidden2WeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hidden2Mean, hidden2Variance, VarianceFloor);
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
+            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
+            (x, var hidden2Information) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, hidden2Layer.Weight, hidden2Layer.Bias, hidden2Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Activation2: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
             // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
-            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (scoresWeightVariance, scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(scoresLayer.Weight, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
-            var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
+            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
+            (x, var scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             var information = hidden1Information

@@ -127,12 +127,10 @@ namespace Snapshots
 
             var hiddenInput = x; // Information Dropout's α(x) reads it
             // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
-            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (hiddenWeightVariance, hiddenInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(hiddenLayer.Weight, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
-            var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenWeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hiddenMean, hiddenVariance, VarianceFloor);
+            // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
+            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
+            (x, var hiddenInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Rectify: ReLU, with Information Dropout.
             x = global::TorchSharp.torch.nn.functional.relu(x);

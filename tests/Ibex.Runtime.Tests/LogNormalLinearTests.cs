@@ -1,0 +1,104 @@
+using System;
+using Ibex.Runtime.Kernels;
+using TorchSharp;
+using Xunit;
+
+namespace Ibex.Runtime.Tests;
+
+/// <summary>
+/// The fused stochastic Dense layer against autograd of the plain formulas in float64, on the same float32 noise:
+/// b = x·ŵᵀ + bias + √(x²·(ŵ²·(e^α − 1))ᵀ + floor)·ξ, Ĩ = ½·Σ(log α_max − clamp ρ), and the gradients of x, ŵ, bias, ρ.
+/// </summary>
+public sealed class LogNormalLinearTests
+{
+    private const double Min = -10;
+    private const double Floor = 1e-8;
+    private static readonly double Max = Math.Log(4.0);
+
+    public LogNormalLinearTests() => TorchNative.EnsureLoaded();
+
+    [Theory]
+    [InlineData(7, 5, 3, true, true)]
+    [InlineData(33, 300, 17, false, true)]
+    [InlineData(128, 784, 64, true, false)]
+    public void ForwardAndGradientsMatchAutogradOfThePlainFormulas(int batch, int inputs, int outputs, bool hasBias, bool inputNeedsGrad)
+    {
+        using var scope = torch.NewDisposeScope();
+        var inputData = torch.rand(batch, inputs).mul(2);
+        var weightData = torch.randn(outputs, inputs).mul(0.3);
+        var biasData = torch.randn(outputs);
+        // ρ on both sides of both bounds, so the clamp's zero gradient is checked too.
+        var rhoData = torch.empty(outputs, inputs).uniform_(-12, 2.5);
+        var upstream = torch.randn(batch, outputs);
+        double informationUpstream = 0.1 + Random.Shared.NextDouble();
+        long seed = Random.Shared.Next();
+
+        var input = inputData.clone().requires_grad_(inputNeedsGrad);
+        var weight = weightData.clone().requires_grad_(true);
+        var bias = hasBias ? biasData.clone().requires_grad_(true) : null;
+        var rho = rhoData.clone().requires_grad_(true);
+        Assert.True(LogNormalLinear.CanFuse(input, weight, bias, rho));
+        torch.manual_seed(seed);
+        var (fused, fusedInformation) = LogNormalLinear.Sample(input, weight, bias, rho, Min, Max, Floor);
+        (fused.mul(upstream).sum() + fusedInformation * informationUpstream).backward();
+
+        torch.manual_seed(seed);
+        var noise = torch.randn(batch, outputs).to(torch.float64);
+        var plainInput = inputData.to(torch.float64).requires_grad_(true);
+        var plainWeight = weightData.to(torch.float64).requires_grad_(true);
+        var plainBias = biasData.to(torch.float64).requires_grad_(true);
+        var plainRho = rhoData.to(torch.float64).requires_grad_(true);
+        var clamped = plainRho.clamp(Min, Max);
+        var weightVariance = plainWeight.square().mul(clamped.exp().expm1());
+        var mean = torch.nn.functional.linear(plainInput, plainWeight, hasBias ? plainBias : null);
+        var variance = torch.nn.functional.linear(plainInput.square(), weightVariance, null);
+        var plain = mean.add(variance.add(Floor).sqrt().mul(noise));
+        var plainInformation = (Max * clamped.numel() - clamped.sum()) * 0.5;
+        (plain.mul(upstream.to(torch.float64)).sum() + plainInformation * informationUpstream).backward();
+
+        AssertClose(plain, fused, "b");
+        Assert.Equal(plainInformation.item<double>(), fusedInformation.item<float>(), Math.Abs(plainInformation.item<double>()) * 1e-5);
+        AssertClose(plainWeight.grad!, weight.grad!, "∂/∂ŵ");
+        AssertClose(plainRho.grad!, rho.grad!, "∂/∂ρ");
+        if (hasBias)
+        {
+            AssertClose(plainBias.grad!, bias!.grad!, "∂/∂bias");
+        }
+
+        if (inputNeedsGrad)
+        {
+            AssertClose(plainInput.grad!, input.grad!, "∂/∂x");
+        }
+        else
+        {
+            Assert.Null(input.grad);
+        }
+    }
+
+    [Fact]
+    public void LayersTheFunctionCannotTakeUseTheSeparateOperations()
+    {
+        using var scope = torch.NewDisposeScope();
+        var input = torch.rand(4, 6);
+        var weight = torch.randn(3, 6);
+        Assert.False(LogNormalLinear.CanFuse(input, weight, null, torch.full(3, 1, -3.0)));
+        Assert.False(LogNormalLinear.CanFuse(input.to(torch.float64), weight.to(torch.float64), null, torch.full(3, 6, -3.0, dtype: torch.float64)));
+        Assert.False(LogNormalLinear.CanFuse(input.t().contiguous().t(), weight, null, torch.full(3, 6, -3.0)));
+
+        // Per-unit ρ (out × 1) takes the separate operations; with zero weights the sample is the bias, whatever the noise.
+        var bias = torch.randn(3);
+        var (output, information) = LogNormalLinear.Sample(input, torch.zeros(3, 6), bias, torch.full(3, 1, -3.0), Min, Max, 0);
+        AssertClose(bias.expand(4, 3), output, "bias");
+        Assert.Equal(0.5 * 3 * (Max + 3), information.item<float>(), 1e-4);
+    }
+
+    /// <summary>Relative 10⁻⁴, plus 10⁻⁵ of the tensor's largest element for entries that cancel to near zero.</summary>
+    private static void AssertClose(torch.Tensor expected, torch.Tensor actual, string what)
+    {
+        var expected64 = expected.to(torch.float64);
+        var difference = actual.to(torch.float64).sub(expected64).abs();
+        var tolerance = expected64.abs().mul(1e-4).add(expected64.abs().max().item<double>() * 1e-5 + 1e-12);
+        long bad = difference.gt(tolerance).sum().item<long>();
+        Assert.True(bad == 0, $"{what}: {bad} of {expected.numel()} elements differ by more than 1e-4 relative; largest difference {difference.max().item<double>():G3}");
+    }
+}
