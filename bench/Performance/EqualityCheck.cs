@@ -5,6 +5,7 @@ using System.Linq;
 using Ibex.Bench.Performance.HandWritten;
 using Ibex.Runtime;
 using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -58,7 +59,14 @@ public static class EqualityCheck
 
         ibex.train();
         handWritten.train();
-        double ibexLoss = Loss(() => ibex.call(x));
+        // Ibex's kernels draw ξ with their own generator; for the check they draw it through libtorch, the stream the
+        // hand-written modules and PyTorch draw with the same seed.
+        double ibexLoss;
+        using (NormalNoise.UseLibTorchGenerator())
+        {
+            ibexLoss = Loss(() => ibex.call(x));
+        }
+
         double handLoss = Loss(() => { var logits = handWritten.call(x); return (logits, kl()); });
 
         string weights = Path.Combine(Path.GetTempPath(), $"ibex-bench-{model}-{Environment.ProcessId}.pt");

@@ -71,6 +71,8 @@ public sealed class KernelTests
     public void FusedLocalReparameterizationMatchesAutogradOfThePlainFormula(int rows, int columns)
     {
         using var scope = torch.NewDisposeScope();
+        // The reference draws ξ with torch.randn_like under the same seed; the kernel must draw the same stream.
+        using var libTorchNoise = NormalNoise.UseLibTorchGenerator();
         var meanData = torch.randn(rows, columns);
         var varianceData = torch.rand(rows, columns).mul(3);
         var upstream = torch.randn(rows, columns);
@@ -99,6 +101,8 @@ public sealed class KernelTests
     public void FusedInformationDropoutMatchesAutogradOfThePlainFormulas(int rows, int columns)
     {
         using var scope = torch.NewDisposeScope();
+        // The reference draws ξ with torch.randn_like under the same seed; the kernel must draw the same stream.
+        using var libTorchNoise = NormalNoise.UseLibTorchGenerator();
         var activationData = torch.nn.functional.relu(torch.randn(rows, columns));
         var logitsData = torch.randn(rows, columns).mul(2);
         var upstream = torch.randn(rows, columns);

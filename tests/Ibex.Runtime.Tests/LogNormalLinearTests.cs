@@ -24,6 +24,8 @@ public sealed class LogNormalLinearTests
     public void ForwardAndGradientsMatchAutogradOfThePlainFormulas(int batch, int inputs, int outputs, bool hasBias, bool inputNeedsGrad)
     {
         using var scope = torch.NewDisposeScope();
+        // The reference draws ξ with torch.randn_like under the same seed; the kernel must draw the same stream.
+        using var libTorchNoise = NormalNoise.UseLibTorchGenerator();
         var inputData = torch.rand(batch, inputs).mul(2);
         var weightData = torch.randn(outputs, inputs).mul(0.3);
         var biasData = torch.randn(outputs);

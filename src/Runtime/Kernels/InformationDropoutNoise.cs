@@ -9,8 +9,8 @@ namespace Ibex.Runtime.Kernels
 {
     /// <summary>
     /// Information Dropout on a ReLU with the log-uniform prior (Achille &amp; Soatto, arXiv:1611.01353), in one pass:
-    /// <c>α = 0.001 + α_max·sigmoid(a)</c> from the parallel layer's output a, <c>z = f·exp(α·ξ)</c> with ξ ~ N(0, 1) drawn
-    /// by libtorch, and the KL <c>Σ_units (log(α_max + 0.001) − log α)</c> divided by the batch size; and one pass back,
+    /// <c>α = 0.001 + α_max·sigmoid(a)</c> from the parallel layer's output a, <c>z = f·exp(α·ξ)</c> with ξ ~ N(0, 1) from
+    /// <see cref="NormalNoise"/>, and the KL <c>Σ_units (log(α_max + 0.001) − log α)</c> divided by the batch size; and one pass back,
     /// <c>∂/∂f = g·e^{αξ}</c>, <c>∂/∂a = (g·f·e^{αξ}·ξ − k/(B·α))·α_max·σ(a)(1 − σ(a))</c>, k the KL's gradient.
     /// </summary>
     /// <remarks>Tensors the loops cannot read take the same formulas as libtorch operations.</remarks>
@@ -25,7 +25,7 @@ namespace Ibex.Runtime.Kernels
             if (!(KernelSwitch.Activations && KernelLoops.Fusable(activation) && KernelLoops.Fusable(alphaLogits) && activation.numel() == alphaLogits.numel()))
             {
                 var alpha = alphaLogits.sigmoid().mul(alphaMax).add(InformationTerms.ActivationAlphaFloor);
-                var noisy = activation.mul(alpha.mul(torch.randn_like(activation)).exp());
+                var noisy = activation.mul(alpha.mul(NormalNoise.Like(activation)).exp());
                 return (noisy, InformationTerms.LogUniformActivationNats(alpha, alphaMax));
             }
 
@@ -42,7 +42,7 @@ namespace Ibex.Runtime.Kernels
                 var activation = (Tensor)vars[0];
                 var logits = (Tensor)vars[1];
                 float alphaMax = (float)(double)vars[2];
-                var noise = torch.randn_like(activation);
+                var noise = NormalNoise.Like(activation);
                 var output = torch.empty_like(activation);
                 ctx.save_for_backward(new List<Tensor> { activation, logits, noise });
                 ctx.save_data("alphaMax", alphaMax);

@@ -4,8 +4,8 @@ namespace Ibex.Runtime.Kernels
 {
     /// <summary>
     /// Turns the fused CPU kernels off for ablations: <c>IBEX_KERNELS=off</c> makes every kernel take its libtorch path
-    /// (the same formulas as separate operations), and <c>IBEX_KERNELS=no-adam</c>, <c>no-noise</c>, <c>no-activations</c> or
-    /// <c>no-layers</c> turns off one of them.
+    /// (the same formulas as separate operations), and <c>IBEX_KERNELS=no-adam</c>, <c>no-noise</c>, <c>no-activations</c>,
+    /// <c>no-layers</c> or <c>no-generator</c> turns off one of them.
     /// Read once per process.
     /// </summary>
     internal static class KernelSwitch
@@ -17,6 +17,9 @@ namespace Ibex.Runtime.Kernels
         public static bool Adam { get; } = Setting is not ("off" or "no-adam");
 
         public static bool Activations { get; } = Setting is not ("off" or "no-activations");
+
+        /// <summary>The kernels' own normal generator (<c>IBEX_KERNELS=no-generator</c> makes them draw through libtorch).</summary>
+        public static bool Generator { get; } = Setting is not ("off" or "no-generator");
 
         /// <summary>Whole stochastic layers as one autograd function (<c>IBEX_KERNELS=no-layers</c> turns it off).</summary>
         public static bool Layers { get; } = Setting is not ("off" or "no-layers");

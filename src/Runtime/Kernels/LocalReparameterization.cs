@@ -10,7 +10,7 @@ namespace Ibex.Runtime.Kernels
 {
     /// <summary>
     /// The last step of the local reparameterization trick (Kingma et al. 2015): <c>b = μ + √(s + floor)·ξ</c>,
-    /// ξ ~ N(0, 1) drawn by libtorch (so the noise stream is the one <c>torch.randn_like</c> gives), in one pass, and its
+    /// ξ ~ N(0, 1) from <see cref="NormalNoise"/>, in one pass, and its
     /// gradients <c>∂/∂μ = g</c>, <c>∂/∂s = g·ξ / (2√(s + floor))</c> in one pass back.
     /// </summary>
     /// <remarks>
@@ -25,7 +25,7 @@ namespace Ibex.Runtime.Kernels
         {
             if (!CanFuse(mean, variance))
             {
-                return mean.addcmul(variance.add(varianceFloor).sqrt(), torch.randn_like(mean), 1.0);
+                return mean.addcmul(variance.add(varianceFloor).sqrt(), NormalNoise.Like(mean), 1.0);
             }
 
             return Function.apply(mean, variance, varianceFloor)[0];
@@ -43,7 +43,7 @@ namespace Ibex.Runtime.Kernels
                 var mean = (Tensor)vars[0];
                 var variance = (Tensor)vars[1];
                 float floor = (float)(double)vars[2];
-                var noise = torch.randn_like(mean);
+                var noise = NormalNoise.Like(mean);
                 var output = torch.empty_like(mean);
                 ctx.save_for_backward(new List<Tensor> { variance, noise });
                 ctx.save_data("floor", floor);

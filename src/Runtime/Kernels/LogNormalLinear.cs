@@ -66,8 +66,9 @@ namespace Ibex.Runtime.Kernels
                 var squaredInput = input.square();
                 var output = nn.functional.linear(input, weight, bias);
                 var variance = nn.functional.linear(squaredInput, weightVariance, null);
-                // Drawn by libtorch, in the shape and order the separate operations draw it, so the stream is torch.randn_like's.
-                var noise = torch.randn_like(output);
+                // Drawn in the shape and order the separate operations draw it, so that under NormalNoise.UseLibTorchGenerator
+                // the stream is theirs.
+                var noise = NormalNoise.Like(output);
                 SampleInPlace(KernelLoops.Floats(output), KernelLoops.Floats(variance), KernelLoops.Floats(noise), floor);
 
                 ctx.save_for_backward(new List<Tensor> { input, squaredInput, weight, logAlpha, weightVariance, variance });
