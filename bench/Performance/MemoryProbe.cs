@@ -83,8 +83,7 @@ public static class MemoryProbe
     /// <summary>The median Ibex step of <paramref name="kind"/> in a child process with <c>IBEX_KERNELS=<paramref name="kernels"/></c>.</summary>
     public static double TimeWithKernels(string kernels, WorkloadKind kind, int warmup, int steps)
     {
-        string self = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.ProcessPath!, $"{self} time-steps ibex {kind} {warmup} {steps}") { RedirectStandardOutput = true };
+        var start = ChildProcess($"time-steps ibex {kind} {warmup} {steps}");
         start.Environment["IBEX_KERNELS"] = kernels;
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();
@@ -92,11 +91,22 @@ public static class MemoryProbe
         return double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// This program with <paramref name="arguments"/>: through the same host (<c>dotnet bench.dll</c>, or the app host
+    /// <c>dotnet run</c> starts) so the child loads the same runtime and native libraries.
+    /// </summary>
+    private static ProcessStartInfo ChildProcess(string arguments)
+    {
+        string host = Environment.ProcessPath!;
+        bool viaDotnet = Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        string commandLine = viaDotnet ? $"{typeof(Program).Assembly.Location} {arguments}" : arguments;
+        return new ProcessStartInfo(host, commandLine) { RedirectStandardOutput = true };
+    }
+
     /// <summary>Starts this program as a child process for one measurement.</summary>
     public static Sample Measure(string implementation, WorkloadKind kind, int steps)
     {
-        string self = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.ProcessPath!, $"{self} memory {implementation} {kind} {steps}") { RedirectStandardOutput = true };
+        var start = ChildProcess($"memory {implementation} {kind} {steps}");
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

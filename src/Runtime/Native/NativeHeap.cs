@@ -4,58 +4,45 @@ using System.Runtime.InteropServices;
 namespace Ibex.Runtime
 {
     /// <summary>
-    /// Keeps the memory of freed tensors inside the process on Linux (glibc), so that a training step's large temporaries
-    /// reuse pages that are already mapped instead of faulting in fresh zeroed ones every step.
+    /// Primes glibc's malloc on Linux so that a training step's megabyte-sized tensors reuse heap memory that is already
+    /// mapped, instead of faulting fresh pages in every step.
     /// </summary>
     /// <remarks>
-    /// <para>glibc serves blocks above its mmap threshold with their own mappings and gives the top of the heap back to the
-    /// kernel above its trim threshold. Both thresholds start small and move with the program, so a loop that allocates and
-    /// frees the same few megabyte-sized tensors every step keeps faulting pages in: a 1.9 M-weight stochastic MLP step at
-    /// batch 128 took about 5,000 page faults (20 MB of fresh pages) and 31–34 ms on this project's 2-core machines, and
-    /// 500 faults and 24–27 ms with the thresholds fixed as here (mmap above 32 MiB only, trim above 1 GiB).</para>
-    /// <para>The cost is that freed memory stays counted in the process's resident size, up to its peak; it is reused, not
-    /// leaked. <see cref="TorchNative.EnsureLoaded"/> applies it once; set <c>IBEX_NATIVE_HEAP=default</c> to leave
-    /// glibc's settings alone. Elsewhere (Windows, macOS, musl) it does nothing.</para>
+    /// <para>glibc gives blocks above its mmap threshold their own mappings and returns the top of the heap to the kernel
+    /// above its trim threshold (twice the mmap threshold). Both start at 128 KiB and 256 KiB and rise only when a mapped
+    /// block is freed: the mmap threshold becomes that block's size, up to 32 MiB. Until a large enough block has been freed,
+    /// a step that allocates and frees the same few 4 MB tensors has the heap's top trimmed and grown again every step: on
+    /// this project's 2-core machines the batch-128 MLP step took 4,700 page faults and 30.6 ms in one process, and 300
+    /// faults and 26.2 ms in another where an earlier free had raised the thresholds.</para>
+    /// <para><see cref="KeepFreedMemory"/> frees one block just under 32 MiB at start, which moves the thresholds where
+    /// glibc's own rule would eventually move them (mapping above 32 MiB, trimming above 64 MiB) and leaves that rule in
+    /// place, rather than fixing the thresholds with <c>mallopt</c> (which turns it off). It is applied once, process-wide,
+    /// by <see cref="TorchNative.EnsureLoaded"/>; set <c>IBEX_NATIVE_HEAP=default</c> to skip it. Elsewhere (Windows, macOS,
+    /// musl) the block is allocated and freed and nothing else happens.</para>
     /// </remarks>
     public static class NativeHeap
     {
-        /// <summary>The environment variable that turns the tuning off when set to <c>default</c>.</summary>
+        /// <summary>The environment variable that skips the priming when set to <c>default</c>.</summary>
         public const string SettingVariable = "IBEX_NATIVE_HEAP";
 
-        private const int TrimThresholdOption = -1; // M_TRIM_THRESHOLD in glibc's malloc.h
-        private const int MmapThresholdOption = -3; // M_MMAP_THRESHOLD
+        /// <summary>glibc's largest dynamic mmap threshold on 64-bit systems (DEFAULT_MMAP_THRESHOLD_MAX), less a margin for the block's header.</summary>
+        public const int PrimingBytes = (32 << 20) - (64 << 10);
 
-        /// <summary>Blocks at least this large still get their own mapping (glibc's own upper bound for the threshold).</summary>
-        public const int MmapThresholdBytes = 32 << 20;
+        /// <summary>Whether the priming block was freed in this process.</summary>
+        public static bool IsPrimed { get; private set; }
 
-        /// <summary>The heap's free top is given back to the kernel only beyond this size.</summary>
-        public const int TrimThresholdBytes = 1 << 30;
-
-        /// <summary>Whether the thresholds were set in this process.</summary>
-        public static bool IsTuned { get; private set; }
-
-        /// <summary>Sets glibc's thresholds once; returns whether they are set.</summary>
+        /// <summary>Frees one block of <see cref="PrimingBytes"/> once; returns whether that has happened.</summary>
         public static bool KeepFreedMemory()
         {
-            if (IsTuned || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(SettingVariable) == "default")
+            if (IsPrimed || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(SettingVariable) == "default")
             {
-                return IsTuned;
+                return IsPrimed;
             }
 
-            try
-            {
-                // mallopt returns 1 on success; musl's stub returns 0.
-                IsTuned = mallopt(MmapThresholdOption, MmapThresholdBytes) == 1 && mallopt(TrimThresholdOption, TrimThresholdBytes) == 1;
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                IsTuned = false;
-            }
-
-            return IsTuned;
+            // Marshal.AllocHGlobal is malloc on Unix: a block this large is mapped, and freeing it raises the thresholds.
+            Marshal.FreeHGlobal(Marshal.AllocHGlobal(PrimingBytes));
+            IsPrimed = true;
+            return true;
         }
-
-        [DllImport("libc", EntryPoint = "mallopt")]
-        private static extern int mallopt(int option, int value);
     }
 }
