@@ -10,14 +10,14 @@ namespace Ibex.Bench.Performance;
 
 /// <summary>
 /// In-process jobs (the bench's native libraries need the build's own output folder), one invocation per iteration (a
-/// step takes tens to hundreds of milliseconds), medians over 15 iterations after 3 warm-up ones.
+/// step takes tens to hundreds of milliseconds), medians over 30 iterations after 10 warm-up ones (enough for glibc's heap to settle).
 /// </summary>
 public sealed class StepConfig : ManualConfig
 {
     public StepConfig()
     {
         AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(3).WithIterationCount(15).WithInvocationCount(1).WithUnrollFactor(1).WithId("step"));
+            .WithWarmupCount(10).WithIterationCount(30).WithInvocationCount(1).WithUnrollFactor(1).WithId("step"));
         WithOptions(ConfigOptions.DisableLogFile);
     }
 }

@@ -41,12 +41,12 @@ public sealed record PerformanceReport(
         md.AppendLine();
         md.AppendLine("[`performance-analysis.md`](performance-analysis.md) explains these numbers: which targets hold, which do not and why, and what each kernel buys.");
         md.AppendLine();
-        md.AppendLine("A training step is: forward with noise (local reparameterization; Information Dropout in the CNN), KL, cross-entropy, backward, Adam over two groups (ρ at 3·10⁻², the rest at 10⁻³), clamp of ρ. Times are medians: BenchmarkDotNet (in-process, 3 warm-up and 15 measured iterations) for .NET, 30 steps after 5 warm-up ones for PyTorch.");
+        md.AppendLine("A training step is: forward with noise (local reparameterization; Information Dropout in the CNN), KL, cross-entropy, backward, Adam over two groups (ρ at 3·10⁻², the rest at 10⁻³), clamp of ρ. Times are medians: BenchmarkDotNet (in-process, 10 warm-up and 30 measured iterations) for .NET, 30 steps after 5 warm-up ones for PyTorch.");
         md.AppendLine();
 
         md.AppendLine("## Same function");
         md.AppendLine();
-        md.AppendLine("Training-mode loss on the same weights (Ibex's, copied into the hand-written modules and exported to PyTorch with `NetworkFile.ExportPyTorch`), the same batch of 64 and the same noise seed (libtorch 2.10 and PyTorch 1.13 draw the same CPU normal stream):");
+        md.AppendLine("Training-mode loss on the same weights (Ibex's, copied into the hand-written modules and exported to PyTorch with `NetworkFile.ExportPyTorch`), the same batch of 64 and the same noise seed (libtorch 2.10 and PyTorch 1.13 draw the same CPU normal stream; for this check Ibex's kernels draw ξ through libtorch, `NormalNoise.UseLibTorchGenerator`, instead of their own generator):");
         md.AppendLine();
         md.AppendLine("| model | Ibex | hand-written | PyTorch | agree (1e-4 relative) |");
         md.AppendLine("|---|---|---|---|---|");
@@ -97,7 +97,9 @@ public sealed record PerformanceReport(
             string what = group.Key switch
             {
                 "on" => "nothing (the default)",
-                "no-noise" => "ŵ²·(e^α − 1) and Ĩ (clamp, exp, expm1, square, product, sum, and their gradients)",
+                "no-noise" => "ŵ²·(e^α − 1) and Ĩ (clamp, exp, expm1, square, product, sum, and their gradients), and with them the whole-layer function",
+                "no-layers" => "the whole-layer function (each stochastic Dense layer as its two products, the weight-noise kernel and the sample)",
+                "no-generator" => "the normal generator (ξ from torch.randn_like)",
                 "no-activations" => "the reparameterization sample and Information Dropout",
                 "no-adam" => "Adam (TorchSharp's, about seven operations per parameter)",
                 _ => "all of them",
