@@ -54,6 +54,25 @@ public sealed class VectorMathTests
         }
     }
 
+    [Fact]
+    public void SixteenWideVersionsGiveTheSameValuesAsTheEightWideOnes()
+    {
+        var random = new Random();
+        var inputs = new float[Vector512<float>.Count];
+        for (int sample = 0; sample < Samples; sample += inputs.Length)
+        {
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = (float)(-20 + random.NextDouble() * 30);
+            }
+
+            var wide = Vector512.Create(inputs);
+            var (low, high) = (Vector256.Create(inputs, 0), Vector256.Create(inputs, 8));
+            Assert.Equal(Vector512.Create(VectorMath.Exp(low), VectorMath.Exp(high)), VectorMath.Exp(wide));
+            Assert.Equal(Vector512.Create(VectorMath.ExpMinusOne(low), VectorMath.ExpMinusOne(high)), VectorMath.ExpMinusOne(wide));
+        }
+    }
+
     private static void AssertRelativeError(double low, double high, Func<Vector256<float>, Vector256<float>> function, Func<double, double> exact, double tolerance)
     {
         var random = new Random();

@@ -26,7 +26,7 @@ namespace Ibex.Runtime.Kernels
         }
 
         /// <summary>
-        /// e^x − 1 without the cancellation of e^x − 1 near 0: with x = n·ln 2 + r as in <see cref="Exp"/>,
+        /// e^x − 1 without the cancellation of e^x − 1 near 0: with x = n·ln 2 + r as in <see cref="Exp(Vector256{float})"/>,
         /// e^x − 1 = 2ⁿ·(e^r − 1) + (2ⁿ − 1), and e^r − 1 = r + r²·(½ + r/6 + … + r⁵/5040) directly, so n = 0
         /// (|x| ≤ ½·ln 2) returns the series itself, accurate to a few ulps relative.
         /// </summary>
@@ -57,6 +57,39 @@ namespace Ibex.Runtime.Kernels
         /// <summary>a·b + c in one rounding (a single instruction where the CPU has FMA).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+        /// <summary><see cref="Exp(Vector256{float})"/> sixteen wide.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Exp(Vector512<float> x)
+        {
+            var (r, scale) = Reduce(x);
+            var p = Fma(Fma(Fma(Fma(Fma(Vector512.Create(1f / 720f), r, Vector512.Create(1f / 120f)), r, Vector512.Create(1f / 24f)), r, Vector512.Create(1f / 6f)), r, Vector512.Create(0.5f)), r, Vector512<float>.One);
+            return Fma(p, r, Vector512<float>.One) * scale;
+        }
+
+        /// <summary><see cref="ExpMinusOne(Vector256{float})"/> sixteen wide.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> ExpMinusOne(Vector512<float> x)
+        {
+            var (r, scale) = Reduce(x);
+            var p = Fma(Fma(Fma(Fma(Fma(Vector512.Create(1f / 5040f), r, Vector512.Create(1f / 720f)), r, Vector512.Create(1f / 120f)), r, Vector512.Create(1f / 24f)), r, Vector512.Create(1f / 6f)), r, Vector512.Create(0.5f));
+            return Fma(scale, Fma(p, r * r, r), scale - Vector512<float>.One);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector512<float> R, Vector512<float> Scale) Reduce(Vector512<float> x)
+        {
+            x = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(-87f)), Vector512.Create(88f));
+            var magic = Vector512.Create(12582912f);
+            var shifted = Fma(x, Vector512.Create(Log2E), magic);
+            var n = shifted - magic;
+            var r = Fma(n, Vector512.Create(-Ln2Low), Fma(n, Vector512.Create(-Ln2High), x));
+            var scale = Vector512.ShiftLeft(shifted.AsInt32() - magic.AsInt32() + Vector512.Create(127), 23).AsSingle();
+            return (r, scale);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
 
         /// <summary>The scalar twin of <see cref="ExpMinusOne(Vector256{float})"/>, for the tails of the loops.</summary>
         public static float ExpMinusOne(float x)
