@@ -59,16 +59,31 @@ public static class MemoryProbe
     }
 
     /// <summary>Inside the child process: <c>time-steps IMPLEMENTATION WORKLOAD WARMUP STEPS</c>, the median step in milliseconds.</summary>
-    public static int TimeChild(string implementation, string workload, int warmup, int steps)
+    public static int TimeChild(string implementation, string workload, int warmup, int steps, bool evaluation = false)
     {
         torch.set_num_threads(Program.Threads);
-        using var run = implementation == "ibex" ? Workload.Ibex(WorkloadKind.Parse(workload)) : Workload.HandWritten(WorkloadKind.Parse(workload));
-        run.Train();
+        var kind = WorkloadKind.Parse(workload);
+        using var run = implementation switch
+        {
+            "ibex" => Workload.Ibex(kind),
+            "deterministic" => Workload.Deterministic(kind),
+            _ => Workload.HandWritten(kind),
+        };
+        Action measured = evaluation ? run.EvaluationForward : run.Step;
+        if (evaluation)
+        {
+            run.Eval();
+        }
+        else
+        {
+            run.Train();
+        }
+
         var times = new System.Collections.Generic.List<double>();
         for (int i = 0; i < warmup + steps; i++)
         {
             var clock = Stopwatch.StartNew();
-            run.Step();
+            measured();
             if (i >= warmup)
             {
                 times.Add(clock.Elapsed.TotalMilliseconds);
@@ -80,14 +95,31 @@ public static class MemoryProbe
         return 0;
     }
 
+    /// <summary>
+    /// The median of <paramref name="steps"/> training steps (or evaluation forwards) after <paramref name="warmup"/>,
+    /// in a fresh process of its own, so that no other implementation shares its heap.
+    /// </summary>
+    public static double TimeInOwnProcess(string implementation, WorkloadKind kind, int warmup, int steps, bool evaluation)
+        => RunTimingChild(ChildProcess($"time-steps {implementation} {kind} {warmup} {steps}{(evaluation ? " eval" : "")}"));
+
     /// <summary>The median Ibex step of <paramref name="kind"/> in a child process with <c>IBEX_KERNELS=<paramref name="kernels"/></c>.</summary>
     public static double TimeWithKernels(string kernels, WorkloadKind kind, int warmup, int steps)
     {
         var start = ChildProcess($"time-steps ibex {kind} {warmup} {steps}");
         start.Environment["IBEX_KERNELS"] = kernels;
+        return RunTimingChild(start);
+    }
+
+    private static double RunTimingChild(ProcessStartInfo start)
+    {
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The timing child '{start.Arguments}' failed with exit code {process.ExitCode}: {output}");
+        }
+
         return double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
     }
 

@@ -32,8 +32,8 @@ public static class Program
                 return MemoryProbe.RunChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
             case "profile" when args.Length == 2:
                 return Profile.Run(args[1]);
-            case "time-steps" when args.Length == 5:
-                return MemoryProbe.TimeChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+            case "time-steps" when args.Length is 5 or 6:
+                return MemoryProbe.TimeChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), evaluation: args.Length == 6 && args[5] == "eval");
             case "micro":
                 return Micro.Run();
             case "check":
@@ -83,6 +83,9 @@ public static class Program
             memory.Add(MemoryProbe.Measure("ibex", kind, kind.ToString() == "mlp-128" ? memorySteps : 30));
         }
 
+        // The same comparisons with every implementation in a process of its own, alternating, three rounds.
+        var ownProcess = OwnProcessMedians(rounds: 3);
+
         // Where the time goes: the MLP step's matrix products alone, and the Ibex step with each fused kernel turned off.
         var matmulFloor = Micro.MatmulFloor();
         var ablation = new List<(string Kernels, string Workload, double Ms)>();
@@ -99,6 +102,7 @@ public static class Program
             Equality: equality,
             TrainingMedians: Medians(steps),
             EvaluationMedians: Medians(evaluations),
+            OwnProcessMedians: ownProcess,
             CeilingMs: Medians(ceiling).Single().Value,
             PyTorch: pytorch,
             Memory: memory,
@@ -115,6 +119,33 @@ public static class Program
         Console.WriteLine(markdown);
         Console.WriteLine($"Written to {output}");
         return 0;
+    }
+
+    /// <summary>
+    /// Median over <paramref name="rounds"/> alternating rounds of each implementation's median step in its own process,
+    /// keyed like <see cref="Medians"/> ("HandWritten/mlp-128", "Ibex/mlp-128"; "Eval:Ibex/mlp-128" for evaluation forwards).
+    /// </summary>
+    private static Dictionary<string, double> OwnProcessMedians(int rounds)
+    {
+        var samples = new Dictionary<string, List<double>>();
+        void Add(string key, double ms) => (samples.TryGetValue(key, out var list) ? list : samples[key] = new List<double>()).Add(ms);
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (var kind in WorkloadKind.All)
+            {
+                var (warmup, steps) = kind.Model == "mlp" ? (150, 100) : (20, 40);
+                Add("HandWritten/" + kind, MemoryProbe.TimeInOwnProcess("hand", kind, warmup, steps, evaluation: false));
+                Add("Ibex/" + kind, MemoryProbe.TimeInOwnProcess("ibex", kind, warmup, steps, evaluation: false));
+            }
+
+            foreach (var kind in WorkloadKind.All.Where(k => k.Model == "mlp"))
+            {
+                Add("Eval:Deterministic/" + kind, MemoryProbe.TimeInOwnProcess("deterministic", kind, 100, 200, evaluation: true));
+                Add("Eval:Ibex/" + kind, MemoryProbe.TimeInOwnProcess("ibex", kind, 100, 200, evaluation: true));
+            }
+        }
+
+        return samples.ToDictionary(s => s.Key, s => s.Value.OrderBy(v => v).ElementAt(s.Value.Count / 2));
     }
 
     /// <summary>Median milliseconds per benchmark, keyed "Method" or "Method/Workload".</summary>
