@@ -12,6 +12,6 @@ public sealed class NativeHeapTests
         TorchNative.EnsureLoaded();
         bool turnedOff = Environment.GetEnvironmentVariable(NativeHeap.SettingVariable) == "default";
         Assert.Equal(OperatingSystem.IsLinux() && !turnedOff, NativeHeap.IsPrimed);
-        Assert.Equal(NativeHeap.IsPrimed, NativeHeap.KeepFreedMemory());
+        Assert.Equal(NativeHeap.IsPrimed, NativeHeap.PrimeThresholds());
     }
 }

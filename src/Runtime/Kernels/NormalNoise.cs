@@ -57,7 +57,8 @@ namespace Ibex.Runtime.Kernels
         private static (uint, uint) NextKey()
         {
             using var words = torch.randint(0, int.MaxValue, new long[] { 2 }, dtype: ScalarType.Int64);
-            return ((uint)words[0].item<long>(), (uint)words[1].item<long>());
+            var key = words.data<long>().ToArray();
+            return ((uint)key[0], (uint)key[1]);
         }
 
         /// <summary>Fills <paramref name="values"/>: element 16b + j is the cosine normal of counter 8b + j, element 16b + 8 + j its sine partner.</summary>

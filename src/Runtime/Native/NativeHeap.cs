@@ -14,7 +14,7 @@ namespace Ibex.Runtime
     /// a step that allocates and frees the same few 4 MB tensors has the heap's top trimmed and grown again every step: on
     /// this project's 2-core machines the batch-128 MLP step took 4,700 page faults and 30.6 ms in one process, and 300
     /// faults and 26.2 ms in another where an earlier free had raised the thresholds.</para>
-    /// <para><see cref="KeepFreedMemory"/> frees one block just under 32 MiB at start, which moves the thresholds where
+    /// <para><see cref="PrimeThresholds"/> frees one block just under 32 MiB at start, which moves the thresholds where
     /// glibc's own rule would eventually move them (mapping above 32 MiB, trimming above 64 MiB) and leaves that rule in
     /// place, rather than fixing the thresholds with <c>mallopt</c> (which turns it off). It is applied once, process-wide,
     /// by <see cref="TorchNative.EnsureLoaded"/>; set <c>IBEX_NATIVE_HEAP=default</c> to skip it. Elsewhere (Windows, macOS,
@@ -32,7 +32,7 @@ namespace Ibex.Runtime
         public static bool IsPrimed { get; private set; }
 
         /// <summary>Frees one block of <see cref="PrimingBytes"/> once; returns whether that has happened.</summary>
-        public static bool KeepFreedMemory()
+        public static bool PrimeThresholds()
         {
             if (IsPrimed || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(SettingVariable) == "default")
             {

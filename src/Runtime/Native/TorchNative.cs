@@ -67,7 +67,7 @@ namespace Ibex.Runtime
                     throw new TorchNativeLoadException(bridge ?? BridgeLibraryName, Innermost(e).Message, e);
                 }
 
-                NativeHeap.KeepFreedMemory();
+                NativeHeap.PrimeThresholds();
                 loaded = true;
             }
         }
