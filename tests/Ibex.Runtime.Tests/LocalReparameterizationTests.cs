@@ -82,4 +82,17 @@ public sealed class LocalReparameterizationTests
         var noisy = network.call(x).Logits;
         Assert.False(torch.allclose(noisy, mean, rtol: 1e-3, atol: 1e-3), "training mode must sample noise at α = e^0.5");
     }
+
+    [Fact]
+    public void TrainingModeScoresAreRowMajorThoughTheFusedLayersWorkOneRowPerUnit()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var network = new SmallClassifier();
+        network.train();
+        var logits = network.call(torch.randn(24, 16)).Logits;
+
+        Assert.Equal(new long[] { 24, 4 }, logits.shape);
+        Assert.True(logits.is_contiguous(), "the scores must be row-major, so that view() and the data pointer work as users expect");
+        Assert.Equal(new long[] { 24, 4 }, logits.view(96).view(24, 4).shape);
+    }
 }

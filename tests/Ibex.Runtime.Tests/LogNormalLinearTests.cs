@@ -17,11 +17,21 @@ public sealed class LogNormalLinearTests
 
     public LogNormalLinearTests() => TorchNative.EnsureLoaded();
 
+    /// <summary>How the input batch lies in memory: as a fused layer's output leaves it (one row per unit), or as data does.</summary>
+    public enum InputLayout
+    {
+        RowMajor,
+        FeatureMajor,
+        ColumnsOfAWiderTensor,
+    }
+
     [Theory]
-    [InlineData(7, 5, 3, true, true)]
-    [InlineData(33, 300, 17, false, true)]
-    [InlineData(128, 784, 64, true, false)]
-    public void ForwardAndGradientsMatchAutogradOfThePlainFormulas(int batch, int inputs, int outputs, bool hasBias, bool inputNeedsGrad)
+    [InlineData(7, 5, 3, true, true, InputLayout.RowMajor)]
+    [InlineData(33, 300, 17, false, true, InputLayout.FeatureMajor)]
+    [InlineData(20, 40, 9, true, true, InputLayout.ColumnsOfAWiderTensor)]
+    [InlineData(128, 784, 64, true, false, InputLayout.RowMajor)]
+    [InlineData(64, 256, 130, true, true, InputLayout.FeatureMajor)]
+    public void ForwardAndGradientsMatchAutogradOfThePlainFormulas(int batch, int inputs, int outputs, bool hasBias, bool inputNeedsGrad, InputLayout layout)
     {
         using var scope = torch.NewDisposeScope();
         // The reference draws ξ with torch.randn_like under the same seed; the kernel must draw the same stream.
@@ -35,7 +45,13 @@ public sealed class LogNormalLinearTests
         double informationUpstream = 0.1 + Random.Shared.NextDouble();
         long seed = Random.Shared.Next();
 
-        var input = inputData.clone().requires_grad_(inputNeedsGrad);
+        var input = layout switch
+        {
+            InputLayout.FeatureMajor => inputData.t().contiguous().t(),
+            InputLayout.ColumnsOfAWiderTensor => torch.cat(new[] { torch.rand(batch, 2), inputData, torch.rand(batch, 3) }, 1).narrow(1, 2, inputs),
+            _ => inputData.clone(),
+        };
+        input.requires_grad_(inputNeedsGrad);
         var weight = weightData.clone().requires_grad_(true);
         var bias = hasBias ? biasData.clone().requires_grad_(true) : null;
         var rho = rhoData.clone().requires_grad_(true);
@@ -59,6 +75,8 @@ public sealed class LogNormalLinearTests
         (plain.mul(upstream.to(torch.float64)).sum() + plainInformation * informationUpstream).backward();
 
         AssertClose(plain, fused, "b");
+        // b comes back feature-major (one row per unit), the layout the next fused layer reads without a copy.
+        Assert.True(fused.t().is_contiguous());
         Assert.Equal(plainInformation.item<double>(), fusedInformation.item<float>(), Math.Abs(plainInformation.item<double>()) * 1e-5);
         AssertClose(plainWeight.grad!, weight.grad!, "∂/∂ŵ");
         AssertClose(plainRho.grad!, rho.grad!, "∂/∂ρ");
@@ -85,7 +103,8 @@ public sealed class LogNormalLinearTests
         var weight = torch.randn(3, 6);
         Assert.False(LogNormalLinear.CanFuse(input, weight, null, torch.full(3, 1, -3.0)));
         Assert.False(LogNormalLinear.CanFuse(input.to(torch.float64), weight.to(torch.float64), null, torch.full(3, 6, -3.0, dtype: torch.float64)));
-        Assert.False(LogNormalLinear.CanFuse(input.t().contiguous().t(), weight, null, torch.full(3, 6, -3.0)));
+        Assert.False(LogNormalLinear.CanFuse(input, weight.t().contiguous().t(), null, torch.full(3, 6, -3.0)));
+        Assert.False(LogNormalLinear.CanFuse(input.to(torch.float64), weight, null, torch.full(3, 6, -3.0)));
 
         // Per-unit ρ (out × 1) takes the separate operations; with zero weights the sample is the bias, whatever the noise.
         var bias = torch.randn(3);

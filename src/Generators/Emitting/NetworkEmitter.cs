@@ -237,7 +237,15 @@ namespace Ibex.Generators.Emitting
                         ? "// Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL: both enter the loss with β/N."
                         : "// Ĩ(w;D) over every stochastic weight.");
                     writer.WriteLine("var information = " + string.Join("\n    + ", terms) + ";");
-                    writer.WriteLine("return (x, information);");
+                    if (network.Layers.Any(IsFusedLogNormalDense))
+                    {
+                        writer.WriteLine("// LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.");
+                        writer.WriteLine("return (x.contiguous(), information);");
+                    }
+                    else
+                    {
+                        writer.WriteLine("return (x, information);");
+                    }
                 }
             }
 
@@ -346,6 +354,10 @@ namespace Ibex.Generators.Emitting
             }
         }
 
+        /// <summary>A Dense layer with log-normal noise and one α per weight: emitted as one Ibex.Runtime.Kernels.LogNormalLinear call.</summary>
+        private static bool IsFusedLogNormalDense(LayerSpec layer)
+            => layer.Kind == LayerKind.Dense && layer.WeightNoise is { Family: NoiseKind.LogNormal, PerUnit: false };
+
         private static void WriteNoisyWeights(IndentedTextWriter writer, LayerSpec layer, WeightNoiseSpec noise, string bias)
         {
             string field = layer.FieldName;
@@ -354,7 +366,7 @@ namespace Ibex.Generators.Emitting
             string trick = layer.Kind == LayerKind.Dense
                 ? $"b = x·ŵ + √(x²·{weightVariance})·ξ, ξ ~ N(0, 1) per example and unit."
                 : $"b = conv(x, ŵ) + √conv(x², {weightVariance})·ξ, ξ ~ N(0, 1) per example and output position.";
-            if (noise.Family == NoiseKind.LogNormal && !noise.PerUnit && layer.Kind == LayerKind.Dense)
+            if (IsFusedLogNormalDense(layer))
             {
                 writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
                 writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients");

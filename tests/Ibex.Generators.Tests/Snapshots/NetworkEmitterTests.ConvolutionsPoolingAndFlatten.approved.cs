@@ -136,7 +136,8 @@ namespace Snapshots
             // Ĩ(w;D) over every stochastic weight.
             var information = stemInformation
                 + scoresInformation;
-            return (x, information);
+            // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
+            return (x.contiguous(), information);
         }
 
         /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>

@@ -119,7 +119,8 @@ namespace Ibex.Examples
             var information = hidden1Information
                 + hidden2Information
                 + scoresInformation;
-            return (x, information);
+            // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
+            return (x.contiguous(), information);
         }
 
         /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>

@@ -148,7 +148,8 @@ namespace Snapshots
             var information = hiddenInformation
                 + smoothInformation
                 + rectifyInformation;
-            return (x, information);
+            // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
+            return (x.contiguous(), information);
         }
 
         /// <summary>The mean network: every ε ≡ 1 (E[ε] = 1), no Information Dropout noise, BatchNorm with its running statistics.</summary>
