@@ -36,5 +36,21 @@ namespace Ibex.Runtime
 
         /// <summary>Every stochastic weight layer's name, ρ = log α, noise family and bounds, in layer order.</summary>
         public abstract IReadOnlyList<NoisyWeights> StochasticLayers();
+
+        /// <summary>
+        /// <c>loss.backward()</c> for a training step: the same gradients, accumulated the same way, but the fused
+        /// log-normal Dense layers store ŵ's and ρ's gradients directly as <c>.grad</c> where it is empty, instead of
+        /// returning them for autograd to copy (one weight-sized copy fewer per parameter and step). The trainer calls it.
+        /// Tensor hooks registered on those parameters do not see a gradient stored this way; use <c>loss.backward()</c>
+        /// where they must.
+        /// </summary>
+        public void Backward(torch.Tensor loss)
+        {
+            System.ArgumentNullException.ThrowIfNull(loss);
+            using (Kernels.GradientHandover.Begin())
+            {
+                loss.backward();
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ namespace Ibex.Runtime.Kernels
     /// <summary>
     /// Turns the fused CPU kernels off for ablations: <c>IBEX_KERNELS=off</c> makes every kernel take its libtorch path
     /// (the same formulas as separate operations), and <c>IBEX_KERNELS=no-adam</c>, <c>no-noise</c>, <c>no-activations</c>,
-    /// <c>no-layers</c> or <c>no-generator</c> turns off one of them.
+    /// <c>no-layers</c>, <c>no-generator</c> or <c>no-handover</c> turns off one of them.
     /// Read once per process.
     /// </summary>
     internal static class KernelSwitch
@@ -23,5 +23,8 @@ namespace Ibex.Runtime.Kernels
 
         /// <summary>Whole stochastic layers as one autograd function (<c>IBEX_KERNELS=no-layers</c> turns it off).</summary>
         public static bool Layers { get; } = Setting is not ("off" or "no-layers");
+
+        /// <summary>Fused layers storing ŵ's and ρ's gradients directly in <c>.grad</c> (<c>IBEX_KERNELS=no-handover</c> turns it off).</summary>
+        public static bool Handover { get; } = Setting is not ("off" or "no-handover");
     }
 }

@@ -108,7 +108,10 @@ namespace Ibex.Runtime.Kernels
                 LogNormalWeightNoise.Backward(KernelLoops.Floats(weight), KernelLoops.Floats(logAlpha), KernelLoops.Floats(logAlphaGrad), informationGrad,
                     KernelLoops.Floats(weightGrad), KernelLoops.Floats(logAlphaGrad), min, max, addToWeightGrad: true);
                 var biasGrad = hasBias ? outputGradT.sum(dim: 1L) : null;
-                return new List<Tensor> { inputGradT?.t()!, weightGrad, biasGrad!, logAlphaGrad, null!, null!, null! };
+                return new List<Tensor>
+                {
+                    inputGradT?.t()!, GradientHandover.Store(weight, weightGrad)!, biasGrad!, GradientHandover.Store(logAlpha, logAlphaGrad)!, null!, null!, null!,
+                };
             }
         }
 

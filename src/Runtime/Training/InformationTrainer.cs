@@ -142,7 +142,7 @@ namespace Ibex.Runtime.Training
                         throw new TrainingDivergedException(epoch, batch + 1, logged[0]);
                     }
 
-                    loss.backward();
+                    network.Backward(loss);
                     optimizer.step();
                     network.ClampLogAlpha();
                     step++;
