@@ -112,8 +112,9 @@ public sealed record PerformanceReport(
             {
                 "on" => "nothing (the default)",
                 "no-noise" => "ŵ²·(e^α − 1) and Ĩ (clamp, exp, expm1, square, product, sum, and their gradients), and with them the whole-layer function",
-                "no-layers" => "the whole-layer function (each stochastic Dense layer as its two products, the weight-noise kernel and the sample)",
+                "no-layers" => "the whole-layer function (each stochastic Dense layer as its two row-major products, the weight-noise kernel and the sample)",
                 "no-generator" => "the normal generator (ξ from torch.randn_like)",
+                "no-handover" => "nothing, but ŵ's and ρ's gradients go back through autograd, which copies them",
                 "no-activations" => "the reparameterization sample and Information Dropout",
                 "no-adam" => "Adam (TorchSharp's, about seven operations per parameter)",
                 _ => "all of them",
