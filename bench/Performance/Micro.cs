@@ -32,42 +32,73 @@ public static class Micro
         Console.WriteLine($"elementwise add 1M        {Median(() => weight.detach().add(rho.detach())):F2} ms");
         Console.WriteLine($"empty 1M                  {Median(() => torch.empty(1024, 1024)):F2} ms");
         Console.WriteLine($"empty 1M + fill           {Median(() => torch.empty(1024, 1024).fill_(1)):F2} ms");
-        foreach (var (batch, ms) in MatmulFloor())
+        foreach (var (batch, (rowMajor, featureMajor)) in MatmulFloor())
         {
-            Console.WriteLine($"the step's matmuls alone, batch {batch}: {ms:F2} ms");
+            Console.WriteLine($"the step's matmuls alone, batch {batch}: row-major {rowMajor:F2} ms, feature-major {featureMajor:F2} ms");
         }
 
         return 0;
     }
 
-    /// <summary>Median milliseconds of exactly the matrix products of one MLP training step, at batch 128 and 512.</summary>
-    public static System.Collections.Generic.Dictionary<int, double> MatmulFloor()
+    /// <summary>
+    /// Median milliseconds of exactly the matrix products of one MLP training step, at batch 128 and 512, in two layouts:
+    /// row-major as <c>nn.Linear</c> computes them (y = x·Wᵀ), and feature-major as <c>LogNormalLinear</c> does (yᵀ = W·xᵀ,
+    /// one row per unit; the first layer reads the row-major data batch through a transposed view). The two alternate, three
+    /// rounds each, and each gets the median of its rounds.
+    /// </summary>
+    public static System.Collections.Generic.Dictionary<int, (double RowMajor, double FeatureMajor)> MatmulFloor()
     {
-        var result = new System.Collections.Generic.Dictionary<int, double>();
+        var result = new System.Collections.Generic.Dictionary<int, (double, double)>();
         foreach (int batch in new[] { 128, 512 })
         {
-            // Exactly the products of one MLP 784-1024-1024-10 training step: per layer two forward (mean, variance),
-            // two weight gradients, and two input gradients except for the first layer.
+            // Per layer: two forward products (mean, variance), two weight gradients, and two input gradients except for
+            // the first layer.
             var sizes = new[] { (784, 1024), (1024, 1024), (1024, 10) };
             var inputs = sizes.Select(s => torch.randn(batch, s.Item1)).ToArray();
+            var inputsT = inputs.Select(x => x.t().contiguous()).ToArray();
             var weights = sizes.Select(s => torch.randn(s.Item2, s.Item1)).ToArray();
             var grads = sizes.Select(s => torch.randn(batch, s.Item2)).ToArray();
-            double ms = Median(() =>
+            var gradsT = grads.Select(g => g.t().contiguous()).ToArray();
+            var rowMajor = new System.Collections.Generic.List<double>();
+            var featureMajor = new System.Collections.Generic.List<double>();
+            for (int round = 0; round < 3; round++)
             {
-                for (int layer = 0; layer < 3; layer++)
+                rowMajor.Add(Median(() =>
                 {
-                    for (int path = 0; path < 2; path++)
+                    for (int layer = 0; layer < 3; layer++)
                     {
-                        nn.functional.linear(inputs[layer], weights[layer]);
-                        grads[layer].t().mm(inputs[layer]);
-                        if (layer > 0)
+                        for (int path = 0; path < 2; path++)
                         {
-                            grads[layer].mm(weights[layer]);
+                            nn.functional.linear(inputs[layer], weights[layer]);
+                            grads[layer].t().mm(inputs[layer]);
+                            if (layer > 0)
+                            {
+                                grads[layer].mm(weights[layer]);
+                            }
                         }
                     }
-                }
-            });
-            result[batch] = ms;
+                }));
+                featureMajor.Add(Median(() =>
+                {
+                    for (int layer = 0; layer < 3; layer++)
+                    {
+                        var inputT = layer == 0 ? inputs[0].t() : inputsT[layer];
+                        for (int path = 0; path < 2; path++)
+                        {
+                            weights[layer].mm(inputT);
+                            gradsT[layer].mm(inputT.t());
+                            if (layer > 0)
+                            {
+                                weights[layer].t().mm(gradsT[layer]);
+                            }
+                        }
+                    }
+                }));
+            }
+
+            rowMajor.Sort();
+            featureMajor.Sort();
+            result[batch] = (rowMajor[1], featureMajor[1]);
         }
 
         return result;

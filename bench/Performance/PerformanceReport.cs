@@ -16,7 +16,7 @@ public sealed record PerformanceReport(
     double CeilingMs,
     IReadOnlyDictionary<string, PyTorchRunner.Timing> PyTorch,
     IReadOnlyList<MemoryProbe.Sample> Memory,
-    IReadOnlyDictionary<int, double> MatmulFloorMs,
+    IReadOnlyDictionary<int, (double RowMajor, double FeatureMajor)> MatmulFloorMs,
     IReadOnlyList<(string Kernels, string Workload, double Ms)> Ablation,
     string Command)
 {
@@ -89,16 +89,16 @@ public sealed record PerformanceReport(
         md.AppendLine();
         md.AppendLine("## Where the time goes");
         md.AppendLine();
-        md.AppendLine("The MLP step's matrix products alone (the same shapes, run back to back as plain `linear`/`mm` calls: two forward products per layer, two weight gradients, and two input gradients except for the first layer):");
+        md.AppendLine("The MLP step's matrix products alone (the same shapes, run back to back as plain `linear`/`mm` calls: two forward products per layer, two weight gradients, and two input gradients except for the first layer), row-major as `nn.Linear` lays them out (y = x·Wᵀ) and feature-major as Ibex's `LogNormalLinear` runs them (yᵀ = W·xᵀ, one row per unit), alternating, median of three rounds:");
         md.AppendLine();
-        md.AppendLine("| batch | matmuls alone ms | their GFLOP/s | of ceiling | Ibex step ms (own process) | Ibex time outside the matmuls ms |");
-        md.AppendLine("|---|---|---|---|---|---|");
+        md.AppendLine("| batch | row-major products ms | feature-major products ms | their GFLOP/s | of ceiling | Ibex step ms (own process) | Ibex time outside the products ms |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var kind in WorkloadKind.All.Where(k => k.Model == "mlp"))
         {
-            double floor = MatmulFloorMs[kind.Batch];
+            var (rowMajor, featureMajor) = MatmulFloorMs[kind.Batch];
             double ibex = OwnProcessMedians["Ibex/" + kind];
-            double gflops = kind.TrainingFlops / (floor / 1000) / 1e9;
-            md.AppendLine(Invariant($"| {kind.Batch} | {floor:F1} | {gflops:F1} | {gflops / CeilingGflops:P0} | {ibex:F1} | {ibex - floor:F1} |"));
+            double gflops = kind.TrainingFlops / (featureMajor / 1000) / 1e9;
+            md.AppendLine(Invariant($"| {kind.Batch} | {rowMajor:F1} | {featureMajor:F1} | {gflops:F1} | {gflops / CeilingGflops:P0} | {ibex:F1} | {ibex - featureMajor:F1} |"));
         }
 
         md.AppendLine();
