@@ -104,6 +104,14 @@ public static class Micro
         return result;
     }
 
+    /// <summary>Median milliseconds of the ceiling's product (<see cref="MatmulCeilingBenchmark"/>'s), measured here and now.</summary>
+    public static double CeilingMs()
+    {
+        var a = torch.randn(MatmulCeilingBenchmark.Size, MatmulCeilingBenchmark.Size);
+        var b = torch.randn(MatmulCeilingBenchmark.Size, MatmulCeilingBenchmark.Size);
+        return Median(() => torch.matmul(a, b));
+    }
+
     /// <summary>The median milliseconds of 30 runs of <paramref name="action"/> after 10 warm-up runs, each in a dispose scope.</summary>
     private static double Median(Action action)
     {

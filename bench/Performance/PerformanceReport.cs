@@ -13,13 +13,19 @@ public sealed record PerformanceReport(
     IReadOnlyDictionary<string, double> TrainingMedians,
     IReadOnlyDictionary<string, double> EvaluationMedians,
     IReadOnlyDictionary<string, double> OwnProcessMedians,
-    double CeilingMs,
+    IReadOnlyList<(string When, double Ms)> CeilingSamples,
     IReadOnlyDictionary<string, PyTorchRunner.Timing> PyTorch,
     IReadOnlyList<MemoryProbe.Sample> Memory,
     IReadOnlyDictionary<int, (double RowMajor, double FeatureMajor)> MatmulFloorMs,
     IReadOnlyList<(string Kernels, string Workload, double Ms)> Ablation,
     string Command)
 {
+    /// <summary>
+    /// The fastest of the ceiling's measurements: the machine's capability, which a moment of contention on a shared host
+    /// can only hide. A slow measurement would lower the ceiling and flatter every "of ceiling" figure.
+    /// </summary>
+    public double CeilingMs => CeilingSamples.Min(s => s.Ms);
+
     public double CeilingGflops => 2.0 * Math.Pow(MatmulCeilingBenchmark.Size, 3) / (CeilingMs / 1000) / 1e9;
 
     public string ToMarkdown()
@@ -59,7 +65,7 @@ public sealed record PerformanceReport(
         md.AppendLine();
         md.AppendLine("## Training step");
         md.AppendLine();
-        md.AppendLine(Invariant($"Ceiling: a {MatmulCeilingBenchmark.Size}² × {MatmulCeilingBenchmark.Size}² float32 matmul in libtorch takes {CeilingMs:F1} ms, **{CeilingGflops:F1} GFLOP/s**. GFLOP per step counts the matrix products and convolutions only (see `WorkloadKind.TrainingFlops`)."));
+        md.AppendLine(Invariant($"Ceiling: a {MatmulCeilingBenchmark.Size}² × {MatmulCeilingBenchmark.Size}² float32 matmul in libtorch takes {CeilingMs:F1} ms, **{CeilingGflops:F1} GFLOP/s**: the fastest of {CeilingSamples.Count} medians taken during the run ({string.Join("; ", CeilingSamples.Select(c => Invariant($"{c.When}: {c.Ms:F1} ms")))}). GFLOP per step counts the matrix products and convolutions only (see `WorkloadKind.TrainingFlops`)."));
         md.AppendLine();
         md.AppendLine("| workload | GFLOP | hand-written ms | Ibex ms | PyTorch ms | Ibex / hand-written | Ibex / PyTorch | Ibex GFLOP/s | of ceiling |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");
