@@ -84,7 +84,7 @@ public sealed class LocalReparameterizationTests
     }
 
     [Fact]
-    public void TrainingModeScoresAreRowMajorThoughTheFusedLayersWorkOneRowPerUnit()
+    public void ScoresAreRowMajorThoughTheFusedLayersWorkOneRowPerUnit()
     {
         using var scope = torch.NewDisposeScope();
         using var network = new SmallClassifier();
@@ -94,5 +94,8 @@ public sealed class LocalReparameterizationTests
         Assert.Equal(new long[] { 24, 4 }, logits.shape);
         Assert.True(logits.is_contiguous(), "the scores must be row-major, so that view() and the data pointer work as users expect");
         Assert.Equal(new long[] { 24, 4 }, logits.view(96).view(24, 4).shape);
+
+        network.eval();
+        Assert.True(network.call(torch.randn(24, 16)).Logits.is_contiguous(), "the mean network's scores must be row-major too");
     }
 }

@@ -95,6 +95,30 @@ public sealed class LogNormalLinearTests
         }
     }
 
+    [Theory]
+    [InlineData(true, InputLayout.RowMajor)]
+    [InlineData(false, InputLayout.FeatureMajor)]
+    [InlineData(true, InputLayout.ColumnsOfAWiderTensor)]
+    public void TheMeanIsTheLinearLayerComputedFeatureMajor(bool hasBias, InputLayout layout)
+    {
+        using var scope = torch.NewDisposeScope();
+        var inputData = torch.randn(37, 70);
+        var weight = torch.randn(45, 70);
+        var bias = hasBias ? torch.randn(45) : null;
+        var input = layout switch
+        {
+            InputLayout.FeatureMajor => inputData.t().contiguous().t(),
+            InputLayout.ColumnsOfAWiderTensor => torch.cat(new[] { inputData, torch.rand(37, 4) }, 1).narrow(1, 0, 70),
+            _ => inputData,
+        };
+
+        var mean = LogNormalLinear.Mean(input, weight, bias);
+
+        var expected = torch.nn.functional.linear(inputData.to(torch.float64), weight.to(torch.float64), bias?.to(torch.float64));
+        AssertClose(expected, mean, "x·ŵᵀ + bias");
+        Assert.True(mean.t().is_contiguous());
+    }
+
     [Fact]
     public void LayersTheFunctionCannotTakeUseTheSeparateOperations()
     {

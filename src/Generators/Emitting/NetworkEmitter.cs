@@ -268,7 +268,7 @@ namespace Ibex.Generators.Emitting
                 }
 
                 writer.WriteLine();
-                writer.WriteLine("return x;");
+                writer.WriteLine(network.Layers.Any(IsFusedLogNormalDense) ? "return x.contiguous();" : "return x;");
             }
         }
 
@@ -296,6 +296,9 @@ namespace Ibex.Generators.Emitting
             {
                 case LayerKind.Dense or LayerKind.Conv2d when layer.WeightNoise is { } noise && training:
                     WriteNoisyWeights(writer, layer, noise, bias);
+                    break;
+                case LayerKind.Dense when IsFusedLogNormalDense(layer):
+                    writer.WriteLine($"x = {Runtime}.Kernels.LogNormalLinear.Mean(x, {field}.Weight, {bias});");
                     break;
                 case LayerKind.Dense or LayerKind.Conv2d:
                     writer.WriteLine($"x = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");

@@ -45,6 +45,21 @@ namespace Ibex.Runtime.Kernels
         }
 
         /// <summary>
+        /// The same layer with ε ≡ 1, for the mean network: <c>x·ŵᵀ + bias</c>, on the CPU computed feature-major like
+        /// <see cref="Sample"/> (bᵀ = bias + ŵ·xᵀ) and returned as the transposed view of bᵀ; elsewhere <c>linear</c>.
+        /// </summary>
+        public static Tensor Mean(Tensor input, Tensor weight, Tensor? bias)
+        {
+            if (!KernelSwitch.Layers || input.dim() != 2 || input.device_type != DeviceType.CPU)
+            {
+                return nn.functional.linear(input, weight, bias);
+            }
+
+            var outputT = bias is null ? weight.mm(input.t()) : torch.addmm(bias.unsqueeze(1), weight, input.t(), beta: 1, alpha: 1);
+            return outputT.t();
+        }
+
+        /// <summary>
         /// Whether the fused function applies: a batch of float32 CPU vectors in any layout, contiguous float32 CPU
         /// parameters, one ρ per weight.
         /// </summary>

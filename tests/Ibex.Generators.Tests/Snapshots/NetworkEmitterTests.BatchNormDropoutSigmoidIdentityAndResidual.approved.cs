@@ -146,7 +146,7 @@ namespace Snapshots
             var startOutput = x;
 
             // Inner: stochastic Dense [20] → [20]; log-normal weight noise, one α per weight.
-            x = global::TorchSharp.torch.nn.functional.linear(x, innerLayer.Weight, innerLayer.Bias);
+            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, innerLayer.Weight, innerLayer.Bias);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: false, momentum: 0.05, eps: 0.001);
@@ -161,9 +161,9 @@ namespace Snapshots
             x = x.add(startOutput);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
-            x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
 
-            return x;
+            return x.contiguous();
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

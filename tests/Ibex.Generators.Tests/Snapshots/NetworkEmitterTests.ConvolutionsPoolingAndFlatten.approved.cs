@@ -165,9 +165,9 @@ namespace Snapshots
             x = x.flatten(1);
 
             // Scores: stochastic Dense [64] → [10]; log-normal weight noise, one α per weight.
-            x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
 
-            return x;
+            return x.contiguous();
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

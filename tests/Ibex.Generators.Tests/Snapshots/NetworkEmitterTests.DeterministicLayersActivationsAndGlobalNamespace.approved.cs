@@ -134,7 +134,7 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         x = global::TorchSharp.torch.nn.functional.tanh(x);
 
         // Hidden: stochastic Dense [64] → [16]; log-normal weight noise, one α per weight.
-        x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+        x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, hiddenLayer.Weight, hiddenLayer.Bias);
 
         // Smooth: Softplus, log(1 + eˣ).
         x = global::TorchSharp.torch.nn.functional.softplus(x);
@@ -145,7 +145,7 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         // Scores: Dense [16] → [3].
         x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
 
-        return x;
+        return x.contiguous();
     }
 
     /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

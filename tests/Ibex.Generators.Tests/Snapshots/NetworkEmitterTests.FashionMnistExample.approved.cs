@@ -129,21 +129,21 @@ namespace Ibex.Examples
             var x = input;
 
             // Hidden1: stochastic Dense [784] → [512]; log-normal weight noise, one α per weight.
-            x = global::TorchSharp.torch.nn.functional.linear(x, hidden1Layer.Weight, hidden1Layer.Bias);
+            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, hidden1Layer.Weight, hidden1Layer.Bias);
 
             // Activation1: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
             // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
-            x = global::TorchSharp.torch.nn.functional.linear(x, hidden2Layer.Weight, hidden2Layer.Bias);
+            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, hidden2Layer.Weight, hidden2Layer.Bias);
 
             // Activation2: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
             // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
-            x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
 
-            return x;
+            return x.contiguous();
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>

@@ -171,7 +171,7 @@ namespace Snapshots
             x = x.flatten(1);
 
             // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
-            x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, hiddenLayer.Weight, hiddenLayer.Bias);
 
             // Rectify: ReLU, with Information Dropout.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -179,7 +179,7 @@ namespace Snapshots
             // Scores: Dense [12] → [3].
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
 
-            return x;
+            return x.contiguous();
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
