@@ -12,6 +12,7 @@ set -euo pipefail
 
 TRAIN_SIZE=${TRAIN_SIZE:-20000}
 EPOCHS=${EPOCHS:-3}
+CNN_EPOCHS=${CNN_EPOCHS:-2}
 SEED=${SEED:-7}
 STEPS=${STEPS:-200}
 # For a dry run of the "run" half on a CPU machine: CHECK_DEVICE=cpu LIBTORCH_DIR=<a libtorch 2.10 folder>.
@@ -87,10 +88,16 @@ PY
     return 0
   fi
   export IBEX_LIBTORCH_PATH="$libtorch" IBEX_LIBTORCH_ALLOW_VERSION_MISMATCH=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
-  echo "== 2. Train $EPOCHS epochs on $TRAIN_SIZE Fashion-MNIST images, seed $SEED, on $CHECK_DEVICE and on the CPU"
-  "$app" train "$CHECK_DEVICE" "$dir/data" "$TRAIN_SIZE" "$EPOCHS" "$SEED" "$work/cuda.json"
-  "$app" train cpu "$dir/data" "$TRAIN_SIZE" "$EPOCHS" "$SEED" "$work/cpu.json"
-  echo "== 3. One training step (forward with noise, KL, cross-entropy, backward, Adam), median of $STEPS"
+  echo "== 2. The same weights on the CPU and on $CHECK_DEVICE: mean network, Ĩ, gradients, moments of the noisy scores"
+  for network in mlp cnn; do
+    "$app" parity "$network" "$CHECK_DEVICE" "$dir/data" "$SEED" "$work/parity-$network.json"
+  done
+  echo "== 3. Train from the same weights and seed on $CHECK_DEVICE and on the CPU: MLP $EPOCHS epochs, CNN $CNN_EPOCHS, $TRAIN_SIZE images"
+  "$app" train mlp "$CHECK_DEVICE" "$dir/data" "$TRAIN_SIZE" "$EPOCHS" "$SEED" "$work/mlp-cuda.json"
+  "$app" train mlp cpu "$dir/data" "$TRAIN_SIZE" "$EPOCHS" "$SEED" "$work/mlp-cpu.json"
+  "$app" train cnn "$CHECK_DEVICE" "$dir/data" "$TRAIN_SIZE" "$CNN_EPOCHS" "$SEED" "$work/cnn-cuda.json"
+  "$app" train cnn cpu "$dir/data" "$TRAIN_SIZE" "$CNN_EPOCHS" "$SEED" "$work/cnn-cpu.json"
+  echo "== 4. One training step of the MLP (forward with noise, KL, cross-entropy, backward, Adam), median of $STEPS"
   for batch in 128 512; do
     "$app" time "$CHECK_DEVICE" "$batch" "$STEPS" "$work/ibex-$batch.json"
     "$PYTHON" "$dir/pytorch_step.py" "$CHECK_DEVICE" "$batch" "$STEPS" > "$work/torch-$batch.json"
@@ -99,16 +106,32 @@ PY
   "$PYTHON" - "$work" "$CHECK_DEVICE" <<'PY'
 import json, sys
 w, device = sys.argv[1], sys.argv[2].upper()
-cpu, cuda = json.load(open(f"{w}/cpu.json")), json.load(open(f"{w}/cuda.json"))
-print(f"\n| measurement | CPU | {device} |")
+print(f"\n| same weights, mean network and gradients | MLP | CNN |")
 print("|---|---|---|")
-for e, (a, b) in enumerate(zip(cpu["crossEntropy"], cuda["crossEntropy"]), 1):
-    print(f"| epoch {e} training cross-entropy (nats) | {a:.4f} | {b:.4f} |")
-print(f"| final Ĩ(w;D)/N (nats/sample) | {cpu['informationPerSample'][-1]:.4f} | {cuda['informationPerSample'][-1]:.4f} |")
-print(f"| final test accuracy (10,000 images) | {cpu['testAccuracy']:.4f} | {cuda['testAccuracy']:.4f} |")
-print(f"| wall time (s) | {cpu['seconds']:.1f} | {cuda['seconds']:.1f} |")
-gap = abs(cpu["testAccuracy"] - cuda["testAccuracy"])
-print(f"\nparity: test accuracy differs by {gap * 100:.2f} points ({'within' if gap <= 0.01 else 'OUTSIDE'} 1 point)")
+parity = {n: json.load(open(f"{w}/parity-{n}.json")) for n in ("mlp", "cnn")}
+rows = [("largest |score| (CPU)", "evalMaxAbsScore", "{:.3f}"), ("largest score difference", "evalMaxAbsDifference", "{:.2e}"),
+        ("predictions that agree", "evalPredictionsAgree", "{:.4f}"), ("Ĩ(w;D), CPU (nats)", "informationCpu", "{:.1f}"),
+        (f"Ĩ(w;D), {device} (nats)", "informationDevice", "{:.1f}"),
+        ("worst relative gradient error", "gradientWorstRelativeError", "{:.2e}"), ("  in parameter", "gradientWorstParameter", "{}"),
+        ("noisy scores: largest |z| of the mean difference", "trainMeanMaxAbsZ", "{:.2f}"),
+        (f"noisy scores: variance {device} / CPU", "trainVarianceRatio", "{:.4f}"),
+        ("training-mode information, CPU", "trainInformationCpu", "{:.1f}"), (f"training-mode information, {device}", "trainInformationDevice", "{:.1f}")]
+for label, key, fmt in rows:
+    print(f"| {label} | {fmt.format(parity['mlp'][key])} | {fmt.format(parity['cnn'][key])} |")
+ok = all(p["evalPredictionsAgree"] >= 0.999 and p["gradientWorstRelativeError"] < 1e-3 and p["trainMeanMaxAbsZ"] < 6
+         and abs(p["trainVarianceRatio"] - 1) < 0.1 for p in parity.values())
+print(f"\nparity (same weights): {'PASS' if ok else 'FAIL'} (predictions ≥ 99.9% equal, gradients within 1e-3, |z| < 6, variance within 10%)")
+for network in ("mlp", "cnn"):
+    cpu, cuda = json.load(open(f"{w}/{network}-cpu.json")), json.load(open(f"{w}/{network}-cuda.json"))
+    print(f"\n| {network.upper()} training | CPU | {device} |")
+    print("|---|---|---|")
+    for e, (a, b) in enumerate(zip(cpu["crossEntropy"], cuda["crossEntropy"]), 1):
+        print(f"| epoch {e} training cross-entropy (nats) | {a:.4f} | {b:.4f} |")
+    print(f"| final Ĩ(w;D)/N (nats/sample) | {cpu['informationPerSample'][-1]:.4f} | {cuda['informationPerSample'][-1]:.4f} |")
+    print(f"| final test accuracy (10,000 images) | {cpu['testAccuracy']:.4f} | {cuda['testAccuracy']:.4f} |")
+    print(f"| wall time (s) | {cpu['seconds']:.1f} | {cuda['seconds']:.1f} |")
+    gap = abs(cpu["testAccuracy"] - cuda["testAccuracy"])
+    print(f"\n{network} parity (training): test accuracy differs by {gap * 100:.2f} points ({'within' if gap <= 0.01 else 'OUTSIDE'} 1 point)")
 print(f"\n| training step, {device} | Ibex (ms) | PyTorch eager (ms) | PyTorch torch.compile (ms) | Ibex / eager | Ibex / compile |")
 print("|---|---|---|---|---|---|")
 for batch in (128, 512):

@@ -12,14 +12,15 @@ using Ibex.Runtime.Training;
 using TorchSharp;
 
 // The .NET half of scripts/gpu-check.sh. Verbs:
-//   symbols <libtorch-folder>                              which LibTorchSharp symbols that libtorch lacks
-//   train <cpu|cuda> <data-folder> <train-size> <epochs> <seed> <json-out>
-//   time <cpu|cuda> <batch> <steps> <json-out>             median milliseconds of one training step
+//   symbols <libtorch-folder>                                       which LibTorchSharp symbols that libtorch lacks
+//   train <mlp|cnn> <cpu|cuda> <data-folder> <train-size> <epochs> <seed> <json-out>
+//   parity <mlp|cnn> <cuda> <data-folder> <seed> <json-out>         the same weights on the CPU and the device, compared
+//   time <cpu|cuda> <batch> <steps> <json-out>                      median milliseconds of one training step (MLP)
 // With IBEX_LIBTORCH_PATH set, libtorch comes from that folder (for example a pip PyTorch's torch/lib).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: symbols DIR | train DEVICE DATA N EPOCHS SEED JSON | time DEVICE BATCH STEPS JSON");
+    Console.Error.WriteLine("usage: symbols DIR | train NETWORK DEVICE DATA N EPOCHS SEED JSON | parity NETWORK DEVICE DATA SEED JSON | time DEVICE BATCH STEPS JSON");
     return 2;
 }
 
@@ -43,36 +44,41 @@ switch (args[0])
     case "train":
     {
         TorchNative.EnsureLoaded();
-        var device = TorchDevices.Resolve(args[1]);
-        using var full = FashionMnist.LoadTrain(args[2]);
-        using var train = full.Take(int.Parse(args[3], CultureInfo.InvariantCulture));
-        using var test = FashionMnist.LoadTest(args[2]);
-        long seed = long.Parse(args[5], CultureInfo.InvariantCulture);
-        TorchDevices.Seed(seed);
-        // The same initial weights on both devices: created on the CPU from the seed, then copied.
-        using var reference = new CheckMlp();
-        using var network = CheckMlp.Create(device);
-        using (torch.no_grad())
-        {
-            foreach (var ((_, target), (_, source)) in network.named_parameters().Zip(reference.named_parameters()))
-            {
-                target.copy_(source);
-            }
-        }
-
-        var settings = new TrainingSettings { Epochs = int.Parse(args[4], CultureInfo.InvariantCulture), BatchSize = 128, Seed = seed, Schedule = LearningRateSchedule.Cosine };
+        var device = TorchDevices.Resolve(args[2]);
+        using var full = FashionMnist.LoadTrain(args[3]);
+        using var train = full.Take(int.Parse(args[4], CultureInfo.InvariantCulture));
+        using var test = FashionMnist.LoadTest(args[3]);
+        long seed = long.Parse(args[6], CultureInfo.InvariantCulture);
+        using var network = CheckNetworks.SameWeightsOn(args[1], device, seed);
+        var settings = new TrainingSettings { Epochs = int.Parse(args[5], CultureInfo.InvariantCulture), BatchSize = 128, Seed = seed, Schedule = LearningRateSchedule.Cosine };
         var clock = Stopwatch.StartNew();
         var reports = new InformationTrainer(network, settings).Fit(train, test, report =>
-            Console.WriteLine($"[{args[1]}] epoch {report.Epoch}: cross-entropy {report.CrossEntropy:F4}, Ĩ/N {report.InformationPerSample:F4}, train {report.TrainAccuracy:F4}, test {report.TestAccuracy:F4}, {report.Seconds:F1} s"));
+            Console.WriteLine($"[{args[1]} on {args[2]}] epoch {report.Epoch}: cross-entropy {report.CrossEntropy:F4}, Ĩ/N {report.InformationPerSample:F4}, train {report.TrainAccuracy:F4}, test {report.TestAccuracy:F4}, {report.Seconds:F1} s"));
         var result = new Dictionary<string, object>
         {
+            ["network"] = args[1],
             ["device"] = device.ToString(),
             ["crossEntropy"] = reports.Select(r => r.CrossEntropy).ToArray(),
             ["informationPerSample"] = reports.Select(r => r.InformationPerSample).ToArray(),
             ["testAccuracy"] = reports[^1].TestAccuracy,
             ["seconds"] = clock.Elapsed.TotalSeconds,
         };
-        File.WriteAllText(args[6], JsonSerializer.Serialize(result, CheckJson.Default.DictionaryStringObject));
+        File.WriteAllText(args[7], JsonSerializer.Serialize(result, CheckJson.Default.DictionaryStringObject));
+        return 0;
+    }
+
+    case "parity":
+    {
+        TorchNative.EnsureLoaded();
+        var device = TorchDevices.Resolve(args[2]);
+        using var test = FashionMnist.LoadTest(args[3]);
+        var result = DeviceParity.Compare(args[1], device, test, long.Parse(args[4], CultureInfo.InvariantCulture));
+        foreach (var (name, value) in result)
+        {
+            Console.WriteLine($"[{args[1]} parity, cpu vs {args[2]}] {name}: {value}");
+        }
+
+        File.WriteAllText(args[5], JsonSerializer.Serialize(result, CheckJson.Default.DictionaryStringObject));
         return 0;
     }
 
@@ -85,11 +91,8 @@ switch (args[0])
         TorchDevices.Seed(0);
         using var network = CheckMlp.Create(device);
         network.train();
-        var optimizer = torch.optim.Adam(new List<TorchSharp.Modules.Adam.ParamGroup>
-        {
-            new(network.MeanParameters(), lr: 1e-3),
-            new(network.LogAlphaParameters(), lr: 3e-2),
-        }, lr: 1e-3);
+        // The trainer's own optimizer and backward (FusedAdam; gradients handed over), so the step timed is the one it runs.
+        using var optimizer = TrainingOptimizers.Create(network, new TrainingSettings());
         using var inputs = torch.rand(batch, 784, device: device);
         using var labels = torch.randint(0, 10, new long[] { batch }, device: device);
         var times = new List<double>();
@@ -100,7 +103,7 @@ switch (args[0])
             network.zero_grad();
             var (logits, information) = network.call(inputs);
             var loss = torch.nn.functional.cross_entropy(logits, labels) + information * (0.01 / 60000);
-            loss.backward();
+            network.Backward(loss);
             optimizer.step();
             network.ClampLogAlpha();
             if (device.type == DeviceType.CUDA)
