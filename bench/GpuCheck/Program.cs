@@ -103,9 +103,7 @@ switch (args[0])
             network.zero_grad();
             var (logits, information) = network.call(inputs);
             var loss = torch.nn.functional.cross_entropy(logits, labels) + information * (0.01 / 60000);
-            network.Backward(loss);
-            optimizer.step();
-            network.ClampLogAlpha();
+            network.BackwardAndStep(loss, optimizer);
             if (device.type == DeviceType.CUDA)
             {
                 torch.cuda.synchronize(device);

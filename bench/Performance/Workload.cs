@@ -73,9 +73,7 @@ public sealed class Workload : IDisposable
                 network.zero_grad();
                 var (logits, information) = network.call(x);
                 var loss = nn.functional.cross_entropy(logits, y) + information * BetaOverN;
-                network.Backward(loss);
-                optimizer.step();
-                network.ClampLogAlpha();
+                network.BackwardAndStep(loss, optimizer);
             },
             () => network.call(x).Logits);
     }

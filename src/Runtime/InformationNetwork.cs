@@ -52,5 +52,34 @@ namespace Ibex.Runtime
                 loss.backward();
             }
         }
+
+        /// <summary>
+        /// One training update: <c>loss.backward()</c>, <c>optimizer.step()</c> and <see cref="ClampLogAlpha"/>, with the same
+        /// result. With <see cref="Kernels.FusedAdam"/> (the trainer's Adam) on the CPU, each fused log-normal Dense layer's
+        /// ŵ and ρ are updated in the same pass that finishes their gradients, and those gradients are never stored: after
+        /// this call their <c>.grad</c> is empty. Use <see cref="Backward"/> and your own step where you need the gradients
+        /// (clipping, logging norms); any other optimizer gets exactly that.
+        /// </summary>
+        public void BackwardAndStep(torch.Tensor loss, torch.optim.Optimizer optimizer)
+        {
+            System.ArgumentNullException.ThrowIfNull(loss);
+            System.ArgumentNullException.ThrowIfNull(optimizer);
+            var fused = optimizer as Kernels.FusedAdam;
+            using (Kernels.GradientHandover.Begin(deferUpdates: fused is not null))
+            {
+                loss.backward();
+                var deferred = Kernels.GradientHandover.TakeDeferred();
+                if (fused is not null)
+                {
+                    fused.Step(deferred);
+                }
+                else
+                {
+                    optimizer.step();
+                }
+            }
+
+            ClampLogAlpha();
+        }
     }
 }

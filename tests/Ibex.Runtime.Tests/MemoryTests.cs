@@ -30,9 +30,7 @@ public sealed class MemoryTests
             {
                 network.zero_grad();
                 var (logits, information) = network.call(inputs);
-                network.Backward(nn.functional.cross_entropy(logits, labels) + information * 1e-4);
-                optimizer.step();
-                network.ClampLogAlpha();
+                network.BackwardAndStep(nn.functional.cross_entropy(logits, labels) + information * 1e-4, optimizer);
             }
 
             if (step == 50)

@@ -52,3 +52,16 @@ public sealed partial class OtherClassifier
     [Tanh] public partial Layer Activation { get; }
     [Stochastic, Dense(4)] public partial Layer Scores { get; }
 }
+
+/// <summary>
+/// Sizes that are not multiples of the vector width, and a first layer large enough (161,603 weights) for the kernels to
+/// split it between threads: the chunks and the scalar tails of the weight loops both run.
+/// </summary>
+[InfoRegularized(0.01)]
+[Input(401)]
+public sealed partial class OddSizedClassifier
+{
+    [Stochastic, Dense(403)] public partial Layer Hidden { get; }
+    [ReLU] public partial Layer Activation { get; }
+    [Stochastic, Dense(5)] public partial Layer Scores { get; }
+}

@@ -40,8 +40,6 @@ namespace Ibex.Runtime.Kernels
 
             return _step<ParamGroup>(group =>
             {
-                var options = group.Options;
-                double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value, eps = options.eps!.Value, lr = options.LearningRate!.Value;
                 foreach (var parameter in group.Parameters)
                 {
                     var gradient = parameter.grad;
@@ -52,20 +50,85 @@ namespace Ibex.Runtime.Kernels
 
                     var state = (State)_state[parameter.Handle];
                     state.step += 1;
-                    double biasCorrection1 = 1 - Math.Pow(beta1, state.step);
-                    double biasCorrection2 = 1 - Math.Pow(beta2, state.step);
-                    // 1 − β computed in double, as TorchSharp's Adam does (1 − 0.999f in float32 is off by 10⁻⁵ relative).
                     Update(KernelLoops.Floats(parameter), KernelLoops.Floats(gradient), KernelLoops.Floats(state.exp_avg), KernelLoops.Floats(state.exp_avg_sq),
-                        (float)beta1, (float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps,
-                        (float)(lr / biasCorrection1), (float)(1 / Math.Sqrt(biasCorrection2)));
+                        AdamStep.For(group.Options, state.step));
                 }
             }, closure!);
         }
 
+        /// <summary>
+        /// <see cref="step"/> for a training step whose fused log-normal layers deferred their ŵ and ρ gradients
+        /// (<see cref="InformationNetwork.BackwardAndStep"/>): each such pair is updated in the pass that finishes its
+        /// gradients (<see cref="LogNormalAdamUpdate"/>), then every other parameter as usual. A pair
+        /// this optimizer cannot update that way (a parameter it does not hold, a group with AMSGrad, maximize or weight
+        /// decay, a gradient that also arrived by another path) gets its gradients stored as <c>.grad</c> first and takes
+        /// the usual step.
+        /// </summary>
+        internal void Step(IReadOnlyList<PendingLogNormalGradient> deferred)
+        {
+            if (deferred.Count > 0)
+            {
+                var owners = FusableParameters();
+                foreach (var layer in deferred)
+                {
+                    using (layer)
+                    {
+                        if (owners.TryGetValue(KernelLoops.Address(layer.Weight), out var weightOwner)
+                            && owners.TryGetValue(KernelLoops.Address(layer.LogAlpha), out var logAlphaOwner)
+                            && PendingLogNormalGradient.HasNoGradient(layer.Weight) && PendingLogNormalGradient.HasNoGradient(layer.LogAlpha))
+                        {
+                            weightOwner.State.step += 1;
+                            logAlphaOwner.State.step += 1;
+                            LogNormalAdamUpdate.Apply(KernelLoops.Floats(layer.Weight), KernelLoops.Floats(layer.LogAlpha),
+                                KernelLoops.Floats(layer.WeightProductGrad), KernelLoops.Floats(layer.VarianceGrad), layer.InformationGrad, layer.MinLogAlpha, layer.LogAlphaMax,
+                                KernelLoops.Floats(weightOwner.State.exp_avg), KernelLoops.Floats(weightOwner.State.exp_avg_sq), AdamStep.For(weightOwner.Group.Options, weightOwner.State.step),
+                                KernelLoops.Floats(logAlphaOwner.State.exp_avg), KernelLoops.Floats(logAlphaOwner.State.exp_avg_sq), AdamStep.For(logAlphaOwner.Group.Options, logAlphaOwner.State.step));
+                        }
+                        else
+                        {
+                            layer.Materialize();
+                        }
+                    }
+                }
+            }
+
+            step();
+        }
+
+        /// <summary>The parameters this class can update itself, by address, with their group and state.</summary>
+        private Dictionary<IntPtr, (ParamGroup Group, State State)> FusableParameters()
+        {
+            var owners = new Dictionary<IntPtr, (ParamGroup, State)>();
+            if (!KernelSwitch.Adam)
+            {
+                return owners;
+            }
+
+            foreach (var group in ParamGroups.Cast<ParamGroup>())
+            {
+                if (!OptionsFuse(group.Options))
+                {
+                    continue;
+                }
+
+                foreach (var parameter in group.Parameters)
+                {
+                    var state = (State)_state[parameter.Handle];
+                    if (KernelLoops.Fusable(parameter) && KernelLoops.Fusable(state.exp_avg) && KernelLoops.Fusable(state.exp_avg_sq))
+                    {
+                        owners[KernelLoops.Address(parameter)] = (group, state);
+                    }
+                }
+            }
+
+            return owners;
+        }
+
+        private static bool OptionsFuse(Options options) => options.amsgrad != true && options.maximize != true && options.weight_decay is (null or 0);
+
         private bool CanFuse(ParamGroup group)
         {
-            var options = group.Options;
-            if (options.amsgrad == true || options.maximize == true || options.weight_decay is not (null or 0))
+            if (!OptionsFuse(group.Options))
             {
                 return false;
             }
@@ -87,8 +150,7 @@ namespace Ibex.Runtime.Kernels
             return true;
         }
 
-        private static unsafe void Update(Span<float> parameter, Span<float> gradient, Span<float> mean, Span<float> square,
-            float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, float stepSize, float inverseRootCorrection2)
+        private static unsafe void Update(Span<float> parameter, Span<float> gradient, Span<float> mean, Span<float> square, AdamStep adam)
         {
             fixed (float* p = parameter, g = gradient, m = mean, v = square)
             {
@@ -96,30 +158,15 @@ namespace Ibex.Runtime.Kernels
                 KernelLoops.Chunked(parameter.Length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
                 {
                     float* p = (float*)pp, g = (float*)gp, m = (float*)mp, v = (float*)vp;
-                    var b1 = Vector256.Create(beta1);
-                    var b2 = Vector256.Create(beta2);
-                    var c1 = Vector256.Create(oneMinusBeta1);
-                    var c2 = Vector256.Create(oneMinusBeta2);
-                    var e = Vector256.Create(eps);
-                    var s = Vector256.Create(stepSize);
-                    var r = Vector256.Create(inverseRootCorrection2);
                     int i = start;
                     for (; i + Vector256<float>.Count <= end; i += Vector256<float>.Count)
                     {
-                        var grad = Vector256.Load(g + i);
-                        var newMean = Vector256.Load(m + i) * b1 + grad * c1;
-                        var newSquare = Vector256.Load(v + i) * b2 + grad * grad * c2;
-                        newMean.Store(m + i);
-                        newSquare.Store(v + i);
-                        (Vector256.Load(p + i) - s * newMean / (Vector256.Sqrt(newSquare) * r + e)).Store(p + i);
+                        adam.Update(Vector256.Load(p + i), Vector256.Load(g + i), m + i, v + i).Store(p + i);
                     }
 
                     for (; i < end; i++)
                     {
-                        float grad = g[i];
-                        m[i] = m[i] * beta1 + grad * oneMinusBeta1;
-                        v[i] = v[i] * beta2 + grad * grad * oneMinusBeta2;
-                        p[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) * inverseRootCorrection2 + eps);
+                        p[i] = adam.Update(p[i], g[i], ref m[i], ref v[i]);
                     }
 
                     return 0;

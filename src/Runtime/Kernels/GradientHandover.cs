@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using static TorchSharp.torch;
 
 namespace Ibex.Runtime.Kernels
@@ -15,21 +16,73 @@ namespace Ibex.Runtime.Kernels
     /// have adopted or copied the gradient: a leaf that requires a gradient and has none yet; otherwise the gradient is
     /// returned and accumulated as usual. <c>torch.autograd.grad</c> and a plain <c>loss.backward()</c> run outside this scope
     /// and see the usual behaviour.
+    /// <para>Inside <see cref="InformationNetwork.BackwardAndStep"/> with <see cref="FusedAdam"/>, a layer goes one step
+    /// further and defers ŵ's and ρ's gradients (<see cref="TryDefer"/>): the optimizer finishes them inside its update
+    /// pass, and they are never stored at all.</para>
     /// </remarks>
     internal static class GradientHandover
     {
         [ThreadStatic]
         private static int depth;
 
+        [ThreadStatic]
+        private static List<PendingLogNormalGradient>? deferred;
+
         /// <summary>Whether fused layers on this thread store their parameter gradients directly.</summary>
         public static bool IsActive => depth > 0 && KernelSwitch.Handover;
 
-        /// <summary>Stores gradients directly on this thread until the returned scope is disposed.</summary>
-        public static IDisposable Begin()
+        /// <summary>
+        /// Stores gradients directly on this thread until the returned scope is disposed; with
+        /// <paramref name="deferUpdates"/>, fused log-normal layers defer theirs to <see cref="TakeDeferred"/>.
+        /// </summary>
+        public static IDisposable Begin(bool deferUpdates = false)
         {
             depth++;
-            return new Scope();
+            var outer = deferred;
+            deferred = deferUpdates && KernelSwitch.FusedUpdate ? new List<PendingLogNormalGradient>() : null;
+            return new Scope(outer);
         }
+
+        /// <summary>
+        /// Keeps <paramref name="pending"/> for the optimizer when this scope defers updates and both of its parameters are
+        /// leaves that need a gradient, have none and belong to no other deferred layer; otherwise returns false and the
+        /// layer finishes its gradients itself.
+        /// </summary>
+        public static bool TryDefer(PendingLogNormalGradient pending)
+        {
+            if (deferred is null || !IsActive || !Eligible(pending.Weight) || !Eligible(pending.LogAlpha))
+            {
+                return false;
+            }
+
+            IntPtr weight = KernelLoops.Address(pending.Weight), logAlpha = KernelLoops.Address(pending.LogAlpha);
+            foreach (var other in deferred)
+            {
+                IntPtr otherWeight = KernelLoops.Address(other.Weight), otherLogAlpha = KernelLoops.Address(other.LogAlpha);
+                if (weight == otherWeight || weight == otherLogAlpha || logAlpha == otherWeight || logAlpha == otherLogAlpha)
+                {
+                    return false;
+                }
+            }
+
+            deferred.Add(pending);
+            return true;
+        }
+
+        /// <summary>The gradients deferred in this scope so far, handed to the caller (the list starts again empty).</summary>
+        public static IReadOnlyList<PendingLogNormalGradient> TakeDeferred()
+        {
+            if (deferred is null || deferred.Count == 0)
+            {
+                return Array.Empty<PendingLogNormalGradient>();
+            }
+
+            var taken = deferred;
+            deferred = new List<PendingLogNormalGradient>();
+            return taken;
+        }
+
+        private static bool Eligible(Tensor parameter) => parameter.is_leaf && parameter.requires_grad && PendingLogNormalGradient.HasNoGradient(parameter);
 
         /// <summary>
         /// Makes <paramref name="gradient"/> the <c>.grad</c> of <paramref name="parameter"/> and returns null (nothing left for
@@ -56,7 +109,10 @@ namespace Ibex.Runtime.Kernels
 
         private sealed class Scope : IDisposable
         {
+            private readonly List<PendingLogNormalGradient>? outer;
             private bool disposed;
+
+            public Scope(List<PendingLogNormalGradient>? outer) => this.outer = outer;
 
             public void Dispose()
             {
@@ -64,6 +120,13 @@ namespace Ibex.Runtime.Kernels
                 {
                     disposed = true;
                     depth--;
+                    // Whatever was deferred and not taken (the backward pass threw) is released with the scope.
+                    foreach (var pending in deferred ?? new List<PendingLogNormalGradient>())
+                    {
+                        pending.Dispose();
+                    }
+
+                    deferred = outer;
                 }
             }
         }

@@ -17,6 +17,9 @@ namespace Ibex.Runtime.Kernels
 
         public static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
+        /// <summary>Where a CPU tensor's first element lives: two wrappers of one tensor have the same address.</summary>
+        public static unsafe IntPtr Address(Tensor tensor) => (IntPtr)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+
         /// <summary>
         /// Runs <paramref name="body"/> over as many contiguous chunks as libtorch has threads (or <c>IBEX_KERNEL_THREADS</c>
         /// says), on libtorch's OpenMP team when there is one, and adds their results.

@@ -5,7 +5,7 @@ namespace Ibex.Runtime.Kernels
     /// <summary>
     /// Turns the fused CPU kernels off for ablations: <c>IBEX_KERNELS=off</c> makes every kernel take its libtorch path
     /// (the same formulas as separate operations), and <c>IBEX_KERNELS=no-adam</c>, <c>no-noise</c>, <c>no-activations</c>,
-    /// <c>no-layers</c>, <c>no-generator</c> or <c>no-handover</c> turns off one of them.
+    /// <c>no-layers</c>, <c>no-generator</c>, <c>no-handover</c> or <c>no-fused-update</c> turns off one of them.
     /// Read once per process.
     /// </summary>
     internal static class KernelSwitch
@@ -26,5 +26,11 @@ namespace Ibex.Runtime.Kernels
 
         /// <summary>Fused layers storing ŵ's and ρ's gradients directly in <c>.grad</c> (<c>IBEX_KERNELS=no-handover</c> turns it off).</summary>
         public static bool Handover { get; } = Setting is not ("off" or "no-handover");
+
+        /// <summary>
+        /// Fused layers' ŵ and ρ updated by <see cref="FusedAdam"/> where their gradients are finished, in one pass
+        /// (<c>IBEX_KERNELS=no-fused-update</c> turns it off; so does <c>no-handover</c>, which it builds on).
+        /// </summary>
+        public static bool FusedUpdate { get; } = Setting is not ("off" or "no-handover" or "no-fused-update" or "no-adam");
     }
 }

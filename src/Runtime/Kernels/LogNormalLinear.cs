@@ -120,9 +120,15 @@ namespace Ibex.Runtime.Kernels
                 var weightGrad = outputGradT.mm(input);
                 // G, the gradient of V, becomes ∂/∂ρ in place in the same pass that adds V's share to ∂/∂ŵ.
                 var logAlphaGrad = varianceGradT.mm(squaredInput);
+                var biasGrad = hasBias ? outputGradT.sum(dim: 1L) : null;
+                if (GradientHandover.TryDefer(new PendingLogNormalGradient(weight, logAlpha, weightGrad, logAlphaGrad, informationGrad, min, max)))
+                {
+                    // FusedAdam finishes ŵ's and ρ's gradients in its update pass (InformationNetwork.BackwardAndStep).
+                    return new List<Tensor> { inputGradT?.t()!, null!, biasGrad!, null!, null!, null!, null! };
+                }
+
                 LogNormalWeightNoise.Backward(KernelLoops.Floats(weight), KernelLoops.Floats(logAlpha), KernelLoops.Floats(logAlphaGrad), informationGrad,
                     KernelLoops.Floats(weightGrad), KernelLoops.Floats(logAlphaGrad), min, max, addToWeightGrad: true);
-                var biasGrad = hasBias ? outputGradT.sum(dim: 1L) : null;
                 return new List<Tensor>
                 {
                     inputGradT?.t()!, GradientHandover.Store(weight, weightGrad)!, biasGrad!, GradientHandover.Store(logAlpha, logAlphaGrad)!, null!, null!, null!,

@@ -142,9 +142,7 @@ namespace Ibex.Runtime.Training
                         throw new TrainingDivergedException(epoch, batch + 1, logged[0]);
                     }
 
-                    network.Backward(loss);
-                    optimizer.step();
-                    network.ClampLogAlpha();
+                    network.BackwardAndStep(loss, optimizer);
                     step++;
 
                     sums = sums with
