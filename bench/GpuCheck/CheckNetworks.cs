@@ -1,11 +1,12 @@
 using System;
 using System.Linq;
+using Ibex.Examples;
 using Ibex.Runtime;
 using TorchSharp;
 
 namespace Ibex.Bench.GpuCheck;
 
-/// <summary>The check's networks by name, created with the same initial weights on any device.</summary>
+/// <summary>The example's networks (examples/FashionMnist) by name, created with the same initial weights on any device.</summary>
 internal static class CheckNetworks
 {
     /// <summary>
@@ -36,8 +37,8 @@ internal static class CheckNetworks
 
     private static InformationNetwork Create(string name, torch.Device device) => name switch
     {
-        "mlp" => CheckMlp.Create(device),
-        "cnn" => CheckCnn.Create(device),
+        "mlp" => FashionMlp.Create(device),
+        "cnn" => FashionCnn.Create(device),
         _ => throw new ArgumentException($"Unknown network '{name}': use mlp or cnn.", nameof(name)),
     };
 }

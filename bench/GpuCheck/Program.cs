@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Ibex.Bench.GpuCheck;
+using Ibex.Examples;
 using Ibex.Runtime;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Training;
@@ -89,7 +90,7 @@ switch (args[0])
         int batch = int.Parse(args[2], CultureInfo.InvariantCulture);
         int steps = int.Parse(args[3], CultureInfo.InvariantCulture);
         TorchDevices.Seed(0);
-        using var network = CheckMlp.Create(device);
+        using var network = FashionMlp.Create(device);
         network.train();
         // The trainer's own optimizer and backward (FusedAdam; gradients handed over), so the step timed is the one it runs.
         using var optimizer = TrainingOptimizers.Create(network, new TrainingSettings());

@@ -1,5 +1,5 @@
 """PyTorch reference for scripts/gpu-check.sh: the same stochastic MLP (784-512-256-10, per-weight log-normal noise,
-local reparameterization, KL = 1/2 * sum(log alpha_max - rho)), loss and Adam step as Ibex's CheckMlp, timed eagerly and,
+local reparameterization, KL = 1/2 * sum(log alpha_max - rho)), loss and Adam step as the example's FashionMlp (the GPU check's mlp), timed eagerly and,
 where torch.compile exists, compiled. Prints one JSON object."""
 import json
 import math
