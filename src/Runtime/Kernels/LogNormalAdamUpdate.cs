@@ -42,45 +42,25 @@ namespace Ibex.Runtime.Kernels
                         var klGrad512 = Vector512.Create(-0.5f * informationGrad);
                         for (; i + Vector512<float>.Count <= end; i += Vector512<float>.Count)
                         {
-                            var raw = Vector512.Load(r + i);
-                            var rho = Vector512.MinNative(Vector512.MaxNative(raw, lo512), hi512);
-                            var alpha = VectorMath.Exp(rho);
-                            var noiseVariance = VectorMath.ExpMinusOne(alpha);
-                            var weights = Vector512.Load(w + i);
-                            var upstream = Vector512.Load(gv + i);
-                            var weightGradient = weights * noiseVariance * upstream * 2f + Vector512.Load(gw + i);
-                            var inside = Vector512.GreaterThanOrEqual(raw, lo512) & Vector512.LessThanOrEqual(raw, hi512);
-                            var rhoGradient = Vector512.ConditionalSelect(inside, weights * weights * (noiseVariance + Vector512<float>.One) * alpha * upstream + klGrad512, Vector512<float>.Zero);
-                            adamW.Update(weights, weightGradient, mw + i, vw + i).Store(w + i);
+                            var (raw, weights) = (Vector512.Load(r + i), Vector512.Load(w + i));
+                            var (noiseShare, rhoGradient) = LogNormalWeightNoise.Gradients(raw, weights, Vector512.Load(gv + i), lo512, hi512, klGrad512);
+                            adamW.Update(weights, noiseShare + Vector512.Load(gw + i), mw + i, vw + i).Store(w + i);
                             adamR.Update(raw, rhoGradient, mr + i, vr + i).Store(r + i);
                         }
                     }
 
                     for (; i + Vector256<float>.Count <= end; i += Vector256<float>.Count)
                     {
-                        var raw = Vector256.Load(r + i);
-                        var rho = Vector256.MinNative(Vector256.MaxNative(raw, lo), hi);
-                        var alpha = VectorMath.Exp(rho);
-                        var noiseVariance = VectorMath.ExpMinusOne(alpha);
-                        var weights = Vector256.Load(w + i);
-                        var upstream = Vector256.Load(gv + i);
-                        var weightGradient = weights * noiseVariance * upstream * 2f + Vector256.Load(gw + i);
-                        var inside = Vector256.GreaterThanOrEqual(raw, lo) & Vector256.LessThanOrEqual(raw, hi);
-                        var rhoGradient = Vector256.ConditionalSelect(inside, weights * weights * (noiseVariance + Vector256<float>.One) * alpha * upstream + klGrad, Vector256<float>.Zero);
-                        adamW.Update(weights, weightGradient, mw + i, vw + i).Store(w + i);
+                        var (raw, weights) = (Vector256.Load(r + i), Vector256.Load(w + i));
+                        var (noiseShare, rhoGradient) = LogNormalWeightNoise.Gradients(raw, weights, Vector256.Load(gv + i), lo, hi, klGrad);
+                        adamW.Update(weights, noiseShare + Vector256.Load(gw + i), mw + i, vw + i).Store(w + i);
                         adamR.Update(raw, rhoGradient, mr + i, vr + i).Store(r + i);
                     }
 
                     for (; i < end; i++)
                     {
-                        float rho = Math.Clamp(r[i], min, max);
-                        float alpha = MathF.Exp(rho);
-                        float noiseVariance = VectorMath.ExpMinusOne(alpha);
-                        float upstream = gv[i];
-                        float weightGradient = 2f * w[i] * noiseVariance * upstream + gw[i];
-                        bool inside = r[i] >= min && r[i] <= max;
-                        float rhoGradient = inside ? w[i] * w[i] * (noiseVariance + 1f) * alpha * upstream - 0.5f * informationGrad : 0f;
-                        w[i] = adamW.Update(w[i], weightGradient, ref mw[i], ref vw[i]);
+                        var (noiseShare, rhoGradient) = LogNormalWeightNoise.Gradients(r[i], w[i], gv[i], min, max, informationGrad);
+                        w[i] = adamW.Update(w[i], noiseShare + gw[i], ref mw[i], ref vw[i]);
                         r[i] = adamR.Update(r[i], rhoGradient, ref mr[i], ref vr[i]);
                     }
 

@@ -164,50 +164,67 @@ namespace Ibex.Runtime.Kernels
                         var klGrad512 = Vector512.Create(-0.5f * informationGrad);
                         for (; i + Vector512<float>.Count <= end; i += Vector512<float>.Count)
                         {
-                            var raw = Vector512.Load(r + i);
-                            var rho = Vector512.MinNative(Vector512.MaxNative(raw, lo512), hi512);
-                            var alpha = VectorMath.Exp(rho);
-                            var noiseVariance = VectorMath.ExpMinusOne(alpha);
-                            var weights = Vector512.Load(w + i);
-                            var upstream = Vector512.Load(g + i);
-                            var weightGradient = weights * noiseVariance * upstream * 2f;
+                            var (weightGradient, rhoGrad) = Gradients(Vector512.Load(r + i), Vector512.Load(w + i), Vector512.Load(g + i), lo512, hi512, klGrad512);
                             (addToWeightGrad ? weightGradient + Vector512.Load(gw + i) : weightGradient).Store(gw + i);
-                            var inside = Vector512.GreaterThanOrEqual(raw, lo512) & Vector512.LessThanOrEqual(raw, hi512);
-                            var rhoGrad = weights * weights * (noiseVariance + Vector512<float>.One) * alpha * upstream + klGrad512;
-                            Vector512.ConditionalSelect(inside, rhoGrad, Vector512<float>.Zero).Store(gr + i);
+                            rhoGrad.Store(gr + i);
                         }
                     }
 
                     for (; i + Vector256<float>.Count <= end; i += Vector256<float>.Count)
                     {
-                        var raw = Vector256.Load(r + i);
-                        var rho = Vector256.MinNative(Vector256.MaxNative(raw, lo), hi);
-                        var alpha = VectorMath.Exp(rho);
-                        var noiseVariance = VectorMath.ExpMinusOne(alpha);
-                        var weights = Vector256.Load(w + i);
-                        var upstream = Vector256.Load(g + i);
-                        var weightGradient = weights * noiseVariance * upstream * 2f;
+                        var (weightGradient, rhoGrad) = Gradients(Vector256.Load(r + i), Vector256.Load(w + i), Vector256.Load(g + i), lo, hi, klGrad);
                         (addToWeightGrad ? weightGradient + Vector256.Load(gw + i) : weightGradient).Store(gw + i);
-                        // ∂(e^α − 1)/∂ρ = e^α·α; the clamp passes gradient only inside [min, max], as libtorch's does.
-                        var inside = Vector256.GreaterThanOrEqual(raw, lo) & Vector256.LessThanOrEqual(raw, hi);
-                        var rhoGrad = weights * weights * (noiseVariance + Vector256<float>.One) * alpha * upstream + klGrad;
-                        Vector256.ConditionalSelect(inside, rhoGrad, Vector256<float>.Zero).Store(gr + i);
+                        rhoGrad.Store(gr + i);
                     }
 
                     for (; i < end; i++)
                     {
-                        float rho = Math.Clamp(r[i], min, max);
-                        float alpha = MathF.Exp(rho);
-                        float noiseVariance = VectorMath.ExpMinusOne(alpha);
-                        float upstream = g[i];
-                        gw[i] = 2f * w[i] * noiseVariance * upstream + (addToWeightGrad ? gw[i] : 0f);
-                        bool inside = r[i] >= min && r[i] <= max;
-                        gr[i] = inside ? w[i] * w[i] * (noiseVariance + 1f) * alpha * upstream - 0.5f * informationGrad : 0f;
+                        var (weightGradient, rhoGrad) = Gradients(r[i], w[i], g[i], min, max, informationGrad);
+                        gw[i] = weightGradient + (addToWeightGrad ? gw[i] : 0f);
+                        gr[i] = rhoGrad;
                     }
 
                     return 0;
                 });
             }
+        }
+            /// <summary>
+        /// For one vector of weights with raw ρ, ŵ and G: V's share of ∂/∂ŵ, <c>2ŵ·(e^α − 1)·G</c>, and
+        /// <c>∂/∂ρ = [ρ_min ≤ ρ ≤ log α_max]·(ŵ²·e^α·α·G − ½·g)</c>, with <paramref name="klGrad"/> = −½·g. Every kernel
+        /// that forms these gradients calls this, so they all round alike.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static (Vector512<float> WeightGrad, Vector512<float> LogAlphaGrad) Gradients(Vector512<float> raw, Vector512<float> weights, Vector512<float> upstream,
+            Vector512<float> min, Vector512<float> max, Vector512<float> klGrad)
+        {
+            var alpha = VectorMath.Exp(Vector512.MinNative(Vector512.MaxNative(raw, min), max));
+            var noiseVariance = VectorMath.ExpMinusOne(alpha);
+            var inside = Vector512.GreaterThanOrEqual(raw, min) & Vector512.LessThanOrEqual(raw, max);
+            var logAlphaGrad = weights * weights * (noiseVariance + Vector512<float>.One) * alpha * upstream + klGrad;
+            return (weights * noiseVariance * upstream * 2f, Vector512.ConditionalSelect(inside, logAlphaGrad, Vector512<float>.Zero));
+        }
+
+        /// <summary><see cref="Gradients(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float})"/> eight wide.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static (Vector256<float> WeightGrad, Vector256<float> LogAlphaGrad) Gradients(Vector256<float> raw, Vector256<float> weights, Vector256<float> upstream,
+            Vector256<float> min, Vector256<float> max, Vector256<float> klGrad)
+        {
+            // ∂(e^α − 1)/∂ρ = e^α·α; the clamp passes gradient only inside [min, max], as libtorch's does.
+            var alpha = VectorMath.Exp(Vector256.MinNative(Vector256.MaxNative(raw, min), max));
+            var noiseVariance = VectorMath.ExpMinusOne(alpha);
+            var inside = Vector256.GreaterThanOrEqual(raw, min) & Vector256.LessThanOrEqual(raw, max);
+            var logAlphaGrad = weights * weights * (noiseVariance + Vector256<float>.One) * alpha * upstream + klGrad;
+            return (weights * noiseVariance * upstream * 2f, Vector256.ConditionalSelect(inside, logAlphaGrad, Vector256<float>.Zero));
+        }
+
+        /// <summary>The scalar twin, for the tails of the loops; <paramref name="informationGrad"/> is g itself.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static (float WeightGrad, float LogAlphaGrad) Gradients(float raw, float weight, float upstream, float min, float max, float informationGrad)
+        {
+            float alpha = MathF.Exp(Math.Clamp(raw, min, max));
+            float noiseVariance = VectorMath.ExpMinusOne(alpha);
+            bool inside = raw >= min && raw <= max;
+            return (2f * weight * noiseVariance * upstream, inside ? weight * weight * (noiseVariance + 1f) * alpha * upstream - 0.5f * informationGrad : 0f);
         }
     }
 }
