@@ -75,7 +75,7 @@ namespace Ibex.Runtime.Kernels
                     {
                         if (owners.TryGetValue(KernelLoops.Address(layer.Weight), out var weightOwner)
                             && owners.TryGetValue(KernelLoops.Address(layer.LogAlpha), out var logAlphaOwner)
-                            && PendingLogNormalGradient.HasNoGradient(layer.Weight) && PendingLogNormalGradient.HasNoGradient(layer.LogAlpha))
+                            && GradientHandover.HasNoGradient(layer.Weight) && GradientHandover.HasNoGradient(layer.LogAlpha))
                         {
                             weightOwner.State.step += 1;
                             logAlphaOwner.State.step += 1;

@@ -82,7 +82,15 @@ namespace Ibex.Runtime.Kernels
             return taken;
         }
 
-        private static bool Eligible(Tensor parameter) => parameter.is_leaf && parameter.requires_grad && PendingLogNormalGradient.HasNoGradient(parameter);
+        /// <summary>Whether <paramref name="parameter"/> has no <c>.grad</c>: nothing has given it a gradient since it was last cleared.</summary>
+        public static bool HasNoGradient(Tensor parameter)
+        {
+            using var existing = parameter.grad;
+            return existing is null;
+        }
+
+        /// <summary>Where autograd would adopt or copy a gradient: a leaf that requires one and has none yet.</summary>
+        private static bool Eligible(Tensor parameter) => parameter.is_leaf && parameter.requires_grad && HasNoGradient(parameter);
 
         /// <summary>
         /// Makes <paramref name="gradient"/> the <c>.grad</c> of <paramref name="parameter"/> and returns null (nothing left for
@@ -90,17 +98,9 @@ namespace Ibex.Runtime.Kernels
         /// </summary>
         public static Tensor? Store(Tensor parameter, Tensor gradient)
         {
-            if (!IsActive || !parameter.is_leaf || !parameter.requires_grad)
+            if (!IsActive || !Eligible(parameter))
             {
                 return gradient;
-            }
-
-            using (var existing = parameter.grad)
-            {
-                if (existing is not null)
-                {
-                    return gradient;
-                }
             }
 
             parameter.grad = gradient;
@@ -121,7 +121,7 @@ namespace Ibex.Runtime.Kernels
                     disposed = true;
                     depth--;
                     // Whatever was deferred and not taken (the backward pass threw) is released with the scope.
-                    foreach (var pending in deferred ?? new List<PendingLogNormalGradient>())
+                    foreach (var pending in deferred ?? (IEnumerable<PendingLogNormalGradient>)Array.Empty<PendingLogNormalGradient>())
                     {
                         pending.Dispose();
                     }

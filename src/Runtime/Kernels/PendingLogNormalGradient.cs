@@ -42,16 +42,6 @@ namespace Ibex.Runtime.Kernels
         public float LogAlphaMax { get; }
 
         /// <summary>
-        /// Whether <paramref name="parameter"/>'s gradient still comes only from this layer: nothing else gave it a
-        /// <c>.grad</c> during the backward pass.
-        /// </summary>
-        public static bool HasNoGradient(Tensor parameter)
-        {
-            using var existing = parameter.grad;
-            return existing is null;
-        }
-
-        /// <summary>
         /// Finishes both gradients (<c>∂/∂ŵ = gᵀ·x + 2ŵ·(e^α − 1)⊙G</c>, ∂/∂ρ written over G) and stores them as the
         /// parameters' <c>.grad</c>, adding to any gradient another part of the graph left there.
         /// </summary>
