@@ -106,6 +106,9 @@ public class EvaluationBenchmarks
 public class MatmulCeilingBenchmark
 {
     public const int Size = 2048;
+
+    /// <summary>Floating-point operations of one product: 2·Size³.</summary>
+    public const double Flops = 2.0 * Size * Size * Size;
     private torch.Tensor a = null!;
     private torch.Tensor b = null!;
 

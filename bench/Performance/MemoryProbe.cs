@@ -58,7 +58,12 @@ public static class MemoryProbe
         return 0;
     }
 
-    /// <summary>Inside the child process: <c>time-steps IMPLEMENTATION WORKLOAD WARMUP STEPS</c>, the median step in milliseconds.</summary>
+    /// <summary>
+    /// Inside the child process: <c>time-steps IMPLEMENTATION WORKLOAD WARMUP STEPS [eval]</c>. Prints a <see cref="Timing"/>:
+    /// the median step in milliseconds and, beside it, the ceiling's product timed in the same process between
+    /// <see cref="CeilingBlocks"/> blocks of the measured steps, so that a step and the ceiling it is compared with see the
+    /// same moment of a shared host.
+    /// </summary>
     public static int TimeChild(string implementation, string workload, int warmup, int steps, bool evaluation = false)
     {
         torch.set_num_threads(Program.Threads);
@@ -79,38 +84,55 @@ public static class MemoryProbe
             run.Train();
         }
 
-        var times = new System.Collections.Generic.List<double>();
-        for (int i = 0; i < warmup + steps; i++)
+        for (int i = 0; i < warmup; i++)
         {
-            var clock = Stopwatch.StartNew();
             measured();
-            if (i >= warmup)
-            {
-                times.Add(clock.Elapsed.TotalMilliseconds);
-            }
         }
 
-        times.Sort();
-        Console.WriteLine(times[times.Count / 2].ToString("R", CultureInfo.InvariantCulture));
+        // The ceiling's product timed before each block of measured steps and after the last, so that the steps and the
+        // ceiling they are compared with share the same stretch of a shared host.
+        using var ceiling = new CeilingProduct();
+        var times = new System.Collections.Generic.List<double>();
+        var ceilingTimes = ceiling.Time(repetitions: 3);
+        for (int block = 0; block < CeilingBlocks; block++)
+        {
+            int blockSteps = steps / CeilingBlocks + (block < steps % CeilingBlocks ? 1 : 0);
+            for (int i = 0; i < blockSteps; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                measured();
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            ceilingTimes.AddRange(ceiling.Time(repetitions: 3));
+        }
+
+        Console.WriteLine(Median(times).ToString("R", CultureInfo.InvariantCulture) + " " + Median(ceilingTimes).ToString("R", CultureInfo.InvariantCulture));
         return 0;
     }
+
+    /// <summary>How many blocks the measured steps of a timing child are split into, with the ceiling timed before each and after the last.</summary>
+    public const int CeilingBlocks = 5;
+
+    /// <summary>One timing child's result: the median step and the median of the ceiling's product timed beside the steps.</summary>
+    public readonly record struct Timing(double StepMs, double CeilingMs);
 
     /// <summary>
     /// The median of <paramref name="steps"/> training steps (or evaluation forwards) after <paramref name="warmup"/>,
     /// in a fresh process of its own, so that no other implementation shares its heap.
     /// </summary>
-    public static double TimeInOwnProcess(string implementation, WorkloadKind kind, int warmup, int steps, bool evaluation)
+    public static Timing TimeInOwnProcess(string implementation, WorkloadKind kind, int warmup, int steps, bool evaluation)
         => RunTimingChild(ChildProcess($"time-steps {implementation} {kind} {warmup} {steps}{(evaluation ? " eval" : "")}"));
 
     /// <summary>The median Ibex step of <paramref name="kind"/> in a child process with <c>IBEX_KERNELS=<paramref name="kernels"/></c>.</summary>
-    public static double TimeWithKernels(string kernels, WorkloadKind kind, int warmup, int steps)
+    public static Timing TimeWithKernels(string kernels, WorkloadKind kind, int warmup, int steps)
     {
         var start = ChildProcess($"time-steps ibex {kind} {warmup} {steps}");
         start.Environment["IBEX_KERNELS"] = kernels;
         return RunTimingChild(start);
     }
 
-    private static double RunTimingChild(ProcessStartInfo start)
+    private static Timing RunTimingChild(ProcessStartInfo start)
     {
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();
@@ -120,7 +142,8 @@ public static class MemoryProbe
             throw new InvalidOperationException($"The timing child '{start.Arguments}' failed with exit code {process.ExitCode}: {output}");
         }
 
-        return double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
+        string[] fields = output.Trim().Split('\n')[^1].Split(' ');
+        return new Timing(double.Parse(fields[0], CultureInfo.InvariantCulture), double.Parse(fields[1], CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -148,6 +171,12 @@ public static class MemoryProbe
         }
 
         return JsonSerializer.Deserialize<Sample>(output.Trim().Split('\n')[^1])!;
+    }
+
+    private static double Median(System.Collections.Generic.List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted[sorted.Count / 2];
     }
 
     /// <summary>A line of /proc/self/status in MiB (VmRSS: now; VmHWM: the peak).</summary>

@@ -21,6 +21,9 @@ public static class Program
     /// <summary>The thread count of every measurement (the machines have 2 cores).</summary>
     public const int Threads = 2;
 
+    /// <summary>How many times each implementation is timed in a process of its own; the report takes the median.</summary>
+    public const int OwnProcessRounds = 5;
+
     public static int Main(string[] args)
     {
         TorchNative.EnsureLoaded();
@@ -83,11 +86,12 @@ public static class Program
             memory.Add(MemoryProbe.Measure("ibex", kind, kind.ToString() == "mlp-128" ? memorySteps : 30));
         }
 
-        // The same comparisons with every implementation in a process of its own, alternating, three rounds.
-        var ownProcess = OwnProcessMedians(rounds: 3);
+        // The same comparisons with every implementation in a process of its own, alternating.
+        var (ownProcess, sideBySide, fastestChildCeiling) = OwnProcessMedians(OwnProcessRounds);
         var ceilingSamples = new List<(string When, double Ms)>
         {
             ("BenchmarkDotNet, with the steps", Medians(ceiling).Single().Value),
+            ("the fastest of those timed beside the own-process steps", fastestChildCeiling),
             ("again after the own-process timings", Micro.CeilingMs()),
         };
 
@@ -99,7 +103,7 @@ public static class Program
             int warmup = kind.Model == "mlp" ? 600 : 150;
             foreach (string kernels in new[] { "on", "no-fused-update", "no-handover", "no-layers", "no-noise", "no-generator", "no-activations", "no-adam", "off" })
             {
-                ablation.Add((kernels, kind.ToString(), MemoryProbe.TimeWithKernels(kernels, kind, warmup, 60)));
+                ablation.Add((kernels, kind.ToString(), MemoryProbe.TimeWithKernels(kernels, kind, warmup, 60).StepMs));
             }
         }
 
@@ -109,6 +113,7 @@ public static class Program
             TrainingMedians: Medians(steps),
             EvaluationMedians: Medians(evaluations),
             OwnProcessMedians: ownProcess,
+            SideBySideFractions: sideBySide,
             CeilingSamples: ceilingSamples,
             PyTorch: pytorch,
             Memory: memory,
@@ -129,29 +134,47 @@ public static class Program
 
     /// <summary>
     /// Median over <paramref name="rounds"/> alternating rounds of each implementation's median step in its own process,
-    /// keyed like <see cref="Medians"/> ("HandWritten/mlp-128", "Ibex/mlp-128"; "Eval:Ibex/mlp-128" for evaluation forwards).
+    /// keyed like <see cref="Medians"/> ("HandWritten/mlp-128", "Ibex/mlp-128"; "Eval:Ibex/mlp-128" for evaluation forwards);
+    /// for the training steps, the median over the rounds of the fraction of the ceiling timed beside them in the same
+    /// process; and the fastest of those ceilings in milliseconds.
     /// </summary>
-    private static Dictionary<string, double> OwnProcessMedians(int rounds)
+    private static (Dictionary<string, double> Medians, Dictionary<string, double> SideBySideFractions, double FastestCeilingMs) OwnProcessMedians(int rounds)
     {
-        var samples = new Dictionary<string, List<double>>();
-        void Add(string key, double ms) => (samples.TryGetValue(key, out var list) ? list : samples[key] = new List<double>()).Add(ms);
+        var samples = new Dictionary<string, List<MemoryProbe.Timing>>();
+        var kinds = new Dictionary<string, WorkloadKind>();
+        void Add(string key, WorkloadKind kind, MemoryProbe.Timing timing)
+        {
+            (samples.TryGetValue(key, out var list) ? list : samples[key] = new List<MemoryProbe.Timing>()).Add(timing);
+            kinds[key] = kind;
+        }
+
         for (int round = 0; round < rounds; round++)
         {
             foreach (var kind in WorkloadKind.All)
             {
                 var (warmup, steps) = kind.Model == "mlp" ? (150, 100) : (20, 40);
-                Add("HandWritten/" + kind, MemoryProbe.TimeInOwnProcess("hand", kind, warmup, steps, evaluation: false));
-                Add("Ibex/" + kind, MemoryProbe.TimeInOwnProcess("ibex", kind, warmup, steps, evaluation: false));
+                Add("HandWritten/" + kind, kind, MemoryProbe.TimeInOwnProcess("hand", kind, warmup, steps, evaluation: false));
+                Add("Ibex/" + kind, kind, MemoryProbe.TimeInOwnProcess("ibex", kind, warmup, steps, evaluation: false));
             }
 
             foreach (var kind in WorkloadKind.All.Where(k => k.Model == "mlp"))
             {
-                Add("Eval:Deterministic/" + kind, MemoryProbe.TimeInOwnProcess("deterministic", kind, 100, 200, evaluation: true));
-                Add("Eval:Ibex/" + kind, MemoryProbe.TimeInOwnProcess("ibex", kind, 100, 200, evaluation: true));
+                Add("Eval:Deterministic/" + kind, kind, MemoryProbe.TimeInOwnProcess("deterministic", kind, 100, 200, evaluation: true));
+                Add("Eval:Ibex/" + kind, kind, MemoryProbe.TimeInOwnProcess("ibex", kind, 100, 200, evaluation: true));
             }
         }
 
-        return samples.ToDictionary(s => s.Key, s => s.Value.OrderBy(v => v).ElementAt(s.Value.Count / 2));
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.OrderBy(v => v).ToList();
+            return sorted[sorted.Count / 2];
+        }
+
+        var medians = samples.ToDictionary(s => s.Key, s => Median(s.Value.Select(t => t.StepMs)));
+        var fractions = samples.Where(s => !s.Key.StartsWith("Eval:", StringComparison.Ordinal)).ToDictionary(
+            s => s.Key,
+            s => Median(s.Value.Select(t => kinds[s.Key].TrainingFlops / t.StepMs / (MatmulCeilingBenchmark.Flops / t.CeilingMs))));
+        return (medians, fractions, samples.Values.SelectMany(v => v).Min(t => t.CeilingMs));
     }
 
     /// <summary>Median milliseconds per benchmark, keyed "Method" or "Method/Workload".</summary>
