@@ -13,7 +13,7 @@ public sealed record PerformanceReport(
     IReadOnlyDictionary<string, double> TrainingMedians,
     IReadOnlyDictionary<string, double> EvaluationMedians,
     IReadOnlyDictionary<string, double> OwnProcessMedians,
-    IReadOnlyDictionary<string, double> SideBySideFractions,
+    IReadOnlyDictionary<string, IReadOnlyList<double>> SideBySideFractions,
     IReadOnlyList<(string When, double Ms)> CeilingSamples,
     IReadOnlyDictionary<string, PyTorchRunner.Timing> PyTorch,
     IReadOnlyList<MemoryProbe.Sample> Memory,
@@ -90,7 +90,7 @@ public sealed record PerformanceReport(
             double hand = OwnProcessMedians["HandWritten/" + kind];
             double ibex = OwnProcessMedians["Ibex/" + kind];
             double gflops = kind.TrainingFlops / (ibex / 1000) / 1e9;
-            md.AppendLine(Invariant($"| {Label(kind)} | {hand:F1} | {ibex:F1} | {ibex / hand:F2} | {gflops:F1} | {gflops / CeilingGflops:P0} | {SideBySideFractions["Ibex/" + kind]:P0} | {SideBySideFractions["HandWritten/" + kind]:P0} |"));
+            md.AppendLine(Invariant($"| {Label(kind)} | {hand:F1} | {ibex:F1} | {ibex / hand:F2} | {gflops:F1} | {gflops / CeilingGflops:P0} | {SideBySide("Ibex/" + kind):P0} | {SideBySide("HandWritten/" + kind):P0} |"));
         }
 
         md.AppendLine();
@@ -214,11 +214,19 @@ public sealed record PerformanceReport(
     private string OfCeiling(WorkloadKind kind, double target)
     {
         double Fraction(double ms) => kind.TrainingFlops / (ms / 1000) / 1e9 / CeilingGflops;
-        double sideBySide = SideBySideFractions["Ibex/" + kind];
+        double sideBySide = SideBySide("Ibex/" + kind);
+        string rounds = string.Join(", ", SideBySideFractions["Ibex/" + kind].Select(f => (100 * f).ToString("F1", CultureInfo.InvariantCulture)));
         double fastest = Fraction(OwnProcessMedians["Ibex/" + kind]);
         double shared = Fraction(TrainingMedians["Ibex/" + kind]);
         string Verdict(double f) => f >= target ? "met" : "not met";
-        return Invariant($"{Label(kind)}, ≥ {target:P0} of the matmul ceiling: {sideBySide:P1} of the ceiling timed beside the steps → {(sideBySide >= target ? "met" : "**not met**")} (against the run's fastest ceiling: {fastest:P1} → {Verdict(fastest)}; in one process with BenchmarkDotNet: {shared:P1} → {Verdict(shared)})");
+        return Invariant($"{Label(kind)}, ≥ {target:P0} of the matmul ceiling: {sideBySide:P1} of the ceiling timed beside the steps, the median of {rounds} % → {(sideBySide >= target ? "met" : "**not met**")} (against the run's fastest ceiling: {fastest:P1} → {Verdict(fastest)}; in one process with BenchmarkDotNet: {shared:P1} → {Verdict(shared)})");
+    }
+
+    /// <summary>The median over the rounds of a training step's fraction of the ceiling timed beside it.</summary>
+    private double SideBySide(string key)
+    {
+        var sorted = SideBySideFractions[key].OrderBy(f => f).ToList();
+        return sorted[sorted.Count / 2];
     }
 
     private static string Label(WorkloadKind kind) => kind.Model == "mlp" ? $"MLP batch {kind.Batch}" : $"CNN batch {kind.Batch}";

@@ -135,10 +135,10 @@ public static class Program
     /// <summary>
     /// Median over <paramref name="rounds"/> alternating rounds of each implementation's median step in its own process,
     /// keyed like <see cref="Medians"/> ("HandWritten/mlp-128", "Ibex/mlp-128"; "Eval:Ibex/mlp-128" for evaluation forwards);
-    /// for the training steps, the median over the rounds of the fraction of the ceiling timed beside them in the same
-    /// process; and the fastest of those ceilings in milliseconds.
+    /// for the training steps, each round's fraction of the ceiling timed beside them in the same process; and the fastest
+    /// of those ceilings in milliseconds.
     /// </summary>
-    private static (Dictionary<string, double> Medians, Dictionary<string, double> SideBySideFractions, double FastestCeilingMs) OwnProcessMedians(int rounds)
+    private static (Dictionary<string, double> Medians, Dictionary<string, IReadOnlyList<double>> SideBySideFractions, double FastestCeilingMs) OwnProcessMedians(int rounds)
     {
         var samples = new Dictionary<string, List<MemoryProbe.Timing>>();
         var kinds = new Dictionary<string, WorkloadKind>();
@@ -173,7 +173,7 @@ public static class Program
         var medians = samples.ToDictionary(s => s.Key, s => Median(s.Value.Select(t => t.StepMs)));
         var fractions = samples.Where(s => !s.Key.StartsWith("Eval:", StringComparison.Ordinal)).ToDictionary(
             s => s.Key,
-            s => Median(s.Value.Select(t => kinds[s.Key].TrainingFlops / t.StepMs / (MatmulCeilingBenchmark.Flops / t.CeilingMs))));
+            s => (IReadOnlyList<double>)s.Value.Select(t => kinds[s.Key].TrainingFlops / t.StepMs / (MatmulCeilingBenchmark.Flops / t.CeilingMs)).ToList());
         return (medians, fractions, samples.Values.SelectMany(v => v).Min(t => t.CeilingMs));
     }
 
