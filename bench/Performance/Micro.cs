@@ -32,9 +32,9 @@ public static class Micro
         Console.WriteLine($"elementwise add 1M        {Median(() => weight.detach().add(rho.detach())):F2} ms");
         Console.WriteLine($"empty 1M                  {Median(() => torch.empty(1024, 1024)):F2} ms");
         Console.WriteLine($"empty 1M + fill           {Median(() => torch.empty(1024, 1024).fill_(1)):F2} ms");
-        foreach (var (batch, (rowMajor, featureMajor)) in MatmulFloor())
+        foreach (var (batch, (rowMajor, featureMajor, ceiling)) in MatmulFloor())
         {
-            Console.WriteLine($"the step's matmuls alone, batch {batch}: row-major {rowMajor:F2} ms, feature-major {featureMajor:F2} ms");
+            Console.WriteLine($"the step's matmuls alone, batch {batch}: row-major {rowMajor:F2} ms, feature-major {featureMajor:F2} ms (ceiling beside them {ceiling:F2} ms)");
         }
 
         return 0;
@@ -44,11 +44,13 @@ public static class Micro
     /// Median milliseconds of exactly the matrix products of one MLP training step, at batch 128 and 512, in two layouts:
     /// row-major as <c>nn.Linear</c> computes them (y = x·Wᵀ), and feature-major as <c>LogNormalLinear</c> does (yᵀ = W·xᵀ,
     /// one row per unit; the first layer reads the row-major data batch through a transposed view). The two alternate, three
-    /// rounds each, and each gets the median of its rounds.
+    /// rounds each, and each gets the median of its rounds; the ceiling's product is timed 3 times before each round and
+    /// after the last, and its median is returned beside them.
     /// </summary>
-    public static System.Collections.Generic.Dictionary<int, (double RowMajor, double FeatureMajor)> MatmulFloor()
+    public static System.Collections.Generic.Dictionary<int, (double RowMajor, double FeatureMajor, double CeilingMs)> MatmulFloor()
     {
-        var result = new System.Collections.Generic.Dictionary<int, (double, double)>();
+        var result = new System.Collections.Generic.Dictionary<int, (double, double, double)>();
+        using var ceiling = new CeilingProduct();
         foreach (int batch in new[] { 128, 512 })
         {
             // Per layer: two forward products (mean, variance), two weight gradients, and two input gradients except for
@@ -61,6 +63,7 @@ public static class Micro
             var gradsT = grads.Select(g => g.t().contiguous()).ToArray();
             var rowMajor = new System.Collections.Generic.List<double>();
             var featureMajor = new System.Collections.Generic.List<double>();
+            var ceilingTimes = ceiling.Time(repetitions: 3);
             for (int round = 0; round < 3; round++)
             {
                 rowMajor.Add(Median(() =>
@@ -94,11 +97,13 @@ public static class Micro
                         }
                     }
                 }));
+                ceilingTimes.AddRange(ceiling.Time(repetitions: 3));
             }
 
             rowMajor.Sort();
             featureMajor.Sort();
-            result[batch] = (rowMajor[1], featureMajor[1]);
+            ceilingTimes.Sort();
+            result[batch] = (rowMajor[1], featureMajor[1], ceilingTimes[ceilingTimes.Count / 2]);
         }
 
         return result;
