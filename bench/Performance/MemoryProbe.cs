@@ -107,7 +107,7 @@ public static class MemoryProbe
             ceilingTimes.AddRange(ceiling.Time(repetitions: 3));
         }
 
-        Console.WriteLine(Median(times).ToString("R", CultureInfo.InvariantCulture) + " " + Median(ceilingTimes).ToString("R", CultureInfo.InvariantCulture));
+        Console.WriteLine(Statistics.Median(times).ToString("R", CultureInfo.InvariantCulture) + " " + Statistics.Median(ceilingTimes).ToString("R", CultureInfo.InvariantCulture));
         return 0;
     }
 
@@ -171,12 +171,6 @@ public static class MemoryProbe
         }
 
         return JsonSerializer.Deserialize<Sample>(output.Trim().Split('\n')[^1])!;
-    }
-
-    private static double Median(System.Collections.Generic.List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToList();
-        return sorted[sorted.Count / 2];
     }
 
     /// <summary>A line of /proc/self/status in MiB (VmRSS: now; VmHWM: the peak).</summary>

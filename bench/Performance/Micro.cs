@@ -102,8 +102,7 @@ public static class Micro
 
             rowMajor.Sort();
             featureMajor.Sort();
-            ceilingTimes.Sort();
-            result[batch] = (rowMajor[1], featureMajor[1], ceilingTimes[ceilingTimes.Count / 2]);
+            result[batch] = (rowMajor[1], featureMajor[1], Statistics.Median(ceilingTimes));
         }
 
         return result;

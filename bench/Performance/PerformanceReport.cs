@@ -105,7 +105,7 @@ public sealed record PerformanceReport(
             var (rowMajor, featureMajor, ceilingMs) = MatmulFloorMs[kind.Batch];
             double ibex = OwnProcessMedians["Ibex/" + kind];
             double gflops = kind.TrainingFlops / (featureMajor / 1000) / 1e9;
-            double besideThem = kind.TrainingFlops / featureMajor / (MatmulCeilingBenchmark.Flops / ceilingMs);
+            double besideThem = Statistics.FractionOfCeiling(kind.TrainingFlops, featureMajor, ceilingMs);
             md.AppendLine(Invariant($"| {kind.Batch} | {rowMajor:F1} | {featureMajor:F1} | {gflops:F1} | {gflops / CeilingGflops:P0} | {besideThem:P0} | {ibex:F1} | {SideBySide("Ibex/" + kind):P0} | {ibex - featureMajor:F1} |"));
         }
 
@@ -226,11 +226,7 @@ public sealed record PerformanceReport(
     }
 
     /// <summary>The median over the rounds of a training step's fraction of the ceiling timed beside it.</summary>
-    private double SideBySide(string key)
-    {
-        var sorted = SideBySideFractions[key].OrderBy(f => f).ToList();
-        return sorted[sorted.Count / 2];
-    }
+    private double SideBySide(string key) => Statistics.Median(SideBySideFractions[key]);
 
     private static string Label(WorkloadKind kind) => kind.Model == "mlp" ? $"MLP batch {kind.Batch}" : $"CNN batch {kind.Batch}";
 

@@ -164,16 +164,10 @@ public static class Program
             }
         }
 
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.OrderBy(v => v).ToList();
-            return sorted[sorted.Count / 2];
-        }
-
-        var medians = samples.ToDictionary(s => s.Key, s => Median(s.Value.Select(t => t.StepMs)));
+        var medians = samples.ToDictionary(s => s.Key, s => Statistics.Median(s.Value.Select(t => t.StepMs)));
         var fractions = samples.Where(s => !s.Key.StartsWith("Eval:", StringComparison.Ordinal)).ToDictionary(
             s => s.Key,
-            s => (IReadOnlyList<double>)s.Value.Select(t => kinds[s.Key].TrainingFlops / t.StepMs / (MatmulCeilingBenchmark.Flops / t.CeilingMs)).ToList());
+            s => (IReadOnlyList<double>)s.Value.Select(t => Statistics.FractionOfCeiling(kinds[s.Key].TrainingFlops, t.StepMs, t.CeilingMs)).ToList());
         return (medians, fractions, samples.Values.SelectMany(v => v).Min(t => t.CeilingMs));
     }
 
