@@ -87,7 +87,7 @@ public static class Program
         }
 
         // The same comparisons with every implementation in a process of its own, alternating.
-        var (ownProcess, sideBySide, fastestChildCeiling) = OwnProcessMedians(OwnProcessRounds);
+        var (ownProcess, sideBySide, pairedRatios, fastestChildCeiling) = OwnProcessMedians(OwnProcessRounds);
         var ceilingSamples = new List<(string When, double Ms)>
         {
             ("BenchmarkDotNet, with the steps", Medians(ceiling).Single().Value),
@@ -114,6 +114,7 @@ public static class Program
             EvaluationMedians: Medians(evaluations),
             OwnProcessMedians: ownProcess,
             SideBySideFractions: sideBySide,
+            PairedRatios: pairedRatios,
             CeilingSamples: ceilingSamples,
             PyTorch: pytorch,
             Memory: memory,
@@ -135,10 +136,12 @@ public static class Program
     /// <summary>
     /// Median over <paramref name="rounds"/> alternating rounds of each implementation's median step in its own process,
     /// keyed like <see cref="Medians"/> ("HandWritten/mlp-128", "Ibex/mlp-128"; "Eval:Ibex/mlp-128" for evaluation forwards);
-    /// for the training steps, each round's fraction of the ceiling timed beside them in the same process; and the fastest
-    /// of those ceilings in milliseconds.
+    /// for the training steps, each round's fraction of the ceiling timed beside them in the same process; for each workload
+    /// (keyed "mlp-128"), each round's Ibex step over the hand-written step timed just before it; and the fastest of the
+    /// ceilings in milliseconds.
     /// </summary>
-    private static (Dictionary<string, double> Medians, Dictionary<string, IReadOnlyList<double>> SideBySideFractions, double FastestCeilingMs) OwnProcessMedians(int rounds)
+    private static (Dictionary<string, double> Medians, Dictionary<string, IReadOnlyList<double>> SideBySideFractions,
+        Dictionary<string, IReadOnlyList<double>> PairedRatios, double FastestCeilingMs) OwnProcessMedians(int rounds)
     {
         var samples = new Dictionary<string, List<MemoryProbe.Timing>>();
         var kinds = new Dictionary<string, WorkloadKind>();
@@ -168,7 +171,10 @@ public static class Program
         var fractions = samples.Where(s => !s.Key.StartsWith("Eval:", StringComparison.Ordinal)).ToDictionary(
             s => s.Key,
             s => (IReadOnlyList<double>)s.Value.Select(t => Statistics.FractionOfCeiling(kinds[s.Key].TrainingFlops, t.StepMs, t.CeilingMs)).ToList());
-        return (medians, fractions, samples.Values.SelectMany(v => v).Min(t => t.CeilingMs));
+        var paired = WorkloadKind.All.ToDictionary(
+            k => k.ToString(),
+            k => (IReadOnlyList<double>)samples["Ibex/" + k].Zip(samples["HandWritten/" + k], (ibex, hand) => ibex.StepMs / hand.StepMs).ToList());
+        return (medians, fractions, paired, samples.Values.SelectMany(v => v).Min(t => t.CeilingMs));
     }
 
     /// <summary>Median milliseconds per benchmark, keyed "Method" or "Method/Workload".</summary>
