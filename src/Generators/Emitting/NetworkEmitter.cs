@@ -457,9 +457,19 @@ namespace Ibex.Generators.Emitting
             using (writer.WriteBlock())
             {
                 writer.WriteLine($"using var noGrad = {Torch}.no_grad();");
-                foreach (var layer in network.Layers.Where(l => l.WeightNoise is not null))
+                var noisy = network.Layers.Where(l => l.WeightNoise is not null).ToList();
+                if (noisy.Count == 0)
                 {
-                    writer.WriteLine($"{layer.FieldName}.LogAlpha.clamp_(MinLogAlpha, {UpperBound(layer)});");
+                    return;
+                }
+
+                var bounds = new[] { "MinLogAlpha" }.Concat(noisy.Select(UpperBound).Distinct()).ToList();
+                writer.WriteLine("// The bounds as Scalars, disposed here: clamp_(double, double) would leave two Scalars per layer and step");
+                writer.WriteLine("// to the finalizer, and those small native blocks split the heap's large free ones.");
+                writer.WriteLine($"using global::TorchSharp.Scalar {string.Join(", ", bounds.Select(b => $"{BoundLocal(b)} = {b}"))};");
+                foreach (var layer in noisy)
+                {
+                    writer.WriteLine($"{layer.FieldName}.LogAlpha.clamp_({BoundLocal("MinLogAlpha")}, {BoundLocal(UpperBound(layer))});");
                 }
             }
         }
@@ -508,6 +518,8 @@ namespace Ibex.Generators.Emitting
         };
 
         private static LayerSpec Source(NetworkSpec network, ActivationNoiseSpec dropout) => network.Layers.First(l => l.Name == dropout.SourceLayer);
+
+        private static string BoundLocal(string bound) => char.ToLowerInvariant(bound[0]) + bound.Substring(1);
 
         private static string UpperBound(LayerSpec layer) => layer.WeightNoise!.Family == NoiseKind.LogNormal ? "LogAlphaMax" : "GaussianMaxLogAlpha";
 

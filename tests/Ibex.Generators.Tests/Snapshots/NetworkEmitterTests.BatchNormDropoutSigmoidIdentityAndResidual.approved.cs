@@ -175,8 +175,11 @@ namespace Snapshots
         public override void ClampLogAlpha()
         {
             using var noGrad = global::TorchSharp.torch.no_grad();
-            innerLayer.LogAlpha.clamp_(MinLogAlpha, LogAlphaMax);
-            scoresLayer.LogAlpha.clamp_(MinLogAlpha, LogAlphaMax);
+            // The bounds as Scalars, disposed here: clamp_(double, double) would leave two Scalars per layer and step
+            // to the finalizer, and those small native blocks split the heap's large free ones.
+            using global::TorchSharp.Scalar minLogAlpha = MinLogAlpha, logAlphaMax = LogAlphaMax;
+            innerLayer.LogAlpha.clamp_(minLogAlpha, logAlphaMax);
+            scoresLayer.LogAlpha.clamp_(minLogAlpha, logAlphaMax);
         }
 
         /// <summary>Every ρ = log α of the weight noise, in layer order.</summary>

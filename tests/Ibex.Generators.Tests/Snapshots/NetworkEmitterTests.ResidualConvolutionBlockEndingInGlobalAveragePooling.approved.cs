@@ -189,9 +189,12 @@ namespace Snapshots
         public override void ClampLogAlpha()
         {
             using var noGrad = global::TorchSharp.torch.no_grad();
-            stemLayer.LogAlpha.clamp_(MinLogAlpha, LogAlphaMax);
-            blockLayer.LogAlpha.clamp_(MinLogAlpha, LogAlphaMax);
-            classMapsLayer.LogAlpha.clamp_(MinLogAlpha, LogAlphaMax);
+            // The bounds as Scalars, disposed here: clamp_(double, double) would leave two Scalars per layer and step
+            // to the finalizer, and those small native blocks split the heap's large free ones.
+            using global::TorchSharp.Scalar minLogAlpha = MinLogAlpha, logAlphaMax = LogAlphaMax;
+            stemLayer.LogAlpha.clamp_(minLogAlpha, logAlphaMax);
+            blockLayer.LogAlpha.clamp_(minLogAlpha, logAlphaMax);
+            classMapsLayer.LogAlpha.clamp_(minLogAlpha, logAlphaMax);
         }
 
         /// <summary>Every ρ = log α of the weight noise, in layer order.</summary>
