@@ -17,6 +17,14 @@ namespace Ibex.Runtime.Kernels
 
         public static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
+        /// <summary>
+        /// The value of a one-element tensor, read from its memory where it is a float32 CPU tensor: <c>item&lt;float&gt;()</c>
+        /// leaves a TorchSharp Scalar to the finalizer, and a small native block left behind every step splits the heap's
+        /// large free blocks (docs/performance-analysis.md, "Memory").
+        /// </summary>
+        public static float Single(Tensor tensor)
+            => tensor.numel() == 1 && Fusable(tensor) ? Floats(tensor)[0] : tensor.item<float>();
+
         /// <summary>Where a CPU tensor's first element lives: two wrappers of one tensor have the same address.</summary>
         public static unsafe IntPtr Address(Tensor tensor) => (IntPtr)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
 

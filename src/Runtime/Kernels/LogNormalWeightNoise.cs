@@ -70,7 +70,7 @@ namespace Ibex.Runtime.Kernels
                 var weight = saved[0];
                 var logAlpha = saved[1];
                 var varianceGrad = gradOutputs[0] is { } g ? g.contiguous() : torch.zeros_like(weight);
-                float informationGrad = gradOutputs[1] is { } gi ? gi.item<float>() : 0f;
+                float informationGrad = gradOutputs[1] is { } gi ? KernelLoops.Single(gi) : 0f;
 
                 var weightGrad = torch.empty_like(weight);
                 var logAlphaGrad = torch.empty_like(logAlpha);

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Threading;
@@ -59,7 +60,8 @@ namespace Ibex.Runtime.Kernels
         private static (uint, uint) NextKey()
         {
             using var words = torch.randint(0, int.MaxValue, new long[] { 2 }, dtype: ScalarType.Int64);
-            var key = words.data<long>().ToArray();
+            // Read from the tensor's memory: data<long>() leaves its accessor to the finalizer.
+            var key = MemoryMarshal.Cast<byte, long>(words.bytes);
             return ((uint)key[0], (uint)key[1]);
         }
 
