@@ -236,7 +236,15 @@ namespace Ibex.Generators.Emitting
                     writer.WriteLine(anyDropout
                         ? "// Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL: both enter the loss with β/N."
                         : "// Ĩ(w;D) over every stochastic weight.");
-                    writer.WriteLine("var information = " + string.Join("\n    + ", terms) + ";");
+                    if (terms.Count == 1)
+                    {
+                        writer.WriteLine($"var information = {terms[0]};");
+                    }
+                    else
+                    {
+                        writer.WriteLine("// Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.");
+                        writer.WriteLine($"var information = {Torch}.stack(new[] {{ {string.Join(", ", terms)} }}).sum();");
+                    }
                     if (network.Layers.Any(IsFusedLogNormalDense))
                     {
                         writer.WriteLine("// LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.");

@@ -131,8 +131,8 @@ namespace Snapshots
             (x, var scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = innerInformation
-                + scoresInformation;
+            // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
+            var information = global::TorchSharp.torch.stack(new[] { innerInformation, scoresInformation }).sum();
             // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
             return (x.contiguous(), information);
         }

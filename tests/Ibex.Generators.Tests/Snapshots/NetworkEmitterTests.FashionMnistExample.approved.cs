@@ -116,9 +116,8 @@ namespace Ibex.Examples
             (x, var scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = hidden1Information
-                + hidden2Information
-                + scoresInformation;
+            // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
+            var information = global::TorchSharp.torch.stack(new[] { hidden1Information, hidden2Information, scoresInformation }).sum();
             // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
             return (x.contiguous(), information);
         }

@@ -129,9 +129,8 @@ namespace Snapshots
             x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = convolveInformation
-                + hiddenInformation
-                + scoresInformation;
+            // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
+            var information = global::TorchSharp.torch.stack(new[] { convolveInformation, hiddenInformation, scoresInformation }).sum();
             return (x, information);
         }
 

@@ -145,9 +145,8 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
 
             // Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL: both enter the loss with β/N.
-            var information = hiddenInformation
-                + smoothInformation
-                + rectifyInformation;
+            // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
+            var information = global::TorchSharp.torch.stack(new[] { hiddenInformation, smoothInformation, rectifyInformation }).sum();
             // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
             return (x.contiguous(), information);
         }

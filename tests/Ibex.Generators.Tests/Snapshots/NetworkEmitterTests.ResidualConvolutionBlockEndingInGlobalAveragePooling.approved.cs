@@ -142,9 +142,8 @@ namespace Snapshots
             x = x.mean(new long[] { 2, 3 });
 
             // Ĩ(w;D) over every stochastic weight.
-            var information = stemInformation
-                + blockInformation
-                + classMapsInformation;
+            // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
+            var information = global::TorchSharp.torch.stack(new[] { stemInformation, blockInformation, classMapsInformation }).sum();
             return (x, information);
         }
 
