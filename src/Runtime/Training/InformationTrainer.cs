@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Data;
@@ -132,11 +133,16 @@ namespace Ibex.Runtime.Training
                     network.zero_grad();
                     var (logits, information) = network.call(inputs);
                     var crossEntropy = nn.functional.cross_entropy(logits, labels);
-                    var loss = crossEntropy + information * (EffectiveBeta(step, batchesPerEpoch) / n);
+                    // loss = CE + (β/N)·Ĩ, the weight as add's alpha in a Scalar disposed here: TorchSharp's operators would leave
+                    // two Scalars per step to the finalizer, and those small native blocks split the heap's large free ones.
+                    using Scalar informationWeight = EffectiveBeta(step, batchesPerEpoch) / n;
+                    var loss = crossEntropy.add(information, informationWeight);
 
-                    // One transfer for the logged scalars: loss, cross-entropy and the number of correct predictions.
-                    var logged = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
-                        .to(float64).cpu().data<double>().ToArray();
+                    // One transfer for the logged scalars: loss, cross-entropy and the number of correct predictions, read from
+                    // the copy's memory (data<double>() would leave its accessor to the finalizer).
+                    var loggedValues = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
+                        .to(float64).cpu().contiguous();
+                    var logged = MemoryMarshal.Cast<byte, double>(loggedValues.bytes).ToArray();
                     if (!double.IsFinite(logged[0]))
                     {
                         throw new TrainingDivergedException(epoch, batch + 1, logged[0]);
