@@ -72,7 +72,9 @@ public sealed class Workload : IDisposable
                 using var scope = torch.NewDisposeScope();
                 network.zero_grad();
                 var (logits, information) = network.call(x);
-                var loss = nn.functional.cross_entropy(logits, y) + information * BetaOverN;
+                // As InformationTrainer forms it: the weight in a Scalar disposed here rather than left to the finalizer.
+                using Scalar informationWeight = BetaOverN;
+                var loss = nn.functional.cross_entropy(logits, y).add(information, informationWeight);
                 network.BackwardAndStep(loss, optimizer);
             },
             () => network.call(x).Logits);
