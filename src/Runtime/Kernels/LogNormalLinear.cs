@@ -117,8 +117,13 @@ namespace Ibex.Runtime.Kernels
 
                 var varianceGradT = outputGradT.mul(noiseOverDeviationT);
                 // (∂/∂x)ᵀ = ŵᵀ·gᵀ + 2xᵀ⊙(Vᵀ·(g⊙q)ᵀ), feature-major like the forward products.
-                using Scalar two = 2;
-                var inputGradT = inputNeedsGrad ? weight.t().mm(outputGradT).addcmul_(input.t(), weightVariance.t().mm(varianceGradT), two) : null;
+                Tensor? inputGradT = null;
+                if (inputNeedsGrad)
+                {
+                    using Scalar two = 2;
+                    inputGradT = weight.t().mm(outputGradT).addcmul_(input.t(), weightVariance.t().mm(varianceGradT), two);
+                }
+
                 var weightGrad = outputGradT.mm(input);
                 // G, the gradient of V, becomes ∂/∂ρ in place in the same pass that adds V's share to ∂/∂ŵ.
                 var logAlphaGrad = varianceGradT.mm(squaredInput);
