@@ -1,9 +1,10 @@
 using System;
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace Ibex.Runtime.Tests;
 
-/// <summary>Loading libtorch primes glibc's thresholds once on Linux, unless IBEX_NATIVE_HEAP=default says not to.</summary>
+/// <summary>Loading libtorch sets glibc's thresholds once on Linux, unless IBEX_NATIVE_HEAP=default says not to.</summary>
 public sealed class NativeHeapTests
 {
     [Fact]
@@ -13,5 +14,13 @@ public sealed class NativeHeapTests
         bool turnedOff = Environment.GetEnvironmentVariable(NativeHeap.SettingVariable) == "default";
         Assert.Equal(OperatingSystem.IsLinux() && !turnedOff, NativeHeap.IsPrimed);
         Assert.Equal(NativeHeap.IsPrimed, NativeHeap.PrimeThresholds());
+    }
+
+    [Fact]
+    public void LoadingLibTorchRaisesGlibcsTrimThresholdUnlessTurnedOff()
+    {
+        TorchNative.EnsureLoaded();
+        bool glibc = OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
+        Assert.Equal(glibc && NativeHeap.IsPrimed, NativeHeap.IsTrimThresholdRaised);
     }
 }
