@@ -27,7 +27,12 @@ namespace Ibex.Runtime
         /// <c>Σ_i ½·(log α_max − ρ_i)</c>, each ρ counted <paramref name="weightsPerAlpha"/> times (α shared per unit).
         /// </summary>
         public static torch.Tensor LogUniformWeightNats(torch.Tensor clampedLogAlpha, double logAlphaMax, long weightsPerAlpha = 1)
-            => (logAlphaMax * clampedLogAlpha.numel() - clampedLogAlpha.sum()) * (0.5 * weightsPerAlpha);
+        {
+            // −½k·Σρ + ½k·n·log α_max. Every constant is a Scalar disposed here: TorchSharp's operators on doubles would leave
+            // one to the finalizer per operation and per training step (see docs/dsl.md, "Scalars in a loop of your own").
+            using Scalar perLogAlpha = -0.5 * weightsPerAlpha, atCap = 0.5 * weightsPerAlpha * logAlphaMax * clampedLogAlpha.numel(), one = 1;
+            return clampedLogAlpha.sum().mul(perLogAlpha).add(atCap, one);
+        }
 
         /// <summary>
         /// Gaussian weight noise against the log-uniform prior, Molchanov et al.'s (2017) approximation:
@@ -36,11 +41,14 @@ namespace Ibex.Runtime
         /// </summary>
         public static torch.Tensor SparseVdWeightNats(torch.Tensor clampedLogAlpha, long weightsPerAlpha = 1)
         {
-            // ½·log(1 + 1/α) = ½·softplus(−ρ), stable for every ρ.
-            var perWeight = torch.nn.functional.softplus(clampedLogAlpha.neg()).mul(0.5)
-                .sub(clampedLogAlpha.mul(SparseVdK3).add(SparseVdK2).sigmoid().mul(SparseVdK1))
-                .add(SparseVdK1);
-            return perWeight.sum().mul(weightsPerAlpha);
+            // Σ_i [½·log(1 + 1/α_i) − k₁·sigmoid(k₂ + k₃·ρ_i)]·k + k₁·n·k, with log(1 + 1/α) = −log sigmoid(ρ), stable for
+            // every ρ (TorchSharp's softplus would take its β and threshold as Scalars it does not dispose); the constants as
+            // disposed Scalars, as above.
+            using Scalar minusHalf = -0.5, k3 = SparseVdK3, k2 = SparseVdK2, minusK1 = -SparseVdK1, one = 1,
+                perAlpha = weightsPerAlpha, constant = SparseVdK1 * weightsPerAlpha * clampedLogAlpha.numel();
+            var perWeight = torch.nn.functional.logsigmoid(clampedLogAlpha).mul(minusHalf)
+                .add(clampedLogAlpha.mul(k3).add(k2, one).sigmoid(), minusK1);
+            return perWeight.sum().mul(perAlpha).add(constant, one);
         }
 
         /// <summary>
@@ -48,7 +56,12 @@ namespace Ibex.Runtime
         /// 0 at the cap; summed over a batch element's units and averaged over the batch (the first dimension).
         /// </summary>
         public static torch.Tensor LogUniformActivationNats(torch.Tensor alpha, double alphaMax)
-            => alpha.log().neg().add(Math.Log(alphaMax + ActivationAlphaFloor)).sum().div(alpha.shape[0]);
+        {
+            // (−Σ log α + n·log(α_max + 0.001)) / batch, the constants as disposed Scalars.
+            long batch = alpha.size(0);
+            using Scalar perLogAlpha = -1.0 / batch, atCap = Math.Log(alphaMax + ActivationAlphaFloor) * alpha.numel() / batch, one = 1;
+            return alpha.log().sum().mul(perLogAlpha).add(atCap, one);
+        }
 
         /// <summary>
         /// Information Dropout on a Softplus, learned log-normal prior log z ~ N(μ₁, σ₁²) on the activations: per unit
@@ -56,11 +69,14 @@ namespace Ibex.Runtime
         /// </summary>
         public static torch.Tensor LogNormalActivationNats(torch.Tensor alpha, torch.Tensor logActivation, torch.Tensor priorMean, torch.Tensor priorLogStd)
         {
-            var priorVariance = priorLogStd.mul(2).exp();
+            // The constants as disposed Scalars; x⊙x rather than square(), which is pow(x, 2) with its exponent a Scalar.
+            using Scalar two = 2, one = 1, minusHalf = -0.5, perBatch = 1.0 / alpha.size(0);
+            var twicePriorVariance = priorLogStd.mul(two).exp().mul(two);
+            var deviation = logActivation.sub(priorMean);
             var perUnit = priorLogStd.sub(alpha.log())
-                .add(alpha.square().add(logActivation.sub(priorMean).square()).div(priorVariance.mul(2)))
-                .sub(0.5);
-            return perUnit.sum().div(alpha.shape[0]);
+                .add(alpha.mul(alpha).add(deviation.mul(deviation), one).div(twicePriorVariance), one)
+                .add(minusHalf, one);
+            return perUnit.sum().mul(perBatch);
         }
     }
 }
