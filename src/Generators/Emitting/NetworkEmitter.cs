@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Ibex.Generators.Model;
@@ -207,6 +208,7 @@ namespace Ibex.Generators.Emitting
 
                 writer.WriteLine();
                 WriteInputView(writer, network);
+                WritePassScalars(writer, network, training: true);
                 bool anyDropout = network.Layers.Any(l => l.ActivationNoise is not null);
                 foreach (var layer in network.Layers)
                 {
@@ -265,6 +267,7 @@ namespace Ibex.Generators.Emitting
             using (writer.WriteBlock())
             {
                 WriteInputView(writer, network);
+                WritePassScalars(writer, network, training: false);
                 foreach (var layer in network.Layers)
                 {
                     writer.WriteLine();
@@ -293,6 +296,36 @@ namespace Ibex.Generators.Emitting
                 writer.WriteLine("var x = input;");
             }
         }
+
+        /// <summary>
+        /// The constants a pass hands TorchSharp as Scalars, declared once and disposed when the pass ends: a double passed
+        /// where TorchSharp takes a Scalar becomes a native object that only the finalizer frees, one per operation and step.
+        /// </summary>
+        private static void WritePassScalars(IndentedTextWriter writer, NetworkSpec network, bool training)
+        {
+            var scalars = new List<string>();
+            if (network.Layers.Any(l => l.Kind == LayerKind.Residual))
+            {
+                scalars.Add("one = 1");
+            }
+
+            var clamped = training ? network.Layers.Where(l => l.WeightNoise is not null && !UsesWeightNoiseKernel(l)).ToList() : new List<LayerSpec>();
+            if (clamped.Count > 0)
+            {
+                scalars.AddRange(new[] { "MinLogAlpha" }.Concat(clamped.Select(UpperBound).Distinct()).Select(b => $"{BoundLocal(b)} = {b}"));
+            }
+
+            if (scalars.Count > 0)
+            {
+                writer.WriteLine("// Constants as Scalars, disposed when the pass ends: TorchSharp turns a double it takes as a Scalar into a native");
+                writer.WriteLine("// object that only the finalizer frees, and those small blocks split the heap's large free ones.");
+                writer.WriteLine($"using global::TorchSharp.Scalar {string.Join(", ", scalars)};");
+            }
+        }
+
+        /// <summary>Log-normal noise with one α per weight: ŵ²·(e^α − 1) and Ĩ come from Ibex.Runtime.Kernels (LogNormalLinear or LogNormalWeightNoise).</summary>
+        private static bool UsesWeightNoiseKernel(LayerSpec layer)
+            => layer.WeightNoise is { Family: NoiseKind.LogNormal, PerUnit: false };
 
         private static void WriteLayerForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
         {
@@ -336,7 +369,7 @@ namespace Ibex.Generators.Emitting
                     writer.WriteLine("// Off in evaluation.");
                     break;
                 case LayerKind.Residual:
-                    writer.WriteLine($"x = x.add({char.ToLowerInvariant(layer.ResidualFrom[0]) + layer.ResidualFrom.Substring(1)}Output);");
+                    writer.WriteLine($"x = x.add({char.ToLowerInvariant(layer.ResidualFrom[0]) + layer.ResidualFrom.Substring(1)}Output, one);");
                     break;
                 case LayerKind.ReLU:
                     writer.WriteLine($"x = {Functional}.relu(x);");
@@ -367,7 +400,7 @@ namespace Ibex.Generators.Emitting
 
         /// <summary>A Dense layer with log-normal noise and one α per weight: emitted as one Ibex.Runtime.Kernels.LogNormalLinear call.</summary>
         private static bool IsFusedLogNormalDense(LayerSpec layer)
-            => layer.Kind == LayerKind.Dense && layer.WeightNoise is { Family: NoiseKind.LogNormal, PerUnit: false };
+            => layer.Kind == LayerKind.Dense && UsesWeightNoiseKernel(layer);
 
         private static void WriteNoisyWeights(IndentedTextWriter writer, LayerSpec layer, WeightNoiseSpec noise, string bias)
         {
@@ -386,7 +419,7 @@ namespace Ibex.Generators.Emitting
                 return;
             }
 
-            if (noise.Family == NoiseKind.LogNormal && !noise.PerUnit)
+            if (UsesWeightNoiseKernel(layer))
             {
                 writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.");
                 writer.WriteLine($"var ({local}WeightVariance, {local}Information) = {Runtime}.Kernels.LogNormalWeightNoise.Apply({field}.Weight, {field}.LogAlpha, MinLogAlpha, LogAlphaMax);");
@@ -394,14 +427,14 @@ namespace Ibex.Generators.Emitting
             else
             {
                 string factor = noise.Family == NoiseKind.LogNormal ? $"{local}LogAlpha.exp().expm1()" : $"{local}LogAlpha.exp()";
-                writer.WriteLine($"var {local}LogAlpha = {field}.LogAlpha.clamp(MinLogAlpha, {UpperBound(layer)});");
-                writer.WriteLine($"var {local}WeightVariance = {field}.Weight.square().mul({factor});");
+                writer.WriteLine($"var {local}LogAlpha = {field}.LogAlpha.clamp({BoundLocal("MinLogAlpha")}, {BoundLocal(UpperBound(layer))});");
+                writer.WriteLine($"var {local}WeightVariance = {field}.Weight.mul({field}.Weight).mul({factor});");
                 writer.WriteLine($"var {local}Information = {WeightNats(layer, $"{local}LogAlpha")};");
             }
 
             writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
             writer.WriteLine($"var {local}Mean = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
-            writer.WriteLine($"var {local}Variance = {WeightOperation(layer, "x.square()", $"{local}WeightVariance", "null")};");
+            writer.WriteLine($"var {local}Variance = {WeightOperation(layer, "x.mul(x)", $"{local}WeightVariance", "null")};");
             writer.WriteLine($"x = {Runtime}.Kernels.LocalReparameterization.Sample({local}Mean, {local}Variance, VarianceFloor);");
         }
 

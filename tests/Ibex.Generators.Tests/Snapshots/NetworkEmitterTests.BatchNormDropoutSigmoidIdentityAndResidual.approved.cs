@@ -102,6 +102,9 @@ namespace Snapshots
             }
 
             var x = input;
+            // Constants as Scalars, disposed when the pass ends: TorchSharp turns a double it takes as a Scalar into a native
+            // object that only the finalizer frees, and those small blocks split the heap's large free ones.
+            using global::TorchSharp.Scalar one = 1;
 
             // Start: Identity, nothing to compute.
             var startOutput = x; // a residual connection adds it later
@@ -122,7 +125,7 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.dropout(x, 0.3, training: true);
 
             // Skip: residual connection, adds the output of Start.
-            x = x.add(startOutput);
+            x = x.add(startOutput, one);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
@@ -141,6 +144,9 @@ namespace Snapshots
         private global::TorchSharp.torch.Tensor MeanNetwork(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
+            // Constants as Scalars, disposed when the pass ends: TorchSharp turns a double it takes as a Scalar into a native
+            // object that only the finalizer frees, and those small blocks split the heap's large free ones.
+            using global::TorchSharp.Scalar one = 1;
 
             // Start: Identity, nothing to compute.
             var startOutput = x;
@@ -158,7 +164,7 @@ namespace Snapshots
             // Off in evaluation.
 
             // Skip: residual connection, adds the output of Start.
-            x = x.add(startOutput);
+            x = x.add(startOutput, one);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
             x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);

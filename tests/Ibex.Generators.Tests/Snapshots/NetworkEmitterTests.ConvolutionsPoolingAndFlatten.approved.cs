@@ -109,7 +109,7 @@ namespace Snapshots
             var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(stemMean, stemVariance, VarianceFloor);
 
             // Rectify: ReLU.

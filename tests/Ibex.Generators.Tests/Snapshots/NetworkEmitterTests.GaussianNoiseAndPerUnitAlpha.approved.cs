@@ -94,38 +94,41 @@ namespace Snapshots
 
             // Images may arrive flat, [batch, 36]: view them as [batch, 1, 6, 6].
             var x = input.reshape(-1, 1, 6, 6);
+            // Constants as Scalars, disposed when the pass ends: TorchSharp turns a double it takes as a Scalar into a native
+            // object that only the finalizer frees, and those small blocks split the heap's large free ones.
+            using global::TorchSharp.Scalar minLogAlpha = MinLogAlpha, gaussianMaxLogAlpha = GaussianMaxLogAlpha, logAlphaMax = LogAlphaMax;
 
             // Convolve: stochastic Conv2d, kernel 3, stride 1, padding 0, [1, 6, 6] → [4, 4, 4]; Gaussian weight noise, one α per channel.
-            var convolveLogAlpha = convolveLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha);
-            var convolveWeightVariance = convolveLayer.Weight.square().mul(convolveLogAlpha.exp());
+            var convolveLogAlpha = convolveLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
+            var convolveWeightVariance = convolveLayer.Weight.mul(convolveLayer.Weight).mul(convolveLogAlpha.exp());
             var convolveInformation = global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(convolveLogAlpha, weightsPerAlpha: 9);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·α)·ξ, ξ ~ N(0, 1) per example and output position.
             var convolveMean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            var convolveVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), convolveWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            var convolveVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), convolveWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(convolveMean, convolveVariance, VarianceFloor);
 
             // Features: Flatten, [4, 4, 4] → [64].
             x = x.flatten(1);
 
             // Hidden: stochastic Dense [64] → [8]; Gaussian weight noise, one α per weight.
-            var hiddenLogAlpha = hiddenLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha);
-            var hiddenWeightVariance = hiddenLayer.Weight.square().mul(hiddenLogAlpha.exp());
+            var hiddenLogAlpha = hiddenLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
+            var hiddenWeightVariance = hiddenLayer.Weight.mul(hiddenLayer.Weight).mul(hiddenLogAlpha.exp());
             var hiddenInformation = global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(hiddenLogAlpha);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·α)·ξ, ξ ~ N(0, 1) per example and unit.
             var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), hiddenWeightVariance, null);
+            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), hiddenWeightVariance, null);
             x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hiddenMean, hiddenVariance, VarianceFloor);
 
             // Squash: Tanh.
             x = global::TorchSharp.torch.nn.functional.tanh(x);
 
             // Scores: stochastic Dense [8] → [3]; log-normal weight noise, one α per unit.
-            var scoresLogAlpha = scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax);
-            var scoresWeightVariance = scoresLayer.Weight.square().mul(scoresLogAlpha.exp().expm1());
+            var scoresLogAlpha = scoresLayer.LogAlpha.clamp(minLogAlpha, logAlphaMax);
+            var scoresWeightVariance = scoresLayer.Weight.mul(scoresLayer.Weight).mul(scoresLogAlpha.exp().expm1());
             var scoresInformation = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax, weightsPerAlpha: 8);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.square(), scoresWeightVariance, null);
+            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), scoresWeightVariance, null);
             x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.

@@ -103,13 +103,16 @@ namespace Snapshots
 
             // Images may arrive flat, [batch, 64]: view them as [batch, 1, 8, 8].
             var x = input.reshape(-1, 1, 8, 8);
+            // Constants as Scalars, disposed when the pass ends: TorchSharp turns a double it takes as a Scalar into a native
+            // object that only the finalizer frees, and those small blocks split the heap's large free ones.
+            using global::TorchSharp.Scalar one = 1;
 
             // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [1, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
             var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(stemMean, stemVariance, VarianceFloor);
 
             // StemActivation: ReLU.
@@ -121,21 +124,21 @@ namespace Snapshots
             var (blockWeightVariance, blockInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(blockLayer.Weight, blockLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var blockMean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            var blockVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), blockWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var blockVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), blockWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(blockMean, blockVariance, VarianceFloor);
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
 
             // Shortcut: residual connection, adds the output of StemActivation.
-            x = x.add(stemActivationOutput);
+            x = x.add(stemActivationOutput, one);
 
             // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
             var (classMapsWeightVariance, classMapsInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(classMapsLayer.Weight, classMapsLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var classMapsMean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            var classMapsVariance = global::TorchSharp.torch.nn.functional.conv2d(x.square(), classMapsWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            var classMapsVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), classMapsWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(classMapsMean, classMapsVariance, VarianceFloor);
 
             // Scores: global average pooling, [5, 8, 8] → [5].
@@ -152,6 +155,9 @@ namespace Snapshots
         {
             // Images may arrive flat, [batch, 64]: view them as [batch, 1, 8, 8].
             var x = input.reshape(-1, 1, 8, 8);
+            // Constants as Scalars, disposed when the pass ends: TorchSharp turns a double it takes as a Scalar into a native
+            // object that only the finalizer frees, and those small blocks split the heap's large free ones.
+            using global::TorchSharp.Scalar one = 1;
 
             // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [1, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
             x = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
@@ -167,7 +173,7 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: false, momentum: 0.1, eps: 1E-05);
 
             // Shortcut: residual connection, adds the output of StemActivation.
-            x = x.add(stemActivationOutput);
+            x = x.add(stemActivationOutput, one);
 
             // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
             x = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
