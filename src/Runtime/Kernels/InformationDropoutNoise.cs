@@ -47,7 +47,7 @@ namespace Ibex.Runtime.Kernels
                 ctx.save_for_backward(new List<Tensor> { activation, logits, noise });
                 ctx.save_data("alphaMax", alphaMax);
                 double logAlphaSum = Forward(activation, logits, noise, output, alphaMax);
-                long batch = activation.shape[0];
+                long batch = activation.size(0);
                 double nats = (activation.numel() * Math.Log(alphaMax + InformationTerms.ActivationAlphaFloor) - logAlphaSum) / batch;
                 return new List<Tensor> { output, torch.tensor((float)nats) };
             }
@@ -57,7 +57,7 @@ namespace Ibex.Runtime.Kernels
                 var saved = ctx.get_saved_variables();
                 float alphaMax = (float)ctx.get_data("alphaMax");
                 var gradient = gradOutputs[0] is { } g ? g.contiguous() : torch.zeros_like(saved[0]);
-                float informationGrad = gradOutputs[1] is { } gi ? KernelLoops.Single(gi) / saved[0].shape[0] : 0f;
+                float informationGrad = gradOutputs[1] is { } gi ? KernelLoops.Single(gi) / saved[0].size(0) : 0f;
                 var activationGrad = torch.empty_like(saved[0]);
                 var logitsGrad = torch.empty_like(saved[1]);
                 Backward(saved[0], saved[1], saved[2], gradient, activationGrad, logitsGrad, alphaMax, informationGrad);

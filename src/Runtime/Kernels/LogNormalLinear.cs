@@ -61,14 +61,14 @@ namespace Ibex.Runtime.Kernels
 
         /// <summary>
         /// Whether the fused function applies: a batch of float32 CPU vectors in any layout, contiguous float32 CPU
-        /// parameters, one ρ per weight.
+        /// parameters, one ρ per weight. Sizes are read with size(d): shape allocates an array and a pinned holder per call.
         /// </summary>
         public static bool CanFuse(Tensor input, Tensor weight, Tensor? bias, Tensor logAlpha)
-            => KernelSwitch.Layers && input.dim() == 2 && weight.dim() == 2 && input.shape[1] == weight.shape[1]
+            => KernelSwitch.Layers && input.dim() == 2 && weight.dim() == 2 && input.size(1) == weight.size(1)
                && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32
-               && input.shape[0] * weight.shape[0] < int.MaxValue / sizeof(float)
+               && input.size(0) * weight.size(0) < int.MaxValue / sizeof(float)
                && (bias is null || KernelLoops.Fusable(bias))
-               && LogNormalWeightNoise.CanFuse(weight, logAlpha) && logAlpha.dim() == 2 && logAlpha.shape[1] == weight.shape[1];
+               && LogNormalWeightNoise.CanFuse(weight, logAlpha) && logAlpha.dim() == 2 && logAlpha.size(1) == weight.size(1);
 
         private sealed class Function : autograd.MultiTensorFunction<Function>
         {
@@ -94,10 +94,10 @@ namespace Ibex.Runtime.Kernels
                 var varianceT = weightVariance.mm(squaredInput.t());
                 // Under NormalNoise.UseLibTorchGenerator, ξ is drawn batch-major, in the order the separate operations draw it.
                 var noiseT = NormalNoise.IsLibTorchGenerator
-                    ? torch.randn(input.shape[0], weight.shape[0]).t().contiguous()
+                    ? torch.randn(input.size(0), weight.size(0)).t().contiguous()
                     : NormalNoise.Like(outputT);
                 SampleInPlace(KernelLoops.Floats(outputT), KernelLoops.Floats(varianceT), KernelLoops.Floats(noiseT),
-                    bias is null ? Span<float>.Empty : KernelLoops.Floats(bias), (int)input.shape[0], floor);
+                    bias is null ? Span<float>.Empty : KernelLoops.Floats(bias), (int)input.size(0), floor);
 
                 ctx.save_for_backward(new List<Tensor> { input, squaredInput, weight, logAlpha, weightVariance, varianceT });
                 ctx.save_data("settings", (min, max, input.requires_grad, bias is not null));
