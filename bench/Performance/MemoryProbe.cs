@@ -14,6 +14,9 @@ namespace Ibex.Bench.Performance;
 /// </summary>
 public static class MemoryProbe
 {
+    /// <summary>The workloads whose Ibex step runs the full memory probe (2,000 steps unless --memory-steps says otherwise): the fused Dense path and the convolutional one.</summary>
+    public static readonly string[] LongRunWorkloads = { "mlp-128", "cnn-128" };
+
     /// <param name="RssCurveMb">Resident memory after each tenth of the steps.</param>
     public sealed record Sample(string Implementation, string Workload, int Steps, double RssAfterWarmupMb, double RssEndMb, double PeakRssMb,
         long LiveTensorsAfterWarmup, long LiveTensorsEnd, double[] RssCurveMb)

@@ -210,8 +210,10 @@ public sealed record PerformanceReport(
             yield return Invariant($"{Label(kind)} evaluation within 10% of the deterministic network: {own:F2} × → {Mark(own <= 1.1)} (in one process with BenchmarkDotNet: {shared:F2} × → {(shared <= 1.1 ? "met" : "not met")})");
         }
 
-        var flat = Memory.Single(m => m.Implementation == "ibex" && m.Workload == "mlp-128");
-        yield return Invariant($"memory flat over {flat.Steps} Ibex steps (MLP batch 128): live tensors {flat.LiveTensorsAfterWarmup} → {flat.LiveTensorsEnd}; resident memory after each tenth of the run {string.Join(", ", flat.RssCurveMb.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} MiB → {Mark(flat.IsFlat)}");
+        foreach (var flat in Memory.Where(m => m.Implementation == "ibex" && MemoryProbe.LongRunWorkloads.Contains(m.Workload)))
+        {
+            yield return Invariant($"memory flat over {flat.Steps} Ibex steps ({Label(WorkloadKind.Parse(flat.Workload))}): live tensors {flat.LiveTensorsAfterWarmup} → {flat.LiveTensorsEnd}; resident memory after each tenth of the run {string.Join(", ", flat.RssCurveMb.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} MiB → {Mark(flat.IsFlat)}");
+        }
     }
 
     /// <summary>

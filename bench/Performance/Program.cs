@@ -83,7 +83,7 @@ public static class Program
         foreach (var kind in WorkloadKind.All)
         {
             memory.Add(MemoryProbe.Measure("handwritten", kind, 30));
-            memory.Add(MemoryProbe.Measure("ibex", kind, kind.ToString() == "mlp-128" ? memorySteps : 30));
+            memory.Add(MemoryProbe.Measure("ibex", kind, MemoryProbe.LongRunWorkloads.Contains(kind.ToString()) ? memorySteps : 30));
         }
 
         // The same comparisons with every implementation in a process of its own, alternating.
