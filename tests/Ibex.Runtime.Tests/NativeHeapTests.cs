@@ -23,4 +23,24 @@ public sealed class NativeHeapTests
         bool glibc = OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
         Assert.Equal(glibc && NativeHeap.IsPrimed, NativeHeap.IsTrimThresholdRaised);
     }
+
+    [Fact]
+    public void EveryTenthTrainingStepCollectsGenerationZeroWhereTheHeapIsPrimed()
+    {
+        TorchNative.EnsureLoaded();
+        int before = GC.CollectionCount(0);
+        for (int step = 0; step < NativeHeap.StepsPerCollection; step++)
+        {
+            NativeHeap.AfterTrainingStep();
+        }
+
+        if (NativeHeap.IsPrimed)
+        {
+            Assert.True(GC.CollectionCount(0) > before, $"{NativeHeap.StepsPerCollection} training steps ran no gen-0 collection.");
+        }
+        else
+        {
+            Assert.False(OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable(NativeHeap.SettingVariable) != "default");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Ibex.Runtime
 {
@@ -21,9 +22,17 @@ namespace Ibex.Runtime
     /// threshold alone to <see cref="TrimThresholdBytes"/> with <c>mallopt</c>, which also freezes the mmap threshold where
     /// the priming left it, at the rule's own maximum: the same step takes about 200 faults and 92–94 ms, and its resident
     /// memory stays at the step's peak instead of falling and rising with every step.</para>
+    /// <para>With the heap kept, what fragments it is small native blocks that outlive their step: each one placed inside a
+    /// large freed block keeps the next tensor of that size from fitting there. TorchSharp leaves such blocks to the garbage
+    /// collector for every custom autograd function it applies (the CNN's step, seven functions, left about 25 that CoreCLR
+    /// frees on its finalizer thread), and a gen-0 collection came only every 300 steps or so. So
+    /// <see cref="AfterTrainingStep"/>, which <see cref="InformationNetwork.Backward"/> and
+    /// <see cref="InformationNetwork.BackwardAndStep"/> call, runs a gen-0 collection every
+    /// <see cref="StepsPerCollection"/> steps: over 1,000 CNN steps resident memory then rose from 648 to 661 MiB instead of
+    /// from 695 to 820 MiB.</para>
     /// <para>It is applied once, process-wide, by <see cref="TorchNative.EnsureLoaded"/>; set <c>IBEX_NATIVE_HEAP=default</c>
-    /// to leave malloc as it is. Where the C library is not glibc (Windows, macOS, musl) the block is allocated and freed and
-    /// nothing else happens.</para>
+    /// to leave malloc and the collections as they are. Where the C library is not glibc (Windows, macOS, musl) the block is
+    /// allocated and freed and nothing else happens.</para>
     /// </remarks>
     public static class NativeHeap
     {
@@ -38,6 +47,11 @@ namespace Ibex.Runtime
 
         // M_TRIM_THRESHOLD in glibc's malloc.h.
         private const int MallocTrimThreshold = -1;
+
+        /// <summary>Training steps between the gen-0 collections <see cref="AfterTrainingStep"/> runs.</summary>
+        public const int StepsPerCollection = 10;
+
+        private static int trainingSteps;
 
         /// <summary>Whether the priming block was freed in this process.</summary>
         public static bool IsPrimed { get; private set; }
@@ -59,6 +73,19 @@ namespace Ibex.Runtime
             IsPrimed = true;
             IsTrimThresholdRaised = IsGlibc() && mallopt(MallocTrimThreshold, TrimThresholdBytes) == 1;
             return true;
+        }
+
+        /// <summary>
+        /// Counts a training step and, on every <see cref="StepsPerCollection"/>-th where the heap was primed, runs a gen-0
+        /// garbage collection, so that the native blocks TorchSharp leaves to the collector are freed before they pile up in
+        /// the heap. A gen-0 collection of a training process takes well under a millisecond.
+        /// </summary>
+        public static void AfterTrainingStep()
+        {
+            if (IsPrimed && Interlocked.Increment(ref trainingSteps) % StepsPerCollection == 0)
+            {
+                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+            }
         }
 
         private static bool IsGlibc()
