@@ -76,13 +76,13 @@ namespace Ibex.Runtime
         }
 
         /// <summary>
-        /// Counts a training step and, on every <see cref="StepsPerCollection"/>-th where the heap was primed, runs a gen-0
+        /// Counts a training step and, on every <see cref="StepsPerCollection"/>-th where glibc keeps the heap, runs a gen-0
         /// garbage collection, so that the native blocks TorchSharp leaves to the collector are freed before they pile up in
         /// the heap. A gen-0 collection of a training process takes well under a millisecond.
         /// </summary>
         public static void AfterTrainingStep()
         {
-            if (IsPrimed && Interlocked.Increment(ref trainingSteps) % StepsPerCollection == 0)
+            if (IsTrimThresholdRaised && Interlocked.Increment(ref trainingSteps) % StepsPerCollection == 0)
             {
                 GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             }
