@@ -7,6 +7,8 @@ namespace Ibex.Runtime.Tests;
 /// <summary>Loading libtorch sets glibc's thresholds once on Linux, unless IBEX_NATIVE_HEAP=default says not to.</summary>
 public sealed class NativeHeapTests
 {
+    private static bool IsGlibc => OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
+
     [Fact]
     public void LoadingLibTorchPrimesTheHeapOnLinuxUnlessTurnedOff()
     {
@@ -20,8 +22,7 @@ public sealed class NativeHeapTests
     public void LoadingLibTorchRaisesGlibcsTrimThresholdUnlessTurnedOff()
     {
         TorchNative.EnsureLoaded();
-        bool glibc = OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
-        Assert.Equal(glibc && NativeHeap.IsPrimed, NativeHeap.IsTrimThresholdRaised);
+        Assert.Equal(IsGlibc && NativeHeap.IsPrimed, NativeHeap.IsTrimThresholdRaised);
     }
 
     [Fact]
@@ -40,8 +41,7 @@ public sealed class NativeHeapTests
         }
         else
         {
-            bool glibc = OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
-            Assert.False(glibc && Environment.GetEnvironmentVariable(NativeHeap.SettingVariable) != "default");
+            Assert.False(IsGlibc && Environment.GetEnvironmentVariable(NativeHeap.SettingVariable) != "default");
         }
     }
 }
