@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Linq;
+using Ibex.Runtime.CompilerServices;
 using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;

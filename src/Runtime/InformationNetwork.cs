@@ -42,7 +42,7 @@ namespace Ibex.Runtime
         /// log-normal Dense layers store ŵ's and ρ's gradients directly as <c>.grad</c> where it is empty, instead of
         /// returning them for autograd to copy (one weight-sized copy fewer per parameter and step). The trainer calls it.
         /// Tensor hooks registered on those parameters do not see a gradient stored this way; use <c>loss.backward()</c>
-        /// where they must. Every tenth training step also runs a gen-0 garbage collection (<see cref="NativeHeap.AfterTrainingStep"/>).
+        /// where they must. Every tenth training step also runs a gen-0 garbage collection (<see cref="NativeHeap.AfterTrainingStep"/>; <see cref="NativeHeap.CollectPeriodically"/> turns it off).
         /// </summary>
         public void Backward(torch.Tensor loss)
         {
@@ -61,7 +61,7 @@ namespace Ibex.Runtime
         /// ŵ and ρ are updated in the same pass that finishes their gradients, and those gradients are never stored: after
         /// this call their <c>.grad</c> is empty. Use <see cref="Backward"/> and your own step where you need the gradients
         /// (clipping, logging norms); any other optimizer gets exactly that. Every tenth training step also runs a gen-0
-        /// garbage collection (<see cref="NativeHeap.AfterTrainingStep"/>).
+        /// garbage collection (<see cref="NativeHeap.AfterTrainingStep"/>; <see cref="NativeHeap.CollectPeriodically"/> turns it off).
         /// </summary>
         public void BackwardAndStep(torch.Tensor loss, torch.optim.Optimizer optimizer)
         {

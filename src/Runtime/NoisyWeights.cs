@@ -1,4 +1,5 @@
 using System;
+using Ibex.Runtime.CompilerServices;
 using TorchSharp;
 using TorchSharp.Modules;
 

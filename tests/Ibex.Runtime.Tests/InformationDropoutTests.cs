@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Ibex.Runtime.CompilerServices;
 using TorchSharp;
 using Xunit;
 

@@ -44,4 +44,26 @@ public sealed class NativeHeapTests
             Assert.False(IsGlibc && Environment.GetEnvironmentVariable(NativeHeap.SettingVariable) != "default");
         }
     }
+
+    [Fact]
+    public void PeriodicCollectionsStopWhenTurnedOffInCode()
+    {
+        TorchNative.EnsureLoaded();
+        bool saved = NativeHeap.CollectPeriodically;
+        NativeHeap.CollectPeriodically = false;
+        try
+        {
+            int before = GC.CollectionCount(0);
+            for (int step = 0; step < 10 * NativeHeap.StepsPerCollection; step++)
+            {
+                NativeHeap.AfterTrainingStep();
+            }
+
+            Assert.Equal(before, GC.CollectionCount(0));
+        }
+        finally
+        {
+            NativeHeap.CollectPeriodically = saved;
+        }
+    }
 }

@@ -19,6 +19,9 @@ namespace Ibex.Generators.Emitting
         private const string Parameter = "global::TorchSharp.Modules.Parameter";
         private const string Runtime = "global::Ibex.Runtime";
 
+        /// <summary>The runtime's kernels and information terms, public for generated code only.</summary>
+        private const string CompilerServices = "global::Ibex.Runtime.CompilerServices";
+
         public static string GeneratorVersion { get; } = typeof(NetworkEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
         public static string Emit(NetworkSpec network)
@@ -323,7 +326,7 @@ namespace Ibex.Generators.Emitting
             }
         }
 
-        /// <summary>Log-normal noise with one α per weight: ŵ²·(e^α − 1) and Ĩ come from Ibex.Runtime.Kernels (LogNormalLinear or LogNormalWeightNoise).</summary>
+        /// <summary>Log-normal noise with one α per weight: ŵ²·(e^α − 1) and Ĩ come from Ibex.Runtime.CompilerServices (LogNormalLinear or LogNormalWeightNoise).</summary>
         private static bool UsesWeightNoiseKernel(LayerSpec layer)
             => layer.WeightNoise is { Family: NoiseKind.LogNormal, PerUnit: false };
 
@@ -339,7 +342,7 @@ namespace Ibex.Generators.Emitting
                     WriteNoisyWeights(writer, layer, noise, bias);
                     break;
                 case LayerKind.Dense when IsFusedLogNormalDense(layer):
-                    writer.WriteLine($"x = {Runtime}.Kernels.LogNormalLinear.Mean(x, {field}.Weight, {bias});");
+                    writer.WriteLine($"x = {CompilerServices}.LogNormalLinear.Mean(x, {field}.Weight, {bias});");
                     break;
                 case LayerKind.Dense or LayerKind.Conv2d:
                     writer.WriteLine($"x = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
@@ -398,7 +401,7 @@ namespace Ibex.Generators.Emitting
             }
         }
 
-        /// <summary>A Dense layer with log-normal noise and one α per weight: emitted as one Ibex.Runtime.Kernels.LogNormalLinear call.</summary>
+        /// <summary>A Dense layer with log-normal noise and one α per weight: emitted as one Ibex.Runtime.CompilerServices.LogNormalLinear call.</summary>
         private static bool IsFusedLogNormalDense(LayerSpec layer)
             => layer.Kind == LayerKind.Dense && UsesWeightNoiseKernel(layer);
 
@@ -414,15 +417,15 @@ namespace Ibex.Generators.Emitting
             {
                 writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
                 writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients");
-                writer.WriteLine("// included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).");
-                writer.WriteLine($"(x, var {local}Information) = {Runtime}.Kernels.LogNormalLinear.Sample(x, {field}.Weight, {bias}, {field}.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);");
+                writer.WriteLine("// included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).");
+                writer.WriteLine($"(x, var {local}Information) = {CompilerServices}.LogNormalLinear.Sample(x, {field}.Weight, {bias}, {field}.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);");
                 return;
             }
 
             if (UsesWeightNoiseKernel(layer))
             {
                 writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.");
-                writer.WriteLine($"var ({local}WeightVariance, {local}Information) = {Runtime}.Kernels.LogNormalWeightNoise.Apply({field}.Weight, {field}.LogAlpha, MinLogAlpha, LogAlphaMax);");
+                writer.WriteLine($"var ({local}WeightVariance, {local}Information) = {CompilerServices}.LogNormalWeightNoise.Apply({field}.Weight, {field}.LogAlpha, MinLogAlpha, LogAlphaMax);");
             }
             else
             {
@@ -435,7 +438,7 @@ namespace Ibex.Generators.Emitting
             writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
             writer.WriteLine($"var {local}Mean = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
             writer.WriteLine($"var {local}Variance = {WeightOperation(layer, "x.mul(x)", $"{local}WeightVariance", "null")};");
-            writer.WriteLine($"x = {Runtime}.Kernels.LocalReparameterization.Sample({local}Mean, {local}Variance, VarianceFloor);");
+            writer.WriteLine($"x = {CompilerServices}.LocalReparameterization.Sample({local}Mean, {local}Variance, VarianceFloor);");
         }
 
         private static void WriteInformationDropout(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, ActivationNoiseSpec dropout)
@@ -449,18 +452,18 @@ namespace Ibex.Generators.Emitting
             if (layer.Kind == LayerKind.ReLU)
             {
                 writer.WriteLine("// KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over");
-                writer.WriteLine("// the batch. The noise, z and the KL take one pass (Ibex.Runtime.Kernels.InformationDropoutNoise).");
+                writer.WriteLine("// the batch. The noise, z and the KL take one pass (Ibex.Runtime.CompilerServices.InformationDropoutNoise).");
                 writer.WriteLine($"var {local}AlphaLogits = {alpha};");
-                writer.WriteLine($"(x, var {local}Information) = {Runtime}.Kernels.InformationDropoutNoise.LogUniform(x, {local}AlphaLogits, {Number(dropout.AlphaMax)});");
+                writer.WriteLine($"(x, var {local}Information) = {CompilerServices}.InformationDropoutNoise.LogUniform(x, {local}AlphaLogits, {Number(dropout.AlphaMax)});");
                 return;
             }
 
-            writer.WriteLine($"var {local}Alpha = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({Runtime}.InformationTerms.ActivationAlphaFloor);");
+            writer.WriteLine($"var {local}Alpha = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({CompilerServices}.InformationTerms.ActivationAlphaFloor);");
             writer.WriteLine($"var {local}LogActivation = x.clamp_min(1e-12).log();");
             writer.WriteLine($"x = x.mul({local}Alpha.mul({Torch}.randn_like(x)).exp());");
             writer.WriteLine("// KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;");
             writer.WriteLine("// summed over units, averaged over the batch.");
-            writer.WriteLine($"var {local}Information = {Runtime}.InformationTerms.LogNormalActivationNats({local}Alpha, {local}LogActivation, {field}.PriorMean, {field}.PriorLogStd);");
+            writer.WriteLine($"var {local}Information = {CompilerServices}.InformationTerms.LogNormalActivationNats({local}Alpha, {local}LogActivation, {field}.PriorMean, {field}.PriorLogStd);");
         }
 
         private static string WeightOperation(LayerSpec layer, string input, string weight, string bias)
@@ -473,8 +476,8 @@ namespace Ibex.Generators.Emitting
             var noise = layer.WeightNoise!;
             string perAlpha = noise.PerUnit ? $", weightsPerAlpha: {layer.FanIn}" : "";
             return noise.Family == NoiseKind.LogNormal
-                ? $"{Runtime}.InformationTerms.LogUniformWeightNats({clampedLogAlpha}, LogAlphaMax{perAlpha})"
-                : $"{Runtime}.InformationTerms.SparseVdWeightNats({clampedLogAlpha}{perAlpha})";
+                ? $"{CompilerServices}.InformationTerms.LogUniformWeightNats({clampedLogAlpha}, LogAlphaMax{perAlpha})"
+                : $"{CompilerServices}.InformationTerms.SparseVdWeightNats({clampedLogAlpha}{perAlpha})";
         }
 
         private static void WriteInformation(IndentedTextWriter writer, NetworkSpec network)

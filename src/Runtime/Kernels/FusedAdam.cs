@@ -33,7 +33,7 @@ namespace Ibex.Runtime.Kernels
         public override Tensor step(Func<Tensor>? closure = null)
         {
             var groups = ParamGroups.Cast<ParamGroup>().ToList();
-            if (!KernelSwitch.Adam || !groups.All(CanFuse))
+            if (!FusedKernels.Adam || !groups.All(CanFuse))
             {
                 return base.step(closure!);
             }
@@ -99,7 +99,7 @@ namespace Ibex.Runtime.Kernels
         private Dictionary<IntPtr, (ParamGroup Group, State State)> FusableParameters()
         {
             var owners = new Dictionary<IntPtr, (ParamGroup, State)>();
-            if (!KernelSwitch.Adam)
+            if (!FusedKernels.Adam)
             {
                 return owners;
             }

@@ -29,7 +29,7 @@ namespace Ibex.Runtime.Kernels
         private static List<PendingLogNormalGradient>? deferred;
 
         /// <summary>Whether fused layers on this thread store their parameter gradients directly.</summary>
-        public static bool IsActive => depth > 0 && KernelSwitch.Handover;
+        public static bool IsActive => depth > 0 && FusedKernels.Handover;
 
         /// <summary>
         /// Stores gradients directly on this thread until the returned scope is disposed; with
@@ -39,7 +39,7 @@ namespace Ibex.Runtime.Kernels
         {
             depth++;
             var outer = deferred;
-            deferred = deferUpdates && KernelSwitch.FusedUpdate ? new List<PendingLogNormalGradient>() : null;
+            deferred = deferUpdates && FusedKernels.FusedUpdate ? new List<PendingLogNormalGradient>() : null;
             return new Scope(outer);
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Ibex.Runtime.CompilerServices;
 
 namespace Ibex.Runtime.Kernels
 {

@@ -30,13 +30,15 @@ namespace Ibex.Runtime
     /// <see cref="InformationNetwork.BackwardAndStep"/> call, runs a gen-0 collection every
     /// <see cref="StepsPerCollection"/> steps: over 1,000 CNN steps resident memory then rose from 648 to 661 MiB instead of
     /// from 695 to 820 MiB.</para>
-    /// <para>It is applied once, process-wide, by <see cref="TorchNative.EnsureLoaded"/>; set <c>IBEX_NATIVE_HEAP=default</c>
-    /// to leave malloc and the collections as they are. Where the C library is not glibc (Windows, macOS, musl) the block is
-    /// allocated and freed and nothing else happens.</para>
+    /// <para>Both are process-wide. The tuning is applied once, by <see cref="TorchNative.EnsureLoaded"/>; an application
+    /// that shares the process with other native code and wants malloc left alone sets <see cref="TuneAllocator"/> to false
+    /// before it loads libtorch, and <see cref="CollectPeriodically"/> to false to stop the collections (or sets
+    /// <c>IBEX_NATIVE_HEAP=default</c>, which turns both off). Where the C library is not glibc (Windows, macOS, musl) the
+    /// block is allocated and freed and nothing else happens.</para>
     /// </remarks>
     public static class NativeHeap
     {
-        /// <summary>The environment variable that leaves malloc's settings alone when set to <c>default</c>.</summary>
+        /// <summary>The environment variable that turns <see cref="TuneAllocator"/> and <see cref="CollectPeriodically"/> off when set to <c>default</c>.</summary>
         public const string SettingVariable = "IBEX_NATIVE_HEAP";
 
         /// <summary>glibc's largest dynamic mmap threshold on 64-bit systems (DEFAULT_MMAP_THRESHOLD_MAX), less a margin for the block's header.</summary>
@@ -53,6 +55,19 @@ namespace Ibex.Runtime
 
         private static int trainingSteps;
 
+        /// <summary>
+        /// Whether <see cref="TorchNative.EnsureLoaded"/> tunes malloc for this process (<see cref="PrimeThresholds"/>): true
+        /// unless <c>IBEX_NATIVE_HEAP=default</c>. Set it to false before libtorch is loaded to leave malloc's settings
+        /// alone; a tuning already applied stays for the life of the process.
+        /// </summary>
+        public static bool TuneAllocator { get; set; } = Environment.GetEnvironmentVariable(SettingVariable) != "default";
+
+        /// <summary>
+        /// Whether <see cref="AfterTrainingStep"/> runs its periodic gen-0 collections (only where the allocator was tuned):
+        /// true unless <c>IBEX_NATIVE_HEAP=default</c>. Takes effect at the next training step.
+        /// </summary>
+        public static bool CollectPeriodically { get; set; } = Environment.GetEnvironmentVariable(SettingVariable) != "default";
+
         /// <summary>Whether the priming block was freed in this process.</summary>
         public static bool IsPrimed { get; private set; }
 
@@ -62,7 +77,7 @@ namespace Ibex.Runtime
         /// <summary>Frees one block of <see cref="PrimingBytes"/> and raises glibc's trim threshold, once; returns whether the block was freed.</summary>
         public static bool PrimeThresholds()
         {
-            if (IsPrimed || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(SettingVariable) == "default")
+            if (IsPrimed || !OperatingSystem.IsLinux() || !TuneAllocator)
             {
                 return IsPrimed;
             }
@@ -82,7 +97,7 @@ namespace Ibex.Runtime
         /// </summary>
         public static void AfterTrainingStep()
         {
-            if (IsTrimThresholdRaised && Interlocked.Increment(ref trainingSteps) % StepsPerCollection == 0)
+            if (CollectPeriodically && IsTrimThresholdRaised && Interlocked.Increment(ref trainingSteps) % StepsPerCollection == 0)
             {
                 GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             }

@@ -33,7 +33,11 @@ namespace Ibex.Runtime
         public static string BridgeLibraryName =>
             OperatingSystem.IsWindows() ? "LibTorchSharp.dll" : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
 
-        /// <summary>Makes sure libtorch is loaded and usable; throws <see cref="TorchNativeLoadException"/> if not.</summary>
+        /// <summary>
+        /// Makes sure libtorch is loaded and usable; throws <see cref="TorchNativeLoadException"/> if not. The first call also
+        /// tunes glibc's malloc for the whole process (<see cref="NativeHeap.PrimeThresholds"/>) unless
+        /// <see cref="NativeHeap.TuneAllocator"/> was set to false before it.
+        /// </summary>
         public static void EnsureLoaded()
         {
             lock (Gate)

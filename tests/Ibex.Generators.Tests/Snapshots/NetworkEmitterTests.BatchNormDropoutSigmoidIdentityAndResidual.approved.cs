@@ -112,8 +112,8 @@ namespace Snapshots
             // Inner: stochastic Dense [20] → [20]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
-            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
-            (x, var innerInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, innerLayer.Weight, innerLayer.Bias, innerLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
+            (x, var innerInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, innerLayer.Weight, innerLayer.Bias, innerLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.05, eps: 0.001);
@@ -130,8 +130,8 @@ namespace Snapshots
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
-            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
-            (x, var scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
+            (x, var scoresInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -152,7 +152,7 @@ namespace Snapshots
             var startOutput = x;
 
             // Inner: stochastic Dense [20] → [20]; log-normal weight noise, one α per weight.
-            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, innerLayer.Weight, innerLayer.Bias);
+            x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, innerLayer.Weight, innerLayer.Bias);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: false, momentum: 0.05, eps: 0.001);
@@ -167,15 +167,15 @@ namespace Snapshots
             x = x.add(startOutput, one);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
-            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
+            x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
 
             return x.contiguous();
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
-            => global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(innerLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
+            => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(innerLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
+                + global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
 
         /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
         public override void ClampLogAlpha()

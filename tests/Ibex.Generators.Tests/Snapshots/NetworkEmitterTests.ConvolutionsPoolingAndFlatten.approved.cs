@@ -106,11 +106,11 @@ namespace Snapshots
 
             // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [3, 16, 16] → [8, 16, 16]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(stemMean, stemVariance, VarianceFloor);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stemMean, stemVariance, VarianceFloor);
 
             // Rectify: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -130,8 +130,8 @@ namespace Snapshots
             // Scores: stochastic Dense [64] → [10]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
-            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
-            (x, var scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
+            (x, var scoresInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -165,15 +165,15 @@ namespace Snapshots
             x = x.flatten(1);
 
             // Scores: stochastic Dense [64] → [10]; log-normal weight noise, one α per weight.
-            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
+            x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
 
             return x.contiguous();
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
-            => global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
+            => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
+                + global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
 
         /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
         public override void ClampLogAlpha()

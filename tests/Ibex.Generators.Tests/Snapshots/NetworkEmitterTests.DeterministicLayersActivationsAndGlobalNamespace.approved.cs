@@ -104,8 +104,8 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         // Hidden: stochastic Dense [64] → [16]; log-normal weight noise, one α per weight.
         // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
         // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
-        // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
-        (x, var hiddenInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+        // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
+        (x, var hiddenInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
         // Smooth: Softplus, log(1 + eˣ).
         x = global::TorchSharp.torch.nn.functional.softplus(x);
@@ -134,7 +134,7 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         x = global::TorchSharp.torch.nn.functional.tanh(x);
 
         // Hidden: stochastic Dense [64] → [16]; log-normal weight noise, one α per weight.
-        x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, hiddenLayer.Weight, hiddenLayer.Bias);
+        x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, hiddenLayer.Weight, hiddenLayer.Bias);
 
         // Smooth: Softplus, log(1 + eˣ).
         x = global::TorchSharp.torch.nn.functional.softplus(x);
@@ -150,7 +150,7 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
 
     /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
     public override global::TorchSharp.torch.Tensor Information()
-        => global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
+        => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
 
     /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
     public override void ClampLogAlpha()

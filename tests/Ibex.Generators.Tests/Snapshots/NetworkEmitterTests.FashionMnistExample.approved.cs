@@ -94,8 +94,8 @@ namespace Ibex.Examples
             // Hidden1: stochastic Dense [784] → [512]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
-            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
-            (x, var hidden1Information) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, hidden1Layer.Weight, hidden1Layer.Bias, hidden1Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
+            (x, var hidden1Information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hidden1Layer.Weight, hidden1Layer.Bias, hidden1Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Activation1: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -103,8 +103,8 @@ namespace Ibex.Examples
             // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
-            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
-            (x, var hidden2Information) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, hidden2Layer.Weight, hidden2Layer.Bias, hidden2Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
+            (x, var hidden2Information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hidden2Layer.Weight, hidden2Layer.Bias, hidden2Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Activation2: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -112,8 +112,8 @@ namespace Ibex.Examples
             // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
-            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
-            (x, var scoresInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
+            (x, var scoresInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -128,28 +128,28 @@ namespace Ibex.Examples
             var x = input;
 
             // Hidden1: stochastic Dense [784] → [512]; log-normal weight noise, one α per weight.
-            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, hidden1Layer.Weight, hidden1Layer.Bias);
+            x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, hidden1Layer.Weight, hidden1Layer.Bias);
 
             // Activation1: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
             // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
-            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, hidden2Layer.Weight, hidden2Layer.Bias);
+            x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, hidden2Layer.Weight, hidden2Layer.Bias);
 
             // Activation2: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
 
             // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
-            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
+            x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
 
             return x.contiguous();
         }
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
-            => global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hidden1Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hidden2Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
+            => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(hidden1Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
+                + global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(hidden2Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
+                + global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
 
         /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
         public override void ClampLogAlpha()

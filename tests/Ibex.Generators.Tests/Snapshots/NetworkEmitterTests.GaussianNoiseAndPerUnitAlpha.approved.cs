@@ -101,11 +101,11 @@ namespace Snapshots
             // Convolve: stochastic Conv2d, kernel 3, stride 1, padding 0, [1, 6, 6] → [4, 4, 4]; Gaussian weight noise, one α per channel.
             var convolveLogAlpha = convolveLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
             var convolveWeightVariance = convolveLayer.Weight.mul(convolveLayer.Weight).mul(convolveLogAlpha.exp());
-            var convolveInformation = global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(convolveLogAlpha, weightsPerAlpha: 9);
+            var convolveInformation = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(convolveLogAlpha, weightsPerAlpha: 9);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·α)·ξ, ξ ~ N(0, 1) per example and output position.
             var convolveMean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             var convolveVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), convolveWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(convolveMean, convolveVariance, VarianceFloor);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(convolveMean, convolveVariance, VarianceFloor);
 
             // Features: Flatten, [4, 4, 4] → [64].
             x = x.flatten(1);
@@ -113,11 +113,11 @@ namespace Snapshots
             // Hidden: stochastic Dense [64] → [8]; Gaussian weight noise, one α per weight.
             var hiddenLogAlpha = hiddenLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
             var hiddenWeightVariance = hiddenLayer.Weight.mul(hiddenLayer.Weight).mul(hiddenLogAlpha.exp());
-            var hiddenInformation = global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(hiddenLogAlpha);
+            var hiddenInformation = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(hiddenLogAlpha);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·α)·ξ, ξ ~ N(0, 1) per example and unit.
             var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
             var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), hiddenWeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(hiddenMean, hiddenVariance, VarianceFloor);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(hiddenMean, hiddenVariance, VarianceFloor);
 
             // Squash: Tanh.
             x = global::TorchSharp.torch.nn.functional.tanh(x);
@@ -125,11 +125,11 @@ namespace Snapshots
             // Scores: stochastic Dense [8] → [3]; log-normal weight noise, one α per unit.
             var scoresLogAlpha = scoresLayer.LogAlpha.clamp(minLogAlpha, logAlphaMax);
             var scoresWeightVariance = scoresLayer.Weight.mul(scoresLayer.Weight).mul(scoresLogAlpha.exp().expm1());
-            var scoresInformation = global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax, weightsPerAlpha: 8);
+            var scoresInformation = global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax, weightsPerAlpha: 8);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
             var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), scoresWeightVariance, null);
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -163,9 +163,9 @@ namespace Snapshots
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
-            => global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(convolveLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha), weightsPerAlpha: 9)
-                + global::Ibex.Runtime.InformationTerms.SparseVdWeightNats(hiddenLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha))
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax, weightsPerAlpha: 8);
+            => global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(convolveLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha), weightsPerAlpha: 9)
+                + global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(hiddenLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha))
+                + global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scoresLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax, weightsPerAlpha: 8);
 
         /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
         public override void ClampLogAlpha()

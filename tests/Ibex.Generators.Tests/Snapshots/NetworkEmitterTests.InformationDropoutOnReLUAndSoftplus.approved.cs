@@ -115,12 +115,12 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.softplus(x);
             // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
             // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Convolve, α_max = 1.0.
-            var smoothAlpha = global::TorchSharp.torch.nn.functional.conv2d(convolveInput, smoothLayer.AlphaWeight, smoothLayer.AlphaBias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }).sigmoid().mul(1.0).add(global::Ibex.Runtime.InformationTerms.ActivationAlphaFloor);
+            var smoothAlpha = global::TorchSharp.torch.nn.functional.conv2d(convolveInput, smoothLayer.AlphaWeight, smoothLayer.AlphaBias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }).sigmoid().mul(1.0).add(global::Ibex.Runtime.CompilerServices.InformationTerms.ActivationAlphaFloor);
             var smoothLogActivation = x.clamp_min(1e-12).log();
             x = x.mul(smoothAlpha.mul(global::TorchSharp.torch.randn_like(x)).exp());
             // KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;
             // summed over units, averaged over the batch.
-            var smoothInformation = global::Ibex.Runtime.InformationTerms.LogNormalActivationNats(smoothAlpha, smoothLogActivation, smoothLayer.PriorMean, smoothLayer.PriorLogStd);
+            var smoothInformation = global::Ibex.Runtime.CompilerServices.InformationTerms.LogNormalActivationNats(smoothAlpha, smoothLogActivation, smoothLayer.PriorMean, smoothLayer.PriorLogStd);
 
             // Features: Flatten, [4, 5, 5] → [100].
             x = x.flatten(1);
@@ -129,17 +129,17 @@ namespace Snapshots
             // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
-            // included, is one autograd function (Ibex.Runtime.Kernels.LogNormalLinear).
-            (x, var hiddenInformation) = global::Ibex.Runtime.Kernels.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
+            (x, var hiddenInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Rectify: ReLU, with Information Dropout.
             x = global::TorchSharp.torch.nn.functional.relu(x);
             // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
             // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Hidden, α_max = 0.7.
             // KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over
-            // the batch. The noise, z and the KL take one pass (Ibex.Runtime.Kernels.InformationDropoutNoise).
+            // the batch. The noise, z and the KL take one pass (Ibex.Runtime.CompilerServices.InformationDropoutNoise).
             var rectifyAlphaLogits = global::TorchSharp.torch.nn.functional.linear(hiddenInput, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias);
-            (x, var rectifyInformation) = global::Ibex.Runtime.Kernels.InformationDropoutNoise.LogUniform(x, rectifyAlphaLogits, 0.7);
+            (x, var rectifyInformation) = global::Ibex.Runtime.CompilerServices.InformationDropoutNoise.LogUniform(x, rectifyAlphaLogits, 0.7);
 
             // Scores: Dense [12] → [3].
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
@@ -170,7 +170,7 @@ namespace Snapshots
             x = x.flatten(1);
 
             // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
-            x = global::Ibex.Runtime.Kernels.LogNormalLinear.Mean(x, hiddenLayer.Weight, hiddenLayer.Bias);
+            x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, hiddenLayer.Weight, hiddenLayer.Bias);
 
             // Rectify: ReLU, with Information Dropout.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -183,7 +183,7 @@ namespace Snapshots
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
-            => global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
+            => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
 
         /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
         public override void ClampLogAlpha()

@@ -109,11 +109,11 @@ namespace Snapshots
 
             // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [1, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(stemMean, stemVariance, VarianceFloor);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stemMean, stemVariance, VarianceFloor);
 
             // StemActivation: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -121,11 +121,11 @@ namespace Snapshots
 
             // Block: stochastic Conv2d, kernel 3, stride 1, padding 1, [6, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (blockWeightVariance, blockInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(blockLayer.Weight, blockLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            var (blockWeightVariance, blockInformation) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(blockLayer.Weight, blockLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var blockMean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             var blockVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), blockWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(blockMean, blockVariance, VarianceFloor);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(blockMean, blockVariance, VarianceFloor);
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
@@ -135,11 +135,11 @@ namespace Snapshots
 
             // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (classMapsWeightVariance, classMapsInformation) = global::Ibex.Runtime.Kernels.LogNormalWeightNoise.Apply(classMapsLayer.Weight, classMapsLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            var (classMapsWeightVariance, classMapsInformation) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(classMapsLayer.Weight, classMapsLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var classMapsMean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             var classMapsVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), classMapsWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            x = global::Ibex.Runtime.Kernels.LocalReparameterization.Sample(classMapsMean, classMapsVariance, VarianceFloor);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(classMapsMean, classMapsVariance, VarianceFloor);
 
             // Scores: global average pooling, [5, 8, 8] → [5].
             x = x.mean(new long[] { 2, 3 });
@@ -186,9 +186,9 @@ namespace Snapshots
 
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
-            => global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(blockLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
-                + global::Ibex.Runtime.InformationTerms.LogUniformWeightNats(classMapsLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
+            => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
+                + global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(blockLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
+                + global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(classMapsLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);
 
         /// <summary>Projects every ρ back into its bounds; the trainer calls it after each optimizer step.</summary>
         public override void ClampLogAlpha()

@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ibex.Runtime.Kernels
+namespace Ibex.Runtime.CompilerServices
 {
     /// <summary>
     /// A whole fully connected layer with log-normal weight noise, one α per weight, as one autograd function: the
@@ -26,6 +28,7 @@ namespace Ibex.Runtime.Kernels
     /// its values and shape are those of <c>x·ŵᵀ</c>, its memory is one row per unit. Element-wise operations keep that layout,
     /// so the next fused layer reads xᵀ as it is; anything that needs row-major memory gets it from <c>contiguous()</c>.</para>
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class LogNormalLinear
     {
         /// <summary>The layer's noisy pre-activations b and its Ĩ in nats, both differentiable.</summary>
@@ -50,7 +53,7 @@ namespace Ibex.Runtime.Kernels
         /// </summary>
         public static Tensor Mean(Tensor input, Tensor weight, Tensor? bias)
         {
-            if (!KernelSwitch.Layers || input.dim() != 2 || input.device_type != DeviceType.CPU)
+            if (!FusedKernels.Layers || input.dim() != 2 || input.device_type != DeviceType.CPU)
             {
                 return nn.functional.linear(input, weight, bias);
             }
@@ -64,7 +67,7 @@ namespace Ibex.Runtime.Kernels
         /// parameters, one ρ per weight. Sizes are read with size(d): shape allocates an array and a pinned holder per call.
         /// </summary>
         public static bool CanFuse(Tensor input, Tensor weight, Tensor? bias, Tensor logAlpha)
-            => KernelSwitch.Layers && input.dim() == 2 && weight.dim() == 2 && input.size(1) == weight.size(1)
+            => FusedKernels.Layers && input.dim() == 2 && weight.dim() == 2 && input.size(1) == weight.size(1)
                && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32
                && input.size(0) * weight.size(0) < int.MaxValue / sizeof(float)
                && (bias is null || KernelLoops.Fusable(bias))

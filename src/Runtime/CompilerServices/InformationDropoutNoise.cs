@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ibex.Runtime.Kernels
+namespace Ibex.Runtime.CompilerServices
 {
     /// <summary>
     /// Information Dropout on a ReLU with the log-uniform prior (Achille &amp; Soatto, arXiv:1611.01353), in one pass:
@@ -14,6 +16,7 @@ namespace Ibex.Runtime.Kernels
     /// <c>∂/∂f = g·e^{αξ}</c>, <c>∂/∂a = (g·f·e^{αξ}·ξ − k/(B·α))·α_max·σ(a)(1 − σ(a))</c>, k the KL's gradient.
     /// </summary>
     /// <remarks>Tensors the loops cannot read take the same formulas as libtorch operations.</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class InformationDropoutNoise
     {
         /// <summary>The noisy activations and the batch-mean KL in nats.</summary>
@@ -22,7 +25,7 @@ namespace Ibex.Runtime.Kernels
         /// <param name="alphaMax">The cap α_max.</param>
         public static (Tensor Activation, Tensor Information) LogUniform(Tensor activation, Tensor alphaLogits, double alphaMax)
         {
-            if (!(KernelSwitch.Activations && KernelLoops.Fusable(activation) && KernelLoops.Fusable(alphaLogits) && activation.numel() == alphaLogits.numel()))
+            if (!(FusedKernels.Activations && KernelLoops.Fusable(activation) && KernelLoops.Fusable(alphaLogits) && activation.numel() == alphaLogits.numel()))
             {
                 var alpha = alphaLogits.sigmoid().mul(alphaMax).add(InformationTerms.ActivationAlphaFloor);
                 var noisy = activation.mul(alpha.mul(NormalNoise.Like(activation)).exp());

@@ -1,14 +1,16 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Threading;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ibex.Runtime.Kernels
+namespace Ibex.Runtime.CompilerServices
 {
     /// <summary>
     /// Standard normal noise ξ for the kernels, drawn by a counter-based generator vectorized in C#: Threefry-2x32 with 20
@@ -25,6 +27,7 @@ namespace Ibex.Runtime.Kernels
     /// with the same seed; the benchmark's equality check and the kernels' tests use it. CUDA, float64 and non-contiguous
     /// tensors always draw through libtorch.</para>
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class NormalNoise
     {
         private static readonly AsyncLocal<bool> LibTorchGenerator = new();
@@ -41,7 +44,7 @@ namespace Ibex.Runtime.Kernels
         }
 
         /// <summary>Whether the kernels draw through libtorch on this thread (see <see cref="UseLibTorchGenerator"/>).</summary>
-        public static bool IsLibTorchGenerator => LibTorchGenerator.Value || !KernelSwitch.Generator;
+        public static bool IsLibTorchGenerator => LibTorchGenerator.Value || !FusedKernels.Generator;
 
         /// <summary>A new tensor shaped like <paramref name="like"/>, filled with independent N(0, 1) values.</summary>
         public static Tensor Like(Tensor like)

@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ibex.Runtime.Kernels
+namespace Ibex.Runtime.CompilerServices
 {
     /// <summary>
     /// One pass over a layer's weights for everything log-normal weight noise needs per training step: the local
@@ -21,6 +23,7 @@ namespace Ibex.Runtime.Kernels
     /// over weight-sized tensors (the clamp, the two exponentials, the square, the product, the KL's sum, and all their
     /// gradients) by two.
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class LogNormalWeightNoise
     {
         /// <summary>Elements per partial sum of Ĩ: small enough that float32 keeps the sum exact to about 10⁻⁶.</summary>
@@ -41,7 +44,7 @@ namespace Ibex.Runtime.Kernels
 
         /// <summary>Whether the C# loops apply: same-shaped contiguous float32 tensors in CPU memory.</summary>
         public static bool CanFuse(Tensor weight, Tensor logAlpha)
-            => KernelSwitch.WeightNoise && KernelLoops.Fusable(weight) && KernelLoops.Fusable(logAlpha) && weight.numel() == logAlpha.numel();
+            => FusedKernels.WeightNoise && KernelLoops.Fusable(weight) && KernelLoops.Fusable(logAlpha) && weight.numel() == logAlpha.numel();
 
         /// <summary>The autograd function: forward and backward are the two passes.</summary>
         private sealed class Function : autograd.MultiTensorFunction<Function>

@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ibex.Runtime.Kernels
+namespace Ibex.Runtime.CompilerServices
 {
     /// <summary>
     /// The last step of the local reparameterization trick (Kingma et al. 2015): <c>b = μ + √(s + floor)·ξ</c>,
@@ -18,6 +20,7 @@ namespace Ibex.Runtime.Kernels
     /// root and multiply-add, with their gradients, are about six passes; this is two. Tensors the loops cannot read
     /// (CUDA, float64, views) take the same formula as libtorch operations.
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class LocalReparameterization
     {
         /// <summary>Samples <c>μ + √(s + floor)·ξ</c>.</summary>
@@ -32,7 +35,7 @@ namespace Ibex.Runtime.Kernels
         }
 
         private static bool CanFuse(Tensor mean, Tensor variance)
-            => KernelSwitch.Activations && KernelLoops.Fusable(mean) && KernelLoops.Fusable(variance) && mean.numel() == variance.numel();
+            => FusedKernels.Activations && KernelLoops.Fusable(mean) && KernelLoops.Fusable(variance) && mean.numel() == variance.numel();
 
         private sealed class Function : autograd.MultiTensorFunction<Function>
         {

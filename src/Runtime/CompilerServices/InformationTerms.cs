@@ -1,13 +1,16 @@
 using System;
+using System.ComponentModel;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.CompilerServices
 {
     /// <summary>
     /// The KL terms the generated networks add to the loss, in nats. The weight terms are Ĩ(w;D) of Achille &amp; Soatto
     /// (JMLR 2018); the activation terms are those of Information Dropout (arXiv:1611.01353). Each is written once, here,
     /// so that the generated code and the tests use the same formula.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class InformationTerms
     {
         /// <summary>k₁ of Molchanov et al.'s (2017) sparse-VD approximation: the KL tends to −½·log α + k₁ as α → 0.</summary>
