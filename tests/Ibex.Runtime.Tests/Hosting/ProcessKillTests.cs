@@ -34,7 +34,7 @@ public sealed class ProcessKillTests : IDisposable
             Thread.Sleep(20);
         }
 
-        Assert.False(first.HasExited, "the worker ended before it could be killed:\n" + firstOutput);
+        Assert.False(first.HasExited, "the worker ended before it could be killed:\n" + Text(firstOutput));
         Thread.Sleep(30);
         first.Kill(entireProcessTree: true); // SIGKILL on Linux: no shutdown, no last checkpoint.
         first.WaitForExit();
@@ -45,11 +45,11 @@ public sealed class ProcessKillTests : IDisposable
         var second = Start(epochs, checkpoints);
         var secondOutput = new StringBuilder();
         Collect(second, secondOutput);
-        Assert.True(second.WaitForExit(TimeSpan.FromSeconds(120)), "the resumed worker did not finish:\n" + secondOutput);
+        Assert.True(second.WaitForExit(TimeSpan.FromSeconds(120)), "the resumed worker did not finish:\n" + Text(secondOutput));
         second.WaitForExit();
 
-        Assert.True(second.ExitCode == 0, $"exit code {second.ExitCode}:\n{secondOutput}");
-        Assert.Contains($"at epoch {lastCheckpointEpoch}, batch 0", secondOutput.ToString());
+        Assert.True(second.ExitCode == 0, $"exit code {second.ExitCode}:\n{Text(secondOutput)}");
+        Assert.Contains($"at epoch {lastCheckpointEpoch}, batch 0", Text(secondOutput));
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "output", "report.json")));
         Assert.Equal(epochs, report.RootElement.GetProperty("epochs").GetArrayLength());
     }
@@ -83,6 +83,15 @@ public sealed class ProcessKillTests : IDisposable
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+    }
+
+    /// <summary>What a process printed so far, read under the lock its output handlers append under.</summary>
+    private static string Text(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 
     /// <summary>The epoch a checkpoint resumes at, read from its metadata section (0 when there is none yet).</summary>
