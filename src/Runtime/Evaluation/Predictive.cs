@@ -11,6 +11,12 @@ namespace Ibex.Runtime.Evaluation
     /// weights, <c>H[p̄] − (1/S)·Σ_s H[p_s]</c> (in nats). The S samples run as one batch of S copies of every example, not
     /// as an S-times loop; the local reparameterization draws independent noise for every copy.
     /// </summary>
+    /// <remarks>
+    /// It runs the training-mode forward pass, as the paper's random-label experiment measures it: BatchNorm normalizes
+    /// with the batch's statistics (and updates its running ones), Dropout and Information Dropout are on, and a result
+    /// depends on the batch. To predict with a trained network, use <see cref="Prediction.Predictor{TNetwork}"/>, which
+    /// leaves the network unchanged and gives every example the same result in any batch.
+    /// </remarks>
     public static class Predictive
     {
         /// <summary>The predictive for a batch of inputs.</summary>

@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Data;
-using Ibex.Runtime.Evaluation;
+using Ibex.Runtime.Prediction;
 using Ibex.Runtime.Reports;
 using Ibex.Runtime.Telemetry;
 using Ibex.Runtime.Training;
@@ -112,6 +112,28 @@ namespace Ibex.Runtime.Hosting
             return true;
         }
 
+        /// <summary>
+        /// Accuracy of the Monte-Carlo predictive, and its mean predictive entropy and mutual information in nats, through
+        /// <see cref="Predictor{TNetwork}"/>: whole weight samples, the network left as it is, memory bounded by chunks.
+        /// </summary>
+        private static (double Accuracy, double Entropy, double MutualInformation) MonteCarlo(TNetwork network, LabeledData data, int samples)
+        {
+            using var predictor = new Predictor<TNetwork>(network);
+            var predictions = predictor.PredictBatch(data.Features, samples);
+            using var labels = data.Labels.cpu();
+            long[] classes = labels.data<long>().ToArray();
+            long correct = 0;
+            double entropy = 0, mutualInformation = 0;
+            for (int i = 0; i < predictions.Count; i++)
+            {
+                correct += predictions[i].Class == classes[i] ? 1 : 0;
+                entropy += predictions[i].PredictiveEntropy!.Value;
+                mutualInformation += predictions[i].MutualInformation!.Value;
+            }
+
+            return (correct / (double)predictions.Count, entropy / predictions.Count, mutualInformation / predictions.Count);
+        }
+
         private void WriteResults(TrainingOptions configured, TNetwork network, double beta, torch.Device device, TrainingData data, TrainingOutcome outcome)
         {
             Directory.CreateDirectory(configured.OutputDirectory);
@@ -123,7 +145,7 @@ namespace Ibex.Runtime.Hosting
             if (data.Test is not null)
             {
                 testAccuracy = InformationTrainer.Evaluate(network, data.Test, configured.EvaluationBatchSize);
-                (monteCarloAccuracy, entropy, mutualInformation) = Predictive.Evaluate(network, data.Test, configured.MonteCarloSamples);
+                (monteCarloAccuracy, entropy, mutualInformation) = MonteCarlo(network, data.Test, configured.MonteCarloSamples);
             }
 
             double information;

@@ -1,0 +1,18 @@
+using System.Collections.Generic;
+
+namespace Ibex.Runtime.Prediction
+{
+    /// <summary>What a network predicts for one example.</summary>
+    /// <param name="Class">The most probable class, 0 … K−1.</param>
+    /// <param name="Probabilities">The class probabilities: the mean network's softmax, or with Monte-Carlo samples the
+    /// predictive mean <c>p̄ = (1/S)·Σ_s softmax(f(x; w_s))</c>.</param>
+    /// <param name="Samples">The number of weight samples S behind the probabilities; 0 for the mean network.</param>
+    /// <param name="PredictiveEntropy">H[p̄] in nats, the whole uncertainty of the prediction; null without samples.</param>
+    /// <param name="MutualInformation">I(y; w | x) = H[p̄] − (1/S)·Σ_s H[p_s] in nats, the part of the uncertainty that
+    /// comes from not knowing the weights (epistemic); null without samples.</param>
+    public sealed record ClassPrediction(int Class, IReadOnlyList<float> Probabilities, int Samples, double? PredictiveEntropy, double? MutualInformation)
+    {
+        /// <summary>The probability of <see cref="Class"/>.</summary>
+        public float Confidence => Probabilities[Class];
+    }
+}

@@ -1,0 +1,289 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Ibex.Runtime.Checkpoints;
+using TorchSharp;
+
+namespace Ibex.Runtime.Prediction
+{
+    /// <summary>
+    /// Predicts with a trained network: the class and its probabilities from the mean network (every ε = 1), and with
+    /// S Monte-Carlo weight samples the predictive mean <c>p̄ = (1/S)·Σ_s softmax(f(x; w_s))</c>, its entropy H[p̄] and the
+    /// mutual information between the prediction and the weights, <c>I(y; w | x) = H[p̄] − (1/S)·Σ_s H[p_s]</c>, in nats.
+    /// </summary>
+    /// <remarks>
+    /// <para>It holds its own copy of the network, in evaluation mode, and never changes it: BatchNorm uses its running
+    /// statistics and Dropout is off, for the mean network and for every weight sample alike. Each sample is a whole weight
+    /// set drawn into a second copy (<c>WeightSampler</c>) and shared by every example, so a prediction does not depend on
+    /// the batch it arrives in; with <see cref="PredictionOptions.Seed"/> set (the default) it is the same on every call.
+    /// Information Dropout's activation noise is not sampled: the mutual information is the weights' part.</para>
+    /// <para>Examples go through the network in chunks whose activations fit <see cref="PredictionOptions.MemoryBudgetBytes"/>,
+    /// and samples one after another, so memory does not grow with the number of examples or samples. Calls are
+    /// thread-safe; they run one at a time (each already uses every core libtorch has).</para>
+    /// </remarks>
+    /// <typeparam name="TNetwork">The generated network type.</typeparam>
+    public sealed class Predictor<TNetwork> : IDisposable
+        where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
+    {
+        private readonly object gate = new();
+        private readonly TNetwork network;
+        private readonly long? seed;
+        private readonly long examplesPerChunk;
+        private TNetwork? sampledNetwork;
+        private WeightSampler? sampler;
+        private bool disposed;
+
+        /// <summary>A predictor with a copy of <paramref name="trained"/>'s weights; <paramref name="trained"/> itself is left as it is.</summary>
+        public Predictor(TNetwork trained, PredictionOptions? options = null)
+            : this(Validated(options), CopyOf(trained))
+        {
+        }
+
+        private Predictor(PredictionOptions options, TNetwork network)
+        {
+            this.network = network;
+            seed = options.Seed;
+            network.eval();
+            examplesPerChunk = Math.Clamp(options.MemoryBudgetBytes / ActivationBytesPerExample(network.Description), 1, 1 << 16);
+        }
+
+        /// <summary>Loads a network saved with <see cref="NetworkFile.Save"/> (or by the hosted trainer) onto <paramref name="device"/> (the CPU when null).</summary>
+        /// <exception cref="CheckpointException">The file is missing, damaged or holds another network.</exception>
+        public static Predictor<TNetwork> Load(string path, PredictionOptions? options = null, torch.Device? device = null)
+        {
+            var validated = Validated(options);
+            TorchNative.EnsureLoaded();
+            var network = TNetwork.Create(device);
+            try
+            {
+                NetworkFile.Load(network, path);
+                return new Predictor<TNetwork>(validated, network);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The declaration of the network it predicts with.</summary>
+        public NetworkDescription Description => network.Description;
+
+        /// <summary>How many examples go through the network at once under the memory budget.</summary>
+        public long ExamplesPerChunk => examplesPerChunk;
+
+        /// <summary>Predicts one example: its features, flat (as many as <see cref="NetworkDescription.InputFeatures"/>).</summary>
+        /// <param name="example">The example's features, flat, in the declared order (channels, then rows, then columns).</param>
+        /// <param name="samples">Monte-Carlo weight samples S; 0 for the mean network alone.</param>
+        public ClassPrediction Predict(ReadOnlySpan<float> example, int samples)
+        {
+            if (example.Length != Description.InputFeatures)
+            {
+                throw new ArgumentException($"{Description.Name} takes examples of {Description.InputFeatures} features; got {example.Length}.", nameof(example));
+            }
+
+            using var batch = PredictionInputs.FromFlat(example, Description);
+            return Run(batch, samples)[0];
+        }
+
+        /// <summary>Predicts a batch given as one flat array of N × <see cref="NetworkDescription.InputFeatures"/> values, example after example.</summary>
+        public IReadOnlyList<ClassPrediction> PredictBatch(ReadOnlySpan<float> examples, int samples)
+        {
+            using var batch = PredictionInputs.FromFlat(examples, Description);
+            return Run(batch, samples);
+        }
+
+        /// <summary>Predicts a batch given as one array per example.</summary>
+        public IReadOnlyList<ClassPrediction> PredictBatch(float[][] examples, int samples)
+        {
+            ArgumentNullException.ThrowIfNull(examples);
+            using var batch = PredictionInputs.FromRows(examples, Description);
+            return Run(batch, samples);
+        }
+
+        /// <summary>
+        /// Predicts the examples of a tensor: one example or a batch, flat or shaped as declared (for example [1, 28, 28] or
+        /// [B, 1, 28, 28]), float32 or float64 (converted). The tensor is not changed.
+        /// </summary>
+        public IReadOnlyList<ClassPrediction> PredictBatch(torch.Tensor inputs, int samples)
+        {
+            ArgumentNullException.ThrowIfNull(inputs);
+            using var batch = PredictionInputs.FromTensor(inputs, Description);
+            return Run(batch, samples);
+        }
+
+        private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples)
+        {
+            if (samples < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(samples), samples, "The number of Monte-Carlo samples must be 0 (the mean network) or more.");
+            }
+
+            lock (gate)
+            {
+                ObjectDisposedException.ThrowIf(disposed, this);
+                using var noGrad = torch.no_grad();
+                return samples == 0 ? MeanNetwork(batch) : MonteCarlo(batch, samples);
+            }
+        }
+
+        private ClassPrediction[] MeanNetwork(torch.Tensor batch)
+        {
+            long count = batch.shape[0];
+            var predictions = new ClassPrediction[count];
+            var device = DeviceOf(network);
+            for (long start = 0; start < count; start += examplesPerChunk)
+            {
+                using var scope = torch.NewDisposeScope();
+                long size = Math.Min(examplesPerChunk, count - start);
+                var (logits, _) = network.call(batch.narrow(0, start, size).to(device));
+                var probabilities = torch.nn.functional.softmax(logits, 1).to(torch.float32, torch.CPU).contiguous();
+                float[] values = probabilities.data<float>().ToArray();
+                int classes = (int)probabilities.shape[1];
+                for (long i = 0; i < size; i++)
+                {
+                    var row = values.AsSpan((int)(i * classes), classes).ToArray();
+                    predictions[start + i] = new ClassPrediction(ArgMax(row), row, 0, null, null);
+                }
+            }
+
+            return predictions;
+        }
+
+        private ClassPrediction[] MonteCarlo(torch.Tensor batch, int samples)
+        {
+            var (target, weightSampler) = SamplingNetwork();
+            long count = batch.shape[0];
+            var device = DeviceOf(network);
+            using var generator = seed is { } value ? new torch.Generator(unchecked((ulong)value)) : null;
+            using var probabilitySums = torch.zeros(count, Description.Classes, dtype: torch.float64);
+            using var entropySums = torch.zeros(count, dtype: torch.float64);
+            for (int sample = 0; sample < samples; sample++)
+            {
+                weightSampler.Draw(generator);
+                for (long start = 0; start < count; start += examplesPerChunk)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    long size = Math.Min(examplesPerChunk, count - start);
+                    var (logits, _) = target.call(batch.narrow(0, start, size).to(device));
+                    var logProbabilities = torch.nn.functional.log_softmax(logits, 1).to(torch.float64, torch.CPU);
+                    var probabilities = logProbabilities.exp();
+                    probabilitySums.narrow(0, start, size).add_(probabilities);
+                    entropySums.narrow(0, start, size).sub_(probabilities.mul(logProbabilities).sum(1));
+                }
+            }
+
+            using var mean = probabilitySums.div(samples);
+            using var entropy = mean.clamp_min(1e-300).log().mul_(mean).sum(1).neg_();
+            using var expectedEntropy = entropySums.div(samples);
+            double[] means = mean.contiguous().data<double>().ToArray();
+            double[] entropies = entropy.contiguous().data<double>().ToArray();
+            double[] expected = expectedEntropy.contiguous().data<double>().ToArray();
+            int classes = Description.Classes;
+            var predictions = new ClassPrediction[count];
+            for (long i = 0; i < count; i++)
+            {
+                var row = new float[classes];
+                for (int k = 0; k < classes; k++)
+                {
+                    row[k] = (float)means[i * classes + k];
+                }
+
+                predictions[i] = new ClassPrediction(ArgMax(row), row, samples, entropies[i], Math.Max(0, entropies[i] - expected[i]));
+            }
+
+            return predictions;
+        }
+
+        private (TNetwork Target, WeightSampler Sampler) SamplingNetwork()
+        {
+            if (sampledNetwork is null || sampler is null)
+            {
+                sampledNetwork = TNetwork.Create(DeviceOf(network));
+                sampledNetwork.eval();
+                sampler = new WeightSampler(network, sampledNetwork);
+            }
+
+            return (sampledNetwork, sampler);
+        }
+
+        /// <inheritdoc/>
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                if (disposed)
+                {
+                    return;
+                }
+
+                disposed = true;
+                sampler?.Dispose();
+                sampledNetwork?.Dispose();
+                network.Dispose();
+            }
+        }
+
+        private static PredictionOptions Validated(PredictionOptions? options)
+        {
+            options ??= new PredictionOptions();
+            if (options.MemoryBudgetBytes < 1 << 20)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.MemoryBudgetBytes,
+                    $"PredictionOptions.MemoryBudgetBytes = {options.MemoryBudgetBytes} is too small: give at least 1 MiB (1048576).");
+            }
+
+            return options;
+        }
+
+        private static TNetwork CopyOf(TNetwork trained)
+        {
+            ArgumentNullException.ThrowIfNull(trained);
+            var copy = TNetwork.Create(DeviceOf(trained));
+            using var noGrad = torch.no_grad();
+            var state = copy.state_dict();
+            foreach (var (name, value) in trained.state_dict())
+            {
+                state[name].copy_(value);
+            }
+
+            return copy;
+        }
+
+        private static torch.Device DeviceOf(InformationNetwork network) => Training.InformationTrainer.DeviceOf(network);
+
+        /// <summary>
+        /// An upper estimate of one example's activations in a forward pass without gradients, in bytes: every layer's
+        /// output twice (the output and the input it is made from), plus for a convolution the unfolded input a 5 × 5 kernel
+        /// would need.
+        /// </summary>
+        private static long ActivationBytesPerExample(NetworkDescription description)
+        {
+            long values = description.InputFeatures;
+            foreach (var layer in description.Layers)
+            {
+                values += 2 * layer.OutFeatures;
+                if (layer.Kind == "Conv2d" && layer.InputShape.Count == 3 && layer.OutputShape.Count == 3)
+                {
+                    values += (long)layer.InputShape[0] * 25 * layer.OutputShape[1] * layer.OutputShape[2];
+                }
+            }
+
+            return Math.Max(1, values * sizeof(float));
+        }
+
+        private static int ArgMax(float[] values)
+        {
+            int best = 0;
+            for (int i = 1; i < values.Length; i++)
+            {
+                if (values[i] > values[best])
+                {
+                    best = i;
+                }
+            }
+
+            return best;
+        }
+    }
+}
