@@ -99,7 +99,7 @@ app.MapPost("/predict", async (HttpRequest request, Predictor<WorkerMlp> predict
     }
     catch (ArgumentException invalid)
     {
-        return Problem(invalid.Message);
+        return Problem(invalid.ParamName is { } name ? invalid.Message.Replace($" (Parameter '{name}')", "") : invalid.Message);
     }
     catch (JsonException malformed)
     {
