@@ -1,14 +1,25 @@
 using System;
+using System.Collections.Generic;
 using TorchSharp;
 
 namespace Ibex.Runtime.Data
 {
-    /// <summary>Examples and their class labels as tensors: features float32 [N, …], labels int64 [N].</summary>
-    public sealed class LabeledData : IDisposable
+    /// <summary>
+    /// Examples and their class labels as tensors: features float32 [N, F], one flat row per example (an image [C, H, W]
+    /// flattened channel by channel, then row by row), labels int64 [N]. <see cref="Validate"/> checks them against a
+    /// network; the <c>From…</c> methods build them from arrays.
+    /// </summary>
+    public sealed partial class LabeledData : IDisposable
     {
-        /// <summary>Wraps <paramref name="features"/> and <paramref name="labels"/>; this object then owns both.</summary>
+        /// <summary>
+        /// Wraps <paramref name="features"/> ([N, F] flat, or [N, C, H, W] and any other [N, …], kept as [N, F]) and
+        /// <paramref name="labels"/> ([N], any integer type); this object then owns both. float64 features are converted
+        /// to float32 (the original is disposed).
+        /// </summary>
         public LabeledData(torch.Tensor features, torch.Tensor labels)
         {
+            ArgumentNullException.ThrowIfNull(features);
+            ArgumentNullException.ThrowIfNull(labels);
             if (features.shape.Length == 0 || labels.shape.Length != 1 || features.shape[0] != labels.shape[0])
             {
                 throw new ArgumentException(
@@ -16,9 +27,33 @@ namespace Ibex.Runtime.Data
                     "labels must be one-dimensional with one entry per example.");
             }
 
-            Features = features;
+            if (features.dtype is not (torch.ScalarType.Float32 or torch.ScalarType.Float64))
+            {
+                throw new ArgumentException($"Features must be float32 or float64 (float64 is converted); got {features.dtype}.", nameof(features));
+            }
+
+            if (labels.dtype is not (torch.ScalarType.Int64 or torch.ScalarType.Int32 or torch.ScalarType.Int16 or torch.ScalarType.Int8 or torch.ScalarType.Byte))
+            {
+                throw new ArgumentException($"Labels must be integers (class indices 0 … K−1); got {labels.dtype}.", nameof(labels));
+            }
+
+            ExampleShape = features.shape.Length == 1 ? new[] { 1L } : features.shape[1..];
+            var flat = features.shape.Length == 2 ? features : features.reshape(features.shape[0], -1);
+            Features = flat.dtype == torch.float32 ? flat : flat.to_type(torch.float32);
+            if (!ReferenceEquals(Features, features))
+            {
+                features.Dispose();
+            }
+
             Labels = labels.dtype == torch.int64 ? labels : labels.to_type(torch.int64);
+            if (!ReferenceEquals(Labels, labels))
+            {
+                labels.Dispose();
+            }
         }
+
+        /// <summary>The shape of one example as it was given: [F] when flat, [C, H, W] for images given so.</summary>
+        public IReadOnlyList<long> ExampleShape { get; private init; }
 
         /// <summary>The examples, one per row.</summary>
         public torch.Tensor Features { get; }
@@ -40,7 +75,7 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take examples {start} to {start + count - 1} of {Count}.");
             }
 
-            return new LabeledData(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone());
+            return new LabeledData(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone()) { ExampleShape = ExampleShape };
         }
 
         /// <inheritdoc/>

@@ -56,11 +56,8 @@ namespace Ibex.Runtime.Training
         public TrainingOutcome Run(LabeledData train, LabeledData? test, ITrainingObserver? observer, CheckpointStore? checkpoints,
             TrainingCheckpoint? resumeFrom, CancellationToken cancellationToken)
         {
-            CheckShapes(train, nameof(train));
-            if (test is not null)
-            {
-                CheckShapes(test, nameof(test));
-            }
+            train.Validate(network.Description, "training data");
+            test?.Validate(network.Description, "test data");
 
             long n = train.Count;
             if (resumeFrom is not null && resumeFrom.Metadata.TrainingExamples != n)
@@ -297,24 +294,6 @@ namespace Ibex.Runtime.Training
             foreach (var group in optimizer.ParamGroups)
             {
                 group.LearningRate = baseLearningRates[index++] * factor;
-            }
-        }
-
-        private void CheckShapes(LabeledData data, string name)
-        {
-            var description = network.Description;
-            long features = data.Features.shape.Length == 2 ? data.Features.shape[1] : -1;
-            if (features != description.InputFeatures)
-            {
-                throw new ArgumentException(
-                    $"The {name} data has examples of shape [{string.Join(", ", data.Features.shape[1..])}], but {description.Name} was declared " +
-                    $"with [Input({string.Join(", ", description.InputShape)})]. Reshape the data or change the declaration.", name);
-            }
-
-            if (data.Count > 0 && data.Labels.max().item<long>() >= description.Classes)
-            {
-                throw new ArgumentException(
-                    $"The {name} data has label {data.Labels.max().item<long>()}, but {description.Name} produces {description.Classes} class scores (labels 0 to {description.Classes - 1}).", name);
             }
         }
 

@@ -1,0 +1,62 @@
+using System;
+using System.Linq;
+using TorchSharp;
+
+namespace Ibex.Runtime.Data
+{
+    public sealed partial class LabeledData
+    {
+        /// <summary>
+        /// Checks that these examples fit <paramref name="network"/> before any training or evaluation: examples flat with
+        /// the declared number of features or shaped as declared, every feature finite, every label in [0, classes).
+        /// Throws <see cref="ArgumentException"/> naming the first example at fault.
+        /// </summary>
+        /// <param name="network">The declaration to check against.</param>
+        /// <param name="name">What the data is called in messages ("training data", "test data").</param>
+        public void Validate(NetworkDescription network, string name = "data")
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            string declared = $"[Input({string.Join(", ", network.InputShape)})]";
+            bool shaped = ExampleShape.Count > 1;
+            if (shaped && !ExampleShape.SequenceEqual(network.InputShape.Select(d => (long)d)))
+            {
+                throw new ArgumentException(
+                    $"The {name} has examples of shape [{string.Join(", ", ExampleShape)}], but {network.Name} is declared with {declared}; " +
+                    "give the examples in the declared shape or flat, or change the declaration.", name);
+            }
+
+            if (Features.shape[1] != network.InputFeatures)
+            {
+                throw new ArgumentException(
+                    $"The {name} has examples of {Features.shape[1]} features, but {network.Name} is declared with {declared}, " +
+                    $"{network.InputFeatures} features; give the examples in the declared shape or flat, or change the declaration.", name);
+            }
+
+            if (Count == 0)
+            {
+                throw new ArgumentException($"The {name} has no examples.", name);
+            }
+
+            using (var outOfRange = Labels.lt(0).logical_or_(Labels.ge(network.Classes)))
+            {
+                if (outOfRange.any().item<bool>())
+                {
+                    using var at = outOfRange.nonzero();
+                    long example = at[0, 0].item<long>();
+                    throw new ArgumentException(
+                        $"The {name} has label {Labels[example].item<long>()} at example {example}, but {network.Name} produces " +
+                        $"{network.Classes} class scores: labels must lie in 0 … {network.Classes - 1}.", name);
+                }
+            }
+
+            using var finite = torch.isfinite(Features);
+            if (!finite.all().item<bool>())
+            {
+                using var at = finite.logical_not().nonzero();
+                long example = at[0, 0].item<long>(), feature = at[0, 1].item<long>();
+                throw new ArgumentException(
+                    $"The {name} has {Features[example, feature].item<float>()} at example {example}, feature {feature}: features must be finite numbers.", name);
+            }
+        }
+    }
+}

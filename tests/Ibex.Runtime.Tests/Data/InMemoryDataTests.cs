@@ -1,0 +1,138 @@
+using System;
+using System.Linq;
+using Ibex.Runtime.Data;
+using Ibex.Runtime.Training;
+using TorchSharp;
+using Xunit;
+
+namespace Ibex.Runtime.Tests.Data;
+
+/// <summary>
+/// Data from arrays of every shape a .NET user holds trains the same network, images may come flat or as [N, C, H, W], and
+/// data that cannot fit the network is refused before training with a message that names the example.
+/// </summary>
+public sealed class InMemoryDataTests
+{
+    private readonly Random random = new();
+
+    [Fact]
+    public void EveryArrayFormGivesTheSameTensors()
+    {
+        TorchNative.EnsureLoaded();
+        const int examples = 7, features = 5;
+        var flat = Enumerable.Range(0, examples * features).Select(_ => (float)random.NextDouble()).ToArray();
+        var labels = Enumerable.Range(0, examples).Select(_ => random.Next(3)).ToArray();
+        var rows = Enumerable.Range(0, examples).Select(e => flat.AsSpan(e * features, features).ToArray()).ToArray();
+        var matrix = new float[examples, features];
+        for (int e = 0; e < examples; e++)
+        {
+            for (int f = 0; f < features; f++)
+            {
+                matrix[e, f] = flat[e * features + f];
+            }
+        }
+
+        using var fromArray = LabeledData.FromArray(flat, labels);
+        using var fromLongs = LabeledData.FromArray(flat, labels.Select(l => (long)l).ToArray());
+        using var fromRows = LabeledData.FromRows(rows, labels);
+        using var fromMatrix = LabeledData.FromMatrix(matrix, labels);
+
+        foreach (var data in new[] { fromLongs, fromRows, fromMatrix })
+        {
+            Assert.True(fromArray.Features.Equals(data.Features));
+            Assert.True(fromArray.Labels.Equals(data.Labels));
+        }
+
+        Assert.Equal(new long[] { examples, features }, fromArray.Features.shape);
+        Assert.Equal(labels.Select(l => (long)l), fromArray.Labels.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void BytesAreScaledToTheUnitInterval()
+    {
+        TorchNative.EnsureLoaded();
+        var pixels = new byte[2 * 4];
+        random.NextBytes(pixels);
+
+        using var data = LabeledData.FromImages(pixels, new[] { 0, 1 });
+
+        var values = data.Features.data<float>().ToArray();
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            Assert.Equal(pixels[i] / 255f, values[i], 6);
+        }
+    }
+
+    [Fact]
+    public void ANetworkTrainsFromArrays()
+    {
+        TorchNative.EnsureLoaded();
+        torch.manual_seed(random.Next());
+        using var clusters = SyntheticClusters.Create(1200, 16, 4, random.Next(), separation: 2.0);
+        float[] features = clusters.Features.data<float>().ToArray();
+        long[] labels = clusters.Labels.data<long>().ToArray();
+        using var train = LabeledData.FromArray(features.AsSpan(0, 1000 * 16), labels.AsSpan(0, 1000));
+        using var test = LabeledData.FromArray(features.AsSpan(1000 * 16), labels.AsSpan(1000));
+        using var network = new SmallClassifier();
+
+        var reports = new InformationTrainer(network, new TrainingSettings { Epochs = 4, BatchSize = 50 }).Fit(train, test);
+
+        Assert.True(reports[^1].TestAccuracy > 0.8, $"test accuracy {reports[^1].TestAccuracy} after 4 epochs on separated clusters");
+    }
+
+    [Fact]
+    public void ImagesTrainFlatOrShapedAndFloat64IsConverted()
+    {
+        TorchNative.EnsureLoaded();
+        using var network = new SoftplusDropoutNetwork();
+        var settings = new TrainingSettings { Epochs = 1, BatchSize = 16 };
+        using var shaped = new LabeledData(torch.rand(48, 1, 6, 6, dtype: torch.float64), torch.randint(0, 3, new long[] { 48 }, dtype: torch.int32));
+
+        Assert.Equal(new long[] { 1, 6, 6 }, shaped.ExampleShape);
+        Assert.Equal(torch.float32, shaped.Features.dtype);
+        Assert.Equal(torch.int64, shaped.Labels.dtype);
+        Assert.Single(new InformationTrainer(network, settings).Fit(shaped));
+    }
+
+    [Fact]
+    public void DataThatCannotFitTheNetworkIsRefusedByExample()
+    {
+        TorchNative.EnsureLoaded();
+        var description = new SoftplusDropoutNetwork().Description;
+
+        using var wrongChannels = new LabeledData(torch.rand(4, 2, 6, 6), torch.zeros(4, dtype: torch.int64));
+        var shape = Assert.Throws<ArgumentException>(() => wrongChannels.Validate(description, "training data"));
+        Assert.Contains("training data has examples of shape [2, 6, 6]", shape.Message);
+        Assert.Contains("[Input(1, 6, 6)]", shape.Message);
+
+        using var wrongLength = new LabeledData(torch.rand(4, 35), torch.zeros(4, dtype: torch.int64));
+        Assert.Contains("examples of 35 features", Assert.Throws<ArgumentException>(() => wrongLength.Validate(description)).Message);
+
+        using var negative = new LabeledData(torch.rand(5, 36), torch.tensor(new long[] { 0, 1, 2, -1, 0 }));
+        Assert.Contains("label -1 at example 3", Assert.Throws<ArgumentException>(() => negative.Validate(description)).Message);
+
+        using var tooLarge = new LabeledData(torch.rand(5, 36), torch.tensor(new long[] { 0, 3, 2, 1, 0 }));
+        Assert.Contains("label 3 at example 1", Assert.Throws<ArgumentException>(() => tooLarge.Validate(description)).Message);
+
+        var values = torch.rand(5, 36);
+        values[2, 7] = torch.tensor(float.PositiveInfinity);
+        using var infinite = new LabeledData(values, torch.zeros(5, dtype: torch.int64));
+        Assert.Contains("Infinity at example 2, feature 7", Assert.Throws<ArgumentException>(() => infinite.Validate(description)).Message);
+
+        Assert.Throws<ArgumentException>(() => new LabeledData(torch.rand(3, 36), torch.rand(3)));
+        Assert.Throws<ArgumentException>(() => LabeledData.FromArray(new float[10], new[] { 0, 1, 2 }));
+        Assert.Contains("Example 1 has 2 features", Assert.Throws<ArgumentException>(() => LabeledData.FromRows(new[] { new float[3], new float[2] }, new[] { 0, 1 })).Message);
+    }
+
+    [Fact]
+    public void TheTrainerRefusesBadDataBeforeItTrains()
+    {
+        TorchNative.EnsureLoaded();
+        using var network = new SmallClassifier();
+        using var train = new LabeledData(torch.rand(10, 16), torch.tensor(new long[] { 0, 1, 2, 3, 4, 0, 1, 2, 3, 0 }));
+
+        var refused = Assert.Throws<ArgumentException>(() => new InformationTrainer(network, new TrainingSettings { Epochs = 1 }).Fit(train));
+
+        Assert.Contains("training data has label 4 at example 4", refused.Message);
+    }
+}
