@@ -10,6 +10,9 @@ namespace Ibex.Runtime.Hosting
     /// </summary>
     public interface ITrainingDataSource
     {
+        /// <summary>What the data is, for the run's log and <c>report.json</c> (for example "Csv /data/train.csv").</summary>
+        string Description => GetType().Name;
+
         /// <summary>Loads the training set and, if there is one, the test set, shaped for <paramref name="network"/>.</summary>
         TrainingData Load(NetworkDescription network, CancellationToken cancellationToken);
     }

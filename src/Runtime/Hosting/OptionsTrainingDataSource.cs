@@ -5,35 +5,49 @@ using Microsoft.Extensions.Options;
 
 namespace Ibex.Runtime.Hosting
 {
-    /// <summary>The default data source: Fashion-MNIST or synthetic clusters, subset and label noise as configured.</summary>
+    /// <summary>
+    /// The default data source, as <see cref="DataOptions"/> configure it: Fashion-MNIST or any IDX folder, a CSV file, an
+    /// image folder or synthetic clusters; then the training subset and the label noise.
+    /// </summary>
     public sealed class OptionsTrainingDataSource(IOptions<TrainingOptions> options) : ITrainingDataSource
     {
+        /// <inheritdoc/>
+        public string Description
+        {
+            get
+            {
+                var data = options.Value.Data;
+                return data.Source switch
+                {
+                    DataSourceKind.Synthetic => $"Synthetic ({data.SyntheticExamples} training examples)",
+                    DataSourceKind.Csv or DataSourceKind.ImageFolder => $"{data.Source} {data.Path}" + (data.TestPath is null ? "" : $" (test: {data.TestPath})"),
+                    _ => $"{data.Source} {data.Path}",
+                };
+            }
+        }
+
         /// <inheritdoc/>
         public TrainingData Load(NetworkDescription network, CancellationToken cancellationToken)
         {
             var data = options.Value.Data;
-            LabeledData train, test;
-            if (data.Source == DataSourceKind.Synthetic)
+            var (train, test) = data.Source switch
             {
-                using var all = SyntheticClusters.Create(data.SyntheticExamples + data.SyntheticExamples / 4 + 1, network.InputFeatures, network.Classes, options.Value.Seed);
-                train = all.Slice(0, data.SyntheticExamples);
-                test = all.Slice(data.SyntheticExamples, all.Count - data.SyntheticExamples);
-            }
-            else
-            {
-                if (network.InputFeatures != FashionMnist.Features || network.Classes != FashionMnist.Classes)
-                {
-                    throw new InvalidOperationException(
-                        $"{network.Name} takes [Input({string.Join(", ", network.InputShape)})] and produces {network.Classes} class scores, but Fashion-MNIST " +
-                        $"has {FashionMnist.Features} features and {FashionMnist.Classes} classes. Declare [Input(784)] and a last layer of 10 units, or use another data source.");
-                }
-
-                using var full = FashionMnist.LoadTrain(data.Path);
-                train = data.TrainSize is int size ? full.Take(Math.Min(size, full.Count)) : full.Slice(0, full.Count);
-                test = FashionMnist.LoadTest(data.Path);
-            }
+                DataSourceKind.Synthetic => Synthetic(data, network, options.Value.Seed),
+                DataSourceKind.FashionMnist => FashionMnistFor(data, network),
+                DataSourceKind.Idx => (FashionMnist.LoadTrain(data.Path), FashionMnist.LoadTest(data.Path)),
+                DataSourceKind.Csv => (CsvData.Load(data.Path, Csv(data)), data.TestPath is null ? null : CsvData.Load(data.TestPath, Csv(data))),
+                DataSourceKind.ImageFolder => (ImageFolder.Load(data.Path, network.InputShape), data.TestPath is null ? null : ImageFolder.Load(data.TestPath, network.InputShape)),
+                _ => throw new InvalidOperationException($"Ibex:Training:Data:Source = {data.Source} is not a data source Ibex knows."),
+            };
 
             cancellationToken.ThrowIfCancellationRequested();
+            if (data.TrainSize is int size && size < train.Count)
+            {
+                var subset = train.Take(size);
+                train.Dispose();
+                train = subset;
+            }
+
             if (data.RandomLabelFraction > 0)
             {
                 var noisy = LabelNoise.Randomize(train.Labels, data.RandomLabelFraction, network.Classes, data.LabelSeed);
@@ -44,5 +58,25 @@ namespace Ibex.Runtime.Hosting
 
             return new TrainingData(train, test);
         }
+
+        private static (LabeledData Train, LabeledData? Test) Synthetic(DataOptions data, NetworkDescription network, long seed)
+        {
+            using var all = SyntheticClusters.Create(data.SyntheticExamples + data.SyntheticExamples / 4 + 1, network.InputFeatures, network.Classes, seed);
+            return (all.Slice(0, data.SyntheticExamples), all.Slice(data.SyntheticExamples, all.Count - data.SyntheticExamples));
+        }
+
+        private static (LabeledData Train, LabeledData? Test) FashionMnistFor(DataOptions data, NetworkDescription network)
+        {
+            if (network.InputFeatures != FashionMnist.Features || network.Classes != FashionMnist.Classes)
+            {
+                throw new InvalidOperationException(
+                    $"{network.Name} takes [Input({string.Join(", ", network.InputShape)})] and produces {network.Classes} class scores, but Fashion-MNIST " +
+                    $"has {FashionMnist.Features} features and {FashionMnist.Classes} classes. Declare [Input(784)] or [Input(1, 28, 28)] and a last layer of 10 units, or use another data source.");
+            }
+
+            return (FashionMnist.LoadTrain(data.Path), FashionMnist.LoadTest(data.Path));
+        }
+
+        private static CsvDataOptions Csv(DataOptions data) => new() { LabelColumn = data.LabelColumn };
     }
 }

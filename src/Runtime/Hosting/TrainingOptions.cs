@@ -93,11 +93,17 @@ namespace Ibex.Runtime.Hosting
     /// <summary>Where the training data comes from (<c>Ibex:Training:Data</c>).</summary>
     public sealed class DataOptions
     {
-        /// <summary>FashionMnist (IDX files) or Synthetic (Gaussian clusters shaped for the network).</summary>
+        /// <summary>FashionMnist, Idx, Csv, ImageFolder or Synthetic (see <see cref="DataSourceKind"/>).</summary>
         public DataSourceKind Source { get; set; } = DataSourceKind.FashionMnist;
 
-        /// <summary>The folder of the Fashion-MNIST IDX files.</summary>
+        /// <summary>The training data: the folder of the IDX files (FashionMnist, Idx), the CSV file (Csv) or the folder of class folders (ImageFolder).</summary>
         public string Path { get; set; } = Data.FashionMnist.DefaultDirectory;
+
+        /// <summary>Csv and ImageFolder: the test set's file or folder, in the same form as <see cref="Path"/>; unset trains without a test set.</summary>
+        public string? TestPath { get; set; }
+
+        /// <summary>Csv: the header of the label column; every other column is a feature, in file order.</summary>
+        public string LabelColumn { get; set; } = "label";
 
         /// <summary>N: train on the first N training examples only; unset uses all.</summary>
         public int? TrainSize { get; set; }
@@ -115,10 +121,19 @@ namespace Ibex.Runtime.Hosting
     /// <summary>Where hosted training gets its data.</summary>
     public enum DataSourceKind
     {
-        /// <summary>Fashion-MNIST IDX files.</summary>
+        /// <summary>Fashion-MNIST IDX files; the network must take [Input(784)] or [Input(1, 28, 28)] and give 10 classes.</summary>
         FashionMnist,
 
         /// <summary>Gaussian clusters, one per class, in the network's input space (for tests and dry runs).</summary>
         Synthetic,
+
+        /// <summary>Any data set in the IDX format of MNIST: train-images-idx3-ubyte, train-labels-idx1-ubyte and the t10k- test files (optionally .gz) in one folder.</summary>
+        Idx,
+
+        /// <summary>A CSV file with a header row (<see cref="Data.CsvData"/>), and optionally a test file.</summary>
+        Csv,
+
+        /// <summary>A folder with one sub-folder of PNG or JPEG images per class (<see cref="Data.ImageFolder"/>), and optionally a test folder.</summary>
+        ImageFolder,
     }
 }

@@ -48,8 +48,21 @@ namespace Ibex.Runtime.Hosting
             Check(data is not null, "Data", null, "a section");
             if (data is not null)
             {
-                Check(System.Enum.IsDefined(data.Source), "Data:Source", data.Source, "FashionMnist or Synthetic");
+                Check(System.Enum.IsDefined(data.Source), "Data:Source", data.Source, "FashionMnist, Idx, Csv, ImageFolder or Synthetic");
                 Check(!string.IsNullOrWhiteSpace(data.Path), "Data:Path", data.Path, "a folder path");
+                bool file = data.Source == DataSourceKind.Csv;
+                if ((data.Source is DataSourceKind.Idx or DataSourceKind.Csv or DataSourceKind.ImageFolder) && !string.IsNullOrWhiteSpace(data.Path))
+                {
+                    Check(file ? System.IO.File.Exists(data.Path) : System.IO.Directory.Exists(data.Path), "Data:Path", data.Path, file ? "an existing CSV file" : "an existing folder");
+                }
+
+                if (data.TestPath is not null)
+                {
+                    Check(data.Source is DataSourceKind.Csv or DataSourceKind.ImageFolder, "Data:TestPath", data.TestPath, "unset except for the Csv and ImageFolder sources (IDX folders hold their test files)");
+                    Check(file ? System.IO.File.Exists(data.TestPath) : System.IO.Directory.Exists(data.TestPath), "Data:TestPath", data.TestPath, file ? "an existing CSV file" : "an existing folder");
+                }
+
+                Check(!string.IsNullOrWhiteSpace(data.LabelColumn), "Data:LabelColumn", data.LabelColumn, "a column header");
                 Check(data.TrainSize is null or >= 1, "Data:TrainSize", data.TrainSize, "at least 1, or unset for the whole training set");
                 Check(Finite(data.RandomLabelFraction) && data.RandomLabelFraction >= 0 && data.RandomLabelFraction <= 1, "Data:RandomLabelFraction", data.RandomLabelFraction, "between 0 and 1");
                 Check(data.SyntheticExamples >= 1, "Data:SyntheticExamples", data.SyntheticExamples, "at least 1");

@@ -160,6 +160,7 @@ namespace Ibex.Runtime.Hosting
                 Network = network.Description.Name,
                 DeclarationHash = network.Description.DeclarationHash,
                 Device = device.ToString(),
+                DataSource = dataSource.Description,
                 Options = configured,
                 Beta = beta,
                 TrainingExamples = data.Train.Count,

@@ -15,6 +15,9 @@ namespace Ibex.Runtime.Reports
         /// <summary>The device it trained on.</summary>
         public required string Device { get; init; }
 
+        /// <summary>What the run trained on, as its data source describes itself (a custom source gives its own description).</summary>
+        public required string DataSource { get; init; }
+
         /// <summary>The options of the run, as configured.</summary>
         public required Ibex.Runtime.Hosting.TrainingOptions Options { get; init; }
 

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using CsvHelper;
+using TorchSharp;
+
+namespace Ibex.Runtime.Data
+{
+    /// <summary>How <see cref="CsvData.Load"/> reads a CSV file.</summary>
+    public sealed class CsvDataOptions
+    {
+        /// <summary>The header of the column that holds each row's class, an integer 0 … K−1. Default "label".</summary>
+        public string LabelColumn { get; set; } = "label";
+
+        /// <summary>The headers of the feature columns, in the order the network takes them; null takes every other column, in file order.</summary>
+        public IReadOnlyList<string>? FeatureColumns { get; set; }
+
+        /// <summary>The field separator; null detects it (comma, semicolon, tab or bar) from the first lines.</summary>
+        public char? Separator { get; set; }
+    }
+
+    /// <summary>
+    /// Reads labelled examples from a CSV file with a header row (CsvHelper): one example per row, its class in the label
+    /// column, its features in the feature columns, numbers in the invariant culture ("0.5", not "0,5"). A missing column,
+    /// a short row, a value that is not a number or a label that is not a whole number is a <see cref="DatasetException"/>
+    /// naming the file, the row and the column.
+    /// </summary>
+    public static class CsvData
+    {
+        /// <summary>Loads every row of <paramref name="path"/>.</summary>
+        public static LabeledData Load(string path, CsvDataOptions? options = null)
+        {
+            options ??= new CsvDataOptions();
+            if (!File.Exists(path))
+            {
+                throw new DatasetException(path, "the CSV file does not exist.");
+            }
+
+            var readerOptions = CsvReaderOptions.Default with { FormatProvider = CultureInfo.InvariantCulture, HasHeader = true };
+            if (options.Separator is { } separator)
+            {
+                readerOptions = readerOptions with { Separator = separator };
+            }
+
+            using var reader = CsvReader.FromFile(path, readerOptions);
+            var headers = reader.Headers.ToArray();
+            int labelIndex = Array.IndexOf(headers, options.LabelColumn);
+            if (labelIndex < 0)
+            {
+                throw new DatasetException(path, $"it has no column '{options.LabelColumn}' for the labels; its columns are {Describe(headers)}. Name the label column in the options.");
+            }
+
+            int[] featureIndexes = FeatureIndexes(path, headers, labelIndex, options.FeatureColumns);
+            var features = new List<float[]>();
+            var labels = new List<long>();
+            foreach (CsvRow row in reader)
+            {
+                if (row.FieldCount <= Math.Max(labelIndex, featureIndexes.Max()))
+                {
+                    throw new DatasetException(path, $"row {row.RowNumber} has {row.FieldCount} fields, but the header has {headers.Length}.");
+                }
+
+                if (!row[labelIndex].TryParse(out long label))
+                {
+                    throw new DatasetException(path, $"row {row.RowNumber}, column '{headers[labelIndex]}': '{row[labelIndex].ToString()}' is not a class index (a whole number 0 … K−1).");
+                }
+
+                var values = new float[featureIndexes.Length];
+                for (int i = 0; i < featureIndexes.Length; i++)
+                {
+                    if (!row[featureIndexes[i]].TryParse(out values[i]))
+                    {
+                        throw new DatasetException(path, $"row {row.RowNumber}, column '{headers[featureIndexes[i]]}': '{row[featureIndexes[i]].ToString()}' is not a number.");
+                    }
+                }
+
+                features.Add(values);
+                labels.Add(label);
+            }
+
+            if (labels.Count == 0)
+            {
+                throw new DatasetException(path, "it has a header but no rows.");
+            }
+
+            var flat = new float[(long)features.Count * featureIndexes.Length];
+            for (int row = 0; row < features.Count; row++)
+            {
+                features[row].CopyTo(flat, (long)row * featureIndexes.Length);
+            }
+
+            return new LabeledData(torch.tensor(flat, new[] { (long)features.Count, featureIndexes.Length }), torch.tensor(labels.ToArray()));
+        }
+
+        private static int[] FeatureIndexes(string path, string[] headers, int labelIndex, IReadOnlyList<string>? names)
+        {
+            if (names is null)
+            {
+                var others = Enumerable.Range(0, headers.Length).Where(i => i != labelIndex).ToArray();
+                return others.Length > 0 ? others : throw new DatasetException(path, "it has no column besides the labels.");
+            }
+
+            var indexes = new int[names.Count];
+            for (int i = 0; i < names.Count; i++)
+            {
+                indexes[i] = Array.IndexOf(headers, names[i]);
+                if (indexes[i] < 0)
+                {
+                    throw new DatasetException(path, $"it has no feature column '{names[i]}'; its columns are {Describe(headers)}.");
+                }
+            }
+
+            return indexes.Length > 0 ? indexes : throw new DatasetException(path, "no feature columns were named.");
+        }
+
+        private static string Describe(string[] headers)
+            => headers.Length <= 8 ? string.Join(", ", headers.Select(h => $"'{h}'")) : string.Join(", ", headers.Take(8).Select(h => $"'{h}'")) + $" and {headers.Length - 8} more";
+    }
+}
