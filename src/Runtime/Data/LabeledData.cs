@@ -53,7 +53,7 @@ namespace Ibex.Runtime.Data
         }
 
         /// <summary>The shape of one example as it was given: [F] when flat, [C, H, W] for images given so.</summary>
-        public IReadOnlyList<long> ExampleShape { get; private init; }
+        public IReadOnlyList<long> ExampleShape { get; internal init; }
 
         /// <summary>The examples, one per row.</summary>
         public torch.Tensor Features { get; }

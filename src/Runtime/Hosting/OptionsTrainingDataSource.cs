@@ -22,7 +22,7 @@ namespace Ibex.Runtime.Hosting
                     DataSourceKind.Synthetic => $"Synthetic ({data.SyntheticExamples} training examples)",
                     DataSourceKind.Csv or DataSourceKind.ImageFolder => $"{data.Source} {data.Path}" + (data.TestPath is null ? "" : $" (test: {data.TestPath})"),
                     _ => $"{data.Source} {data.Path}",
-                };
+                } + (data.Standardize ? ", standardized" : "");
             }
         }
 
@@ -54,6 +54,15 @@ namespace Ibex.Runtime.Hosting
                 var replaced = new LabeledData(train.Features.clone(), noisy);
                 train.Dispose();
                 train = replaced;
+            }
+
+            if (data.Standardize)
+            {
+                using var standardization = Standardization.Fit(train);
+                var (standardTrain, standardTest) = (standardization.Apply(train), test is null ? null : standardization.Apply(test));
+                train.Dispose();
+                test?.Dispose();
+                (train, test) = (standardTrain, standardTest);
             }
 
             return new TrainingData(train, test);

@@ -105,6 +105,9 @@ namespace Ibex.Runtime.Hosting
         /// <summary>Csv: the header of the label column; every other column is a feature, in file order.</summary>
         public string LabelColumn { get; set; } = "label";
 
+        /// <summary>Standardize every feature to mean 0 and standard deviation 1, with statistics of the training data only (<see cref="Data.Standardization"/>).</summary>
+        public bool Standardize { get; set; }
+
         /// <summary>N: train on the first N training examples only; unset uses all.</summary>
         public int? TrainSize { get; set; }
 

@@ -135,4 +135,49 @@ public sealed class InMemoryDataTests
 
         Assert.Contains("training data has label 4 at example 4", refused.Message);
     }
+
+    [Fact]
+    public void ASplitPartitionsTheExamplesRepeatablyBySeed()
+    {
+        TorchNative.EnsureLoaded();
+        const int examples = 50;
+        var ids = Enumerable.Range(0, examples).Select(i => (float)i).ToArray();
+        using var data = LabeledData.FromArray(ids, Enumerable.Range(0, examples).Select(i => i % 3).ToArray());
+        long seed = random.Next();
+
+        var (train, validation) = data.Split(0.2, seed);
+        var (again, _) = data.Split(0.2, seed);
+
+        Assert.Equal(40, train.Count);
+        Assert.Equal(10, validation.Count);
+        var seen = train.Features.data<float>().Concat(validation.Features.data<float>()).Order().ToArray();
+        Assert.Equal(ids, seen);
+        Assert.True(train.Features.Equals(again.Features));
+        Assert.Equal(train.Features.data<float>().Select(id => (long)id % 3), train.Labels.data<long>().ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => data.Split(1.0, seed));
+        train.Dispose();
+        validation.Dispose();
+        again.Dispose();
+    }
+
+    [Fact]
+    public void StandardizationUsesTheTrainingStatisticsOnly()
+    {
+        TorchNative.EnsureLoaded();
+        using var train = new LabeledData(torch.randn(400, 3).mul_(torch.tensor(new[] { 2f, 0.5f, 0f })).add_(torch.tensor(new[] { 1f, -3f, 7f })), torch.zeros(400, dtype: torch.int64));
+        using var test = new LabeledData(torch.randn(100, 3).add_(10), torch.zeros(100, dtype: torch.int64));
+
+        using var standardization = Standardization.Fit(train);
+        using var standardTrain = standardization.Apply(train);
+        using var standardTest = standardization.Apply(test);
+
+        using var trainMean = standardTrain.Features.mean(new long[] { 0 });
+        using var trainStd = standardTrain.Features.std(0, unbiased: false);
+        Assert.True(trainMean.abs().max().item<float>() < 1e-5);
+        Assert.Equal(1f, trainStd[0].item<float>(), 4);
+        Assert.Equal(1f, trainStd[1].item<float>(), 4);
+        Assert.Equal(1f, standardization.StandardDeviation[2]);
+        using var expected = test.Features.sub(torch.tensor(standardization.Mean)).div(torch.tensor(standardization.StandardDeviation));
+        Assert.True(expected.allclose(standardTest.Features));
+    }
 }
