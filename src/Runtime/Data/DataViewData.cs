@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+
+namespace Ibex.Runtime.Data
+{
+    /// <summary>
+    /// Reads labelled examples from an ML.NET <see cref="IDataView"/>: a features column of float vectors (ML.NET's usual
+    /// "Features", for example after <c>Concatenate</c>) or of single floats, and a label column of integers, of floats
+    /// that hold whole numbers, or of an ML.NET key type (whose values 1 … K become labels 0 … K−1). A missing column, a
+    /// column of another type, a features vector of another length or a label that is no class index is an
+    /// <see cref="ArgumentException"/> naming the column and the row.
+    /// </summary>
+    public static class DataViewData
+    {
+        /// <summary>Loads every row of <paramref name="view"/>.</summary>
+        public static LabeledData Load(IDataView view, string labelColumn = "Label", string featuresColumn = "Features")
+        {
+            ArgumentNullException.ThrowIfNull(view);
+            var label = Column(view, labelColumn, "label");
+            var features = Column(view, featuresColumn, "features");
+            var featureValues = new List<float>();
+            var labels = new List<long>();
+            long featuresPerRow = -1;
+
+            using var cursor = view.GetRowCursor(new[] { label, features });
+            var readLabel = LabelGetter(cursor, label);
+            var readFeatures = FeaturesGetter(cursor, features);
+            var buffer = new List<float>();
+            while (cursor.MoveNext())
+            {
+                long row = cursor.Position;
+                labels.Add(readLabel(row));
+                buffer.Clear();
+                readFeatures(buffer);
+                if (featuresPerRow < 0)
+                {
+                    featuresPerRow = buffer.Count;
+                }
+                else if (buffer.Count != featuresPerRow)
+                {
+                    throw new ArgumentException($"Row {row} of column '{features.Name}' has {buffer.Count} values, but row 0 has {featuresPerRow}; every row needs as many.", nameof(view));
+                }
+
+                featureValues.AddRange(buffer);
+            }
+
+            if (labels.Count == 0 || featuresPerRow <= 0)
+            {
+                throw new ArgumentException("The data view has no rows with features.", nameof(view));
+            }
+
+            return new LabeledData(torch.tensor(featureValues.ToArray(), new[] { (long)labels.Count, featuresPerRow }), torch.tensor(labels.ToArray()));
+        }
+
+        private static DataViewSchema.Column Column(IDataView view, string name, string role)
+            => view.Schema.GetColumnOrNull(name) ?? throw new ArgumentException(
+                $"The data view has no {role} column '{name}'; its columns are {string.Join(", ", EnumerateNames(view.Schema))}.", nameof(view));
+
+        private static IEnumerable<string> EnumerateNames(DataViewSchema schema)
+        {
+            foreach (var column in schema)
+            {
+                if (!column.IsHidden)
+                {
+                    yield return $"'{column.Name}' ({column.Type})";
+                }
+            }
+        }
+
+        private static Func<long, long> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+        {
+            string name = column.Name;
+            long Checked(double value, long row) => value >= 0 && value == Math.Floor(value) && value <= int.MaxValue
+                ? (long)value
+                : throw new ArgumentException($"Row {row} of label column '{name}' is {value}, which is no class index (a whole number 0 … K−1).", "view");
+
+            switch (column.Type)
+            {
+                case KeyDataViewType:
+                {
+                    var get = cursor.GetGetter<uint>(column);
+                    uint key = 0;
+                    return row =>
+                    {
+                        get(ref key);
+                        return key > 0 ? key - 1 : throw new ArgumentException($"Row {row} of label column '{name}' has the missing key value.", "view");
+                    };
+                }
+                case var type when type == NumberDataViewType.Int32:
+                {
+                    var get = cursor.GetGetter<int>(column);
+                    int value = 0;
+                    return row => { get(ref value); return Checked(value, row); };
+                }
+                case var type when type == NumberDataViewType.Int64:
+                {
+                    var get = cursor.GetGetter<long>(column);
+                    long value = 0;
+                    return row => { get(ref value); return Checked(value, row); };
+                }
+                case var type when type == NumberDataViewType.Single:
+                {
+                    var get = cursor.GetGetter<float>(column);
+                    float value = 0;
+                    return row => { get(ref value); return Checked(value, row); };
+                }
+                case var type when type == NumberDataViewType.Double:
+                {
+                    var get = cursor.GetGetter<double>(column);
+                    double value = 0;
+                    return row => { get(ref value); return Checked(value, row); };
+                }
+                default:
+                    throw new ArgumentException($"Label column '{name}' is of type {column.Type}; give integers, whole-number floats or a key type.", "view");
+            }
+        }
+
+        private static Action<List<float>> FeaturesGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+        {
+            if (column.Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Single)
+            {
+                var get = cursor.GetGetter<VBuffer<float>>(column);
+                var buffer = default(VBuffer<float>);
+                return values =>
+                {
+                    get(ref buffer);
+                    foreach (float value in buffer.DenseValues())
+                    {
+                        values.Add(value);
+                    }
+                };
+            }
+
+            if (column.Type == NumberDataViewType.Single)
+            {
+                var get = cursor.GetGetter<float>(column);
+                float value = 0;
+                return values => { get(ref value); values.Add(value); };
+            }
+
+            throw new ArgumentException($"Features column '{column.Name}' is of type {column.Type}; give a vector of Single (float), for example from Concatenate.", "view");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Linq;
+using Ibex.Runtime.Data;
+using Ibex.Runtime.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+using Xunit;
+
+namespace Ibex.Runtime.Tests.Data;
+
+/// <summary>ML.NET data views read into the examples they hold, with integer or key labels, and train a network.</summary>
+public sealed class DataViewDataTests
+{
+    private readonly MLContext ml = new(seed: 1);
+    private readonly Random random = new();
+
+    [Fact]
+    public void AViewReadsBackItsRowsWithIntegerOrKeyLabels()
+    {
+        TorchNative.EnsureLoaded();
+        var rows = Rows(30, 16);
+        var view = ml.Data.LoadFromEnumerable(rows);
+
+        using var read = DataViewData.Load(view);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Key", "Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(view).Transform(view);
+        using var readKeys = DataViewData.Load(keyed, labelColumn: "Key");
+
+        Assert.Equal(rows.SelectMany(r => r.Features), read.Features.data<float>().ToArray());
+        Assert.Equal(rows.Select(r => (long)r.Label), read.Labels.data<long>().ToArray());
+        Assert.Equal(rows.Select(r => (long)r.Label), readKeys.Labels.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void ANetworkTrainsFromADataView()
+    {
+        TorchNative.EnsureLoaded();
+        torch.manual_seed(random.Next());
+        using var clusters = SyntheticClusters.Create(1200, 16, 4, random.Next(), separation: 2.0);
+        float[] features = clusters.Features.data<float>().ToArray();
+        long[] labels = clusters.Labels.data<long>().ToArray();
+        var rows = Enumerable.Range(0, 1200).Select(i => new Row { Features = features.AsSpan(i * 16, 16).ToArray(), Label = (int)labels[i] }).ToArray();
+        using var train = DataViewData.Load(ml.Data.LoadFromEnumerable(rows.Take(1000)));
+        using var test = DataViewData.Load(ml.Data.LoadFromEnumerable(rows.Skip(1000)));
+        using var network = new SmallClassifier();
+
+        var reports = new InformationTrainer(network, new TrainingSettings { Epochs = 4, BatchSize = 50 }).Fit(train, test);
+
+        Assert.True(reports[^1].TestAccuracy > 0.8, $"test accuracy {reports[^1].TestAccuracy}");
+    }
+
+    [Fact]
+    public void AMissingOrMistypedColumnIsNamed()
+    {
+        var view = ml.Data.LoadFromEnumerable(Rows(3, 16));
+
+        Assert.Contains("no label column 'Class'", Assert.Throws<ArgumentException>(() => DataViewData.Load(view, labelColumn: "Class")).Message);
+        Assert.Contains("Features column 'Label' is of type", Assert.Throws<ArgumentException>(() => DataViewData.Load(view, featuresColumn: "Label")).Message);
+    }
+
+    private Row[] Rows(int count, int features)
+        => Enumerable.Range(0, count).Select(i => new Row
+        {
+            Features = Enumerable.Range(0, features).Select(_ => (float)random.NextDouble()).ToArray(),
+            // Every class occurs, so the key type's values 1 … 4 stand for labels 0 … 3.
+            Label = (i + count / 2) % 4,
+        }).ToArray();
+
+    private sealed class Row
+    {
+        [VectorType(16)]
+        public float[] Features { get; set; } = Array.Empty<float>();
+
+        public int Label { get; set; }
+    }
+}
