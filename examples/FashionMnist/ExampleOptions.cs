@@ -4,17 +4,27 @@ using Ibex.Runtime.Data;
 
 namespace Ibex.Examples;
 
-/// <summary>The example's command line: <c>--network mlp|cnn --epochs N --beta B --seed S --data DIR</c>, all optional.</summary>
-internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta, long Seed, string DataDirectory)
+/// <summary>
+/// The example's command line: <c>--network mlp|cnn --epochs N --beta B --seed S --source idx|csv|images --data DIR</c>,
+/// <c>--ood</c>, all optional. The csv source reads DIR/train.csv and DIR/test.csv, the images source DIR/train and DIR/test (one
+/// folder per class), as <c>scripts/fashion-mnist-as-files.py</c> writes them.
+/// </summary>
+internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta, long Seed, string Source, string DataDirectory, bool OutOfDistribution = false)
 {
-    private const string Usage = "Usage: [--network mlp|cnn] [--epochs N] [--beta B] [--seed S] [--data DIR]";
+    private const string Usage = "Usage: [--network mlp|cnn] [--epochs N] [--beta B] [--seed S] [--source idx|csv|images] [--data DIR] [--ood]";
 
     public static ExampleOptions Parse(string[] args)
     {
-        var options = new ExampleOptions(Network: "mlp", Epochs: null, Beta: null, Seed: 1, DataDirectory: FashionMnist.DefaultDirectory);
+        var options = new ExampleOptions(Network: "mlp", Epochs: null, Beta: null, Seed: 1, Source: "idx", DataDirectory: FashionMnist.DefaultDirectory);
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
+            if (name == "--ood")
+            {
+                options = options with { OutOfDistribution = true };
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 throw new ArgumentException($"Option {name} needs a value. {Usage}");
@@ -29,6 +39,8 @@ internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta,
                 "--beta" => options with { Beta = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--seed" => options with { Seed = ParseInt(name, value) },
                 "--data" => options with { DataDirectory = value },
+                "--source" when value is "idx" or "csv" or "images" => options with { Source = value },
+                "--source" => throw new ArgumentException($"--source takes idx (the IDX files), csv (train.csv and test.csv) or images (train/ and test/ class folders), not '{value}'."),
                 _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
             };
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 using Ibex.Examples;
 using Ibex.Runtime;
 using Ibex.Runtime.Data;
@@ -13,9 +14,20 @@ var options = ExampleOptions.Parse(args);
 TorchNative.EnsureLoaded();
 torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
 
-Console.WriteLine($"Loading Fashion-MNIST from {options.DataDirectory}");
-using var train = FashionMnist.LoadTrain(options.DataDirectory);
-using var test = FashionMnist.LoadTest(options.DataDirectory);
+Console.WriteLine($"Loading Fashion-MNIST ({options.Source}) from {options.DataDirectory}");
+int[] imageShape = { 1, 28, 28 };
+using var train = options.Source switch
+{
+    "csv" => CsvData.Load(Path.Combine(options.DataDirectory, "train.csv")),
+    "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "train"), imageShape),
+    _ => FashionMnist.LoadTrain(options.DataDirectory),
+};
+using var test = options.Source switch
+{
+    "csv" => CsvData.Load(Path.Combine(options.DataDirectory, "test.csv")),
+    "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "test"), imageShape),
+    _ => FashionMnist.LoadTest(options.DataDirectory),
+};
 
 torch.manual_seed(options.Seed);
 using InformationNetwork network = options.Network == "cnn" ? new FashionCnn() : new FashionMlp();
@@ -40,4 +52,16 @@ var reports = trainer.Fit(train, test, report => Console.WriteLine(
 var last = reports[^1];
 Console.WriteLine($"Final test accuracy (mean network, {test.Count:N0} images): {last.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture)}");
 Console.WriteLine($"Final Ĩ(w;D)/N: {last.InformationPerSample.ToString("F4", CultureInfo.InvariantCulture)} nats per sample");
+if (options.OutOfDistribution)
+{
+    if (network is FashionCnn cnn)
+    {
+        OutOfDistribution.Report(cnn, test, examples: 2000, samples: 16);
+    }
+    else
+    {
+        OutOfDistribution.Report((FashionMlp)network, test, examples: 2000, samples: 16);
+    }
+}
+
 Console.WriteLine($"Training and evaluation took {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min on {Environment.ProcessorCount} cores");

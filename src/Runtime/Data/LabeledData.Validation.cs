@@ -8,7 +8,8 @@ namespace Ibex.Runtime.Data
     {
         /// <summary>
         /// Checks that these examples fit <paramref name="network"/> before any training or evaluation: examples flat with
-        /// the declared number of features or shaped as declared, every feature finite, every label in [0, classes).
+        /// the declared number of features or shaped as declared (a network declared flat takes examples of any shape with
+        /// that many features), every feature finite, every label in [0, classes).
         /// Throws <see cref="ArgumentException"/> naming the first example at fault.
         /// </summary>
         /// <param name="network">The declaration to check against.</param>
@@ -17,7 +18,7 @@ namespace Ibex.Runtime.Data
         {
             ArgumentNullException.ThrowIfNull(network);
             string declared = $"[Input({string.Join(", ", network.InputShape)})]";
-            bool shaped = ExampleShape.Count > 1;
+            bool shaped = ExampleShape.Count > 1 && network.InputShape.Count > 1;
             if (shaped && !ExampleShape.SequenceEqual(network.InputShape.Select(d => (long)d)))
             {
                 throw new ArgumentException(
