@@ -77,6 +77,17 @@ namespace Ibex.Runtime.Data
                 ? (long)value
                 : throw new ArgumentException($"Row {row} of label column '{name}' is {value}, which is no class index (a whole number 0 … K−1).", "view");
 
+            Func<long, long> Numeric<T>(Func<T, double> toDouble)
+            {
+                var get = cursor.GetGetter<T>(column);
+                T value = default!;
+                return row =>
+                {
+                    get(ref value);
+                    return Checked(toDouble(value), row);
+                };
+            }
+
             switch (column.Type)
             {
                 case KeyDataViewType:
@@ -90,29 +101,13 @@ namespace Ibex.Runtime.Data
                     };
                 }
                 case var type when type == NumberDataViewType.Int32:
-                {
-                    var get = cursor.GetGetter<int>(column);
-                    int value = 0;
-                    return row => { get(ref value); return Checked(value, row); };
-                }
+                    return Numeric<int>(value => value);
                 case var type when type == NumberDataViewType.Int64:
-                {
-                    var get = cursor.GetGetter<long>(column);
-                    long value = 0;
-                    return row => { get(ref value); return Checked(value, row); };
-                }
+                    return Numeric<long>(value => value);
                 case var type when type == NumberDataViewType.Single:
-                {
-                    var get = cursor.GetGetter<float>(column);
-                    float value = 0;
-                    return row => { get(ref value); return Checked(value, row); };
-                }
+                    return Numeric<float>(value => value);
                 case var type when type == NumberDataViewType.Double:
-                {
-                    var get = cursor.GetGetter<double>(column);
-                    double value = 0;
-                    return row => { get(ref value); return Checked(value, row); };
-                }
+                    return Numeric<double>(value => value);
                 default:
                     throw new ArgumentException($"Label column '{name}' is of type {column.Type}; give integers, whole-number floats or a key type.", "view");
             }

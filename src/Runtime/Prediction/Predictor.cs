@@ -240,13 +240,7 @@ namespace Ibex.Runtime.Prediction
         {
             ArgumentNullException.ThrowIfNull(trained);
             var copy = TNetwork.Create(DeviceOf(trained));
-            using var noGrad = torch.no_grad();
-            var state = copy.state_dict();
-            foreach (var (name, value) in trained.state_dict())
-            {
-                state[name].copy_(value);
-            }
-
+            WeightSampler.CopyState(trained, copy);
             return copy;
         }
 

@@ -20,13 +20,7 @@ namespace Ibex.Runtime.Prediction
         /// <summary>Copies <paramref name="trained"/>'s state into <paramref name="target"/> and keeps what drawing needs.</summary>
         public WeightSampler(InformationNetwork trained, InformationNetwork target)
         {
-            using var noGrad = torch.no_grad();
-            var targetState = target.state_dict();
-            foreach (var (name, value) in trained.state_dict())
-            {
-                targetState[name].copy_(value);
-            }
-
+            CopyState(trained, target);
             var trainedParameters = trained.named_parameters().ToDictionary(p => p.name, p => p.parameter);
             var targetParameters = target.named_parameters().ToDictionary(p => p.name, p => p.parameter);
             foreach (var noisy in trained.StochasticLayers())
@@ -39,6 +33,17 @@ namespace Ibex.Runtime.Prediction
                     noisy.Noise == WeightNoise.LogNormal ? alpha.mul(-0.5) : null,
                     targetParameters[weight]));
                 alpha.Dispose();
+            }
+        }
+
+        /// <summary>Copies every parameter and buffer of <paramref name="source"/> into <paramref name="target"/>, a network of the same declaration.</summary>
+        public static void CopyState(InformationNetwork source, InformationNetwork target)
+        {
+            using var noGrad = torch.no_grad();
+            var targetState = target.state_dict();
+            foreach (var (name, value) in source.state_dict())
+            {
+                targetState[name].copy_(value);
             }
         }
 
