@@ -29,8 +29,8 @@ namespace Ibex.Runtime.Data
             if (Features.shape[1] != network.InputFeatures)
             {
                 throw new ArgumentException(
-                    $"The {name} has examples of {Features.shape[1]} features, but {network.Name} is declared with {declared}, " +
-                    $"{network.InputFeatures} features; give the examples in the declared shape or flat, or change the declaration.", name);
+                    $"The {name} has examples of shape [{string.Join(", ", ExampleShape)}] ({Features.shape[1]} features), but {network.Name} is declared with " +
+                    $"{declared} ({network.InputFeatures} features); give the examples in the declared shape or flat, or change the declaration.", name);
             }
 
             if (Count == 0)

@@ -4,7 +4,7 @@ namespace Ibex.Runtime.Prediction
     public sealed class PredictionOptions
     {
         /// <summary>The default activation budget: 1 GiB.</summary>
-        public const long DefaultMemoryBudgetBytes = 1L << 30;
+        public const long DefaultMemoryBudgetBytes = ActivationMemory.DefaultBudgetBytes;
 
         /// <summary>
         /// The most memory the activations of one forward pass may take. Examples go through the network in chunks that fit

@@ -44,7 +44,7 @@ namespace Ibex.Runtime.Prediction
             this.network = network;
             seed = options.Seed;
             network.eval();
-            examplesPerChunk = Math.Clamp(options.MemoryBudgetBytes / ActivationBytesPerExample(network.Description), 1, 1 << 16);
+            examplesPerChunk = ActivationMemory.ExamplesWithin(network.Description, options.MemoryBudgetBytes);
         }
 
         /// <summary>Loads a network saved with <see cref="NetworkFile.Save"/> (or by the hosted trainer) onto <paramref name="device"/> (the CPU when null).</summary>
@@ -245,26 +245,6 @@ namespace Ibex.Runtime.Prediction
         }
 
         private static torch.Device DeviceOf(InformationNetwork network) => Training.InformationTrainer.DeviceOf(network);
-
-        /// <summary>
-        /// An upper estimate of one example's activations in a forward pass without gradients, in bytes: every layer's
-        /// output twice (the output and the input it is made from), plus for a convolution the unfolded input a 5 × 5 kernel
-        /// would need.
-        /// </summary>
-        private static long ActivationBytesPerExample(NetworkDescription description)
-        {
-            long values = description.InputFeatures;
-            foreach (var layer in description.Layers)
-            {
-                values += 2 * layer.OutFeatures;
-                if (layer.Kind == "Conv2d" && layer.InputShape.Count == 3 && layer.OutputShape.Count == 3)
-                {
-                    values += (long)layer.InputShape[0] * 25 * layer.OutputShape[1] * layer.OutputShape[2];
-                }
-            }
-
-            return Math.Max(1, values * sizeof(float));
-        }
 
         private static int ArgMax(float[] values)
         {

@@ -175,9 +175,13 @@ namespace Ibex.Runtime.Training
             return new TrainingOutcome(reports, Completed: true, settings.Epochs + 1, 0);
         }
 
-        /// <summary>Accuracy of the mean network (noise off, ε ≡ 1) on <paramref name="data"/>.</summary>
+        /// <summary>
+        /// Accuracy of the mean network (noise off, ε ≡ 1) on <paramref name="data"/>, in chunks of at most
+        /// <paramref name="batchSize"/> examples whose activations fit 1 GiB (the default prediction memory budget).
+        /// </summary>
         public static double Evaluate(InformationNetwork network, LabeledData data, int batchSize = 2000)
         {
+            batchSize = (int)Math.Min(batchSize, ActivationMemory.ExamplesWithin(network.Description, ActivationMemory.DefaultBudgetBytes));
             bool wasTraining = network.training;
             network.eval();
             try

@@ -102,7 +102,7 @@ public sealed class InMemoryDataTests
         Assert.Contains("[Input(1, 6, 6)]", shape.Message);
 
         using var wrongLength = new LabeledData(torch.rand(4, 35), torch.zeros(4, dtype: torch.int64));
-        Assert.Contains("examples of 35 features", Assert.Throws<ArgumentException>(() => wrongLength.Validate(description)).Message);
+        Assert.Contains("examples of shape [35] (35 features)", Assert.Throws<ArgumentException>(() => wrongLength.Validate(description)).Message);
 
         using var negative = new LabeledData(torch.rand(5, 36), torch.tensor(new long[] { 0, 1, 2, -1, 0 }));
         Assert.Contains("label -1 at example 3", Assert.Throws<ArgumentException>(() => negative.Validate(description)).Message);
