@@ -5,13 +5,13 @@ using Ibex.Runtime.Data;
 namespace Ibex.Examples;
 
 /// <summary>
-/// The example's command line: <c>--network mlp|cnn --epochs N --beta B --seed S --source idx|csv|images --data DIR</c>,
+/// The example's command line: <c>--network mlp|cnn|vgg --epochs N --beta B --seed S --source idx|csv|images --data DIR</c>,
 /// <c>--ood</c>, all optional. The csv source reads DIR/train.csv and DIR/test.csv, the images source DIR/train and DIR/test (one
 /// folder per class), as <c>scripts/fashion-mnist-as-files.py</c> writes them.
 /// </summary>
 internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta, long Seed, string Source, string DataDirectory, bool OutOfDistribution = false)
 {
-    private const string Usage = "Usage: [--network mlp|cnn] [--epochs N] [--beta B] [--seed S] [--source idx|csv|images] [--data DIR] [--ood]";
+    private const string Usage = "Usage: [--network mlp|cnn|vgg] [--epochs N] [--beta B] [--seed S] [--source idx|csv|images] [--data DIR] [--ood]";
 
     public static ExampleOptions Parse(string[] args)
     {
@@ -33,8 +33,8 @@ internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta,
             string value = args[++i];
             options = name switch
             {
-                "--network" when value is "mlp" or "cnn" => options with { Network = value },
-                "--network" => throw new ArgumentException($"--network takes mlp (the stochastic MLP) or cnn (the stochastic CNN with Information Dropout), not '{value}'."),
+                "--network" when value is "mlp" or "cnn" or "vgg" => options with { Network = value },
+                "--network" => throw new ArgumentException($"--network takes mlp (the stochastic MLP), cnn (the stochastic CNN with Information Dropout) or vgg (a VGG-style stochastic CNN), not '{value}'."),
                 "--epochs" => options with { Epochs = ParseInt(name, value) },
                 "--beta" => options with { Beta = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--seed" => options with { Seed = ParseInt(name, value) },

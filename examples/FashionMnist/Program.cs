@@ -30,10 +30,15 @@ using var test = options.Source switch
 };
 
 torch.manual_seed(options.Seed);
-using InformationNetwork network = options.Network == "cnn" ? new FashionCnn() : new FashionMlp();
+using InformationNetwork network = options.Network switch
+{
+    "cnn" => new FashionCnn(),
+    "vgg" => new FashionVgg(),
+    _ => new FashionMlp(),
+};
 var settings = new TrainingSettings
 {
-    Epochs = options.Epochs ?? (options.Network == "cnn" ? 12 : 20),
+    Epochs = options.Epochs ?? (options.Network == "mlp" ? 20 : 12),
     BatchSize = 128,
     Schedule = LearningRateSchedule.Cosine,
     Beta = options.Beta,
@@ -54,13 +59,17 @@ Console.WriteLine($"Final test accuracy (mean network, {test.Count:N0} images): 
 Console.WriteLine($"Final Ĩ(w;D)/N: {last.InformationPerSample.ToString("F4", CultureInfo.InvariantCulture)} nats per sample");
 if (options.OutOfDistribution)
 {
-    if (network is FashionCnn cnn)
+    switch (network)
     {
-        OutOfDistribution.Report(cnn, test, examples: 2000, samples: 16);
-    }
-    else
-    {
-        OutOfDistribution.Report((FashionMlp)network, test, examples: 2000, samples: 16);
+        case FashionCnn cnn:
+            OutOfDistribution.Report(cnn, test, examples: 2000, samples: 16);
+            break;
+        case FashionVgg vgg:
+            OutOfDistribution.Report(vgg, test, examples: 2000, samples: 16);
+            break;
+        default:
+            OutOfDistribution.Report((FashionMlp)network, test, examples: 2000, samples: 16);
+            break;
     }
 }
 
