@@ -95,8 +95,6 @@ namespace Ibex.Runtime.Prediction
             return batch;
         }
 
-        private static string Shape(System.Collections.Generic.IEnumerable<int> shape) => "[" + string.Join(", ", shape) + "]";
-
-        private static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
+        private static string Shape<T>(System.Collections.Generic.IEnumerable<T> shape) => "[" + string.Join(", ", shape) + "]";
     }
 }
