@@ -32,6 +32,32 @@ namespace Ibex.Runtime.Data
         /// <summary>Loads every row of <paramref name="path"/>.</summary>
         public static LabeledData Load(string path, CsvDataOptions? options = null)
         {
+            var features = new List<float[]>();
+            var labels = new List<long>();
+            foreach (var example in Read(path, options))
+            {
+                features.Add(example.Features);
+                labels.Add(example.Label);
+            }
+
+            if (labels.Count == 0)
+            {
+                throw new DatasetException(path, "it has a header but no rows.");
+            }
+
+            int width = features[0].Length;
+            var flat = new float[(long)features.Count * width];
+            for (int row = 0; row < features.Count; row++)
+            {
+                features[row].CopyTo(flat, (long)row * width);
+            }
+
+            return new LabeledData(torch.tensor(flat, new[] { (long)features.Count, width }), torch.tensor(labels.ToArray()));
+        }
+
+        /// <summary>Reads the rows of <paramref name="path"/> one at a time, as <see cref="StreamingData"/> does.</summary>
+        public static IEnumerable<StreamedExample> Read(string path, CsvDataOptions? options = null)
+        {
             options ??= new CsvDataOptions();
             if (!File.Exists(path))
             {
@@ -44,6 +70,11 @@ namespace Ibex.Runtime.Data
                 readerOptions = readerOptions with { Separator = separator };
             }
 
+            return ReadRows(path, options, readerOptions);
+        }
+
+        private static IEnumerable<StreamedExample> ReadRows(string path, CsvDataOptions options, CsvReaderOptions readerOptions)
+        {
             using var reader = CsvReader.FromFile(path, readerOptions);
             var headers = reader.Headers.ToArray();
             int labelIndex = Array.IndexOf(headers, options.LabelColumn);
@@ -53,11 +84,10 @@ namespace Ibex.Runtime.Data
             }
 
             int[] featureIndexes = FeatureIndexes(path, headers, labelIndex, options.FeatureColumns);
-            var features = new List<float[]>();
-            var labels = new List<long>();
+            int lastIndex = Math.Max(labelIndex, featureIndexes.Max());
             foreach (CsvRow row in reader)
             {
-                if (row.FieldCount <= Math.Max(labelIndex, featureIndexes.Max()))
+                if (row.FieldCount <= lastIndex)
                 {
                     throw new DatasetException(path, $"row {row.RowNumber} has {row.FieldCount} fields, but the header has {headers.Length}.");
                 }
@@ -76,22 +106,8 @@ namespace Ibex.Runtime.Data
                     }
                 }
 
-                features.Add(values);
-                labels.Add(label);
+                yield return new StreamedExample(values, label);
             }
-
-            if (labels.Count == 0)
-            {
-                throw new DatasetException(path, "it has a header but no rows.");
-            }
-
-            var flat = new float[(long)features.Count * featureIndexes.Length];
-            for (int row = 0; row < features.Count; row++)
-            {
-                features[row].CopyTo(flat, (long)row * featureIndexes.Length);
-            }
-
-            return new LabeledData(torch.tensor(flat, new[] { (long)features.Count, featureIndexes.Length }), torch.tensor(labels.ToArray()));
         }
 
         private static int[] FeatureIndexes(string path, string[] headers, int labelIndex, IReadOnlyList<string>? names)

@@ -40,7 +40,7 @@ namespace Ibex.Runtime.Training
         /// <param name="test">Evaluated with the mean network after every epoch, when given.</param>
         /// <param name="onEpoch">Called after every epoch.</param>
         /// <param name="cancellationToken">Checked before every batch.</param>
-        public IReadOnlyList<EpochReport> Fit(LabeledData train, LabeledData? test = null, Action<EpochReport>? onEpoch = null,
+        public IReadOnlyList<EpochReport> Fit(ITrainingSet train, LabeledData? test = null, Action<EpochReport>? onEpoch = null,
             CancellationToken cancellationToken = default)
         {
             var observer = onEpoch is null ? null : new EpochCallback(onEpoch);
@@ -53,7 +53,7 @@ namespace Ibex.Runtime.Training
         /// the run between two batches. Throws <see cref="TrainingDivergedException"/> on a non-finite loss, before that batch
         /// changes the weights; the last checkpoint is then left as it was.
         /// </summary>
-        public TrainingOutcome Run(LabeledData train, LabeledData? test, ITrainingObserver? observer, CheckpointStore? checkpoints,
+        public TrainingOutcome Run(ITrainingSet train, LabeledData? test, ITrainingObserver? observer, CheckpointStore? checkpoints,
             TrainingCheckpoint? resumeFrom, CancellationToken cancellationToken)
         {
             train.Validate(network.Description, "training data");
@@ -75,9 +75,12 @@ namespace Ibex.Runtime.Training
             }
 
             var device = DeviceOf(network);
-            // On an accelerator the whole training set moves there once, so that a step copies nothing back and forth.
-            using var onDevice = device.type == DeviceType.CPU ? null : new LabeledData(train.Features.to(device), train.Labels.to(device));
-            var source = onDevice ?? train;
+            // On an accelerator an in-memory training set moves there once, so that a step copies nothing back and forth;
+            // streamed batches move one at a time.
+            using var onDevice = device.type == DeviceType.CPU || train is not LabeledData inMemory
+                ? null
+                : new LabeledData(inMemory.Features.to(device), inMemory.Labels.to(device));
+            ITrainingSet source = onDevice ?? train;
             using var shuffling = new Generator((ulong)settings.Seed);
             using var optimizer = TrainingOptimizers.Create(network, settings);
             double[] baseLearningRates = optimizer.ParamGroups.Select(group => group.LearningRate).ToArray();
@@ -106,9 +109,9 @@ namespace Ibex.Runtime.Training
                 var clock = Stopwatch.StartNew();
                 network.train();
                 using var shuffleState = shuffling.get_state().clone();
-                using var order = torch.randperm(n, generator: shuffling).to(device);
                 long startBatch = epoch == firstEpoch ? firstBatch : 0;
                 var sums = epoch == firstEpoch ? accumulated : EpochAccumulator.Empty;
+                using var batches = source.ReadEpoch(settings.BatchSize, shuffling, startBatch).GetEnumerator();
 
                 for (long batch = startBatch; batch < batchesPerEpoch; batch++)
                 {
@@ -120,11 +123,14 @@ namespace Ibex.Runtime.Training
                     }
 
                     using var scope = torch.NewDisposeScope();
-                    long start = batch * settings.BatchSize;
-                    long size = Math.Min(settings.BatchSize, n - start);
-                    var indices = order.narrow(0, start, size);
-                    var inputs = source.Features.index_select(0, indices);
-                    var labels = source.Labels.index_select(0, indices);
+                    if (!batches.MoveNext())
+                    {
+                        throw new InvalidOperationException($"The training set ended after {batch} of {batchesPerEpoch} batches of epoch {epoch}, though it counts {n} examples.");
+                    }
+
+                    long size = batches.Current.Count;
+                    var inputs = batches.Current.Features.to(device);
+                    var labels = batches.Current.Labels.to(device);
 
                     ApplySchedule(optimizer, baseLearningRates, step, totalSteps);
                     network.zero_grad();
@@ -161,6 +167,15 @@ namespace Ibex.Runtime.Training
                         settings.BatchSize / Math.Max(secondsPerBatch, 1e-9), secondsPerBatch * (batchesPerEpoch - batch - 1)));
                 }
 
+                using (torch.NewDisposeScope())
+                {
+                    // Ends the epoch's reading, where a streamed set checks that it held N examples.
+                    if (batches.MoveNext())
+                    {
+                        throw new InvalidOperationException($"The training set gave more than {batchesPerEpoch} batches in epoch {epoch}, though it counts {n} examples.");
+                    }
+                }
+
                 var report = EndOfEpoch(epoch, sums, clock.Elapsed.TotalSeconds, n, test);
                 reports.Add(report);
                 observer?.OnEpochCompleted(report);
@@ -177,11 +192,14 @@ namespace Ibex.Runtime.Training
 
         /// <summary>
         /// Accuracy of the mean network (noise off, ε ≡ 1) on <paramref name="data"/>, in chunks of at most
-        /// <paramref name="batchSize"/> examples whose activations fit 1 GiB (the default prediction memory budget).
+        /// <paramref name="batchSize"/> examples whose activations fit <paramref name="memoryBudgetBytes"/> (default 1 GiB, the
+        /// default prediction memory budget).
         /// </summary>
-        public static double Evaluate(InformationNetwork network, LabeledData data, int batchSize = 2000)
+        public static double Evaluate(InformationNetwork network, LabeledData data, int batchSize = 2000, long memoryBudgetBytes = ActivationMemory.DefaultBudgetBytes)
         {
-            batchSize = (int)Math.Min(batchSize, ActivationMemory.ExamplesWithin(network.Description, ActivationMemory.DefaultBudgetBytes));
+            ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+            ArgumentOutOfRangeException.ThrowIfLessThan(memoryBudgetBytes, 1);
+            batchSize = (int)Math.Min(batchSize, ActivationMemory.ExamplesWithin(network.Description, memoryBudgetBytes));
             bool wasTraining = network.training;
             network.eval();
             try
@@ -227,7 +245,7 @@ namespace Ibex.Runtime.Training
                 informationPerSample = information.to(float64).item<double>() / n;
             }
 
-            double testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize);
+            double testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes);
             network.train();
             double meanLoss = sums.LossSum / Math.Max(1, sums.Batches);
             return new EpochReport(epoch, meanLoss, sums.CrossEntropySum / Math.Max(1, sums.Batches), informationPerSample,

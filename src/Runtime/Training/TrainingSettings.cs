@@ -45,12 +45,19 @@ namespace Ibex.Runtime.Training
         /// <summary>Examples per forward pass when evaluating.</summary>
         public int EvaluationBatchSize { get; init; } = 2000;
 
+        /// <summary>
+        /// Bytes of activations an evaluation pass may hold; batches shrink below <see cref="EvaluationBatchSize"/> to fit.
+        /// Default 1 GiB, as for prediction.
+        /// </summary>
+        public long EvaluationMemoryBudgetBytes { get; init; } = 1L << 30;
+
         /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
         public void Validate()
         {
             Require(Epochs >= 1, nameof(Epochs), Epochs, "at least 1");
             Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
             Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "at least 1");
+            Require(EvaluationMemoryBudgetBytes >= 1, nameof(EvaluationMemoryBudgetBytes), EvaluationMemoryBudgetBytes, "at least 1");
             Require(IsPositive(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
             Require(IsPositive(LogAlphaLearningRate), nameof(LogAlphaLearningRate), LogAlphaLearningRate, "a finite number > 0");
             Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "Adam or Sgd");

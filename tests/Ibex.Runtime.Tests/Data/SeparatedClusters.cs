@@ -11,7 +11,7 @@ internal static class SeparatedClusters
     public static LabeledData Create(long seed) => SyntheticClusters.Create(1200, 16, 4, seed, separation: 2.0);
 
     /// <summary>Trains <see cref="SmallClassifier"/> for 4 epochs and asserts a test accuracy above 0.8 (chance is 0.25).</summary>
-    public static void AssertLearnedFrom(LabeledData train, LabeledData test, long seed)
+    public static void AssertLearnedFrom(ITrainingSet train, LabeledData test, long seed)
     {
         torch.manual_seed(seed);
         using var network = new SmallClassifier();
