@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes Fashion-MNIST (the dataset-fashion-mnist package's IDX files) as the other forms Ibex reads, so that the same
 data can be trained from each: OUT/train.csv and OUT/test.csv (header 'label,p0,…,p783', pixels as value/255 exactly as
-the IDX reader scales them) and OUT/train/<class>/NNNNN.png and OUT/test/<class>/NNNNN.png (8-bit grey PNGs).
+the IDX reader scales them), the same training rows split into OUT/train-shards/train-K.csv (10,000 rows each, for
+StreamingData), and OUT/train/<class>/NNNNN.png and OUT/test/<class>/NNNNN.png (8-bit grey PNGs).
 
 Usage: fashion-mnist-as-files.py OUT [IDX_FOLDER]
 """
@@ -11,6 +12,7 @@ import struct
 import sys
 import zlib
 
+SHARD_ROWS = 10_000
 CLASSES = ["0-tshirt", "1-trouser", "2-pullover", "3-dress", "4-coat", "5-sandal", "6-shirt", "7-sneaker", "8-bag", "9-boot"]
 
 
@@ -41,10 +43,17 @@ def main():
         (count, height, width), images = read_idx(os.path.join(source, f"{prefix}-images-idx3-ubyte.gz"))
         _, labels = read_idx(os.path.join(source, f"{prefix}-labels-idx1-ubyte.gz"))
         size = height * width
+        header = "label," + ",".join(f"p{i}" for i in range(size)) + "\n"
+        rows = [str(labels[n]) + "," + ",".join(text[b] for b in images[n * size:(n + 1) * size]) + "\n" for n in range(count)]
         with open(os.path.join(out, f"{split}.csv"), "w") as csv:
-            csv.write("label," + ",".join(f"p{i}" for i in range(size)) + "\n")
-            for n in range(count):
-                csv.write(str(labels[n]) + "," + ",".join(text[b] for b in images[n * size:(n + 1) * size]) + "\n")
+            csv.write(header)
+            csv.writelines(rows)
+        if split == "train":
+            os.makedirs(os.path.join(out, "train-shards"), exist_ok=True)
+            for k, start in enumerate(range(0, count, SHARD_ROWS)):
+                with open(os.path.join(out, "train-shards", f"train-{k}.csv"), "w") as csv:
+                    csv.write(header)
+                    csv.writelines(rows[start:start + SHARD_ROWS])
         for name in CLASSES:
             os.makedirs(os.path.join(out, split, name), exist_ok=True)
         for n in range(count):

@@ -6,12 +6,14 @@ namespace Ibex.Examples;
 
 /// <summary>
 /// The example's command line: <c>--network mlp|cnn|vgg --epochs N --beta B --seed S --source idx|csv|images --data DIR</c>,
-/// <c>--ood</c>, all optional. The csv source reads DIR/train.csv and DIR/test.csv, the images source DIR/train and DIR/test (one
-/// folder per class), as <c>scripts/fashion-mnist-as-files.py</c> writes them.
+/// <c>--ood</c>, <c>--evaluation-budget-mib M</c>, all optional. The csv source reads DIR/train.csv and DIR/test.csv, the
+/// stream source streams DIR/train-shards/*.csv (or DIR/train.csv) and loads DIR/test.csv, the images source reads DIR/train
+/// and DIR/test (one folder per class), as <c>scripts/fashion-mnist-as-files.py</c> writes them.
 /// </summary>
-internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta, long Seed, string Source, string DataDirectory, bool OutOfDistribution = false)
+internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta, long Seed, string Source, string DataDirectory, bool OutOfDistribution = false,
+    long EvaluationBudgetMiB = 1024)
 {
-    private const string Usage = "Usage: [--network mlp|cnn|vgg] [--epochs N] [--beta B] [--seed S] [--source idx|csv|images] [--data DIR] [--ood]";
+    private const string Usage = "Usage: [--network mlp|cnn|vgg] [--epochs N] [--beta B] [--seed S] [--source idx|csv|stream|images] [--data DIR] [--ood] [--evaluation-budget-mib M]";
 
     public static ExampleOptions Parse(string[] args)
     {
@@ -39,8 +41,9 @@ internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta,
                 "--beta" => options with { Beta = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--seed" => options with { Seed = ParseInt(name, value) },
                 "--data" => options with { DataDirectory = value },
-                "--source" when value is "idx" or "csv" or "images" => options with { Source = value },
-                "--source" => throw new ArgumentException($"--source takes idx (the IDX files), csv (train.csv and test.csv) or images (train/ and test/ class folders), not '{value}'."),
+                "--source" when value is "idx" or "csv" or "stream" or "images" => options with { Source = value },
+                "--source" => throw new ArgumentException($"--source takes idx (the IDX files), csv (train.csv and test.csv), stream (train-shards/*.csv streamed) or images (train/ and test/ class folders), not '{value}'."),
+                "--evaluation-budget-mib" => options with { EvaluationBudgetMiB = ParseInt(name, value) >= 1 ? ParseInt(name, value) : throw new ArgumentException("--evaluation-budget-mib takes a whole number of MiB, at least 1.") },
                 _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
             };
         }

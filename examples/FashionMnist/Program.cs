@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using Ibex.Examples;
 using Ibex.Runtime;
 using Ibex.Runtime.Data;
@@ -16,15 +17,17 @@ torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
 
 Console.WriteLine($"Loading Fashion-MNIST ({options.Source}) from {options.DataDirectory}");
 int[] imageShape = { 1, 28, 28 };
-using var train = options.Source switch
+using var inMemory = options.Source switch
 {
+    "stream" => null,
     "csv" => CsvData.Load(Path.Combine(options.DataDirectory, "train.csv")),
     "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "train"), imageShape),
     _ => FashionMnist.LoadTrain(options.DataDirectory),
 };
+ITrainingSet train = (ITrainingSet?)inMemory ?? StreamingData.FromCsvFiles(TrainingShards(options.DataDirectory));
 using var test = options.Source switch
 {
-    "csv" => CsvData.Load(Path.Combine(options.DataDirectory, "test.csv")),
+    "csv" or "stream" => CsvData.Load(Path.Combine(options.DataDirectory, "test.csv")),
     "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "test"), imageShape),
     _ => FashionMnist.LoadTest(options.DataDirectory),
 };
@@ -43,9 +46,11 @@ var settings = new TrainingSettings
     Schedule = LearningRateSchedule.Cosine,
     Beta = options.Beta,
     Seed = options.Seed,
+    EvaluationMemoryBudgetBytes = options.EvaluationBudgetMiB << 20,
 };
 var trainer = new InformationTrainer(network, settings);
 var description = network.Description;
+train.Validate(description, "training data");
 Console.WriteLine($"{description.Name}: input [{string.Join(", ", description.InputShape)}], {description.StochasticWeightCount:N0} stochastic weights, " +
                   $"β = {trainer.Beta.ToString(CultureInfo.InvariantCulture)}, N = {train.Count:N0}, α_max = {description.Information.AlphaMax.ToString(CultureInfo.InvariantCulture)}");
 Console.WriteLine("epoch  cross-entropy  Ĩ(w;D)/N [nats/sample]  train acc  test acc  seconds");
@@ -74,3 +79,11 @@ if (options.OutOfDistribution)
 }
 
 Console.WriteLine($"Training and evaluation took {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min on {Environment.ProcessorCount} cores");
+
+static string[] TrainingShards(string directory)
+{
+    string shards = Path.Combine(directory, "train-shards");
+    return Directory.Exists(shards)
+        ? Directory.GetFiles(shards, "*.csv").Order(StringComparer.Ordinal).ToArray()
+        : new[] { Path.Combine(directory, "train.csv") };
+}

@@ -10,7 +10,7 @@ namespace Ibex.Runtime.Checkpoints
     public sealed record CheckpointMetadata
     {
         /// <summary>The checkpoint format's version.</summary>
-        public int FormatVersion { get; init; } = 1;
+        public int FormatVersion { get; init; } = BinarySections.CurrentVersion;
 
         /// <summary>The network's class name.</summary>
         public required string Network { get; init; }

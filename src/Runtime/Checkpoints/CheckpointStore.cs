@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using TorchSharp;
@@ -8,16 +9,19 @@ using TorchSharp.Modules;
 namespace Ibex.Runtime.Checkpoints
 {
     /// <summary>
-    /// Keeps the latest checkpoint of a run in one file, replaced atomically, so that a crash or a SIGKILL at any moment
-    /// leaves the previous checkpoint intact. It holds the weights and every ρ, the optimizer's state, both random
-    /// streams, and the metadata needed to resume exactly (<see cref="CheckpointMetadata"/>).
+    /// Keeps a run's checkpoints in one folder: the latest, replaced atomically, and the one before it, so that a crash or a
+    /// SIGKILL at any moment, or a damaged latest file, still leaves a good checkpoint. Each holds the weights and every ρ,
+    /// the optimizer's state, both random streams and the metadata needed to resume exactly (<see cref="CheckpointMetadata"/>),
+    /// every section with its checksum.
     /// </summary>
     public sealed class CheckpointStore
     {
-        /// <summary>The checkpoint's file name inside the folder.</summary>
+        /// <summary>The latest checkpoint's file name inside the folder.</summary>
         public const string FileName = "latest.ibexckpt";
 
-        private const int FormatVersion = 1;
+        /// <summary>The file name of the checkpoint before the latest.</summary>
+        public const string PreviousFileName = "previous.ibexckpt";
+
         private static readonly byte[] Magic = "IBEXCKPT"u8.ToArray();
 
         /// <summary>Uses <paramref name="directory"/> (created on first write).</summary>
@@ -29,10 +33,13 @@ namespace Ibex.Runtime.Checkpoints
         /// <summary>The checkpoint folder.</summary>
         public string Directory { get; }
 
-        /// <summary>The checkpoint file.</summary>
+        /// <summary>The latest checkpoint file.</summary>
         public string FilePath => Path.Combine(Directory, FileName);
 
-        /// <summary>Writes a checkpoint, replacing the previous one atomically.</summary>
+        /// <summary>The checkpoint before the latest.</summary>
+        public string PreviousFilePath => Path.Combine(Directory, PreviousFileName);
+
+        /// <summary>Writes a checkpoint atomically; the latest one becomes the previous.</summary>
         public void Write(CheckpointMetadata metadata, InformationNetwork network, OptimizerHelper optimizer, torch.Tensor shuffleStateAtEpochStart)
         {
             byte[] weights = BinarySections.Capture(writer => network.save(writer));
@@ -44,58 +51,123 @@ namespace Ibex.Runtime.Checkpoints
             IO.AtomicFile.Write(FilePath, stream =>
             {
                 using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-                BinarySections.WriteHeader(writer, Magic, FormatVersion);
+                BinarySections.WriteHeader(writer, Magic);
                 BinarySections.WriteSection(writer, json);
                 BinarySections.WriteSection(writer, weights);
                 BinarySections.WriteSection(writer, optimizerState);
                 BinarySections.WriteSection(writer, globalRandom);
                 BinarySections.WriteSection(writer, shuffle);
-            });
+            }, keepPreviousAs: PreviousFilePath);
         }
 
         /// <summary>
-        /// Loads the checkpoint into <paramref name="network"/> when there is one (null when the folder holds none).
-        /// Throws <see cref="CheckpointException"/> when it is corrupt or belongs to a different network or declaration;
-        /// the network is left untouched then.
+        /// Loads the latest checkpoint into <paramref name="network"/> (null when the folder holds none). Every section is
+        /// verified and the metadata range-checked before anything in the network changes. When the latest is damaged and
+        /// the previous verifies, the previous is loaded and <see cref="TrainingCheckpoint.Warning"/> says so. Throws
+        /// <see cref="CheckpointException"/> when neither verifies (naming both), or when a sound checkpoint belongs to a
+        /// different network or declaration; the network is left untouched then.
         /// </summary>
         public TrainingCheckpoint? TryLoad(InformationNetwork network)
         {
-            if (!File.Exists(FilePath))
+            bool hasLatest = File.Exists(FilePath), hasPrevious = File.Exists(PreviousFilePath);
+            if (!hasLatest && !hasPrevious)
             {
                 return null;
             }
 
-            using var reader = new BinaryReader(File.OpenRead(FilePath), Encoding.UTF8);
-            BinarySections.ReadHeader(reader, FilePath, Magic, FormatVersion, "checkpoint");
-            var metadata = BinarySections.ReadJson(reader, FilePath, "metadata", IbexJsonContext.Default.CheckpointMetadata);
+            if (!hasLatest)
+            {
+                // A stop between the two renames of a write leaves only the previous checkpoint.
+                return Load(network, PreviousFilePath) with { Warning = $"{FilePath} is missing; resumed from the previous checkpoint {PreviousFilePath}." };
+            }
+
+            try
+            {
+                return Load(network, FilePath);
+            }
+            catch (CheckpointException latest) when (latest.IsDamage && hasPrevious)
+            {
+                try
+                {
+                    var previous = Load(network, PreviousFilePath);
+                    return previous with
+                    {
+                        Warning = $"{latest.Message} Resumed from the previous checkpoint {PreviousFilePath} instead " +
+                                  $"(epoch {previous.Metadata.Epoch}, batch {previous.Metadata.NextBatch}); the work since then is repeated.",
+                    };
+                }
+                catch (CheckpointException previous) when (previous.IsDamage)
+                {
+                    throw CheckpointException.Damaged(FilePath,
+                        $"neither checkpoint verifies. Latest: {latest.Message} Previous: {previous.Message} " +
+                        "Delete the checkpoint folder (or point Ibex at another) to start afresh.", latest);
+                }
+            }
+        }
+
+        private static TrainingCheckpoint Load(InformationNetwork network, string path)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CheckpointException(path, $"the checkpoint cannot be read ({e.Message}).", e);
+            }
+
+            using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            int version = BinarySections.ReadHeader(reader, path, Magic, "checkpoint");
+            var metadata = BinarySections.ReadJson(reader, path, "metadata", version, IbexJsonContext.Default.CheckpointMetadata);
+            CheckpointMetadataRules.Check(path, metadata);
 
             var description = network.Description;
             if (metadata.DeclarationHash != description.DeclarationHash)
             {
-                throw new CheckpointException(FilePath,
+                throw new CheckpointException(path,
                     $"it was written for network '{metadata.Network}' with declaration hash {metadata.DeclarationHash}, but this run trains " +
                     $"'{description.Name}' with declaration hash {description.DeclarationHash} (a different network, or the same class with changed " +
                     "layers). Point the checkpoint folder elsewhere, or delete it to start afresh.");
             }
 
-            byte[] weights = BinarySections.ReadSection(reader, FilePath, "weights");
-            byte[] optimizerState = BinarySections.ReadSection(reader, FilePath, "optimizer state");
-            byte[] globalRandom = BinarySections.ReadSection(reader, FilePath, "random state");
-            byte[] shuffle = BinarySections.ReadSection(reader, FilePath, "shuffle state");
-            LoadWeights(network, weights, FilePath);
-            return new TrainingCheckpoint(FilePath, metadata, optimizerState, globalRandom, shuffle);
+            byte[] weights = BinarySections.ReadSection(reader, path, "weights", version);
+            byte[] optimizerState = BinarySections.ReadSection(reader, path, "optimizer state", version);
+            byte[] globalRandom = BinarySections.ReadSection(reader, path, "random state", version);
+            byte[] shuffle = BinarySections.ReadSection(reader, path, "shuffle state", version);
+            BinarySections.ReadEnd(reader, path);
+            LoadWeights(network, weights, path);
+            return new TrainingCheckpoint(path, metadata, optimizerState, globalRandom, shuffle);
         }
 
+        /// <summary>Loads weights all or nothing: when any tensor does not fit, every parameter and buffer is restored.</summary>
         internal static void LoadWeights(InformationNetwork network, byte[] weights, string path)
         {
+            var state = network.state_dict();
+            var saved = state.ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone());
             try
             {
                 using var reader = new BinaryReader(new MemoryStream(weights));
                 network.load(reader, strict: true);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException or FormatException)
             {
-                throw new CheckpointException(path, $"its weights do not fit {network.Description.Name} ({e.Message}).", e);
+                using (torch.no_grad())
+                {
+                    foreach (var (name, tensor) in network.state_dict())
+                    {
+                        tensor.copy_(saved[name]);
+                    }
+                }
+
+                throw CheckpointException.Damaged(path, $"its weights do not fit {network.Description.Name} ({e.Message}).", e);
+            }
+            finally
+            {
+                foreach (var copy in saved.Values)
+                {
+                    copy.Dispose();
+                }
             }
         }
 

@@ -13,7 +13,6 @@ namespace Ibex.Runtime.Checkpoints
     /// </summary>
     public static class NetworkFile
     {
-        private const int FormatVersion = 1;
         private static readonly byte[] Magic = "IBEXNET1"u8.ToArray();
 
         /// <summary>Writes <paramref name="network"/> to <paramref name="path"/>, atomically.</summary>
@@ -24,13 +23,17 @@ namespace Ibex.Runtime.Checkpoints
             IO.AtomicFile.Write(path, stream =>
             {
                 using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-                BinarySections.WriteHeader(writer, Magic, FormatVersion);
+                BinarySections.WriteHeader(writer, Magic);
                 BinarySections.WriteSection(writer, JsonSerializer.Serialize(header, IbexJsonContext.Default.SavedNetworkHeader));
                 BinarySections.WriteSection(writer, weights);
             });
         }
 
-        /// <summary>Loads weights saved by <see cref="Save"/>; throws <see cref="CheckpointException"/> for another declaration.</summary>
+        /// <summary>
+        /// Loads weights saved by <see cref="Save"/>, all or nothing: every section is verified against its checksum first, and
+        /// the network is unchanged when anything fails. Throws <see cref="CheckpointException"/> for a damaged file or
+        /// another declaration.
+        /// </summary>
         public static void Load(InformationNetwork network, string path)
         {
             if (!File.Exists(path))
@@ -38,9 +41,9 @@ namespace Ibex.Runtime.Checkpoints
                 throw new CheckpointException(path, "the file does not exist.");
             }
 
-            using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-            BinarySections.ReadHeader(reader, path, Magic, FormatVersion, "saved network");
-            var header = BinarySections.ReadJson(reader, path, "header", IbexJsonContext.Default.SavedNetworkHeader);
+            using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path)), Encoding.UTF8);
+            int version = BinarySections.ReadHeader(reader, path, Magic, "saved network");
+            var header = BinarySections.ReadJson(reader, path, "header", version, IbexJsonContext.Default.SavedNetworkHeader);
 
             if (header.DeclarationHash != network.Description.DeclarationHash)
             {
@@ -49,7 +52,9 @@ namespace Ibex.Runtime.Checkpoints
                     $"'{network.Description.Name}' (declaration hash {network.Description.DeclarationHash}).");
             }
 
-            CheckpointStore.LoadWeights(network, BinarySections.ReadSection(reader, path, "weights"), path);
+            byte[] weights = BinarySections.ReadSection(reader, path, "weights", version);
+            BinarySections.ReadEnd(reader, path);
+            CheckpointStore.LoadWeights(network, weights, path);
         }
 
         /// <summary>

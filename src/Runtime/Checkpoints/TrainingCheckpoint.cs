@@ -14,5 +14,9 @@ namespace Ibex.Runtime.Checkpoints
         CheckpointMetadata Metadata,
         byte[] OptimizerState,
         byte[] GlobalRandomState,
-        byte[] ShuffleStateAtEpochStart);
+        byte[] ShuffleStateAtEpochStart)
+    {
+        /// <summary>Set when this is not the latest checkpoint (the latest was damaged or missing): what happened, for the log.</summary>
+        public string? Warning { get; init; }
+    }
 }

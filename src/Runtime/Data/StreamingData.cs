@@ -60,21 +60,27 @@ namespace Ibex.Runtime.Data
         public IReadOnlyList<string> Shards { get; }
 
         /// <summary>N: as given in the options, else counted (once) by reading every shard.</summary>
-        public long Count => count ??= CheckEveryExample();
+        public long Count => count ??= CheckEveryExample(rules);
 
         /// <summary>
         /// Checks the examples against <paramref name="network"/>. Without a given <see cref="StreamingDataOptions.Count"/>
-        /// this reads every shard once, checking every example and counting them; with one, it checks the first example
-        /// here and every other as it is read in training. Throws <see cref="DatasetException"/> naming the shard and the
+        /// this reads every shard once, checking every example and counting them (once per network); with one, it checks
+        /// the first example here and every other as it is read in training. Throws <see cref="DatasetException"/> naming the shard and the
         /// example (counted from 1 within its shard).
         /// </summary>
         public void Validate(NetworkDescription network, string name = "data")
         {
             ArgumentNullException.ThrowIfNull(network);
-            rules = new ExampleRules(network.InputFeatures, network.Classes, $"{network.Name} is declared with [Input({string.Join(", ", network.InputShape)})], so the count must be");
-            if (count is null)
+            if (rules?.Network == network)
             {
-                count = CheckEveryExample();
+                return;
+            }
+
+            var networkRules = new ExampleRules(network.InputFeatures, network.Classes, $"{network.Name} is declared with [Input({string.Join(", ", network.InputShape)})], so the count must be", network);
+            if (options.Count is null)
+            {
+                count = CheckEveryExample(networkRules);
+                rules = networkRules;
                 return;
             }
 
@@ -84,7 +90,8 @@ namespace Ibex.Runtime.Data
                 throw new DatasetException(Shards[0], $"the {name}'s first shard has no examples.");
             }
 
-            rules.Check(Shards[0], 1, first.Current);
+            networkRules.Check(Shards[0], 1, first.Current);
+            rules = networkRules;
         }
 
         /// <summary>One epoch; see <see cref="ITrainingSet.ReadEpoch"/> and the class remarks.</summary>
@@ -233,7 +240,7 @@ namespace Ibex.Runtime.Data
             }
         }
 
-        private long CheckEveryExample()
+        private long CheckEveryExample(ExampleRules? against)
         {
             long total = 0;
             int width = 0;
@@ -245,7 +252,7 @@ namespace Ibex.Runtime.Data
                 {
                     var example = reader.Current;
                     index++;
-                    (rules ?? ExampleRules.LikeFirst(width, example)).Check(Shards[shard], index, example);
+                    (against ?? ExampleRules.LikeFirst(width, example)).Check(Shards[shard], index, example);
                     width = example.Features.Length;
                 }
 
@@ -288,7 +295,7 @@ namespace Ibex.Runtime.Data
         }
 
         /// <summary>What every example must satisfy: its feature count, finite features, a label in [0, classes).</summary>
-        private sealed record ExampleRules(long Features, long? Classes, string FeaturesFrom)
+        private sealed record ExampleRules(long Features, long? Classes, string FeaturesFrom, NetworkDescription? Network = null)
         {
             /// <summary>Before a network is known: as many features as the first example read (<paramref name="width"/>, 0 before it).</summary>
             public static ExampleRules LikeFirst(int width, StreamedExample example)

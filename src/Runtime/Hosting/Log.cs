@@ -26,6 +26,9 @@ namespace Ibex.Runtime.Hosting
             Message = "Finished: test accuracy {TestAccuracy:F4} (mean network), {MonteCarloAccuracy:F4} (Monte-Carlo, S = {Samples}), train accuracy {TrainAccuracy:F4}, Ĩ(w;D)/N {InformationPerSample:F4} nats/sample; report {Report}")]
         public static partial void TrainingFinished(ILogger logger, double testAccuracy, double monteCarloAccuracy, int samples, double trainAccuracy, double informationPerSample, string report);
 
+        [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "{Warning}")]
+        public static partial void CheckpointRecovered(ILogger logger, string warning);
+
         [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "Training failed: {Reason}")]
         public static partial void TrainingFailed(ILogger logger, Exception exception, string reason);
 

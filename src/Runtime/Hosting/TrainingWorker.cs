@@ -93,6 +93,11 @@ namespace Ibex.Runtime.Hosting
             using var data = dataSource.Load(network.Description, stoppingToken);
             var store = new CheckpointStore(configured.CheckpointDirectory);
             var resume = store.TryLoad(network);
+            if (resume?.Warning is { } warning)
+            {
+                Log.CheckpointRecovered(logger, warning);
+            }
+
             if (resume is not null)
             {
                 Log.Resuming(logger, resume.Path, resume.Metadata.Epoch, resume.Metadata.NextBatch);

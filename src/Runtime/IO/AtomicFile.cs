@@ -10,7 +10,13 @@ namespace Ibex.Runtime.IO
     public static class AtomicFile
     {
         /// <summary>Replaces <paramref name="path"/> with whatever <paramref name="write"/> writes, atomically.</summary>
-        public static void Write(string path, Action<Stream> write)
+        public static void Write(string path, Action<Stream> write) => Write(path, write, keepPreviousAs: null);
+
+        /// <summary>
+        /// As <see cref="Write(string, Action{Stream})"/>; the file being replaced is first renamed to
+        /// <paramref name="keepPreviousAs"/> (when it exists), so that the folder always holds a complete copy of one of them.
+        /// </summary>
+        internal static void Write(string path, Action<Stream> write, string? keepPreviousAs)
         {
             string fullPath = Path.GetFullPath(path);
             string directory = Path.GetDirectoryName(fullPath)!;
@@ -22,6 +28,11 @@ namespace Ibex.Runtime.IO
                 {
                     write(stream);
                     stream.Flush(flushToDisk: true);
+                }
+
+                if (keepPreviousAs is not null && File.Exists(fullPath))
+                {
+                    File.Move(fullPath, keepPreviousAs, overwrite: true);
                 }
 
                 File.Move(temporary, fullPath, overwrite: true);
