@@ -45,8 +45,11 @@ namespace Ibex.Runtime.Checkpoints
         /// <summary>The reports of the epochs already completed.</summary>
         public required IReadOnlyList<EpochReport> Reports { get; init; }
 
-        /// <summary>The settings the run started with.</summary>
+        /// <summary>The settings of the segment in progress.</summary>
         public required TrainingSettings Settings { get; init; }
+
+        /// <summary>The run's segments: its start and every resume that changed settings (null in checkpoints before format 2).</summary>
+        public IReadOnlyList<RunSegment>? Segments { get; init; }
     }
 
     /// <summary>Running sums over the batches of an epoch.</summary>

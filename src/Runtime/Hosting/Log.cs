@@ -9,6 +9,9 @@ namespace Ibex.Runtime.Hosting
         [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Training {Network} on {Device}: {TrainingExamples} training examples, β = {Beta}, {Epochs} epochs")]
         public static partial void TrainingStarting(ILogger logger, string network, string device, long trainingExamples, double beta, int epochs);
 
+        [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Checkpoint folder {Folder} holds no checkpoint: starting afresh")]
+        public static partial void StartingAfresh(ILogger logger, string folder);
+
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Resuming from {Checkpoint} at epoch {Epoch}, batch {Batch}")]
         public static partial void Resuming(ILogger logger, string checkpoint, int epoch, long batch);
 
@@ -28,6 +31,12 @@ namespace Ibex.Runtime.Hosting
 
         [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "{Warning}")]
         public static partial void CheckpointRecovered(ILogger logger, string warning);
+
+        [LoggerMessage(EventId = 109, Level = LogLevel.Critical, Message = "Resume refused: {Checkpoint} was written with other settings: {Differences}. {Advice}")]
+        public static partial void ResumeRefused(ILogger logger, string checkpoint, string differences, string advice);
+
+        [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Resuming with a changed setting (Resume = AllowChanges): {Setting} was {Checkpoint}, now {Now}")]
+        public static partial void SettingChanged(ILogger logger, string setting, string checkpoint, string now);
 
         [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "Training failed: {Reason}")]
         public static partial void TrainingFailed(ILogger logger, Exception exception, string reason);

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Globalization;
 using Ibex.Runtime.Training;
 
 namespace Ibex.Runtime.Hosting
@@ -60,6 +62,12 @@ namespace Ibex.Runtime.Hosting
         /// <summary>Folder of the run's checkpoint; a run finding one there resumes from it.</summary>
         public string CheckpointDirectory { get; set; } = "checkpoints";
 
+        /// <summary>
+        /// Strict (default): a checkpoint written with other settings (β, learning rates, optimizer, seed, data…) is refused,
+        /// naming each difference. AllowChanges: the run continues with the new values, recorded in report.json.
+        /// </summary>
+        public ResumePolicy Resume { get; set; } = ResumePolicy.Strict;
+
         /// <summary>Write a checkpoint every this many epochs (and always when the run is stopped).</summary>
         public int CheckpointIntervalEpochs { get; set; } = 1;
 
@@ -87,6 +95,8 @@ namespace Ibex.Runtime.Hosting
             Seed = Seed,
             EvaluationBatchSize = EvaluationBatchSize,
             CheckpointIntervalEpochs = CheckpointIntervalEpochs,
+            Resume = Resume,
+            DataFingerprint = Data.Fingerprint(),
         };
     }
 
@@ -119,6 +129,34 @@ namespace Ibex.Runtime.Hosting
 
         /// <summary>Synthetic only: training examples generated (the test set gets a quarter as many).</summary>
         public int SyntheticExamples { get; set; } = 2000;
+
+        /// <summary>What defines the training data, for the resume check (<see cref="TrainingSettings.DataFingerprint"/>).</summary>
+        internal IReadOnlyDictionary<string, string> Fingerprint()
+        {
+            var fingerprint = new Dictionary<string, string>
+            {
+                [nameof(Source)] = Source.ToString(),
+                [nameof(TrainSize)] = TrainSize?.ToString(CultureInfo.InvariantCulture) ?? "all",
+                [nameof(RandomLabelFraction)] = RandomLabelFraction.ToString("R", CultureInfo.InvariantCulture),
+                [nameof(LabelSeed)] = LabelSeed.ToString(CultureInfo.InvariantCulture),
+                [nameof(Standardize)] = Standardize ? "true" : "false",
+            };
+            if (Source == DataSourceKind.Synthetic)
+            {
+                fingerprint[nameof(SyntheticExamples)] = SyntheticExamples.ToString(CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                fingerprint[nameof(Path)] = System.IO.Path.GetFullPath(Path);
+            }
+
+            if (Source == DataSourceKind.Csv)
+            {
+                fingerprint[nameof(LabelColumn)] = LabelColumn;
+            }
+
+            return fingerprint;
+        }
     }
 
     /// <summary>Where hosted training gets its data.</summary>

@@ -31,6 +31,7 @@ namespace Ibex.Runtime.Hosting
         IEnumerable<ITrainingObserver> observers,
         TrainingMetrics metrics,
         IHostApplicationLifetime lifetime,
+        IHostEnvironment environment,
         ILogger<TrainingWorker<TNetwork>> logger) : BackgroundService
         where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
     {
@@ -59,6 +60,18 @@ namespace Ibex.Runtime.Hosting
                     lifetime.StopApplication();
                 }
             }
+            catch (IO.FolderInUseException e)
+            {
+                Log.TrainingRejected(logger, e.Message);
+                Environment.ExitCode = 2;
+                lifetime.StopApplication();
+            }
+            catch (ResumeMismatchException e)
+            {
+                Log.ResumeRefused(logger, e.Path, string.Join("; ", e.Differences.Select(d => $"{TrainingOptions.SectionName}:{d}")), e.Advice);
+                Environment.ExitCode = 2;
+                lifetime.StopApplication();
+            }
             catch (Exception e) when (e is DatasetException or CheckpointException or TorchNativeLoadException or TrainingDivergedException)
             {
                 // A problem with the data, a checkpoint, the native libraries or the run itself: the message says what to
@@ -80,6 +93,12 @@ namespace Ibex.Runtime.Hosting
         {
             var configured = options.Value;
             var settings = configured.ToSettings(); // validated by InformationTrainer's constructor
+            if (dataSource is not OptionsTrainingDataSource)
+            {
+                // A custom source is not described by the data options: its own description defines the data instead.
+                settings = settings with { DataFingerprint = new Dictionary<string, string> { ["Description"] = dataSource.Description } };
+            }
+
             if (configured.LibTorchPath is { Length: > 0 } libTorch && TorchNative.ExternalLibTorch is null)
             {
                 TorchNative.UseLibTorch(libTorch, configured.AllowLibTorchVersionMismatch);
@@ -89,20 +108,30 @@ namespace Ibex.Runtime.Hosting
             var device = TorchDevices.Resolve(configured.Device);
             TorchDevices.Seed(configured.Seed);
 
+            // Relative folders belong to the application (its content root), not to whatever directory it was started from.
+            string checkpointDirectory = Path.GetFullPath(configured.CheckpointDirectory, environment.ContentRootPath);
+            string outputDirectory = Path.GetFullPath(configured.OutputDirectory, environment.ContentRootPath);
             using var network = TNetwork.Create(device);
-            using var data = dataSource.Load(network.Description, stoppingToken);
-            var store = new CheckpointStore(configured.CheckpointDirectory);
+            using var folderLock = IO.FolderLock.Acquire(checkpointDirectory);
+            IO.AtomicFile.RemoveStaleTemporaries(checkpointDirectory, lockedByThisProcess: true);
+            IO.AtomicFile.RemoveStaleTemporaries(outputDirectory, lockedByThisProcess: false);
+            var store = new CheckpointStore(checkpointDirectory);
             var resume = store.TryLoad(network);
             if (resume?.Warning is { } warning)
             {
                 Log.CheckpointRecovered(logger, warning);
             }
 
-            if (resume is not null)
+            if (resume is null)
+            {
+                Log.StartingAfresh(logger, checkpointDirectory);
+            }
+            else
             {
                 Log.Resuming(logger, resume.Path, resume.Metadata.Epoch, resume.Metadata.NextBatch);
             }
 
+            using var data = dataSource.Load(network.Description, stoppingToken);
             var trainer = new InformationTrainer(network, settings);
             Log.TrainingStarting(logger, network.Description.Name, device.ToString(), data.Train.Count, trainer.Beta, settings.Epochs);
             var observer = new HostObserver(logger, metrics, network, data.Train.Count, settings.Epochs, observers.ToArray());
@@ -113,7 +142,7 @@ namespace Ibex.Runtime.Hosting
                 return false;
             }
 
-            WriteResults(configured, network, trainer.Beta, device, data, outcome);
+            WriteResults(configured, outputDirectory, network, trainer.Beta, device, data, outcome);
             return true;
         }
 
@@ -139,10 +168,10 @@ namespace Ibex.Runtime.Hosting
             return (correct / (double)predictions.Count, entropy / predictions.Count, mutualInformation / predictions.Count);
         }
 
-        private void WriteResults(TrainingOptions configured, TNetwork network, double beta, torch.Device device, TrainingData data, TrainingOutcome outcome)
+        private void WriteResults(TrainingOptions configured, string outputDirectory, TNetwork network, double beta, torch.Device device, TrainingData data, TrainingOutcome outcome)
         {
-            Directory.CreateDirectory(configured.OutputDirectory);
-            string networkPath = Path.Combine(configured.OutputDirectory, NetworkFileName);
+            Directory.CreateDirectory(outputDirectory);
+            string networkPath = Path.Combine(outputDirectory, NetworkFileName);
             NetworkFile.Save(network, networkPath);
 
             double trainAccuracy = InformationTrainer.Evaluate(network, data.Train, configured.EvaluationBatchSize);
@@ -169,6 +198,7 @@ namespace Ibex.Runtime.Hosting
                 Options = configured,
                 Beta = beta,
                 TrainingExamples = data.Train.Count,
+                Segments = outcome.Segments,
                 Epochs = outcome.Reports,
                 Layers = LayerInformation.Measure(network),
                 InformationNats = information,
@@ -176,7 +206,7 @@ namespace Ibex.Runtime.Hosting
                 Final = new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, configured.MonteCarloSamples, entropy, mutualInformation),
                 NetworkFile = Path.GetFullPath(networkPath),
             };
-            string reportPath = Path.Combine(configured.OutputDirectory, ReportFileName);
+            string reportPath = Path.Combine(outputDirectory, ReportFileName);
             IO.AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, IbexJsonContext.Default.RunReport));
             Log.TrainingFinished(logger, testAccuracy, monteCarloAccuracy, configured.MonteCarloSamples, trainAccuracy, report.InformationPerSample, Path.GetFullPath(reportPath));
         }
@@ -187,6 +217,11 @@ namespace Ibex.Runtime.Hosting
         {
             public void OnTrainingStarted(TrainingStart start)
             {
+                foreach (var change in start.Changes)
+                {
+                    Log.SettingChanged(logger, $"{TrainingOptions.SectionName}:{change.Name}", change.Checkpoint, change.Now);
+                }
+
                 foreach (var observer in observers)
                 {
                     observer.OnTrainingStarted(start);

@@ -48,5 +48,56 @@ namespace Ibex.Runtime.IO
 
         /// <summary>Replaces <paramref name="path"/> with <paramref name="bytes"/>, atomically.</summary>
         public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+        /// <summary>
+        /// Deletes temporary files that a write interrupted by a crash or SIGKILL left in <paramref name="folder"/>, those
+        /// named as <see cref="Write(string, Action{Stream})"/> names them: all of them in a folder this process holds
+        /// locked and has not written yet (a restarted container often gets the same process id), else those whose writing
+        /// process is no longer running.
+        /// </summary>
+        internal static void RemoveStaleTemporaries(string folder, bool lockedByThisProcess)
+        {
+            if (!Directory.Exists(folder))
+            {
+                return;
+            }
+
+            foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp"))
+            {
+                // .{name}.{process id}.{32 hex digits}.tmp
+                string[] parts = Path.GetFileName(file).Split('.');
+                if (parts.Length < 5 || parts[^2].Length != 32 || !int.TryParse(parts[^3], out int writer)
+                    || (!lockedByThisProcess && (writer == Environment.ProcessId || IsRunning(writer))))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Left for the next start; it is never read.
+                }
+            }
+        }
+
+        private static bool IsRunning(int processId)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(processId);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
     }
 }

@@ -27,6 +27,9 @@ namespace Ibex.Runtime.Reports
         /// <summary>N, the number of training examples.</summary>
         public required long TrainingExamples { get; init; }
 
+        /// <summary>The run's segments: the settings it started with, and every resume that changed them (what, and from where).</summary>
+        public IReadOnlyList<RunSegment> Segments { get; init; } = System.Array.Empty<RunSegment>();
+
         /// <summary>Every epoch's metrics.</summary>
         public required IReadOnlyList<EpochReport> Epochs { get; init; }
 

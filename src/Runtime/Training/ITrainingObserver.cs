@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 namespace Ibex.Runtime.Training
 {
     /// <summary>Watches a training run: progress displays, metrics and tests implement the parts they need.</summary>
@@ -30,7 +31,11 @@ namespace Ibex.Runtime.Training
     /// <param name="FirstEpoch">The epoch it starts in (after 1 when resuming).</param>
     /// <param name="FirstBatch">The batch it starts at within that epoch (0-based).</param>
     /// <param name="TrainingExamples">N, the training-set size.</param>
-    public sealed record TrainingStart(int Epochs, long BatchesPerEpoch, int FirstEpoch, long FirstBatch, long TrainingExamples);
+    public sealed record TrainingStart(int Epochs, long BatchesPerEpoch, int FirstEpoch, long FirstBatch, long TrainingExamples)
+    {
+        /// <summary>On a resume with <see cref="ResumePolicy.AllowChanges"/>: the settings that differ from the checkpoint's, now in force.</summary>
+        public IReadOnlyList<SettingChange> Changes { get; init; } = System.Array.Empty<SettingChange>();
+    }
 
     /// <summary>One finished optimizer step.</summary>
     /// <param name="Epoch">1-based epoch.</param>

@@ -60,19 +60,10 @@ namespace Ibex.Runtime.Training
             test?.Validate(network.Description, "test data");
 
             long n = train.Count;
-            if (resumeFrom is not null && resumeFrom.Metadata.TrainingExamples != n)
-            {
-                throw new CheckpointException(resumeFrom.Path,
-                    $"it was written for a training set of {resumeFrom.Metadata.TrainingExamples} examples, but this run has {n}. " +
-                    "Resume with the same data, or start afresh in another checkpoint folder.");
-            }
-
-            if (resumeFrom is not null && resumeFrom.Metadata.Settings.BatchSize != settings.BatchSize)
-            {
-                throw new CheckpointException(resumeFrom.Path,
-                    $"it was written by a run with batch size {resumeFrom.Metadata.Settings.BatchSize}, but this run uses {settings.BatchSize}; " +
-                    "a resume must keep the batch size. Restore it, or start afresh in another checkpoint folder.");
-            }
+            var fingerprint = RunFingerprint.Of(settings, network.Description, n, Beta);
+            var (segments, changes) = resumeFrom is null
+                ? (new List<RunSegment> { new(1, 0, fingerprint, Array.Empty<SettingChange>()) }, new List<SettingChange>())
+                : CheckResume(resumeFrom, fingerprint);
 
             var device = DeviceOf(network);
             // On an accelerator an in-memory training set moves there once, so that a step copies nothing back and forth;
@@ -98,12 +89,21 @@ namespace Ibex.Runtime.Training
             }
             else
             {
-                Restore(resumeFrom, optimizer, shuffling);
+                // A changed optimizer kind or momentum starts the optimizer afresh: the saved moments belong to the other one.
+                Restore(resumeFrom, changes.Any(RunFingerprint.ChangesOptimizer) ? null : optimizer, shuffling);
+                // The saved state carries the learning rates it was written with; the settings' rates are the ones in force.
+                foreach (var (group, rate) in optimizer.ParamGroups.Zip(baseLearningRates))
+                {
+                    group.LearningRate = rate;
+                }
+
                 reports.AddRange(resumeFrom.Metadata.Reports);
-                (firstEpoch, firstBatch, step, accumulated) = (resumeFrom.Metadata.Epoch, resumeFrom.Metadata.NextBatch, resumeFrom.Metadata.Step, resumeFrom.Metadata.Accumulated);
+                (firstEpoch, firstBatch, accumulated) = (resumeFrom.Metadata.Epoch, resumeFrom.Metadata.NextBatch, resumeFrom.Metadata.Accumulated);
+                // N or the batch size may have changed at this epoch boundary: the step count follows the new epochs.
+                step = (firstEpoch - 1L) * batchesPerEpoch + firstBatch;
             }
 
-            observer?.OnTrainingStarted(new TrainingStart(settings.Epochs, batchesPerEpoch, firstEpoch, firstBatch, n));
+            observer?.OnTrainingStarted(new TrainingStart(settings.Epochs, batchesPerEpoch, firstEpoch, firstBatch, n) { Changes = changes });
             for (int epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
@@ -118,8 +118,8 @@ namespace Ibex.Runtime.Training
                     if (cancellationToken.IsCancellationRequested)
                     {
                         var partial = sums with { Seconds = sums.Seconds + clock.Elapsed.TotalSeconds };
-                        WriteCheckpoint(checkpoints, observer, optimizer, shuffleState, reports, epoch, batch, step, partial, n);
-                        return new TrainingOutcome(reports, Completed: false, epoch, batch);
+                        WriteCheckpoint(checkpoints, observer, optimizer, shuffleState, reports, segments, epoch, batch, step, partial, n);
+                        return new TrainingOutcome(reports, Completed: false, epoch, batch) { Segments = segments };
                     }
 
                     using var scope = torch.NewDisposeScope();
@@ -182,12 +182,12 @@ namespace Ibex.Runtime.Training
                 if (epoch % settings.CheckpointIntervalEpochs == 0 || epoch == settings.Epochs)
                 {
                     using var nextEpochShuffleState = shuffling.get_state().clone();
-                    WriteCheckpoint(checkpoints, observer, optimizer, nextEpochShuffleState, reports, epoch + 1, 0, step, EpochAccumulator.Empty, n);
+                    WriteCheckpoint(checkpoints, observer, optimizer, nextEpochShuffleState, reports, segments, epoch + 1, 0, step, EpochAccumulator.Empty, n);
                 }
             }
 
             network.eval();
-            return new TrainingOutcome(reports, Completed: true, settings.Epochs + 1, 0);
+            return new TrainingOutcome(reports, Completed: true, settings.Epochs + 1, 0) { Segments = segments };
         }
 
         /// <summary>
@@ -253,7 +253,7 @@ namespace Ibex.Runtime.Training
         }
 
         private void WriteCheckpoint(CheckpointStore? checkpoints, ITrainingObserver? observer, OptimizerHelper optimizer, Tensor shuffleState,
-            List<EpochReport> reports, int epoch, long nextBatch, long step, EpochAccumulator accumulated, long n)
+            List<EpochReport> reports, List<RunSegment> segments, int epoch, long nextBatch, long step, EpochAccumulator accumulated, long n)
         {
             if (checkpoints is null)
             {
@@ -273,15 +273,53 @@ namespace Ibex.Runtime.Training
                 Accumulated = accumulated,
                 Reports = reports.ToArray(),
                 Settings = settings,
+                Segments = segments.ToArray(),
             };
             checkpoints.Write(metadata, network, optimizer, shuffleState);
             observer?.OnCheckpointWritten(checkpoints.FilePath, epoch, nextBatch);
         }
 
-        private static void Restore(TrainingCheckpoint checkpoint, OptimizerHelper optimizer, Generator shuffling)
+        /// <summary>
+        /// Compares this run's settings with the checkpoint's last segment. Any difference is refused under
+        /// <see cref="ResumePolicy.Strict"/>; under <see cref="ResumePolicy.AllowChanges"/> it opens a new segment, except a
+        /// change of what orders the examples inside an epoch, which is refused there too.
+        /// </summary>
+        private (List<RunSegment> Segments, List<SettingChange> Changes) CheckResume(TrainingCheckpoint checkpoint, SortedDictionary<string, string> fingerprint)
         {
-            using (var reader = new System.IO.BinaryReader(new System.IO.MemoryStream(checkpoint.OptimizerState)))
+            var metadata = checkpoint.Metadata;
+            var segments = metadata.Segments is { Count: > 0 } recorded
+                ? recorded.ToList()
+                : new List<RunSegment> { new(1, 0, RunFingerprint.Of(metadata.Settings, network.Description, metadata.TrainingExamples, metadata.Beta), Array.Empty<SettingChange>()) };
+            var changes = RunFingerprint.Differences(segments[^1].Settings, fingerprint);
+            if (changes.Count == 0)
             {
+                return (segments, changes);
+            }
+
+            if (settings.Resume == ResumePolicy.Strict)
+            {
+                throw new ResumeMismatchException(checkpoint.Path, changes,
+                    "Restore these settings, resume with Resume = AllowChanges to continue with the new values (recorded as a new run segment), " +
+                    "or start afresh in another checkpoint folder.");
+            }
+
+            var orderChanges = changes.Where(RunFingerprint.ChangesOrder).ToList();
+            if (orderChanges.Count > 0 && metadata.NextBatch != 0)
+            {
+                throw new ResumeMismatchException(checkpoint.Path, orderChanges,
+                    $"The checkpoint stopped inside epoch {metadata.Epoch} (batch {metadata.NextBatch}), and these settings decide the order of the examples " +
+                    "within an epoch: they can change only at an epoch boundary. Restore them to finish the epoch, or start afresh in another checkpoint folder.");
+            }
+
+            segments.Add(new RunSegment(metadata.Epoch, metadata.NextBatch, fingerprint, changes));
+            return (segments, changes);
+        }
+
+        private static void Restore(TrainingCheckpoint checkpoint, OptimizerHelper? optimizer, Generator shuffling)
+        {
+            if (optimizer is not null)
+            {
+                using var reader = new System.IO.BinaryReader(new System.IO.MemoryStream(checkpoint.OptimizerState));
                 optimizer.load_state_dict(reader);
             }
 

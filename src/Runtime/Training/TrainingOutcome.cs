@@ -7,5 +7,9 @@ namespace Ibex.Runtime.Training
     /// <param name="Completed">True when all epochs ran; false when cancellation stopped the run.</param>
     /// <param name="StoppedAtEpoch">Where an interrupted run stopped: the epoch…</param>
     /// <param name="StoppedAtBatch">…and the 0-based batch it would have run next (a resume starts there).</param>
-    public sealed record TrainingOutcome(IReadOnlyList<EpochReport> Reports, bool Completed, int StoppedAtEpoch, long StoppedAtBatch);
+    public sealed record TrainingOutcome(IReadOnlyList<EpochReport> Reports, bool Completed, int StoppedAtEpoch, long StoppedAtBatch)
+    {
+        /// <summary>The run's segments: its start and every resume that changed settings.</summary>
+        public IReadOnlyList<RunSegment> Segments { get; init; } = System.Array.Empty<RunSegment>();
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Ibex.Runtime.Training
 {
@@ -51,6 +52,15 @@ namespace Ibex.Runtime.Training
         /// </summary>
         public long EvaluationMemoryBudgetBytes { get; init; } = 1L << 30;
 
+        /// <summary>What a resume does when these settings differ from the checkpoint's (see <see cref="ResumePolicy"/>).</summary>
+        public ResumePolicy Resume { get; init; } = ResumePolicy.Strict;
+
+        /// <summary>
+        /// What defines the training data besides its size (source, path, label noise…), recorded in checkpoints and
+        /// compared on resume like the other settings; the hosted worker fills it from its data options.
+        /// </summary>
+        public IReadOnlyDictionary<string, string>? DataFingerprint { get; init; }
+
         /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
         public void Validate()
         {
@@ -65,6 +75,7 @@ namespace Ibex.Runtime.Training
             Require(BetaWarmupEpochs >= 0, nameof(BetaWarmupEpochs), BetaWarmupEpochs, "0 or more");
             Require(CheckpointIntervalEpochs >= 1, nameof(CheckpointIntervalEpochs), CheckpointIntervalEpochs, "at least 1");
             Require(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "Constant or Cosine");
+            Require(Enum.IsDefined(Resume), nameof(Resume), Resume, "Strict or AllowChanges");
             Require(Beta is null || (double.IsFinite(Beta.Value) && Beta.Value >= 0), nameof(Beta), Beta, "a finite number ≥ 0");
         }
 

@@ -44,10 +44,10 @@ internal sealed class HostHarness : IDisposable
     };
 
     /// <summary>Builds the host; <paramref name="services"/> may add or replace services.</summary>
-    public IHost Build<TNetwork>(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    public IHost Build<TNetwork>(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null, string? contentRoot = null)
         where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = contentRoot });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new CapturingLoggerProvider(Logs));

@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Tests.Hosting;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace Ibex.Runtime.Tests.Reliability;
+
+/// <summary>
+/// One writer per checkpoint folder, folders that do not depend on the working directory, a first log line that says
+/// where the run is kept and whether it resumes, and temporary files of an interrupted write removed at start.
+/// </summary>
+public sealed class RunFolderTests : IDisposable
+{
+    private readonly HostHarness harness = new();
+    private readonly Random random = new();
+
+    public void Dispose() => harness.Dispose();
+
+    [Fact]
+    public async Task ASecondWorkerOnTheSameFolderExitsWith2NamingTheFolderAndTheHolder()
+    {
+        var options = harness.SyntheticRun(epochs: 200, seed: random.Next());
+        using var first = harness.Build<SmallClassifier>(options);
+        var firstRun = first.RunAsync();
+        string owner = Path.Combine(harness.CheckpointDirectory, ".ibex.lock.owner");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!File.Exists(owner) && DateTime.UtcNow < deadline && !firstRun.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(File.Exists(owner), "the first worker never locked its folder");
+        var second = new HostHarness();
+        try
+        {
+            var secondOptions = harness.SyntheticRun(epochs: 2, seed: random.Next());
+            int exitCode = await second.RunAsync(second.Build<SmallClassifier>(secondOptions));
+
+            Assert.Equal(2, exitCode);
+            string refusal = Assert.Single(second.Logs, line => line.Contains("is in use by another Ibex run", StringComparison.Ordinal));
+            Assert.Contains(harness.CheckpointDirectory, refusal);
+            Assert.Contains($"(process {Environment.ProcessId})", refusal);
+            Assert.False(firstRun.IsCompleted, "the first worker stopped");
+        }
+        finally
+        {
+            second.Dispose();
+            await first.StopAsync();
+            await firstRun;
+            Environment.ExitCode = 0;
+        }
+
+        // The lock goes with its holder: a third run on the folder resumes.
+        options["Ibex:Training:Epochs"] = "1";
+        options["Ibex:Training:Resume"] = "AllowChanges";
+        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options)));
+    }
+
+    [Fact]
+    public async Task RelativeFoldersResolveAgainstTheContentRootAndTheFirstLineSaysWhere()
+    {
+        var options = harness.SyntheticRun(epochs: 1, seed: random.Next());
+        options["Ibex:Training:CheckpointDirectory"] = "run-checkpoints";
+        options["Ibex:Training:OutputDirectory"] = "run-output";
+        string stale = Path.Combine(harness.Folder, "run-checkpoints", $".{CheckpointStore.FileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
+        File.WriteAllText(stale, "half a checkpoint");
+
+        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options, contentRoot: harness.Folder)));
+
+        string checkpoints = Path.Combine(harness.Folder, "run-checkpoints");
+        Assert.True(File.Exists(Path.Combine(checkpoints, CheckpointStore.FileName)));
+        Assert.True(File.Exists(Path.Combine(harness.Folder, "run-output", "report.json")));
+        Assert.False(File.Exists(stale), "the interrupted write's temporary file is still there");
+        Assert.Contains($"Checkpoint folder {checkpoints} holds no checkpoint: starting afresh", FirstWorkerLine());
+
+        options["Ibex:Training:Epochs"] = "2";
+        harness.Logs.Clear();
+        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options, contentRoot: harness.Folder)));
+        Assert.Contains($"Resuming from {Path.Combine(checkpoints, CheckpointStore.FileName)} at epoch 2, batch 0", FirstWorkerLine());
+    }
+
+    /// <summary>The first line the worker logged (the host's own lifetime lines left out).</summary>
+    private string FirstWorkerLine()
+        => harness.Logs.First(line => !line.Contains("Application ", StringComparison.Ordinal) && !line.Contains("Hosting environment", StringComparison.Ordinal)
+                                       && !line.Contains("Content root path", StringComparison.Ordinal));
+}
