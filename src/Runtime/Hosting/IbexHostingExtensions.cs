@@ -1,6 +1,7 @@
 using System;
 using Ibex.Runtime.Telemetry;
 using Ibex.Runtime.Training;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,19 @@ namespace Ibex.Runtime.Hosting
         public static IServiceCollection AddIbexTraining<TNetwork>(this IServiceCollection services, Action<TrainingOptions>? configure = null)
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
-            var builder = services.AddOptions<TrainingOptions>().BindConfiguration(TrainingOptions.SectionName);
+            // Bound after a check of every value's text, so that an unparsable value is a validation failure naming its key.
+            var builder = services.AddOptions<TrainingOptions>().Configure<IConfiguration>((options, configuration) =>
+            {
+                var section = configuration.GetSection(TrainingOptions.SectionName);
+                var problems = TrainingConfigurationText.Problems(section);
+                if (problems.Count > 0)
+                {
+                    options.ConfigurationProblems = problems;
+                    return;
+                }
+
+                section.Bind(options);
+            });
             if (configure is not null)
             {
                 builder.Configure(configure);

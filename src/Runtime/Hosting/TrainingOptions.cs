@@ -80,6 +80,9 @@ namespace Ibex.Runtime.Hosting
         /// <summary>S, the noise samples of the final Monte-Carlo predictive.</summary>
         public int MonteCarloSamples { get; set; } = 16;
 
+        /// <summary>Values in the configuration that could not be bound (set instead of binding; reported by the validator).</summary>
+        internal IReadOnlyList<string>? ConfigurationProblems { get; set; }
+
         /// <summary>The engine's settings for these options.</summary>
         public TrainingSettings ToSettings() => new()
         {

@@ -16,6 +16,11 @@ namespace Ibex.Runtime.Hosting
         /// <inheritdoc/>
         public ValidateOptionsResult Validate(string? name, TrainingOptions options)
         {
+            if (options.ConfigurationProblems is { Count: > 0 } unparsable)
+            {
+                return ValidateOptionsResult.Fail(unparsable);
+            }
+
             var failures = new List<string>();
             void Check(bool valid, string key, object? value, string allowed)
             {
@@ -28,6 +33,7 @@ namespace Ibex.Runtime.Hosting
             static bool Finite(double value) => double.IsFinite(value);
 
             Check(options.Beta is null || (Finite(options.Beta.Value) && options.Beta.Value >= 0), "Beta", options.Beta, "a number ≥ 0, or unset to use the declared β");
+            Check(options.Beta is null || options.Beta.Value <= 1e6, "Beta", options.Beta, "at most 1000000 (β/N weighs nats against one example's cross-entropy)");
             Check(options.Epochs is >= 1 and <= 1_000_000, "Epochs", options.Epochs, "between 1 and 1000000");
             Check(options.BatchSize is >= 1 and <= 1_000_000, "BatchSize", options.BatchSize, "between 1 and 1000000");
             Check(System.Enum.IsDefined(options.Optimizer), "Optimizer", options.Optimizer, "Adam or Sgd");
@@ -35,13 +41,14 @@ namespace Ibex.Runtime.Hosting
             Check(Finite(options.LogAlphaLearningRate) && options.LogAlphaLearningRate > 0 && options.LogAlphaLearningRate <= 10, "LogAlphaLearningRate", options.LogAlphaLearningRate, "in (0, 10]");
             Check(Finite(options.Momentum) && options.Momentum >= 0 && options.Momentum < 1, "Momentum", options.Momentum, "in [0, 1)");
             Check(System.Enum.IsDefined(options.Schedule), "Schedule", options.Schedule, "Constant or Cosine");
-            Check(options.BetaWarmupEpochs >= 0, "BetaWarmupEpochs", options.BetaWarmupEpochs, "0 or more");
+            Check(options.BetaWarmupEpochs is >= 0 and <= 1_000_000, "BetaWarmupEpochs", options.BetaWarmupEpochs, "between 0 and 1000000");
             Check(options.LibTorchPath is null || System.IO.Directory.Exists(options.LibTorchPath), "LibTorchPath", options.LibTorchPath, "an existing folder holding libtorch (for example a pip PyTorch's torch/lib), or unset");
             Check(IsDevice(options.Device), "Device", options.Device, "auto, cpu, cuda or cuda:N");
             Check(!string.IsNullOrWhiteSpace(options.CheckpointDirectory), "CheckpointDirectory", options.CheckpointDirectory, "a folder path");
-            Check(options.CheckpointIntervalEpochs >= 1, "CheckpointIntervalEpochs", options.CheckpointIntervalEpochs, "at least 1");
+            Check(options.CheckpointIntervalEpochs is >= 1 and <= 1_000_000, "CheckpointIntervalEpochs", options.CheckpointIntervalEpochs, "between 1 and 1000000");
             Check(!string.IsNullOrWhiteSpace(options.OutputDirectory), "OutputDirectory", options.OutputDirectory, "a folder path");
-            Check(options.EvaluationBatchSize >= 1, "EvaluationBatchSize", options.EvaluationBatchSize, "at least 1");
+            Check(options.EvaluationBatchSize is >= 1 and <= 1_000_000, "EvaluationBatchSize", options.EvaluationBatchSize, "between 1 and 1000000");
+            Check(System.Enum.IsDefined(options.Resume), "Resume", options.Resume, "Strict or AllowChanges");
             Check(options.MonteCarloSamples is >= 1 and <= 10_000, "MonteCarloSamples", options.MonteCarloSamples, "between 1 and 10000");
 
             var data = options.Data;
@@ -65,7 +72,7 @@ namespace Ibex.Runtime.Hosting
                 Check(!string.IsNullOrWhiteSpace(data.LabelColumn), "Data:LabelColumn", data.LabelColumn, "a column header");
                 Check(data.TrainSize is null or >= 1, "Data:TrainSize", data.TrainSize, "at least 1, or unset for the whole training set");
                 Check(Finite(data.RandomLabelFraction) && data.RandomLabelFraction >= 0 && data.RandomLabelFraction <= 1, "Data:RandomLabelFraction", data.RandomLabelFraction, "between 0 and 1");
-                Check(data.SyntheticExamples >= 1, "Data:SyntheticExamples", data.SyntheticExamples, "at least 1");
+                Check(data.SyntheticExamples is >= 1 and <= 10_000_000, "Data:SyntheticExamples", data.SyntheticExamples, "between 1 and 10000000");
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -60,7 +60,7 @@ namespace Ibex.Runtime.Hosting
                     lifetime.StopApplication();
                 }
             }
-            catch (IO.FolderInUseException e)
+            catch (Exception e) when (e is IO.FolderInUseException or IO.FolderUnusableException or DeviceUnavailableException)
             {
                 Log.TrainingRejected(logger, e.Message);
                 Environment.ExitCode = 2;
@@ -105,12 +105,23 @@ namespace Ibex.Runtime.Hosting
             }
 
             TorchNative.EnsureLoaded();
-            var device = TorchDevices.Resolve(configured.Device);
+            torch.Device device;
+            try
+            {
+                device = TorchDevices.Resolve(configured.Device);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new DeviceUnavailableException($"{TrainingOptions.SectionName}:Device = {configured.Device}: {e.Message} Use Device = auto or cpu to train on the CPU.", e);
+            }
+
             TorchDevices.Seed(configured.Seed);
 
             // Relative folders belong to the application (its content root), not to whatever directory it was started from.
             string checkpointDirectory = Path.GetFullPath(configured.CheckpointDirectory, environment.ContentRootPath);
             string outputDirectory = Path.GetFullPath(configured.OutputDirectory, environment.ContentRootPath);
+            IO.FolderProbe.RequireWritable(checkpointDirectory, $"{TrainingOptions.SectionName}:CheckpointDirectory");
+            IO.FolderProbe.RequireWritable(outputDirectory, $"{TrainingOptions.SectionName}:OutputDirectory");
             using var network = TNetwork.Create(device);
             using var folderLock = IO.FolderLock.Acquire(checkpointDirectory);
             IO.AtomicFile.RemoveStaleTemporaries(checkpointDirectory, lockedByThisProcess: true);

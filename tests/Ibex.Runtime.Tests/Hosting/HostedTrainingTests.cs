@@ -154,7 +154,7 @@ public sealed class HostedTrainingTests : IDisposable
         var failure = Assert.Single(harness.Logs, line => line.StartsWith("Critical"));
         Assert.Contains(truncated, failure);
         Assert.Contains("truncated", failure);
-        Assert.False(Directory.Exists(harness.CheckpointDirectory));
+        Assert.False(File.Exists(Path.Combine(harness.CheckpointDirectory, CheckpointStore.FileName)), "no training may happen on broken data");
     }
 
     [Fact]
