@@ -38,6 +38,9 @@ namespace Ibex.Runtime.Hosting
         [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Resuming with a changed setting (Resume = AllowChanges): {Setting} was {Checkpoint}, now {Now}")]
         public static partial void SettingChanged(ILogger logger, string setting, string checkpoint, string now);
 
+        [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Stopped after training finished, before the report was written; {Checkpoint} holds the finished run: start it again to write the report (no training is repeated)")]
+        public static partial void ReportPending(ILogger logger, string checkpoint);
+
         [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "Training failed: {Reason}")]
         public static partial void TrainingFailed(ILogger logger, Exception exception, string reason);
 

@@ -21,8 +21,9 @@ namespace Ibex.Runtime.Hosting
     /// <summary>
     /// Trains <typeparamref name="TNetwork"/> once, as configured by <see cref="TrainingOptions"/>, then writes
     /// <c>report.json</c> and the trained network to the output folder and stops the host (exit code 0). When the host is
-    /// stopped (Ctrl+C, SIGTERM) it finishes the current batch, writes a checkpoint and returns; the next run resumes from it.
-    /// A failure is logged and makes the process exit with code 1.
+    /// stopped (Ctrl+C, SIGTERM) it finishes the current batch (or chunk of the final evaluation), writes a checkpoint and
+    /// exits with <see cref="StoppedExitCode"/>; the next run resumes from it. A refusal at start (options, folders, device,
+    /// resume) exits with 2, a failure with 1, each logged in one line.
     /// </summary>
     /// <typeparam name="TNetwork">A generated network.</typeparam>
     public sealed class TrainingWorker<TNetwork>(
@@ -37,6 +38,12 @@ namespace Ibex.Runtime.Hosting
     {
         /// <summary>The name of the run report in the output folder.</summary>
         public const string ReportFileName = "report.json";
+
+        /// <summary>
+        /// The exit code of a run stopped before its end (Ctrl+C, SIGTERM) with everything checkpointed: starting it again
+        /// continues it. 0 is a finished run, 1 a failure, 2 a refusal at start (options, folders, device, resume).
+        /// </summary>
+        public const int StoppedExitCode = 3;
 
         /// <summary>The name of the trained network in the output folder.</summary>
         public const string NetworkFileName = "network.ibexnet";
@@ -54,7 +61,7 @@ namespace Ibex.Runtime.Hosting
             try
             {
                 bool completed = Train(stopping.Token);
-                Environment.ExitCode = 0;
+                Environment.ExitCode = completed ? 0 : StoppedExitCode;
                 if (completed)
                 {
                     lifetime.StopApplication();
@@ -153,7 +160,12 @@ namespace Ibex.Runtime.Hosting
                 return false;
             }
 
-            WriteResults(configured, outputDirectory, network, trainer.Beta, device, data, outcome);
+            if (!WriteResults(configured, outputDirectory, network, trainer.Beta, device, data, outcome, stoppingToken))
+            {
+                Log.ReportPending(logger, store.FilePath);
+                return false;
+            }
+
             return true;
         }
 
@@ -161,36 +173,64 @@ namespace Ibex.Runtime.Hosting
         /// Accuracy of the Monte-Carlo predictive, and its mean predictive entropy and mutual information in nats, through
         /// <see cref="Predictor{TNetwork}"/>: whole weight samples, the network left as it is, memory bounded by chunks.
         /// </summary>
-        private static (double Accuracy, double Entropy, double MutualInformation) MonteCarlo(TNetwork network, LabeledData data, int samples)
+        private static (double Accuracy, double Entropy, double MutualInformation)? MonteCarlo(TNetwork network, LabeledData data, int samples, CancellationToken stoppingToken)
         {
+            // Chunks of examples, so that a stop request is honoured within one chunk's time whatever S is.
+            const int ChunkExamples = 1000;
             using var predictor = new Predictor<TNetwork>(network);
-            var predictions = predictor.PredictBatch(data.Features, samples);
             using var labels = data.Labels.cpu();
             long[] classes = labels.data<long>().ToArray();
             long correct = 0;
             double entropy = 0, mutualInformation = 0;
-            for (int i = 0; i < predictions.Count; i++)
+            for (long start = 0; start < data.Count; start += ChunkExamples)
             {
-                correct += predictions[i].Class == classes[i] ? 1 : 0;
-                entropy += predictions[i].PredictiveEntropy!.Value;
-                mutualInformation += predictions[i].MutualInformation!.Value;
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                using var chunk = data.Features.narrow(0, start, Math.Min(ChunkExamples, data.Count - start));
+                var predictions = predictor.PredictBatch(chunk, samples);
+                for (int i = 0; i < predictions.Count; i++)
+                {
+                    correct += predictions[i].Class == classes[start + i] ? 1 : 0;
+                    entropy += predictions[i].PredictiveEntropy!.Value;
+                    mutualInformation += predictions[i].MutualInformation!.Value;
+                }
             }
 
-            return (correct / (double)predictions.Count, entropy / predictions.Count, mutualInformation / predictions.Count);
+            return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count);
         }
 
-        private void WriteResults(TrainingOptions configured, string outputDirectory, TNetwork network, double beta, torch.Device device, TrainingData data, TrainingOutcome outcome)
+        /// <summary>Saves the network and writes the report; false when a stop request came first (the checkpoint holds the finished run).</summary>
+        private bool WriteResults(TrainingOptions configured, string outputDirectory, TNetwork network, double beta, torch.Device device, TrainingData data,
+            TrainingOutcome outcome, CancellationToken stoppingToken)
         {
             Directory.CreateDirectory(outputDirectory);
             string networkPath = Path.Combine(outputDirectory, NetworkFileName);
             NetworkFile.Save(network, networkPath);
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
 
             double trainAccuracy = InformationTrainer.Evaluate(network, data.Train, configured.EvaluationBatchSize);
             double testAccuracy = double.NaN, monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
             if (data.Test is not null)
             {
                 testAccuracy = InformationTrainer.Evaluate(network, data.Test, configured.EvaluationBatchSize);
-                (monteCarloAccuracy, entropy, mutualInformation) = MonteCarlo(network, data.Test, configured.MonteCarloSamples);
+                if (MonteCarlo(network, data.Test, configured.MonteCarloSamples, stoppingToken) is not { } monteCarlo)
+                {
+                    return false;
+                }
+
+                (monteCarloAccuracy, entropy, mutualInformation) = monteCarlo;
+            }
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return false;
             }
 
             double information;
@@ -220,6 +260,7 @@ namespace Ibex.Runtime.Hosting
             string reportPath = Path.Combine(outputDirectory, ReportFileName);
             IO.AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, IbexJsonContext.Default.RunReport));
             Log.TrainingFinished(logger, testAccuracy, monteCarloAccuracy, configured.MonteCarloSamples, trainAccuracy, report.InformationPerSample, Path.GetFullPath(reportPath));
+            return true;
         }
 
         /// <summary>Fans the trainer's events out to the log, the metrics and the registered observers.</summary>

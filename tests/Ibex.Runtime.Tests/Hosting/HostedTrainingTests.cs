@@ -80,7 +80,7 @@ public sealed class HostedTrainingTests : IDisposable
         using (var host = harness.Build<SmallClassifier>(harness.SyntheticRun(epochs: 3, seed),
                    services => services.AddSingleton<ITrainingObserver>(provider => new StopAfter(provider.GetRequiredService<IHostApplicationLifetime>(), epoch: 2, batch: 5))))
         {
-            Assert.Equal(0, await harness.RunAsync(host));
+            Assert.Equal(3, await harness.RunAsync(host));
         }
 
         Assert.True(File.Exists(Path.Combine(harness.CheckpointDirectory, CheckpointStore.FileName)));

@@ -5,7 +5,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Ibex.Runtime.Training;
 using Xunit;
 
 namespace Ibex.Runtime.Tests.Reliability;
@@ -85,8 +87,43 @@ public sealed class RunFolderTests : IDisposable
         Assert.Contains($"Resuming from {Path.Combine(checkpoints, CheckpointStore.FileName)} at epoch 2, batch 0", FirstWorkerLine());
     }
 
+    [Fact]
+    public async Task AStopDuringTheFinalEvaluationLeavesTheReportPendingAndTheNextStartWritesItWithoutTraining()
+    {
+        var options = harness.SyntheticRun(epochs: 2, seed: random.Next());
+        options["Ibex:Training:MonteCarloSamples"] = "10000";
+        using (var host = harness.Build<SmallClassifier>(options, services => services.AddSingleton<ITrainingObserver>(
+                   provider => new StopAfterLastEpoch(provider.GetRequiredService<IHostApplicationLifetime>(), epochs: 2))))
+        {
+            Assert.Equal(3, await harness.RunAsync(host));
+        }
+
+        Assert.False(File.Exists(Path.Combine(harness.OutputDirectory, "report.json")));
+        Assert.Contains(harness.Logs, line => line.Contains("before the report was written", StringComparison.Ordinal));
+        harness.Logs.Clear();
+
+        options["Ibex:Training:MonteCarloSamples"] = "4";
+        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options)));
+
+        Assert.DoesNotContain(harness.Logs, line => line.Contains("Epoch ", StringComparison.Ordinal) && line.Contains("/2:", StringComparison.Ordinal));
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(harness.OutputDirectory, "report.json")));
+        Assert.Equal(2, report.RootElement.GetProperty("epochs").GetArrayLength());
+    }
+
     /// <summary>The first line the worker logged (the host's own lifetime lines left out).</summary>
     private string FirstWorkerLine()
         => harness.Logs.First(line => !line.Contains("Application ", StringComparison.Ordinal) && !line.Contains("Hosting environment", StringComparison.Ordinal)
                                        && !line.Contains("Content root path", StringComparison.Ordinal));
+
+    /// <summary>Stops the host as the last epoch completes: training ends, and the stop reaches the final evaluation.</summary>
+    private sealed class StopAfterLastEpoch(IHostApplicationLifetime lifetime, int epochs) : Ibex.Runtime.Training.ITrainingObserver
+    {
+        public void OnEpochCompleted(Ibex.Runtime.Training.EpochReport report)
+        {
+            if (report.Epoch == epochs)
+            {
+                lifetime.StopApplication();
+            }
+        }
+    }
 }
