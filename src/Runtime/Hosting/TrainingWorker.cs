@@ -79,7 +79,7 @@ namespace Ibex.Runtime.Hosting
                 Environment.ExitCode = 2;
                 lifetime.StopApplication();
             }
-            catch (Exception e) when (e is DatasetException or CheckpointException or TorchNativeLoadException or TrainingDivergedException)
+            catch (Exception e) when (e is DatasetException or CheckpointException or TorchNativeLoadException or TrainingDivergedException or IO.FileWriteException)
             {
                 // A problem with the data, a checkpoint, the native libraries or the run itself: the message says what to
                 // do, and a stack trace would only bury it.

@@ -20,8 +20,28 @@ namespace Ibex.Runtime.IO
         {
             string fullPath = Path.GetFullPath(path);
             string directory = Path.GetDirectoryName(fullPath)!;
-            Directory.CreateDirectory(directory);
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FileWriteException(fullPath, e);
+            }
+
             string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                WriteThenRename(fullPath, temporary, write, keepPreviousAs);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileWriteException)
+            {
+                throw new FileWriteException(fullPath, e);
+            }
+        }
+
+        private static void WriteThenRename(string fullPath, string temporary, Action<Stream> write, string? keepPreviousAs)
+        {
             try
             {
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -39,9 +59,13 @@ namespace Ibex.Runtime.IO
             }
             finally
             {
-                if (File.Exists(temporary))
+                try
                 {
                     File.Delete(temporary);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Removed at the next start (RemoveStaleTemporaries); it is never read.
                 }
             }
         }
@@ -99,5 +123,13 @@ namespace Ibex.Runtime.IO
                 return false;
             }
         }
+    }
+
+    /// <summary>A file could not be written (disk full, permission, path too long); the file it was to replace is unchanged.</summary>
+    internal sealed class FileWriteException(string path, Exception inner)
+        : IOException($"{path} could not be written: {inner.Message} The previous version, if there was one, is kept; free space or fix the " +
+                      "folder's permissions (or choose another folder), then start again.", inner)
+    {
+        public string Path { get; } = path;
     }
 }

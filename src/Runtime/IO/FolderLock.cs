@@ -34,7 +34,16 @@ namespace Ibex.Runtime.IO
             FileStream handle;
             try
             {
-                handle = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                if (!File.Exists(lockPath))
+                {
+                    using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+                    {
+                    }
+                }
+
+                // Held open for reading only: the lock needs no write access, and a folder with no file open for writing can
+                // still be remounted or snapshotted.
+                handle = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.None);
             }
             catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
             {
