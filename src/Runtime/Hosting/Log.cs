@@ -41,6 +41,9 @@ namespace Ibex.Runtime.Hosting
         [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Stopped after training finished, before the report was written; {Checkpoint} holds the finished run: start it again to write the report (no training is repeated)")]
         public static partial void ReportPending(ILogger logger, string checkpoint);
 
+        [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Stopped before training started; nothing was lost: start again to run")]
+        public static partial void StoppedBeforeTraining(ILogger logger);
+
         [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "Training failed: {Reason}")]
         public static partial void TrainingFailed(ILogger logger, Exception exception, string reason);
 

@@ -53,6 +53,8 @@ namespace Ibex.Runtime.Hosting
         {
             // Training is synchronous TorchSharp work; keep the whole run on this one background thread (dispose scopes and
             // grad mode are thread-local).
+            // Until the run finishes or is refused, the process has stopped short: a stop at any moment exits with 3, never 0.
+            Environment.ExitCode = StoppedExitCode;
             await Task.Yield();
 
             // Stop as soon as the application starts stopping (Ctrl+C, SIGTERM, StopApplication), not only when the host
@@ -87,7 +89,13 @@ namespace Ibex.Runtime.Hosting
                 Environment.ExitCode = 1;
                 lifetime.StopApplication();
             }
-            catch (Exception e) when (!(e is OperationCanceledException && stopping.IsCancellationRequested))
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopped while loading the data, before training started: nothing to checkpoint yet.
+                Log.StoppedBeforeTraining(logger);
+                Environment.ExitCode = StoppedExitCode;
+            }
+            catch (Exception e)
             {
                 // On .NET 10 a faulted BackgroundService still lets the host exit with 0; a training job must not.
                 Log.TrainingFailed(logger, e, e.Message);

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using Ibex.Runtime.Checkpoints;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Ibex.Runtime.Tests.Reliability;
+
+/// <summary>
+/// A worker process sent SIGTERM at random moments (start-up, training, the final evaluation) exits with 3 having
+/// checkpointed, and the run carried on by restarts ends with the weights of an uninterrupted run.
+/// </summary>
+public sealed class SignalTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("ibex-signal-").FullName;
+    private readonly ITestOutputHelper output;
+
+    public SignalTests(ITestOutputHelper output) => this.output = output;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void RunsStoppedBySigtermAtRandomMomentsEndWithTheWeightsOfAnUninterruptedRun()
+    {
+        var random = new Random();
+        int seed = random.Next();
+        Assert.Equal(0, RunToEnd("reference", seed, out _));
+
+        var exits = new List<string>();
+        int stops = 0;
+        for (int attempt = 0; attempt < 7; attempt++)
+        {
+            // Six runs stopped at random moments, then one left to finish.
+            var worker = Start("interrupted", seed);
+            var text = new StringBuilder();
+            Collect(worker, text);
+            Thread.Sleep(random.Next(300, 4000));
+            if (attempt < 6 && !worker.HasExited)
+            {
+                Signal(worker.Id, "TERM");
+                stops++;
+            }
+
+            Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(120)), "a worker did not stop within 120 s:\n" + Text(text));
+            worker.WaitForExit();
+            exits.Add(worker.ExitCode.ToString());
+            output.WriteLine($"--- attempt {attempt}, exit {worker.ExitCode}\n{Text(text)}");
+            Assert.True(worker.ExitCode is 0 or 3, $"exit code {worker.ExitCode}:\n{Text(text)}");
+            Assert.DoesNotContain("   at ", Text(text));
+            if (worker.ExitCode == 0)
+            {
+                Assert.True(File.Exists(Path.Combine(folder, "interrupted", "output", "report.json")), "exit code 0 without a report:\n" + Text(text));
+                break;
+            }
+        }
+
+        output.WriteLine($"{stops} SIGTERMs, exit codes {string.Join(", ", exits)}");
+        Assert.Equal("0", exits[^1]);
+        Assert.True(stops >= 1, "no worker was stopped; the test proves nothing");
+        using var reference = new Ibex.Examples.WorkerService.WorkerMlp();
+        using var interrupted = new Ibex.Examples.WorkerService.WorkerMlp();
+        NetworkFile.Load(reference, Path.Combine(folder, "reference", "output", "network.ibexnet"));
+        NetworkFile.Load(interrupted, Path.Combine(folder, "interrupted", "output", "network.ibexnet"));
+        foreach (var ((name, a), (_, b)) in reference.named_parameters().Zip(interrupted.named_parameters()))
+        {
+            Assert.True(a.Equals(b), $"{name} differs between the uninterrupted run and the one stopped {stops} times");
+        }
+
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "interrupted", "output", "report.json")));
+        Assert.Equal(8, report.RootElement.GetProperty("epochs").GetArrayLength());
+    }
+
+    private int RunToEnd(string name, int seed, out string text)
+    {
+        var worker = Start(name, seed);
+        var buffer = new StringBuilder();
+        Collect(worker, buffer);
+        Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(120)));
+        worker.WaitForExit();
+        text = Text(buffer);
+        return worker.ExitCode;
+    }
+
+    private Process Start(string name, int seed)
+    {
+        string worker = Path.Combine(AppContext.BaseDirectory, "Ibex.Examples.WorkerService.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(worker);
+        foreach (var (key, value) in new[]
+        {
+            ("Epochs", "8"), ("BatchSize", "100"), ("Device", "cpu"), ("Seed", seed.ToString()),
+            ("Data:Source", "Synthetic"), ("Data:SyntheticExamples", "3000"), ("MonteCarloSamples", "200"),
+            ("CheckpointDirectory", Path.Combine(folder, name, "checkpoints")), ("OutputDirectory", Path.Combine(folder, name, "output")),
+        })
+        {
+            start.ArgumentList.Add($"--Ibex:Training:{key}={value}");
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the worker");
+    }
+
+    private static void Signal(int processId, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, processId.ToString() }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    private static void Collect(Process process, StringBuilder text)
+    {
+        process.OutputDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private static string Text(StringBuilder text)
+    {
+        lock (text)
+        {
+            return text.ToString();
+        }
+    }
+}
