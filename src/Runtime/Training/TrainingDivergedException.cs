@@ -8,7 +8,8 @@ namespace Ibex.Runtime.Training
         /// <summary>Creates the exception for the batch whose loss stopped being finite.</summary>
         public TrainingDivergedException(int epoch, long batch, double loss)
             : base($"Training diverged in epoch {epoch}, batch {batch}: the loss is {loss}. The weights were not updated with it, and the last " +
-                   "checkpoint is intact. Check the data for NaN or infinite values, or lower the learning rates or β.")
+                   "checkpoint is intact. Check the data for NaN or infinite values, or lower the learning rates or β (to continue from the checkpoint " +
+                   "with new values, resume with Resume = AllowChanges).")
         {
             Epoch = epoch;
             Batch = batch;

@@ -160,6 +160,30 @@ public sealed class ResumeContractTests : IDisposable
         Assert.Equal("Beta", segments[1].GetProperty("changes")[0].GetProperty("name").GetString());
     }
 
+    [Theory]
+    [InlineData("Seed", "11")]
+    [InlineData("Optimizer", "Sgd")]
+    [InlineData("LearningRate", "0.002")]
+    [InlineData("BatchSize", "60")]
+    [InlineData("Data:RandomLabelFraction", "0.5")]
+    [InlineData("Data:LabelSeed", "5")]
+    [InlineData("Data:Standardize", "true")]
+    [InlineData("Data:SyntheticExamples", "500")]
+    [InlineData("Data:TrainSize", "300")]
+    public async Task TheHostedWorkerRefusesEveryChangedSettingThatDefinesTheRun(string key, string value)
+    {
+        using var harness = new HostHarness();
+        var options = harness.SyntheticRun(epochs: 1, seed: 3);
+        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options)));
+
+        options["Ibex:Training:" + key] = value;
+        options["Ibex:Training:Epochs"] = "2";
+        Assert.Equal(2, await harness.RunAsync(harness.Build<SmallClassifier>(options)));
+        string refusal = Assert.Single(harness.Logs, line => line.Contains("Resume refused", StringComparison.Ordinal));
+        Assert.Contains($"Ibex:Training:{key}: checkpoint ", refusal);
+        Assert.Contains($", now {value}", refusal);
+    }
+
     private TrainingSettings Baseline() => new()
     {
         Epochs = 2,
