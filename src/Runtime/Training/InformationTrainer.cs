@@ -291,6 +291,12 @@ namespace Ibex.Runtime.Training
                 ? recorded.ToList()
                 : new List<RunSegment> { new(1, 0, RunFingerprint.Of(metadata.Settings, network.Description, metadata.TrainingExamples, metadata.Beta), Array.Empty<SettingChange>()) };
             var changes = RunFingerprint.Differences(segments[^1].Settings, fingerprint);
+            if (metadata.Segments is null)
+            {
+                // A checkpoint from before the fingerprint did not record its data: nothing to compare that with.
+                changes.RemoveAll(change => change.Checkpoint == RunFingerprint.Unrecorded);
+            }
+
             if (changes.Count == 0)
             {
                 return (segments, changes);

@@ -41,9 +41,12 @@ namespace Ibex.Runtime.Training
             return fingerprint;
         }
 
+        /// <summary>How a setting the checkpoint did not record appears in a difference.</summary>
+        public const string Unrecorded = "(none)";
+
         public static List<SettingChange> Differences(IReadOnlyDictionary<string, string> checkpoint, IReadOnlyDictionary<string, string> now)
             => checkpoint.Keys.Union(now.Keys).OrderBy(k => k, System.StringComparer.Ordinal)
-                .Select(key => new SettingChange(key, checkpoint.GetValueOrDefault(key, "(none)"), now.GetValueOrDefault(key, "(none)")))
+                .Select(key => new SettingChange(key, checkpoint.GetValueOrDefault(key, Unrecorded), now.GetValueOrDefault(key, Unrecorded)))
                 .Where(change => change.Checkpoint != change.Now)
                 .ToList();
 
