@@ -203,7 +203,8 @@ namespace Ibex.Generators.Emitting
                 """);
             using (writer.WriteBlock())
             {
-                writer.WriteLine("if (!training)");
+                // base.training: a layer may be named 'training'.
+                writer.WriteLine("if (!base.training)");
                 using (writer.WriteBlock())
                 {
                     writer.WriteLine($"return (MeanNetwork(input), {Torch}.zeros(global::System.Array.Empty<long>(), device: input.device));");
@@ -218,19 +219,19 @@ namespace Ibex.Generators.Emitting
                     writer.WriteLine();
                     if (network.Layers.Any(l => l.ActivationNoise?.SourceLayer == layer.Name))
                     {
-                        writer.WriteLine($"var {layer.LocalPrefix}Input = x; // Information Dropout's α(x) reads it");
+                        writer.WriteLine($"var {layer.Local("input")} = x; // Information Dropout's α(x) reads it");
                     }
 
                     WriteLayerForward(writer, network, layer, training: true);
                     if (layer.KeepsOutput)
                     {
-                        writer.WriteLine($"var {layer.LocalPrefix}Output = x; // a residual connection adds it later");
+                        writer.WriteLine($"var {layer.Local("output")} = x; // a residual connection adds it later");
                     }
                 }
 
                 writer.WriteLine();
-                var terms = network.Layers.Where(l => l.WeightNoise is not null).Select(l => $"{l.LocalPrefix}Information")
-                    .Concat(network.Layers.Where(l => l.ActivationNoise is not null).Select(l => $"{l.LocalPrefix}Information"))
+                var terms = network.Layers.Where(l => l.WeightNoise is not null).Select(l => l.Local("information"))
+                    .Concat(network.Layers.Where(l => l.ActivationNoise is not null).Select(l => l.Local("information")))
                     .ToList();
                 if (terms.Count == 0)
                 {
@@ -277,7 +278,7 @@ namespace Ibex.Generators.Emitting
                     WriteLayerForward(writer, network, layer, training: false);
                     if (layer.KeepsOutput)
                     {
-                        writer.WriteLine($"var {layer.LocalPrefix}Output = x;");
+                        writer.WriteLine($"var {layer.Local("output")} = x;");
                     }
                 }
 
@@ -333,7 +334,6 @@ namespace Ibex.Generators.Emitting
         private static void WriteLayerForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
         {
             string field = layer.FieldName;
-            string local = layer.LocalPrefix;
             string bias = layer.HasBias ? $"{field}.Bias" : "null";
             writer.WriteLine($"// {layer.Name}: {Summary(layer)}.");
             switch (layer.Kind)
@@ -372,7 +372,7 @@ namespace Ibex.Generators.Emitting
                     writer.WriteLine("// Off in evaluation.");
                     break;
                 case LayerKind.Residual:
-                    writer.WriteLine($"x = x.add({char.ToLowerInvariant(layer.ResidualFrom[0]) + layer.ResidualFrom.Substring(1)}Output, one);");
+                    writer.WriteLine($"x = x.add({LayerSpec.LocalOf(layer.ResidualFrom, "output")}, one);");
                     break;
                 case LayerKind.ReLU:
                     writer.WriteLine($"x = {Functional}.relu(x);");
@@ -408,7 +408,6 @@ namespace Ibex.Generators.Emitting
         private static void WriteNoisyWeights(IndentedTextWriter writer, LayerSpec layer, WeightNoiseSpec noise, string bias)
         {
             string field = layer.FieldName;
-            string local = layer.LocalPrefix;
             string weightVariance = noise.Family == NoiseKind.LogNormal ? "ŵ²·(e^α − 1)" : "ŵ²·α";
             string trick = layer.Kind == LayerKind.Dense
                 ? $"b = x·ŵ + √(x²·{weightVariance})·ξ, ξ ~ N(0, 1) per example and unit."
@@ -418,52 +417,51 @@ namespace Ibex.Generators.Emitting
                 writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
                 writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients");
                 writer.WriteLine("// included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).");
-                writer.WriteLine($"(x, var {local}Information) = {CompilerServices}.LogNormalLinear.Sample(x, {field}.Weight, {bias}, {field}.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);");
+                writer.WriteLine($"(x, var {layer.Local("information")}) = {CompilerServices}.LogNormalLinear.Sample(x, {field}.Weight, {bias}, {field}.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);");
                 return;
             }
 
             if (UsesWeightNoiseKernel(layer))
             {
                 writer.WriteLine($"// {weightVariance}, α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.");
-                writer.WriteLine($"var ({local}WeightVariance, {local}Information) = {CompilerServices}.LogNormalWeightNoise.Apply({field}.Weight, {field}.LogAlpha, MinLogAlpha, LogAlphaMax);");
+                writer.WriteLine($"var ({layer.Local("weightVariance")}, {layer.Local("information")}) = {CompilerServices}.LogNormalWeightNoise.Apply({field}.Weight, {field}.LogAlpha, MinLogAlpha, LogAlphaMax);");
             }
             else
             {
-                string factor = noise.Family == NoiseKind.LogNormal ? $"{local}LogAlpha.exp().expm1()" : $"{local}LogAlpha.exp()";
-                writer.WriteLine($"var {local}LogAlpha = {field}.LogAlpha.clamp({BoundLocal("MinLogAlpha")}, {BoundLocal(UpperBound(layer))});");
-                writer.WriteLine($"var {local}WeightVariance = {field}.Weight.mul({field}.Weight).mul({factor});");
-                writer.WriteLine($"var {local}Information = {WeightNats(layer, $"{local}LogAlpha")};");
+                string factor = noise.Family == NoiseKind.LogNormal ? $"{layer.Local("logAlpha")}.exp().expm1()" : $"{layer.Local("logAlpha")}.exp()";
+                writer.WriteLine($"var {layer.Local("logAlpha")} = {field}.LogAlpha.clamp({BoundLocal("MinLogAlpha")}, {BoundLocal(UpperBound(layer))});");
+                writer.WriteLine($"var {layer.Local("weightVariance")} = {field}.Weight.mul({field}.Weight).mul({factor});");
+                writer.WriteLine($"var {layer.Local("information")} = {WeightNats(layer, $"{layer.Local("logAlpha")}")};");
             }
 
             writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {trick}");
-            writer.WriteLine($"var {local}Mean = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
-            writer.WriteLine($"var {local}Variance = {WeightOperation(layer, "x.mul(x)", $"{local}WeightVariance", "null")};");
-            writer.WriteLine($"x = {CompilerServices}.LocalReparameterization.Sample({local}Mean, {local}Variance, VarianceFloor);");
+            writer.WriteLine($"var {layer.Local("mean")} = {WeightOperation(layer, "x", $"{field}.Weight", bias)};");
+            writer.WriteLine($"var {layer.Local("variance")} = {WeightOperation(layer, "x.mul(x)", $"{layer.Local("weightVariance")}", "null")};");
+            writer.WriteLine($"x = {CompilerServices}.LocalReparameterization.Sample({layer.Local("mean")}, {layer.Local("variance")}, VarianceFloor);");
         }
 
         private static void WriteInformationDropout(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, ActivationNoiseSpec dropout)
         {
             var source = Source(network, dropout);
             string field = layer.FieldName;
-            string local = layer.LocalPrefix;
-            string alpha = WeightOperation(source, $"{source.LocalPrefix}Input", $"{field}.AlphaWeight", $"{field}.AlphaBias");
+            string alpha = WeightOperation(source, $"{source.Local("input")}", $"{field}.AlphaWeight", $"{field}.AlphaBias");
             writer.WriteLine($"// Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with");
             writer.WriteLine($"// α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to {source.Name}, α_max = {Number(dropout.AlphaMax)}.");
             if (layer.Kind == LayerKind.ReLU)
             {
                 writer.WriteLine("// KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over");
                 writer.WriteLine("// the batch. The noise, z and the KL take one pass (Ibex.Runtime.CompilerServices.InformationDropoutNoise).");
-                writer.WriteLine($"var {local}AlphaLogits = {alpha};");
-                writer.WriteLine($"(x, var {local}Information) = {CompilerServices}.InformationDropoutNoise.LogUniform(x, {local}AlphaLogits, {Number(dropout.AlphaMax)});");
+                writer.WriteLine($"var {layer.Local("alphaLogits")} = {alpha};");
+                writer.WriteLine($"(x, var {layer.Local("information")}) = {CompilerServices}.InformationDropoutNoise.LogUniform(x, {layer.Local("alphaLogits")}, {Number(dropout.AlphaMax)});");
                 return;
             }
 
-            writer.WriteLine($"var {local}Alpha = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({CompilerServices}.InformationTerms.ActivationAlphaFloor);");
-            writer.WriteLine($"var {local}LogActivation = x.clamp_min(1e-12).log();");
-            writer.WriteLine($"x = x.mul({local}Alpha.mul({Torch}.randn_like(x)).exp());");
+            writer.WriteLine($"var {layer.Local("alpha")} = {alpha}.sigmoid().mul({Number(dropout.AlphaMax)}).add({CompilerServices}.InformationTerms.ActivationAlphaFloor);");
+            writer.WriteLine($"var {layer.Local("logActivation")} = x.clamp_min(1e-12).log();");
+            writer.WriteLine($"x = x.mul({layer.Local("alpha")}.mul({Torch}.randn_like(x)).exp());");
             writer.WriteLine("// KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;");
             writer.WriteLine("// summed over units, averaged over the batch.");
-            writer.WriteLine($"var {local}Information = {CompilerServices}.InformationTerms.LogNormalActivationNats({local}Alpha, {local}LogActivation, {field}.PriorMean, {field}.PriorLogStd);");
+            writer.WriteLine($"var {layer.Local("information")} = {CompilerServices}.InformationTerms.LogNormalActivationNats({layer.Local("alpha")}, {layer.Local("logActivation")}, {field}.PriorMean, {field}.PriorLogStd);");
         }
 
         private static string WeightOperation(LayerSpec layer, string input, string weight, string bias)

@@ -52,6 +52,17 @@ namespace Ibex.Generators.Model
         public string FieldName => LocalPrefix + "Layer";
 
         /// <summary>Prefix for the generated locals that belong to this layer.</summary>
-        public string LocalPrefix => char.ToLowerInvariant(Name[0]) + Name.Substring(1);
+        public string LocalPrefix => LocalPrefixOf(Name);
+
+        /// <summary>
+        /// The generated local holding this layer's <paramref name="what"/> (camelCase, no underscore): <c>{prefix}_{what}</c>.
+        /// No layer name can make two of them, or one of them and a fixed local (which has no underscore), the same: the
+        /// part after the last underscore is always <paramref name="what"/>, and prefixes are unique.
+        /// </summary>
+        public string Local(string what) => LocalOf(Name, what);
+
+        public static string LocalOf(string layerName, string what) => LocalPrefixOf(layerName) + "_" + what;
+
+        private static string LocalPrefixOf(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 }

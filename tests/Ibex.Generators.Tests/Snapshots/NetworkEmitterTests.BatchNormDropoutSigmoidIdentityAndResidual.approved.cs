@@ -96,7 +96,7 @@ namespace Snapshots
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
-            if (!training)
+            if (!base.training)
             {
                 return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
             }
@@ -107,13 +107,13 @@ namespace Snapshots
             using global::TorchSharp.Scalar one = 1;
 
             // Start: Identity, nothing to compute.
-            var startOutput = x; // a residual connection adds it later
+            var start_output = x; // a residual connection adds it later
 
             // Inner: stochastic Dense [20] → [20]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
-            (x, var innerInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, innerLayer.Weight, innerLayer.Bias, innerLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            (x, var inner_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, innerLayer.Weight, innerLayer.Bias, innerLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.05, eps: 0.001);
@@ -125,17 +125,17 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.dropout(x, 0.3, training: true);
 
             // Skip: residual connection, adds the output of Start.
-            x = x.add(startOutput, one);
+            x = x.add(start_output, one);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
-            (x, var scoresInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            (x, var scores_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
-            var information = global::TorchSharp.torch.stack(new[] { innerInformation, scoresInformation }).sum();
+            var information = global::TorchSharp.torch.stack(new[] { inner_information, scores_information }).sum();
             // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
             return (x.contiguous(), information);
         }
@@ -149,7 +149,7 @@ namespace Snapshots
             using global::TorchSharp.Scalar one = 1;
 
             // Start: Identity, nothing to compute.
-            var startOutput = x;
+            var start_output = x;
 
             // Inner: stochastic Dense [20] → [20]; log-normal weight noise, one α per weight.
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, innerLayer.Weight, innerLayer.Bias);
@@ -164,7 +164,7 @@ namespace Snapshots
             // Off in evaluation.
 
             // Skip: residual connection, adds the output of Start.
-            x = x.add(startOutput, one);
+            x = x.add(start_output, one);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);

@@ -88,7 +88,7 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
     /// </summary>
     public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
     {
-        if (!training)
+        if (!base.training)
         {
             return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
         }
@@ -105,7 +105,7 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
         // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
         // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
-        (x, var hiddenInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+        (x, var hidden_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
         // Smooth: Softplus, log(1 + eˣ).
         x = global::TorchSharp.torch.nn.functional.softplus(x);
@@ -117,7 +117,7 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
 
         // Ĩ(w;D) over every stochastic weight.
-        var information = hiddenInformation;
+        var information = hidden_information;
         // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
         return (x.contiguous(), information);
     }

@@ -84,7 +84,7 @@ namespace Ibex.Examples
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
-            if (!training)
+            if (!base.training)
             {
                 return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
             }
@@ -95,7 +95,7 @@ namespace Ibex.Examples
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
-            (x, var hidden1Information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hidden1Layer.Weight, hidden1Layer.Bias, hidden1Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            (x, var hidden1_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hidden1Layer.Weight, hidden1Layer.Bias, hidden1Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Activation1: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -104,7 +104,7 @@ namespace Ibex.Examples
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
-            (x, var hidden2Information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hidden2Layer.Weight, hidden2Layer.Bias, hidden2Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            (x, var hidden2_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hidden2Layer.Weight, hidden2Layer.Bias, hidden2Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Activation2: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -113,11 +113,11 @@ namespace Ibex.Examples
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
-            (x, var scoresInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            (x, var scores_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
-            var information = global::TorchSharp.torch.stack(new[] { hidden1Information, hidden2Information, scoresInformation }).sum();
+            var information = global::TorchSharp.torch.stack(new[] { hidden1_information, hidden2_information, scores_information }).sum();
             // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
             return (x.contiguous(), information);
         }

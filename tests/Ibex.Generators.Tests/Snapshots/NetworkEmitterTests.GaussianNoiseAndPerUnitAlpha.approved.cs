@@ -87,7 +87,7 @@ namespace Snapshots
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
-            if (!training)
+            if (!base.training)
             {
                 return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
             }
@@ -99,41 +99,41 @@ namespace Snapshots
             using global::TorchSharp.Scalar minLogAlpha = MinLogAlpha, gaussianMaxLogAlpha = GaussianMaxLogAlpha, logAlphaMax = LogAlphaMax;
 
             // Convolve: stochastic Conv2d, kernel 3, stride 1, padding 0, [1, 6, 6] → [4, 4, 4]; Gaussian weight noise, one α per channel.
-            var convolveLogAlpha = convolveLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
-            var convolveWeightVariance = convolveLayer.Weight.mul(convolveLayer.Weight).mul(convolveLogAlpha.exp());
-            var convolveInformation = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(convolveLogAlpha, weightsPerAlpha: 9);
+            var convolve_logAlpha = convolveLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
+            var convolve_weightVariance = convolveLayer.Weight.mul(convolveLayer.Weight).mul(convolve_logAlpha.exp());
+            var convolve_information = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(convolve_logAlpha, weightsPerAlpha: 9);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·α)·ξ, ξ ~ N(0, 1) per example and output position.
-            var convolveMean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            var convolveVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), convolveWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(convolveMean, convolveVariance, VarianceFloor);
+            var convolve_mean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            var convolve_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), convolve_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(convolve_mean, convolve_variance, VarianceFloor);
 
             // Features: Flatten, [4, 4, 4] → [64].
             x = x.flatten(1);
 
             // Hidden: stochastic Dense [64] → [8]; Gaussian weight noise, one α per weight.
-            var hiddenLogAlpha = hiddenLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
-            var hiddenWeightVariance = hiddenLayer.Weight.mul(hiddenLayer.Weight).mul(hiddenLogAlpha.exp());
-            var hiddenInformation = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(hiddenLogAlpha);
+            var hidden_logAlpha = hiddenLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
+            var hidden_weightVariance = hiddenLayer.Weight.mul(hiddenLayer.Weight).mul(hidden_logAlpha.exp());
+            var hidden_information = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(hidden_logAlpha);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·α)·ξ, ξ ~ N(0, 1) per example and unit.
-            var hiddenMean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-            var hiddenVariance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), hiddenWeightVariance, null);
-            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(hiddenMean, hiddenVariance, VarianceFloor);
+            var hidden_mean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+            var hidden_variance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), hidden_weightVariance, null);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(hidden_mean, hidden_variance, VarianceFloor);
 
             // Squash: Tanh.
             x = global::TorchSharp.torch.nn.functional.tanh(x);
 
             // Scores: stochastic Dense [8] → [3]; log-normal weight noise, one α per unit.
-            var scoresLogAlpha = scoresLayer.LogAlpha.clamp(minLogAlpha, logAlphaMax);
-            var scoresWeightVariance = scoresLayer.Weight.mul(scoresLayer.Weight).mul(scoresLogAlpha.exp().expm1());
-            var scoresInformation = global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scoresLogAlpha, LogAlphaMax, weightsPerAlpha: 8);
+            var scores_logAlpha = scoresLayer.LogAlpha.clamp(minLogAlpha, logAlphaMax);
+            var scores_weightVariance = scoresLayer.Weight.mul(scoresLayer.Weight).mul(scores_logAlpha.exp().expm1());
+            var scores_information = global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scores_logAlpha, LogAlphaMax, weightsPerAlpha: 8);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
-            var scoresMean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            var scoresVariance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), scoresWeightVariance, null);
-            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(scoresMean, scoresVariance, VarianceFloor);
+            var scores_mean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            var scores_variance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), scores_weightVariance, null);
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(scores_mean, scores_variance, VarianceFloor);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
-            var information = global::TorchSharp.torch.stack(new[] { convolveInformation, hiddenInformation, scoresInformation }).sum();
+            var information = global::TorchSharp.torch.stack(new[] { convolve_information, hidden_information, scores_information }).sum();
             return (x, information);
         }
 

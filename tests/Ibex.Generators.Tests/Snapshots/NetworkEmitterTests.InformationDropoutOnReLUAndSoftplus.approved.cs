@@ -96,7 +96,7 @@ namespace Snapshots
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
-            if (!training)
+            if (!base.training)
             {
                 return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
             }
@@ -104,7 +104,7 @@ namespace Snapshots
             // Images may arrive flat, [batch, 144]: view them as [batch, 1, 12, 12].
             var x = input.reshape(-1, 1, 12, 12);
 
-            var convolveInput = x; // Information Dropout's α(x) reads it
+            var convolve_input = x; // Information Dropout's α(x) reads it
             // Convolve: Conv2d, kernel 3, stride 2, padding 0, [1, 12, 12] → [4, 5, 5].
             x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
 
@@ -115,22 +115,22 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.softplus(x);
             // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
             // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Convolve, α_max = 1.0.
-            var smoothAlpha = global::TorchSharp.torch.nn.functional.conv2d(convolveInput, smoothLayer.AlphaWeight, smoothLayer.AlphaBias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }).sigmoid().mul(1.0).add(global::Ibex.Runtime.CompilerServices.InformationTerms.ActivationAlphaFloor);
-            var smoothLogActivation = x.clamp_min(1e-12).log();
-            x = x.mul(smoothAlpha.mul(global::TorchSharp.torch.randn_like(x)).exp());
+            var smooth_alpha = global::TorchSharp.torch.nn.functional.conv2d(convolve_input, smoothLayer.AlphaWeight, smoothLayer.AlphaBias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }).sigmoid().mul(1.0).add(global::Ibex.Runtime.CompilerServices.InformationTerms.ActivationAlphaFloor);
+            var smooth_logActivation = x.clamp_min(1e-12).log();
+            x = x.mul(smooth_alpha.mul(global::TorchSharp.torch.randn_like(x)).exp());
             // KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;
             // summed over units, averaged over the batch.
-            var smoothInformation = global::Ibex.Runtime.CompilerServices.InformationTerms.LogNormalActivationNats(smoothAlpha, smoothLogActivation, smoothLayer.PriorMean, smoothLayer.PriorLogStd);
+            var smooth_information = global::Ibex.Runtime.CompilerServices.InformationTerms.LogNormalActivationNats(smooth_alpha, smooth_logActivation, smoothLayer.PriorMean, smoothLayer.PriorLogStd);
 
             // Features: Flatten, [4, 5, 5] → [100].
             x = x.flatten(1);
 
-            var hiddenInput = x; // Information Dropout's α(x) reads it
+            var hidden_input = x; // Information Dropout's α(x) reads it
             // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
-            (x, var hiddenInformation) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            (x, var hidden_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Rectify: ReLU, with Information Dropout.
             x = global::TorchSharp.torch.nn.functional.relu(x);
@@ -138,15 +138,15 @@ namespace Snapshots
             // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Hidden, α_max = 0.7.
             // KL against the log-uniform prior: −log(α/(α_max + 0.001)) per unit, 0 at the cap; summed over units, averaged over
             // the batch. The noise, z and the KL take one pass (Ibex.Runtime.CompilerServices.InformationDropoutNoise).
-            var rectifyAlphaLogits = global::TorchSharp.torch.nn.functional.linear(hiddenInput, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias);
-            (x, var rectifyInformation) = global::Ibex.Runtime.CompilerServices.InformationDropoutNoise.LogUniform(x, rectifyAlphaLogits, 0.7);
+            var rectify_alphaLogits = global::TorchSharp.torch.nn.functional.linear(hidden_input, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias);
+            (x, var rectify_information) = global::Ibex.Runtime.CompilerServices.InformationDropoutNoise.LogUniform(x, rectify_alphaLogits, 0.7);
 
             // Scores: Dense [12] → [3].
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
 
             // Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL: both enter the loss with β/N.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
-            var information = global::TorchSharp.torch.stack(new[] { hiddenInformation, smoothInformation, rectifyInformation }).sum();
+            var information = global::TorchSharp.torch.stack(new[] { hidden_information, smooth_information, rectify_information }).sum();
             // LogNormalLinear leaves its output one row per unit in memory; the class scores are returned row-major.
             return (x.contiguous(), information);
         }

@@ -96,7 +96,7 @@ namespace Snapshots
         /// </summary>
         public override (global::TorchSharp.torch.Tensor Logits, global::TorchSharp.torch.Tensor Information) forward(global::TorchSharp.torch.Tensor input)
         {
-            if (!training)
+            if (!base.training)
             {
                 return (MeanNetwork(input), global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), device: input.device));
             }
@@ -109,44 +109,44 @@ namespace Snapshots
 
             // Stem: stochastic Conv2d, kernel 3, stride 1, padding 1, [1, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (stemWeightVariance, stemInformation) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            var (stem_weightVariance, stem_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
-            var stemMean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            var stemVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stemWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stemMean, stemVariance, VarianceFloor);
+            var stem_mean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stem_mean, stem_variance, VarianceFloor);
 
             // StemActivation: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
-            var stemActivationOutput = x; // a residual connection adds it later
+            var stemActivation_output = x; // a residual connection adds it later
 
             // Block: stochastic Conv2d, kernel 3, stride 1, padding 1, [6, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (blockWeightVariance, blockInformation) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(blockLayer.Weight, blockLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            var (block_weightVariance, block_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(blockLayer.Weight, blockLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
-            var blockMean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            var blockVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), blockWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(blockMean, blockVariance, VarianceFloor);
+            var block_mean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var block_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), block_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(block_mean, block_variance, VarianceFloor);
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
 
             // Shortcut: residual connection, adds the output of StemActivation.
-            x = x.add(stemActivationOutput, one);
+            x = x.add(stemActivation_output, one);
 
             // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
-            var (classMapsWeightVariance, classMapsInformation) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(classMapsLayer.Weight, classMapsLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
+            var (classMaps_weightVariance, classMaps_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(classMapsLayer.Weight, classMapsLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
-            var classMapsMean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            var classMapsVariance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), classMapsWeightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(classMapsMean, classMapsVariance, VarianceFloor);
+            var classMaps_mean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            var classMaps_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), classMaps_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(classMaps_mean, classMaps_variance, VarianceFloor);
 
             // Scores: global average pooling, [5, 8, 8] → [5].
             x = x.mean(new long[] { 2, 3 });
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
-            var information = global::TorchSharp.torch.stack(new[] { stemInformation, blockInformation, classMapsInformation }).sum();
+            var information = global::TorchSharp.torch.stack(new[] { stem_information, block_information, classMaps_information }).sum();
             return (x, information);
         }
 
@@ -164,7 +164,7 @@ namespace Snapshots
 
             // StemActivation: ReLU.
             x = global::TorchSharp.torch.nn.functional.relu(x);
-            var stemActivationOutput = x;
+            var stemActivation_output = x;
 
             // Block: stochastic Conv2d, kernel 3, stride 1, padding 1, [6, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
             x = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
@@ -173,7 +173,7 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: false, momentum: 0.1, eps: 1E-05);
 
             // Shortcut: residual connection, adds the output of StemActivation.
-            x = x.add(stemActivationOutput, one);
+            x = x.add(stemActivation_output, one);
 
             // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
             x = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
