@@ -25,6 +25,16 @@ namespace Ibex.Generators
         public const string NoiseFamily = "Ibex.Dsl.NoiseFamily";
         public const string AlphaSharing = "Ibex.Dsl.AlphaSharing";
 
+        /// <summary>
+        /// The attributes a layer property takes, as written (without "Attribute"), for "did you mean": every LayerAttribute
+        /// subclass in Ibex.Dsl (a test keeps the list complete) and Stochastic.
+        /// </summary>
+        public static readonly string[] LayerAttributeNames =
+        {
+            "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "GlobalAvgPool", "Flatten", "BatchNorm", "Dropout", "Residual",
+            "ReLU", "Softplus", "Tanh", "ELU", "Sigmoid", "Identity", "Stochastic",
+        };
+
         /// <summary>The type every layer property is declared with; it lives in Ibex.Runtime.</summary>
         public const string Layer = "Ibex.Runtime.Layer";
     }

@@ -17,7 +17,8 @@ namespace Ibex.Generators
             var parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     KnownTypeNames.InfoRegularizedAttribute,
-                    static (node, _) => node is ClassDeclarationSyntax,
+                    // Records, structs and interfaces too, so that the parser can say a network must be a class.
+                    static (node, _) => node is TypeDeclarationSyntax,
                     static (syntaxContext, cancellationToken) => NetworkParser.Parse(syntaxContext, cancellationToken))
                 .WithTrackingName(TrackingNames.ParseNetwork);
 

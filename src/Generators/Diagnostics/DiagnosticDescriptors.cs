@@ -71,6 +71,15 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        /// <summary>'{0}' is a {1}, but a network must be a class.</summary>
+        public static readonly DiagnosticDescriptor NetworkMustBeClass = new(
+            id: "IBX0008",
+            title: "Network must be a class",
+            messageFormat: "'{0}' is a {1}, but an Ibex network must be a class (the generated part derives from TorchSharp's Module); declare it as 'public partial class {0}'",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         /// <summary>Layer '{0}' must be declared as 'partial Ibex.Runtime.Layer {0} {{ get; }}': {1}.</summary>
         public static readonly DiagnosticDescriptor LayerMustBePartialProperty = new(
             id: "IBX0101",
@@ -85,6 +94,15 @@ namespace Ibex.Generators.Diagnostics
             id: "IBX0102",
             title: "More than one layer attribute on a property",
             messageFormat: "Property '{0}' carries more than one layer attribute ({1}); declare each layer as its own property",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>[{0}] on '{1}' is not an Ibex layer attribute; did you mean [{2}]?</summary>
+        public static readonly DiagnosticDescriptor MisspelledLayerAttribute = new(
+            id: "IBX0118",
+            title: "Unknown layer attribute",
+            messageFormat: "[{0}] on '{1}' is not an Ibex layer attribute; did you mean [{2}]?",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -192,7 +210,7 @@ namespace Ibex.Generators.Diagnostics
         public static readonly DiagnosticDescriptor ResidualSourceNotFound = new(
             id: "IBX0114",
             title: "Residual source is not an earlier layer",
-            messageFormat: "Residual layer '{0}' names '{1}', which is not a layer declared before it; name an earlier layer, for example [Residual(nameof(Stem))]",
+            messageFormat: "Residual layer '{0}' names '{1}', which is not a layer declared before it; {2}",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);

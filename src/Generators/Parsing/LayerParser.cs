@@ -46,6 +46,13 @@ namespace Ibex.Generators.Parsing
                 var attributes = property.GetAttributes();
                 var layerAttributes = attributes.Where(a => DerivesFrom(a.AttributeClass, KnownTypeNames.LayerAttribute)).ToList();
                 var stochastic = attributes.FirstOrDefault(a => IsType(a.AttributeClass, KnownTypeNames.StochasticAttribute));
+                if (layerAttributes.Count == 0 && ReportMisspelledLayer(property, attributes, diagnostics))
+                {
+                    // The compiler reports the unknown type; the diagnostic above names the layer meant, and nothing else is said.
+                    valid = false;
+                    continue;
+                }
+
                 if (layerAttributes.Count == 0 && stochastic is null)
                 {
                     continue;
@@ -297,7 +304,13 @@ namespace Ibex.Generators.Parsing
             var source = layers.FirstOrDefault(l => l.Name == from);
             if (source is null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualSourceNotFound, at, name, from));
+                string? closest = NearMiss.Closest(from, layers.Select(l => l.Name));
+                string advice = closest is not null
+                    ? $"did you mean '{closest}'? Name it with nameof, [Residual(nameof({closest}))], so that a rename keeps it"
+                    : layers.Count == 0
+                        ? "a residual connection needs a layer before it"
+                        : $"the earlier layers are {string.Join(", ", layers.Select(l => l.Name))}; name one with nameof, for example [Residual(nameof({layers[layers.Count - 1].Name}))]";
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualSourceNotFound, at, name, from, advice));
                 return null;
             }
 
@@ -508,6 +521,33 @@ namespace Ibex.Generators.Parsing
             => family == NoiseKind.LogNormal ? Math.Log(information.AlphaMax) : GaussianMaxLogAlpha;
 
         /// <summary>The properties of the class in declaration order: by file, then by position in the file.</summary>
+        /// <summary>
+        /// An attribute the compiler cannot resolve whose name is within two edits of an Ibex layer attribute ([Conv2D],
+        /// [Relu]): reported once, naming the attribute meant. True when one was found.
+        /// </summary>
+        private static bool ReportMisspelledLayer(IPropertySymbol property, System.Collections.Immutable.ImmutableArray<AttributeData> attributes, List<DiagnosticInfo> diagnostics)
+        {
+            foreach (var attribute in attributes)
+            {
+                if (attribute.AttributeClass is not { TypeKind: TypeKind.Error } unknown)
+                {
+                    continue;
+                }
+
+                string typed = unknown.Name.EndsWith("Attribute", StringComparison.Ordinal) && unknown.Name.Length > "Attribute".Length
+                    ? unknown.Name.Substring(0, unknown.Name.Length - "Attribute".Length)
+                    : unknown.Name;
+                if (NearMiss.Closest(typed, KnownTypeNames.LayerAttributeNames) is { } meant)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MisspelledLayerAttribute,
+                        LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax()), typed, property.Name, meant));
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static IEnumerable<IPropertySymbol> LayerCandidates(INamedTypeSymbol type)
             => type.GetMembers()
                 .OfType<IPropertySymbol>()

@@ -27,8 +27,26 @@ namespace Ibex.Generators.Parsing
 
         private static NetworkSpec? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
             {
+                return null;
+            }
+
+            if (declaration is not ClassDeclarationSyntax)
+            {
+                string kind = declaration switch
+                {
+                    RecordDeclarationSyntax record when record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
+                    RecordDeclarationSyntax => "record",
+                    StructDeclarationSyntax => "struct",
+                    InterfaceDeclarationSyntax => "interface",
+                    _ => "type that is not a class",
+                };
+                if (SyntaxFacts.IsValidIdentifier(type.Name))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkMustBeClass, LocationInfo.From(declaration.Identifier.GetLocation()), type.Name, kind));
+                }
+
                 return null;
             }
 
@@ -83,7 +101,8 @@ namespace Ibex.Generators.Parsing
             var last = layers[layers.Count - 1];
             if (last.Kind is not (LayerKind.Dense or LayerKind.GlobalAvgPool))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MustEndWithClassScores, typeLocation, type.Name, last.Kind.ToString(), last.Name, Shape(last.OutputShape)));
+                var lastLocation = LocationInfo.From(type.GetMembers(last.Name).FirstOrDefault()?.Locations.FirstOrDefault()) ?? typeLocation;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MustEndWithClassScores, lastLocation, type.Name, last.Kind.ToString(), last.Name, Shape(last.OutputShape)));
                 return null;
             }
 

@@ -1,5 +1,6 @@
 using System.Linq;
 using Ibex.Generators.Tests.Infrastructure;
+using Ibex.Dsl;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -30,8 +31,11 @@ public sealed class DiagnosticsTests
     [InlineData("IBX0005", "[InfoRegularized(1)][[|Input(65536, 65536, 1)|]] public partial class N { " + Scores + " }")]
     [InlineData("IBX0005", "[InfoRegularized(1)][[|Input()|]] public partial class N { " + Scores + " }")]
     [InlineData("IBX0006", "[InfoRegularized(1)][Input(4)] public partial class [|Empty|] { }")]
-    [InlineData("IBX0007", "[InfoRegularized(1)][Input(4)] public partial class [|N|] { " + Scores + " [ReLU] public partial Layer Last { get; } }")]
-    [InlineData("IBX0007", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class [|N|] { [Stochastic, Conv2d(4, 3)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } }")]
+    [InlineData("IBX0007", "[InfoRegularized(1)][Input(4)] public partial class N { " + Scores + " [ReLU] public partial Layer [|Last|] { get; } }")]
+    [InlineData("IBX0007", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Stochastic, Conv2d(4, 3)] public partial Layer C { get; } [Flatten] public partial Layer [|F|] { get; } }")]
+    [InlineData("IBX0008", "[InfoRegularized(1)][Input(4)] public partial record [|N|] { " + Scores + " }")]
+    [InlineData("IBX0008", "[InfoRegularized(1)][Input(4)] public partial struct [|N|] { " + Scores + " }")]
+    [InlineData("IBX0008", "[InfoRegularized(1)][Input(4)] public partial record struct [|N|] { " + Scores + " }")]
     [InlineData("IBX0101", "[InfoRegularized(1)][Input(4)] public partial class N { [Dense(3)] public Layer [|NotPartial|] { get; } }")]
     [InlineData("IBX0101", "[InfoRegularized(1)][Input(4)] public partial class N { [Dense(3)] public partial int [|WrongType|] { get; } }")]
     [InlineData("IBX0101", "[InfoRegularized(1)][Input(4)] public partial class N { [Dense(3)] public static partial Layer [|Static|] { get; } }")]
@@ -65,6 +69,8 @@ public sealed class DiagnosticsTests
     [InlineData("IBX0112", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Conv2d(4, 3, Stride = 2)] public partial Layer C { get; } [MaxPool2d(2)] public partial Layer P1 { get; } [[|AvgPool2d(3)|]] public partial Layer P2 { get; } [Flatten] public partial Layer F { get; } " + Scores + " }")]
     [InlineData("IBX0113", "[InfoRegularized(1)][Input(4)] public partial class N { [Identity] public partial Layer Start { get; } [Dense(8)] public partial Layer Wide { get; } [[|Residual(nameof(Start))|]] public partial Layer Skip { get; } " + Scores + " }")]
     [InlineData("IBX0114", "[InfoRegularized(1)][Input(4)] public partial class N { [[|Residual(\"Later\")|]] public partial Layer Skip { get; } [Dense(4)] public partial Layer Later { get; } " + Scores + " }")]
+    [InlineData("IBX0118", "[InfoRegularized(1)][Input(4)] public partial class N { [Stochastic, [|Desne(8)|]] public partial Layer Hidden { get; } " + Scores + " }")]
+    [InlineData("IBX0118", "[InfoRegularized(1)][Input(4)] public partial class N { [[|Relu|]] public partial Layer Act { get; } " + Scores + " }")]
     [InlineData("IBX0115", "[InfoRegularized(1)][Input(4)] public partial class N { [[|Stochastic|], ReLU] public partial Layer Act { get; } " + Scores + " }")]
     [InlineData("IBX0115", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Conv2d(4, 3)] public partial Layer C { get; } [MaxPool2d(2)] public partial Layer P { get; } [[|Stochastic|], Softplus] public partial Layer Act { get; } [Flatten] public partial Layer F { get; } " + Scores + " }")]
     [InlineData("IBX0116", "[InfoRegularized(1)][Input(4)] public partial class N { [[|Flatten|]] public partial Layer F { get; } " + Scores + " }")]
@@ -87,6 +93,12 @@ public sealed class DiagnosticsTests
 
         Assert.Null(outcome.GeneratorException);
         var diagnostic = Assert.Single(outcome.GeneratorDiagnostics, d => d.Id == id);
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            // One mistake, one Ibex error.
+            Assert.Single(outcome.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        }
+
         Assert.Equal(span, diagnostic.Location.SourceSpan);
         Assert.Equal(id is "IBX0106" or "IBX0116" or "IBX0117" or "IBX0202" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
         // A location in the compilation's own tree is what lets #pragma warning disable apply (tests/Ibex.Runtime.Tests
@@ -121,6 +133,47 @@ public sealed class DiagnosticsTests
         Assert.Single(outcome.GeneratedSources);
     }
 }
+
+public sealed class DidYouMeanTests
+{
+    private const string Usings = "using Ibex.Dsl;\nusing Ibex.Runtime;\n";
+
+    [Theory]
+    [InlineData("[Stochastic, Conv2D(4, 3)]", "Conv2D", "Conv2d")]
+    [InlineData("[Relu]", "Relu", "ReLU")]
+    [InlineData("[Stochastic, Dens(3)]", "Dens", "Dense")]
+    [InlineData("[Stochastic, BatchNom]", "BatchNom", "BatchNorm")]
+    public void AMisspelledLayerAttributeGetsOneDidYouMeanAndNoOtherIbexError(string attributes, string typed, string meant)
+    {
+        var outcome = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Conv2d(4, 3)] public partial Layer C { get; } "
+            + attributes + " public partial Layer Typo { get; } [Flatten] public partial Layer F { get; } [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
+
+        var diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
+        Assert.Equal("IBX0118", diagnostic.Id);
+        Assert.Equal($"[{typed}] on 'Typo' is not an Ibex layer attribute; did you mean [{meant}]?", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void AResidualTargetThatNearlyNamesAnEarlierLayerSuggestsIt()
+    {
+        var outcome = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(4)] public partial class N { [Identity] public partial Layer Stem { get; } [ReLU] public partial Layer StemAct { get; } "
+            + "[Residual(\"stemAct\")] public partial Layer Skip { get; } [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
+
+        var diagnostic = Assert.Single(outcome.GeneratorDiagnostics, d => d.Id == "IBX0114");
+        Assert.Contains("did you mean 'StemAct'? Name it with nameof, [Residual(nameof(StemAct))]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void TheDidYouMeanListHoldsEveryLayerAttribute()
+    {
+        var layerAttributes = typeof(DenseAttribute).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(LayerAttribute)) && !t.IsAbstract)
+            .Select(t => t.Name.Substring(0, t.Name.Length - "Attribute".Length));
+
+        Assert.Equal(layerAttributes.Append("Stochastic").OrderBy(n => n), KnownTypeNames.LayerAttributeNames.OrderBy(n => n));
+    }
+}
+
 
 internal static class Markup
 {
