@@ -30,6 +30,15 @@ namespace Ibex.Generators
             context.RegisterSourceOutput(networks, static (output, network) =>
                 output.AddSource(network.HintName, NetworkEmitter.Emit(network)));
 
+            // A refused network still gets its layer properties (throwing), so that its IBX errors stand alone.
+            var fallbacks = parsed
+                .Where(static result => result.Fallback is not null)
+                .Select(static (result, _) => result.Fallback!)
+                .WithTrackingName(TrackingNames.Fallback);
+
+            context.RegisterSourceOutput(fallbacks, static (output, fallback) =>
+                output.AddSource(fallback.HintName, FallbackEmitter.Emit(fallback)));
+
             // Diagnostics go through their own output. Only this cheap step sees the compilation, to turn each stored
             // location back into one in the real syntax tree (so that #pragma warning disable applies).
             var diagnostics = parsed

@@ -6,5 +6,6 @@ namespace Ibex.Generators
         public const string ParseNetwork = nameof(ParseNetwork);
         public const string Network = nameof(Network);
         public const string Diagnostics = nameof(Diagnostics);
+        public const string Fallback = nameof(Fallback);
     }
 }

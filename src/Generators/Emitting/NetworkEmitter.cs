@@ -55,7 +55,7 @@ namespace Ibex.Generators.Emitting
 
             writer.WriteLine($$"""
                 /// <summary>
-                /// The TorchSharp module Ibex generated for <see cref="{{network.TypeName}}"/>: input [{{Shape(network.InputShape)}}] → {{string.Join(" → ", network.Layers.Select(Describe))}}.
+                /// The TorchSharp module Ibex generated for <see cref="{{network.Identifier}}"/>: input [{{Shape(network.InputShape)}}] → {{string.Join(" → ", network.Layers.Select(Describe))}}.
                 /// </summary>
                 /// <remarks>
                 /// <para><c>forward</c> returns the class scores and the information term in nats, computed in the same pass.
@@ -64,7 +64,7 @@ namespace Ibex.Generators.Emitting
                 /// [{{Number(information.MinLogAlpha)}}, log {{Number(information.AlphaMax)}}] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
                 /// </remarks>
                 [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "{{GeneratorVersion}}")]
-                partial class {{network.TypeName}} : {{Runtime}}.InformationNetwork, {{Runtime}}.IInformationNetworkFactory<{{network.FullyQualifiedName}}>
+                partial class {{network.Identifier}} : {{Runtime}}.InformationNetwork, {{Runtime}}.IInformationNetworkFactory<{{network.FullyQualifiedName}}>
                 """);
             using (writer.WriteBlock())
             {
@@ -156,7 +156,7 @@ namespace Ibex.Generators.Emitting
         {
             writer.WriteLine($$"""
                 /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
-                public {{network.TypeName}}({{Torch}}.Device? device = null)
+                public {{network.Identifier}}({{Torch}}.Device? device = null)
                     : base("{{network.TypeName}}")
                 """);
             using (writer.WriteBlock())

@@ -13,7 +13,13 @@ namespace Ibex.Generators.Model
         InformationSpec Information,
         EquatableArray<LayerSpec> Layers)
     {
-        public string FullyQualifiedName => Namespace.Length == 0 ? "global::" + TypeName : "global::" + Namespace + "." + TypeName;
+        public string FullyQualifiedName => Namespace.Length == 0 ? "global::" + Identifier : "global::" + Namespace + "." + Identifier;
+
+        /// <summary>The class name as code writes it: with '@' when it is also a keyword or contextual keyword ('partial', 'record').</summary>
+        public string Identifier => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(TypeName) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+            || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(TypeName) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+                ? "@" + TypeName
+                : TypeName;
 
         public string HintName => (Namespace.Length == 0 ? TypeName : Namespace + "." + TypeName) + ".g.cs";
     }

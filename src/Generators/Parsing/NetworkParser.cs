@@ -22,7 +22,10 @@ namespace Ibex.Generators.Parsing
         {
             var diagnostics = new List<DiagnosticInfo>();
             var network = TryParse(context, diagnostics, cancellationToken);
-            return new NetworkParseResult(network, new EquatableArray<DiagnosticInfo>(diagnostics));
+            var fallback = network is null && diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+                ? Fallback(context, cancellationToken)
+                : null;
+            return new NetworkParseResult(network, new EquatableArray<DiagnosticInfo>(diagnostics), fallback);
         }
 
         private static NetworkSpec? TryParse(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -128,6 +131,71 @@ namespace Ibex.Generators.Parsing
 
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
             return new NetworkSpec(ns, type.Name, new EquatableArray<int>(inputShape), information, new EquatableArray<LayerSpec>(layers));
+        }
+
+        /// <summary>
+        /// The partial properties of a refused network that carry an attribute (a layer, [Stochastic], or one the compiler
+        /// cannot resolve) and have no implementation, when a part can be added to the type: it and every type containing
+        /// it declared partial, in a namespace with a readable name.
+        /// </summary>
+        private static FallbackSpec? Fallback(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
+            {
+                return null;
+            }
+
+            var headers = new List<string>();
+            for (SyntaxNode? node = declaration; node is TypeDeclarationSyntax part; node = part.Parent)
+            {
+                if (!part.Modifiers.Any(SyntaxKind.PartialKeyword) || !SyntaxFacts.IsValidIdentifier(part.Identifier.ValueText))
+                {
+                    return null;
+                }
+
+                string keyword = part switch
+                {
+                    RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                    StructDeclarationSyntax => "struct",
+                    InterfaceDeclarationSyntax => "interface",
+                    _ => "class",
+                };
+                headers.Insert(0, $"partial {keyword} {part.Identifier.Text}{part.TypeParameterList?.ToString() ?? string.Empty}");
+            }
+
+            for (var space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+            {
+                if (!SyntaxFacts.IsValidIdentifier(space.Name))
+                {
+                    return null;
+                }
+            }
+
+            var properties = new List<FallbackProperty>();
+            foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (property.IsPartialDefinition && property.PartialImplementationPart is null && !property.IsIndexer && property.SetMethod is null
+                    && property.Type.TypeKind != TypeKind.Error && property.GetAttributes().Length > 0 && SyntaxFacts.IsValidIdentifier(property.Name)
+                    && property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is PropertyDeclarationSyntax syntax)
+                {
+                    string modifiers = string.Join(" ", syntax.Modifiers
+                        .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword)
+                                    || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.StaticKeyword))
+                        .Select(m => m.Text));
+                    properties.Add(new FallbackProperty(property.Name, modifiers, property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
+                }
+            }
+
+            if (properties.Count == 0)
+            {
+                return null;
+            }
+
+            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
+            // The declaration's position makes the hint unique when several declarations of one type carry the attribute.
+            string hint = $"{(ns.Length == 0 ? string.Empty : ns + ".")}{string.Join(".", headers.Select(h => h.Substring(h.LastIndexOf(' ') + 1).Split('<')[0]))}.{declaration.SpanStart}.refused.g.cs";
+            return new FallbackSpec(ns, type.Name, new EquatableArray<string>(headers), hint, new EquatableArray<FallbackProperty>(properties));
         }
 
         /// <summary>

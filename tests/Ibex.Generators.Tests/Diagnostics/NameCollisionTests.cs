@@ -83,6 +83,25 @@ public sealed class NameCollisionTests
             }
             """);
 
+    [Theory]
+    [InlineData("partial")]
+    [InlineData("record")]
+    [InlineData("@class")]
+    public void ANetworkNamedLikeAKeywordCompiles(string name)
+        => AssertCompiles($$"""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Collisions;
+
+            [InfoRegularized(1)]
+            [Input(4)]
+            public partial class {{name}}
+            {
+                [Stochastic, Dense(3)] public partial Layer Scores { get; }
+            }
+            """);
+
     private static void AssertCompiles(string declaration)
     {
         var outcome = GeneratorHarness.Run(declaration);
