@@ -18,8 +18,11 @@ namespace Ibex.Runtime.Checkpoints
         /// <summary>The declaration hash of the network (see <see cref="NetworkDescription.DeclarationHash"/>).</summary>
         public required string DeclarationHash { get; init; }
 
-        /// <summary>The noise family and KL estimator of the stochastic weights.</summary>
-        public string NoiseFamily { get; init; } = "log-normal, log-uniform prior, closed-form KL";
+        /// <summary>
+        /// What is noisy in the network, layer kinds as its description gives them ("log-normal weights", "Gaussian weights",
+        /// "information dropout"), distinct and in layer order.
+        /// </summary>
+        public string NoiseFamily { get; init; } = "log-normal weights";
 
         /// <summary>β in force.</summary>
         public required double Beta { get; init; }

@@ -264,6 +264,7 @@ namespace Ibex.Runtime.Training
             {
                 Network = network.Description.Name,
                 DeclarationHash = network.Description.DeclarationHash,
+                NoiseFamily = string.Join(", ", network.Description.Layers.Where(l => l.Noise.Length > 0).Select(l => l.Noise).Distinct()),
                 Beta = Beta,
                 TrainingExamples = n,
                 Seed = settings.Seed,

@@ -184,6 +184,25 @@ public sealed class ResumeContractTests : IDisposable
         Assert.Contains($", now {value}", refusal);
     }
 
+    [Fact]
+    public void ACheckpointNamesTheNoiseOfItsNetwork()
+    {
+        using var data = SyntheticClusters.Create(40, 50, 27, random.Next());
+        var gaussianStore = new CheckpointStore(Path.Combine(folder, "gaussian"));
+        using (var gaussian = new GaussianConvolutionProbe())
+        {
+            new InformationTrainer(gaussian, new TrainingSettings { Epochs = 1, BatchSize = 20 }).Run(data, null, null, gaussianStore, null, default);
+        }
+
+        using var reloaded = new GaussianConvolutionProbe();
+        Assert.Equal("Gaussian weights", gaussianStore.TryLoad(reloaded)!.Metadata.NoiseFamily);
+
+        var (logNormalStore, clusters) = TrainOneEpochOfTwo(Baseline());
+        using var logNormal = new SmallClassifier();
+        Assert.Equal("log-normal weights", logNormalStore.TryLoad(logNormal)!.Metadata.NoiseFamily);
+        clusters.Dispose();
+    }
+
     private TrainingSettings Baseline() => new()
     {
         Epochs = 2,
