@@ -80,6 +80,15 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        /// <summary>Network '{0}' declares its layers in {1} files; they run in the order of the file paths.</summary>
+        public static readonly DiagnosticDescriptor LayersInSeveralFiles = new(
+            id: "IBX0009",
+            title: "Layers declared in several files",
+            messageFormat: "Network '{0}' declares its layers in {1} files; Ibex runs them file by file in the ordinal order of the file paths, then in declaration order, so '{2}' runs after every layer of {3}. Declare all layers in one file to make the order plain.",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
         /// <summary>Layer '{0}' must be declared as 'partial Ibex.Runtime.Layer {0} {{ get; }}': {1}.</summary>
         public static readonly DiagnosticDescriptor LayerMustBePartialProperty = new(
             id: "IBX0101",

@@ -88,6 +88,10 @@ namespace Ibex.Generators.Parsing
             var information = ReadInformation(context.Attributes[0], diagnostics);
             var inputShape = ReadInputShape(type, typeLocation, diagnostics);
             var layers = LayerParser.Read(type, information, inputShape, diagnostics, cancellationToken);
+            if (layers is { Count: > 0 })
+            {
+                ReportLayersInSeveralFiles(type, layers, diagnostics);
+            }
 
             if (information is null || inputShape is null || layers is null || !valid)
             {
@@ -131,6 +135,21 @@ namespace Ibex.Generators.Parsing
 
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
             return new NetworkSpec(ns, type.Name, new EquatableArray<int>(inputShape), information, new EquatableArray<LayerSpec>(layers));
+        }
+
+        /// <summary>A network whose layers are spread over several files: warned at the first layer of the second file.</summary>
+        private static void ReportLayersInSeveralFiles(INamedTypeSymbol type, List<LayerSpec> layers, List<DiagnosticInfo> diagnostics)
+        {
+            var locations = layers.Select(l => type.GetMembers(l.Name).FirstOrDefault()?.Locations.FirstOrDefault()).ToList();
+            var files = locations.Select(l => l?.SourceTree?.FilePath).Where(f => f is not null).Distinct().ToList();
+            if (files.Count < 2)
+            {
+                return;
+            }
+
+            int first = locations.FindIndex(l => l?.SourceTree?.FilePath == files[1]);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersInSeveralFiles, LocationInfo.From(locations[first]), type.Name,
+                files.Count.ToString(CultureInfo.InvariantCulture), layers[first].Name, System.IO.Path.GetFileName(files[0])));
         }
 
         /// <summary>

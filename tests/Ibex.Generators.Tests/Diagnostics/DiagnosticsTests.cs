@@ -165,6 +165,21 @@ public sealed class DidYouMeanTests
     }
 
     [Fact]
+    public void LayersInTwoFilesAreWarnedAboutWithTheOrderTheyRunIn()
+    {
+        var outcome = GeneratorHarness.Run(
+            Usings + "namespace Split; [InfoRegularized(1)][Input(4)] public partial class N { [Stochastic, Dense(8)] public partial Layer Hidden { get; } }",
+            Usings + "namespace Split; public partial class N { [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
+
+        var diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
+        Assert.Equal("IBX0009", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal("Declaration1.cs", diagnostic.Location.SourceTree!.FilePath);
+        Assert.Contains("'Scores' runs after every layer of Declaration0.cs", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(outcome.CompilationErrors);
+    }
+
+    [Fact]
     public void TheDidYouMeanListHoldsEveryLayerAttribute()
     {
         var layerAttributes = typeof(DenseAttribute).Assembly.GetTypes()
