@@ -11,7 +11,7 @@ namespace Ibex.Generators.Tests.Infrastructure;
 /// <summary>Compiles declarations in memory and runs the Ibex generator over them.</summary>
 internal static class GeneratorHarness
 {
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    public static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
             .Where(path => path.EndsWith(".dll", StringComparison.Ordinal))

@@ -1,0 +1,10 @@
+namespace Ibex.CodeFixes
+{
+    /// <summary>The generator's diagnostics these fixes answer (the generator's DiagnosticDescriptors hold their texts).</summary>
+    internal static class DiagnosticIds
+    {
+        public const string NetworkMustBePartial = "IBX0001";
+        public const string DenseNeedsFlatInput = "IBX0111";
+        public const string MisspelledLayerAttribute = "IBX0118";
+    }
+}
