@@ -8,7 +8,6 @@ using System.Text.Json;
 using Ibex.Examples.PhaseTransition;
 using Ibex.Runtime;
 using Ibex.Runtime.Data;
-using Ibex.Runtime.Experiments;
 using Ibex.Runtime.IO;
 using TorchSharp;
 

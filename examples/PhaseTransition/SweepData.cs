@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using Ibex.Runtime.Data;
-using Ibex.Runtime.Experiments;
 using TorchSharp;
 
 namespace Ibex.Examples.PhaseTransition;

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
-using Ibex.Runtime.Experiments;
 
 namespace Ibex.Examples.PhaseTransition;
 

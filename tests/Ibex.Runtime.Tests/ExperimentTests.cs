@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using Ibex.Examples.PhaseTransition;
 using Ibex.Runtime.Data;
-using Ibex.Runtime.Experiments;
 using TorchSharp;
 using Xunit;
 

@@ -1,8 +1,9 @@
 using System;
+using Ibex.Runtime;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Ibex.Runtime.Experiments
+namespace Ibex.Examples.PhaseTransition
 {
     /// <summary>
     /// Decides when a run has converged: the training objective (CE + β·Ĩ/N, averaged over a window of epochs) improved

@@ -1,11 +1,11 @@
 using System;
+using Ibex.Runtime;
 using System.Threading;
 using Ibex.Runtime.Data;
-using Ibex.Runtime.Evaluation;
 using Ibex.Runtime.Training;
 using TorchSharp;
 
-namespace Ibex.Runtime.Experiments
+namespace Ibex.Examples.PhaseTransition
 {
     /// <summary>One point of a sweep: which network settings, data size and label noise.</summary>
     /// <param name="Beta">β of the run.</param>

@@ -1,9 +1,10 @@
 using System;
+using Ibex.Runtime;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Training;
 using TorchSharp;
 
-namespace Ibex.Runtime.Evaluation
+namespace Ibex.Examples.PhaseTransition
 {
     /// <summary>
     /// The Monte-Carlo predictive <c>p(y|x) ≈ (1/S)·Σ_s softmax(f(x; w_s))</c> with the weight noise on, and what it says
