@@ -54,7 +54,7 @@ namespace Ibex.Runtime.Checkpoints
 
             byte[] weights = BinarySections.ReadSection(reader, path, "weights", version);
             BinarySections.ReadEnd(reader, path);
-            CheckpointStore.LoadWeights(network, weights, path);
+            WeightsSection.Load(network, weights, path);
         }
 
         /// <summary>

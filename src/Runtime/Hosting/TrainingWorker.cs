@@ -266,7 +266,7 @@ namespace Ibex.Runtime.Hosting
                 NetworkFile = Path.GetFullPath(networkPath),
             };
             string reportPath = Path.Combine(outputDirectory, ReportFileName);
-            IO.AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, IbexJsonContext.Default.RunReport));
+            IO.AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, ReportJsonContext.Default.RunReport));
             Log.TrainingFinished(logger, testAccuracy, monteCarloAccuracy, configured.MonteCarloSamples, trainAccuracy, report.InformationPerSample, Path.GetFullPath(reportPath));
             return true;
         }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Training;
 using Xunit;
 
 namespace Ibex.Runtime.Tests.Hosting;

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
-using Ibex.Runtime.Training;
+using Ibex.Runtime.Checkpoints;
 
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Training
 {
     /// <summary>
     /// Everything besides tensors that a checkpoint needs to resume a run exactly: where it stopped, what it was training,

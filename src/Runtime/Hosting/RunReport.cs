@@ -1,7 +1,8 @@
 using System.Collections.Generic;
+using Ibex.Runtime.Reports;
 using Ibex.Runtime.Training;
 
-namespace Ibex.Runtime.Reports
+namespace Ibex.Runtime.Hosting
 {
     /// <summary>The JSON report a hosted run writes to its output folder (<c>report.json</c>).</summary>
     public sealed record RunReport
@@ -19,7 +20,7 @@ namespace Ibex.Runtime.Reports
         public required string DataSource { get; init; }
 
         /// <summary>The options of the run, as configured.</summary>
-        public required Ibex.Runtime.Hosting.TrainingOptions Options { get; init; }
+        public required TrainingOptions Options { get; init; }
 
         /// <summary>β in force, N and the label-noise fraction.</summary>
         public required double Beta { get; init; }

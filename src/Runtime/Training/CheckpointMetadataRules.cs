@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 
-namespace Ibex.Runtime.Checkpoints
+using Ibex.Runtime.Checkpoints;
+
+namespace Ibex.Runtime.Training
 {
     /// <summary>
     /// The values a checkpoint's metadata can hold. A checksum catches damage on the disk; these catch a file edited or

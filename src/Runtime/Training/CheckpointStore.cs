@@ -5,8 +5,9 @@ using System.Text;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
+using Ibex.Runtime.Checkpoints;
 
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Training
 {
     /// <summary>
     /// Keeps a run's checkpoints in one folder: the latest, replaced atomically, and the one before it, so that a crash or a
@@ -46,7 +47,7 @@ namespace Ibex.Runtime.Checkpoints
             byte[] optimizerState = BinarySections.Capture(optimizer.save_state_dict);
             byte[] globalRandom = Bytes(torch.random.get_rng_state());
             byte[] shuffle = Bytes(shuffleStateAtEpochStart);
-            string json = JsonSerializer.Serialize(metadata, IbexJsonContext.Default.CheckpointMetadata);
+            string json = JsonSerializer.Serialize(metadata, TrainingJsonContext.Default.CheckpointMetadata);
 
             IO.AtomicFile.Write(FilePath, stream =>
             {
@@ -119,7 +120,7 @@ namespace Ibex.Runtime.Checkpoints
 
             using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
             int version = BinarySections.ReadHeader(reader, path, Magic, "checkpoint");
-            var metadata = BinarySections.ReadJson(reader, path, "metadata", version, IbexJsonContext.Default.CheckpointMetadata);
+            var metadata = BinarySections.ReadJson(reader, path, "metadata", version, TrainingJsonContext.Default.CheckpointMetadata);
             CheckpointMetadataRules.Check(path, metadata);
 
             var description = network.Description;
@@ -136,39 +137,8 @@ namespace Ibex.Runtime.Checkpoints
             byte[] globalRandom = BinarySections.ReadSection(reader, path, "random state", version);
             byte[] shuffle = BinarySections.ReadSection(reader, path, "shuffle state", version);
             BinarySections.ReadEnd(reader, path);
-            LoadWeights(network, weights, path);
+            WeightsSection.Load(network, weights, path);
             return new TrainingCheckpoint(path, metadata, optimizerState, globalRandom, shuffle);
-        }
-
-        /// <summary>Loads weights all or nothing: when any tensor does not fit, every parameter and buffer is restored.</summary>
-        internal static void LoadWeights(InformationNetwork network, byte[] weights, string path)
-        {
-            var state = network.state_dict();
-            var saved = state.ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone());
-            try
-            {
-                using var reader = new BinaryReader(new MemoryStream(weights));
-                network.load(reader, strict: true);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException or FormatException)
-            {
-                using (torch.no_grad())
-                {
-                    foreach (var (name, tensor) in network.state_dict())
-                    {
-                        tensor.copy_(saved[name]);
-                    }
-                }
-
-                throw CheckpointException.Damaged(path, $"its weights do not fit {network.Description.Name} ({e.Message}).", e);
-            }
-            finally
-            {
-                foreach (var copy in saved.Values)
-                {
-                    copy.Dispose();
-                }
-            }
         }
 
         internal static byte[] Bytes(torch.Tensor state)

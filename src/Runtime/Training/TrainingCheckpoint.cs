@@ -1,4 +1,4 @@
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Training
 {
     /// <summary>
     /// A checkpoint read back: its metadata, and the serialized state that the trainer restores once it has built its
