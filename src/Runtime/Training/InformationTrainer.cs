@@ -79,29 +79,7 @@ namespace Ibex.Runtime.Training
             long totalSteps = batchesPerEpoch * settings.Epochs;
 
             var reports = new List<EpochReport>();
-            int firstEpoch = 1;
-            long firstBatch = 0;
-            long step = 0;
-            var accumulated = EpochAccumulator.Empty;
-            if (resumeFrom is null)
-            {
-                TorchDevices.Seed(settings.Seed);
-            }
-            else
-            {
-                // A changed optimizer kind or momentum starts the optimizer afresh: the saved moments belong to the other one.
-                Restore(resumeFrom, changes.Any(RunFingerprint.ChangesOptimizer) ? null : optimizer, shuffling);
-                // The saved state carries the learning rates it was written with; the settings' rates are the ones in force.
-                foreach (var (group, rate) in optimizer.ParamGroups.Zip(baseLearningRates))
-                {
-                    group.LearningRate = rate;
-                }
-
-                reports.AddRange(resumeFrom.Metadata.Reports);
-                (firstEpoch, firstBatch, accumulated) = (resumeFrom.Metadata.Epoch, resumeFrom.Metadata.NextBatch, resumeFrom.Metadata.Accumulated);
-                // N or the batch size may have changed at this epoch boundary: the step count follows the new epochs.
-                step = (firstEpoch - 1L) * batchesPerEpoch + firstBatch;
-            }
+            var (firstEpoch, firstBatch, step, accumulated) = StartOrResume(resumeFrom, changes, optimizer, baseLearningRates, shuffling, reports, batchesPerEpoch);
 
             observer?.OnTrainingStarted(new TrainingStart(settings.Epochs, batchesPerEpoch, firstEpoch, firstBatch, n) { Changes = changes });
             for (int epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
@@ -129,41 +107,25 @@ namespace Ibex.Runtime.Training
                     }
 
                     long size = batches.Current.Count;
-                    var inputs = batches.Current.Features.to(device);
-                    var labels = batches.Current.Labels.to(device);
-
                     ApplySchedule(optimizer, baseLearningRates, step, totalSteps);
-                    network.zero_grad();
-                    var (logits, information) = network.call(inputs);
-                    var crossEntropy = nn.functional.cross_entropy(logits, labels);
-                    // loss = CE + (β/N)·Ĩ, the weight as add's alpha in a Scalar disposed here: TorchSharp's operators would leave
-                    // two Scalars per step to the finalizer, and those small native blocks split the heap's large free ones.
-                    using Scalar informationWeight = EffectiveBeta(step, batchesPerEpoch) / n;
-                    var loss = crossEntropy.add(information, informationWeight);
-
-                    // One transfer for the logged scalars: loss, cross-entropy and the number of correct predictions, read from
-                    // the copy's memory (data<double>() would leave its accessor to the finalizer).
-                    var loggedValues = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
-                        .to(float64).cpu().contiguous();
-                    var logged = MemoryMarshal.Cast<byte, double>(loggedValues.bytes).ToArray();
-                    if (!double.IsFinite(logged[0]))
+                    var logged = TrainBatch(batches.Current, device, optimizer, EffectiveBeta(step, batchesPerEpoch) / n);
+                    if (!double.IsFinite(logged.Loss))
                     {
-                        throw new TrainingDivergedException(epoch, batch + 1, logged[0]);
+                        throw new TrainingDivergedException(epoch, batch + 1, logged.Loss);
                     }
 
-                    network.BackwardAndStep(loss, optimizer);
                     step++;
 
                     sums = sums with
                     {
-                        LossSum = sums.LossSum + logged[0],
-                        CrossEntropySum = sums.CrossEntropySum + logged[1],
-                        Correct = sums.Correct + (long)logged[2],
+                        LossSum = sums.LossSum + logged.Loss,
+                        CrossEntropySum = sums.CrossEntropySum + logged.CrossEntropy,
+                        Correct = sums.Correct + logged.Correct,
                         Seen = sums.Seen + size,
                         Batches = sums.Batches + 1,
                     };
                     double secondsPerBatch = clock.Elapsed.TotalSeconds / (batch + 1 - startBatch);
-                    observer?.OnBatchCompleted(new BatchProgress(epoch, batch + 1, batchesPerEpoch, logged[0],
+                    observer?.OnBatchCompleted(new BatchProgress(epoch, batch + 1, batchesPerEpoch, logged.Loss,
                         settings.BatchSize / Math.Max(secondsPerBatch, 1e-9), secondsPerBatch * (batchesPerEpoch - batch - 1)));
                 }
 
@@ -188,6 +150,63 @@ namespace Ibex.Runtime.Training
 
             network.eval();
             return new TrainingOutcome(reports, Completed: true, settings.Epochs + 1, 0) { Segments = segments };
+        }
+
+        /// <summary>
+        /// Where the run starts: epoch 1 with the seed's random streams, or the checkpoint's position with its optimizer
+        /// state, random streams and reports restored and the settings' learning rates in force.
+        /// </summary>
+        private (int Epoch, long Batch, long Step, EpochAccumulator Accumulated) StartOrResume(TrainingCheckpoint? resumeFrom, List<SettingChange> changes,
+            OptimizerHelper optimizer, double[] baseLearningRates, Generator shuffling, List<EpochReport> reports, long batchesPerEpoch)
+        {
+            if (resumeFrom is null)
+            {
+                TorchDevices.Seed(settings.Seed);
+                return (1, 0, 0, EpochAccumulator.Empty);
+            }
+
+            // A changed optimizer kind or momentum starts the optimizer afresh: the saved moments belong to the other one.
+            Restore(resumeFrom, changes.Any(RunFingerprint.ChangesOptimizer) ? null : optimizer, shuffling);
+            // The saved state carries the learning rates it was written with; the settings' rates are the ones in force.
+            foreach (var (group, rate) in optimizer.ParamGroups.Zip(baseLearningRates))
+            {
+                group.LearningRate = rate;
+            }
+
+            reports.AddRange(resumeFrom.Metadata.Reports);
+            var metadata = resumeFrom.Metadata;
+            // N or the batch size may have changed at this epoch boundary: the step count follows the new epochs.
+            return (metadata.Epoch, metadata.NextBatch, (metadata.Epoch - 1L) * batchesPerEpoch + metadata.NextBatch, metadata.Accumulated);
+        }
+
+        /// <summary>
+        /// One optimizer step on <paramref name="batch"/> with <c>loss = CE + (β/N)·Ĩ</c>, <paramref name="informationWeight"/>
+        /// being β/N; returns the logged values. A non-finite loss returns before the step, leaving the weights as they were.
+        /// </summary>
+        private (double Loss, double CrossEntropy, long Correct) TrainBatch(TrainingBatch batch, Device device, OptimizerHelper optimizer, double informationWeight)
+        {
+            var inputs = batch.Features.to(device);
+            var labels = batch.Labels.to(device);
+            network.zero_grad();
+            var (logits, information) = network.call(inputs);
+            var crossEntropy = nn.functional.cross_entropy(logits, labels);
+            // The weight as add's alpha in a Scalar disposed here: TorchSharp's operators would leave two Scalars per step to the
+            // finalizer, and those small native blocks split the heap's large free ones.
+            using Scalar weight = informationWeight;
+            var loss = crossEntropy.add(information, weight);
+
+            // One transfer for the logged scalars: loss, cross-entropy and the number of correct predictions, read from the
+            // copy's memory (data<double>() would leave its accessor to the finalizer).
+            var loggedValues = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
+                .to(float64).cpu().contiguous();
+            var logged = MemoryMarshal.Cast<byte, double>(loggedValues.bytes);
+            var result = (logged[0], logged[1], (long)logged[2]);
+            if (double.IsFinite(result.Item1))
+            {
+                network.BackwardAndStep(loss, optimizer);
+            }
+
+            return result;
         }
 
         /// <summary>
