@@ -1,20 +1,11 @@
 using System;
+using Ibex.Dsl;
 using Ibex.Runtime.CompilerServices;
 using TorchSharp;
 using TorchSharp.Modules;
 
 namespace Ibex.Runtime
 {
-    /// <summary>The weight-noise families, as declared with <c>Ibex.Dsl.NoiseFamily</c>.</summary>
-    public enum WeightNoise
-    {
-        /// <summary><c>log ε ~ N(−α/2, α)</c>, α ≤ α_max; KL exact against the log-uniform prior.</summary>
-        LogNormal = 0,
-
-        /// <summary><c>ε ~ N(1, α)</c>; KL by Molchanov et al.'s (2017) sparse-VD approximation.</summary>
-        Gaussian = 1,
-    }
-
     /// <summary>One stochastic weight layer's noise parameters and how its information is estimated.</summary>
     /// <param name="Layer">The declared layer name.</param>
     /// <param name="LogAlpha">Its ρ = log α parameter (unclamped).</param>
@@ -22,7 +13,7 @@ namespace Ibex.Runtime
     /// <param name="WeightsPerAlpha">How many weights share each α: 1, or the fan-in when α is per unit.</param>
     /// <param name="MinLogAlpha">The lower bound on ρ.</param>
     /// <param name="MaxLogAlpha">The upper bound on ρ: log α_max for log-normal noise, a numerical bound for Gaussian noise.</param>
-    public sealed record NoisyWeights(string Layer, Parameter LogAlpha, WeightNoise Noise, long WeightsPerAlpha, double MinLogAlpha, double MaxLogAlpha)
+    public sealed record NoisyWeights(string Layer, Parameter LogAlpha, NoiseFamily Noise, long WeightsPerAlpha, double MinLogAlpha, double MaxLogAlpha)
     {
         /// <summary>The number of noisy weights.</summary>
         public long Weights => LogAlpha.numel() * WeightsPerAlpha;
@@ -30,8 +21,8 @@ namespace Ibex.Runtime
         /// <summary>The estimator behind <see cref="Information"/>, as reports name it.</summary>
         public string Estimator => Noise switch
         {
-            WeightNoise.LogNormal => "log-normal noise, log-uniform prior: exact ½·log(α_max/α) (Achille & Soatto 2018, Prop. 4.1)",
-            WeightNoise.Gaussian => "Gaussian noise, log-uniform prior: sparse-VD approximation (Molchanov et al. 2017)",
+            NoiseFamily.LogNormal => "log-normal noise, log-uniform prior: exact ½·log(α_max/α) (Achille & Soatto 2018, Prop. 4.1)",
+            NoiseFamily.Gaussian => "Gaussian noise, log-uniform prior: sparse-VD approximation (Molchanov et al. 2017)",
             _ => throw new ArgumentOutOfRangeException(nameof(Noise), Noise, "Unknown weight noise."),
         };
 
@@ -40,7 +31,7 @@ namespace Ibex.Runtime
         {
             using var scope = torch.NewDisposeScope();
             var clamped = LogAlpha.clamp(MinLogAlpha, MaxLogAlpha);
-            var nats = Noise == WeightNoise.LogNormal
+            var nats = Noise == NoiseFamily.LogNormal
                 ? InformationTerms.LogUniformWeightNats(clamped, MaxLogAlpha, WeightsPerAlpha)
                 : InformationTerms.SparseVdWeightNats(clamped, WeightsPerAlpha);
             return nats.MoveToOuterDisposeScope();

@@ -538,7 +538,7 @@ namespace Ibex.Generators.Emitting
                 foreach (var layer in noisy)
                 {
                     var noise = layer.WeightNoise!;
-                    writer.WriteLine($"        new(\"{layer.Name}\", {layer.FieldName}.LogAlpha, {Runtime}.WeightNoise.{noise.Family}, WeightsPerAlpha: {(noise.PerUnit ? layer.FanIn : 1)}, MinLogAlpha, {UpperBound(layer)}),");
+                    writer.WriteLine($"        new(\"{layer.Name}\", {layer.FieldName}.LogAlpha, global::Ibex.Dsl.NoiseFamily.{noise.Family}, WeightsPerAlpha: {(noise.PerUnit ? layer.FanIn : 1)}, MinLogAlpha, {UpperBound(layer)}),");
                 }
 
                 writer.WriteLine("    };");

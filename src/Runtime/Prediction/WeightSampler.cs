@@ -30,7 +30,7 @@ namespace Ibex.Runtime.Prediction
                 layers.Add(new NoisyLayer(
                     trainedParameters[weight].detach().clone(),
                     alpha.sqrt(),
-                    noisy.Noise == WeightNoise.LogNormal ? alpha.mul(-0.5) : null,
+                    noisy.Noise == Ibex.Dsl.NoiseFamily.LogNormal ? alpha.mul(-0.5) : null,
                     targetParameters[weight]));
                 alpha.Dispose();
             }

@@ -194,8 +194,8 @@ namespace Snapshots
         public override global::System.Collections.Generic.IReadOnlyList<global::Ibex.Runtime.NoisyWeights> StochasticLayers()
             => new global::Ibex.Runtime.NoisyWeights[]
             {
-                new("Stem", stemLayer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
-                new("Scores", scoresLayer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+                new("Stem", stemLayer.LogAlpha, global::Ibex.Dsl.NoiseFamily.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+                new("Scores", scoresLayer.LogAlpha, global::Ibex.Dsl.NoiseFamily.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
             };
 
         /// <summary>Every other trainable parameter (mean weights, biases, BatchNorm, Information Dropout), in layer order.</summary>

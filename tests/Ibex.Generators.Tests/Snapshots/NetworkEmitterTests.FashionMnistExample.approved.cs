@@ -171,9 +171,9 @@ namespace Ibex.Examples
         public override global::System.Collections.Generic.IReadOnlyList<global::Ibex.Runtime.NoisyWeights> StochasticLayers()
             => new global::Ibex.Runtime.NoisyWeights[]
             {
-                new("Hidden1", hidden1Layer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
-                new("Hidden2", hidden2Layer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
-                new("Scores", scoresLayer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+                new("Hidden1", hidden1Layer.LogAlpha, global::Ibex.Dsl.NoiseFamily.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+                new("Hidden2", hidden2Layer.LogAlpha, global::Ibex.Dsl.NoiseFamily.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
+                new("Scores", scoresLayer.LogAlpha, global::Ibex.Dsl.NoiseFamily.LogNormal, WeightsPerAlpha: 1, MinLogAlpha, LogAlphaMax),
             };
 
         /// <summary>Every other trainable parameter (mean weights, biases, BatchNorm, Information Dropout), in layer order.</summary>

@@ -187,9 +187,9 @@ namespace Snapshots
         public override global::System.Collections.Generic.IReadOnlyList<global::Ibex.Runtime.NoisyWeights> StochasticLayers()
             => new global::Ibex.Runtime.NoisyWeights[]
             {
-                new("Convolve", convolveLayer.LogAlpha, global::Ibex.Runtime.WeightNoise.Gaussian, WeightsPerAlpha: 9, MinLogAlpha, GaussianMaxLogAlpha),
-                new("Hidden", hiddenLayer.LogAlpha, global::Ibex.Runtime.WeightNoise.Gaussian, WeightsPerAlpha: 1, MinLogAlpha, GaussianMaxLogAlpha),
-                new("Scores", scoresLayer.LogAlpha, global::Ibex.Runtime.WeightNoise.LogNormal, WeightsPerAlpha: 8, MinLogAlpha, LogAlphaMax),
+                new("Convolve", convolveLayer.LogAlpha, global::Ibex.Dsl.NoiseFamily.Gaussian, WeightsPerAlpha: 9, MinLogAlpha, GaussianMaxLogAlpha),
+                new("Hidden", hiddenLayer.LogAlpha, global::Ibex.Dsl.NoiseFamily.Gaussian, WeightsPerAlpha: 1, MinLogAlpha, GaussianMaxLogAlpha),
+                new("Scores", scoresLayer.LogAlpha, global::Ibex.Dsl.NoiseFamily.LogNormal, WeightsPerAlpha: 8, MinLogAlpha, LogAlphaMax),
             };
 
         /// <summary>Every other trainable parameter (mean weights, biases, BatchNorm, Information Dropout), in layer order.</summary>
