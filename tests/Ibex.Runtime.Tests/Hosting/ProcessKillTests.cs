@@ -20,13 +20,12 @@ public sealed class ProcessKillTests : IDisposable
     [Fact]
     public void AWorkerKilledMidRunResumesFromItsLastCheckpoint()
     {
-        const int epochs = 40;
+        const int epochs = 16;
         string checkpoints = Path.Combine(folder, "checkpoints");
         string checkpoint = Path.Combine(checkpoints, CheckpointStore.FileName);
 
-        var first = Start(epochs, checkpoints);
-        var firstOutput = new StringBuilder();
-        Collect(first, firstOutput);
+        using var firstWorker = Start(epochs, checkpoints);
+        var first = firstWorker.Process;
         // Wait until a checkpoint beyond the first epochs exists, then kill in the middle of the following epoch.
         var deadline = DateTime.UtcNow.AddSeconds(90);
         int checkpointedEpoch = 0;
@@ -35,7 +34,7 @@ public sealed class ProcessKillTests : IDisposable
             Thread.Sleep(20);
         }
 
-        Assert.False(first.HasExited, "the worker ended before it could be killed:\n" + Text(firstOutput));
+        Assert.False(first.HasExited, "the worker ended before it could be killed:\n" + firstWorker.Output);
         Thread.Sleep(30);
         first.Kill(entireProcessTree: true); // SIGKILL on Linux: no shutdown, no last checkpoint.
         first.WaitForExit();
@@ -43,57 +42,22 @@ public sealed class ProcessKillTests : IDisposable
         Assert.True(lastCheckpointEpoch >= 4, $"no checkpoint survived the kill (epoch {lastCheckpointEpoch})");
         Assert.True(lastCheckpointEpoch < epochs, "the first run finished before it was killed; the test proves nothing");
 
-        var second = Start(epochs, checkpoints);
-        var secondOutput = new StringBuilder();
-        Collect(second, secondOutput);
-        Assert.True(second.WaitForExit(TimeSpan.FromSeconds(120)), "the resumed worker did not finish:\n" + Text(secondOutput));
+        using var secondWorker = Start(epochs, checkpoints);
+        var second = secondWorker.Process;
+        Assert.True(second.WaitForExit(TimeSpan.FromSeconds(300)), "the resumed worker did not finish:\n" + secondWorker.Output);
         second.WaitForExit();
 
-        Assert.True(second.ExitCode == 0, $"exit code {second.ExitCode}:\n{Text(secondOutput)}");
-        Assert.Contains($"at epoch {lastCheckpointEpoch}, batch 0", Text(secondOutput));
+        Assert.True(second.ExitCode == 0, $"exit code {second.ExitCode}:\n{secondWorker.Output}");
+        Assert.Contains($"at epoch {lastCheckpointEpoch}, batch 0", secondWorker.Output);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "output", "report.json")));
         Assert.Equal(epochs, report.RootElement.GetProperty("epochs").GetArrayLength());
     }
 
-    private Process Start(int epochs, string checkpoints)
-    {
-        string worker = Path.Combine(AppContext.BaseDirectory, "Ibex.Examples.WorkerService.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(worker);
-        foreach (var (key, value) in new[]
-        {
+    private WorkerProcess Start(int epochs, string checkpoints)
+        => WorkerProcess.Start(
             ("Epochs", epochs.ToString()), ("BatchSize", "100"), ("Device", "cpu"), ("Seed", "3"),
             ("Data:Source", "Synthetic"), ("Data:SyntheticExamples", "3000"), ("MonteCarloSamples", "4"),
-            ("CheckpointDirectory", checkpoints), ("OutputDirectory", Path.Combine(folder, "output")),
-        })
-        {
-            start.ArgumentList.Add($"--Ibex:Training:{key}={value}");
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start the worker");
-    }
-
-    private static void Collect(Process process, StringBuilder output)
-    {
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
-
-    /// <summary>What a process printed so far, read under the lock its output handlers append under.</summary>
-    private static string Text(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
+            ("CheckpointDirectory", checkpoints), ("OutputDirectory", Path.Combine(folder, "output")));
 
     /// <summary>The epoch a checkpoint resumes at, read from its metadata section (0 when there is none yet).</summary>
     private static int ReadEpoch(string path)

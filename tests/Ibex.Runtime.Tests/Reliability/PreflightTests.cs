@@ -123,22 +123,14 @@ public sealed class PreflightTests : IDisposable
     }
 
     [Fact]
-    public async Task TheWorkerProcessReportsAnUnparsableValueWithoutAStackTrace()
+    public void TheWorkerProcessReportsAnUnparsableValueWithoutAStackTrace()
     {
-        string worker = Path.Combine(AppContext.BaseDirectory, "Ibex.Examples.WorkerService.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(worker);
-        start.ArgumentList.Add("--Ibex:Training:Beta=abc");
-        start.ArgumentList.Add($"--Ibex:Training:CheckpointDirectory={harness.CheckpointDirectory}");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the worker did not stop");
-        process.WaitForExit();
+        using var worker = WorkerProcess.Start(("Beta", "abc"), ("CheckpointDirectory", harness.CheckpointDirectory));
+        Assert.True(worker.Process.WaitForExit(TimeSpan.FromSeconds(60)), "the worker did not stop");
+        worker.Process.WaitForExit();
 
-        string all = await output + await error;
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains("Ibex:Training:Beta = abc is not a number", all);
-        Assert.DoesNotContain("   at ", all);
+        Assert.Equal(2, worker.Process.ExitCode);
+        Assert.Contains("Ibex:Training:Beta = abc is not a number", worker.Output);
+        Assert.DoesNotContain("   at ", worker.Output);
     }
 }

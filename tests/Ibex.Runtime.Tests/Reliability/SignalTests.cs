@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Tests.Hosting;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -37,25 +38,24 @@ public sealed class SignalTests : IDisposable
         for (int attempt = 0; attempt < 7; attempt++)
         {
             // Six runs stopped at random moments, then one left to finish.
-            var worker = Start("interrupted", seed);
-            var text = new StringBuilder();
-            Collect(worker, text);
+            using var running = Start("interrupted", seed);
+            var worker = running.Process;
             Thread.Sleep(random.Next(300, 4000));
             if (attempt < 6 && !worker.HasExited)
             {
-                Signal(worker.Id, "TERM");
+                running.Signal("TERM");
                 stops++;
             }
 
-            Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(120)), "a worker did not stop within 120 s:\n" + Text(text));
+            Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(120)), "a worker did not stop within 120 s:\n" + running.Output);
             worker.WaitForExit();
             exits.Add(worker.ExitCode.ToString());
-            output.WriteLine($"--- attempt {attempt}, exit {worker.ExitCode}\n{Text(text)}");
-            Assert.True(worker.ExitCode is 0 or 3, $"exit code {worker.ExitCode}:\n{Text(text)}");
-            Assert.DoesNotContain("   at ", Text(text));
+            output.WriteLine($"--- attempt {attempt}, exit {worker.ExitCode}\n{running.Output}");
+            Assert.True(worker.ExitCode is 0 or 3, $"exit code {worker.ExitCode}:\n{running.Output}");
+            Assert.DoesNotContain("   at ", running.Output);
             if (worker.ExitCode == 0)
             {
-                Assert.True(File.Exists(Path.Combine(folder, "interrupted", "output", "report.json")), "exit code 0 without a report:\n" + Text(text));
+                Assert.True(File.Exists(Path.Combine(folder, "interrupted", "output", "report.json")), "exit code 0 without a report:\n" + running.Output);
                 break;
             }
         }
@@ -78,52 +78,16 @@ public sealed class SignalTests : IDisposable
 
     private int RunToEnd(string name, int seed, out string text)
     {
-        var worker = Start(name, seed);
-        var buffer = new StringBuilder();
-        Collect(worker, buffer);
-        Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(120)));
-        worker.WaitForExit();
-        text = Text(buffer);
-        return worker.ExitCode;
+        using var worker = Start(name, seed);
+        Assert.True(worker.Process.WaitForExit(TimeSpan.FromSeconds(120)));
+        worker.Process.WaitForExit();
+        text = worker.Output;
+        return worker.Process.ExitCode;
     }
 
-    private Process Start(string name, int seed)
-    {
-        string worker = Path.Combine(AppContext.BaseDirectory, "Ibex.Examples.WorkerService.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(worker);
-        foreach (var (key, value) in new[]
-        {
+    private WorkerProcess Start(string name, int seed)
+        => WorkerProcess.Start(
             ("Epochs", "8"), ("BatchSize", "100"), ("Device", "cpu"), ("Seed", seed.ToString()),
             ("Data:Source", "Synthetic"), ("Data:SyntheticExamples", "3000"), ("MonteCarloSamples", "200"),
-            ("CheckpointDirectory", Path.Combine(folder, name, "checkpoints")), ("OutputDirectory", Path.Combine(folder, name, "output")),
-        })
-        {
-            start.ArgumentList.Add($"--Ibex:Training:{key}={value}");
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start the worker");
-    }
-
-    private static void Signal(int processId, string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, processId.ToString() }, UseShellExecute = false })!;
-        kill.WaitForExit();
-    }
-
-    private static void Collect(Process process, StringBuilder text)
-    {
-        process.OutputDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
-
-    private static string Text(StringBuilder text)
-    {
-        lock (text)
-        {
-            return text.ToString();
-        }
-    }
+            ("CheckpointDirectory", Path.Combine(folder, name, "checkpoints")), ("OutputDirectory", Path.Combine(folder, name, "output")));
 }

@@ -1,0 +1,65 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+
+namespace Ibex.Runtime.Tests.Hosting;
+
+/// <summary>The example worker (examples/WorkerService) in a process of its own, its output collected as it comes.</summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private readonly StringBuilder output = new();
+
+    private WorkerProcess(Process process)
+    {
+        Process = process;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Process Process { get; }
+
+    /// <summary>What the process printed so far, read under the lock its output handlers append under.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the worker with each option given as <c>--Ibex:Training:{key}={value}</c>.</summary>
+    public static WorkerProcess Start(params (string Key, string Value)[] options)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ibex.Examples.WorkerService.dll"));
+        foreach (var (key, value) in options)
+        {
+            start.ArgumentList.Add($"--Ibex:Training:{key}={value}");
+        }
+
+        return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start the worker"));
+    }
+
+    /// <summary>Sends a signal by name (TERM, INT, KILL) with the system's kill command.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, Process.Id.ToString() }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    public void Dispose() => Process.Dispose();
+
+    private void Append(string? line)
+    {
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+}
