@@ -11,74 +11,99 @@ using TorchSharp;
 // Trains the stochastic MLP declared in FashionMlp.cs (or, with --network cnn, the stochastic CNN with Information Dropout
 // declared in FashionCnn.cs) on Fashion-MNIST with the IB Lagrangian, loss = mean CE + (β/N)·information, and reports the
 // mean network's accuracy on the 10,000 test images.
-var options = ExampleOptions.Parse(args);
-TorchNative.EnsureLoaded();
-torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
-
-Console.WriteLine($"Loading Fashion-MNIST ({options.Source}) from {options.DataDirectory}");
-int[] imageShape = { 1, 28, 28 };
-using var inMemory = options.Source switch
+// A bad option or a missing or malformed data file is one line and exit code 2, not a stack trace.
+ExampleOptions options;
+try
 {
-    "stream" => null,
-    "csv" => CsvData.Load(Path.Combine(options.DataDirectory, "train.csv")),
-    "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "train"), imageShape),
-    _ => FashionMnist.LoadTrain(options.DataDirectory),
-};
-ITrainingSet train = (ITrainingSet?)inMemory ?? StreamingData.FromCsvFiles(TrainingShards(options.DataDirectory));
-using var test = options.Source switch
+    options = ExampleOptions.Parse(args);
+}
+catch (ArgumentException e)
 {
-    "csv" or "stream" => CsvData.Load(Path.Combine(options.DataDirectory, "test.csv")),
-    "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "test"), imageShape),
-    _ => FashionMnist.LoadTest(options.DataDirectory),
-};
-
-torch.manual_seed(options.Seed);
-using InformationNetwork network = options.Network switch
-{
-    "cnn" => new FashionCnn(),
-    "vgg" => new FashionVgg(),
-    _ => new FashionMlp(),
-};
-var settings = new TrainingSettings
-{
-    Epochs = options.Epochs ?? (options.Network == "mlp" ? 20 : 12),
-    BatchSize = 128,
-    Schedule = LearningRateSchedule.Cosine,
-    Beta = options.Beta,
-    Seed = options.Seed,
-    EvaluationMemoryBudgetBytes = options.EvaluationBudgetMiB << 20,
-};
-var trainer = new InformationTrainer(network, settings);
-var description = network.Description;
-train.Validate(description, "training data");
-Console.WriteLine($"{description.Name}: input [{string.Join(", ", description.InputShape)}], {description.StochasticWeightCount:N0} stochastic weights, " +
-                  $"β = {trainer.Beta.ToString(CultureInfo.InvariantCulture)}, N = {train.Count:N0}, α_max = {description.Information.AlphaMax.ToString(CultureInfo.InvariantCulture)}");
-Console.WriteLine("epoch  cross-entropy  Ĩ(w;D)/N [nats/sample]  train acc  test acc  seconds");
-
-var clock = System.Diagnostics.Stopwatch.StartNew();
-var reports = trainer.Fit(train, test, report => Console.WriteLine(
-    $"{report.Epoch,5}  {report.CrossEntropy,13:F4}  {report.InformationPerSample,22:F4}  {report.TrainAccuracy,9:F4}  {report.TestAccuracy,8:F4}  {report.Seconds,7:F1}"));
-
-var last = reports[^1];
-Console.WriteLine($"Final test accuracy (mean network, {test.Count:N0} images): {last.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture)}");
-Console.WriteLine($"Final Ĩ(w;D)/N: {last.InformationPerSample.ToString("F4", CultureInfo.InvariantCulture)} nats per sample");
-if (options.OutOfDistribution)
-{
-    switch (network)
-    {
-        case FashionCnn cnn:
-            OutOfDistribution.Report(cnn, test, examples: 2000, samples: 16);
-            break;
-        case FashionVgg vgg:
-            OutOfDistribution.Report(vgg, test, examples: 2000, samples: 16);
-            break;
-        default:
-            OutOfDistribution.Report((FashionMlp)network, test, examples: 2000, samples: 16);
-            break;
-    }
+    Console.Error.WriteLine(e.Message);
+    return 2;
 }
 
-Console.WriteLine($"Training and evaluation took {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min on {Environment.ProcessorCount} cores");
+try
+{
+    return Run(options);
+}
+catch (DatasetException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+static int Run(ExampleOptions options)
+{
+    TorchNative.EnsureLoaded();
+    torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+
+    Console.WriteLine($"Loading Fashion-MNIST ({options.Source}) from {options.DataDirectory}");
+    int[] imageShape = { 1, 28, 28 };
+    using var inMemory = options.Source switch
+    {
+        "stream" => null,
+        "csv" => CsvData.Load(Path.Combine(options.DataDirectory, "train.csv")),
+        "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "train"), imageShape),
+        _ => FashionMnist.LoadTrain(options.DataDirectory),
+    };
+    ITrainingSet train = (ITrainingSet?)inMemory ?? StreamingData.FromCsvFiles(TrainingShards(options.DataDirectory));
+    using var test = options.Source switch
+    {
+        "csv" or "stream" => CsvData.Load(Path.Combine(options.DataDirectory, "test.csv")),
+        "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "test"), imageShape),
+        _ => FashionMnist.LoadTest(options.DataDirectory),
+    };
+
+    torch.manual_seed(options.Seed);
+    using InformationNetwork network = options.Network switch
+    {
+        "cnn" => new FashionCnn(),
+        "vgg" => new FashionVgg(),
+        _ => new FashionMlp(),
+    };
+    var settings = new TrainingSettings
+    {
+        Epochs = options.Epochs ?? (options.Network == "mlp" ? 20 : 12),
+        BatchSize = 128,
+        Schedule = LearningRateSchedule.Cosine,
+        Beta = options.Beta,
+        Seed = options.Seed,
+        EvaluationMemoryBudgetBytes = options.EvaluationBudgetMiB << 20,
+    };
+    var trainer = new InformationTrainer(network, settings);
+    var description = network.Description;
+    train.Validate(description, "training data");
+    Console.WriteLine($"{description.Name}: input [{string.Join(", ", description.InputShape)}], {description.StochasticWeightCount:N0} stochastic weights, " +
+                      $"β = {trainer.Beta.ToString(CultureInfo.InvariantCulture)}, N = {train.Count:N0}, α_max = {description.Information.AlphaMax.ToString(CultureInfo.InvariantCulture)}");
+    Console.WriteLine("epoch  cross-entropy  Ĩ(w;D)/N [nats/sample]  train acc  test acc  seconds");
+
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var reports = trainer.Fit(train, test, report => Console.WriteLine(
+        $"{report.Epoch,5}  {report.CrossEntropy,13:F4}  {report.InformationPerSample,22:F4}  {report.TrainAccuracy,9:F4}  {report.TestAccuracy,8:F4}  {report.Seconds,7:F1}"));
+
+    var last = reports[^1];
+    Console.WriteLine($"Final test accuracy (mean network, {test.Count:N0} images): {last.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"Final Ĩ(w;D)/N: {last.InformationPerSample.ToString("F4", CultureInfo.InvariantCulture)} nats per sample");
+    if (options.OutOfDistribution)
+    {
+        switch (network)
+        {
+            case FashionCnn cnn:
+                OutOfDistribution.Report(cnn, test, examples: 2000, samples: 16);
+                break;
+            case FashionVgg vgg:
+                OutOfDistribution.Report(vgg, test, examples: 2000, samples: 16);
+                break;
+            default:
+                OutOfDistribution.Report((FashionMlp)network, test, examples: 2000, samples: 16);
+                break;
+        }
+    }
+
+    Console.WriteLine($"Training and evaluation took {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min on {Environment.ProcessorCount} cores");
+    return 0;
+}
 
 static string[] TrainingShards(string directory)
 {
