@@ -1,7 +1,11 @@
 namespace Ibex.Dsl
 {
     /// <summary>How many noise variances α a stochastic weight layer learns.</summary>
+#if IBEX_GENERATOR
+    internal enum AlphaSharing
+#else
     public enum AlphaSharing
+#endif
     {
         /// <summary>One α per weight, the paper's default (Achille &amp; Soatto, JMLR 2018, §4.2).</summary>
         PerWeight = 0,

@@ -16,13 +16,13 @@ namespace Ibex.Dsl
     public sealed class InfoRegularizedAttribute : Attribute
     {
         /// <summary>The default cap on the noise variance α of every stochastic weight.</summary>
-        public const double DefaultAlphaMax = 4.0;
+        public const double DefaultAlphaMax = InformationDefaults.AlphaMax;
 
         /// <summary>The default lower bound on ρ = log α.</summary>
-        public const double DefaultMinLogAlpha = -10.0;
+        public const double DefaultMinLogAlpha = InformationDefaults.MinLogAlpha;
 
         /// <summary>The default initial value of ρ = log α.</summary>
-        public const double DefaultInitialLogAlpha = -6.0;
+        public const double DefaultInitialLogAlpha = InformationDefaults.InitialLogAlpha;
 
         /// <summary>Declares the Lagrange multiplier β of the information term.</summary>
         /// <param name="beta">β ≥ 0. β = 1 is variational inference (the ELBO); on random labels the network stops

@@ -1,7 +1,11 @@
 namespace Ibex.Dsl
 {
     /// <summary>The distribution of the multiplicative noise ε on stochastic weights, <c>w = ŵ·ε</c>, and the KL it is charged.</summary>
+#if IBEX_GENERATOR
+    internal enum NoiseFamily
+#else
     public enum NoiseFamily
+#endif
     {
         /// <summary>
         /// The paper's noise: <c>log ε ~ N(−α/2, α)</c>, against the log-uniform prior; the KL is exact,

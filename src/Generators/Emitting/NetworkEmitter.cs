@@ -5,6 +5,7 @@ using System.Linq;
 using Ibex.Generators.Model;
 using Ibex.Generators.Parsing;
 
+using Ibex.Dsl;
 namespace Ibex.Generators.Emitting
 {
     /// <summary>
@@ -29,7 +30,7 @@ namespace Ibex.Generators.Emitting
         private static void WriteClass(IndentedTextWriter writer, NetworkSpec network)
         {
             var information = network.Information;
-            bool anyGaussian = network.Layers.Any(l => l.WeightNoise?.Family == NoiseKind.Gaussian);
+            bool anyGaussian = network.Layers.Any(l => l.WeightNoise?.Family == NoiseFamily.Gaussian);
 
             writer.WriteLine($$"""
                 /// <summary>
@@ -120,8 +121,8 @@ namespace Ibex.Generators.Emitting
             {
                 string noise = layer.WeightNoise?.Family switch
                 {
-                    NoiseKind.LogNormal => "log-normal weights",
-                    NoiseKind.Gaussian => "Gaussian weights",
+                    NoiseFamily.LogNormal => "log-normal weights",
+                    NoiseFamily.Gaussian => "Gaussian weights",
                     _ => layer.ActivationNoise is null ? "" : "information dropout",
                 };
                 writer.WriteLine($"        new(\"{layer.Name}\", \"{layer.Kind}\", InputShape: new[] {{ {Shape(layer.InputShape)} }}, OutputShape: new[] {{ {Shape(layer.OutputShape)} }}, IsStochastic: {Bool(layer.IsStochastic)}, WeightCount: {layer.WeightCount}, Noise: \"{noise}\"),");
@@ -307,7 +308,7 @@ namespace Ibex.Generators.Emitting
 
         /// <summary>Log-normal noise with one α per weight: ŵ²·(e^α − 1) and Ĩ come from Ibex.Runtime.CompilerServices (LogNormalLinear or LogNormalWeightNoise).</summary>
         private static bool UsesWeightNoiseKernel(LayerSpec layer)
-            => layer.WeightNoise is { Family: NoiseKind.LogNormal, PerUnit: false };
+            => layer.WeightNoise is { Family: NoiseFamily.LogNormal, PerUnit: false };
 
         private static void WriteLayerForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
         {
@@ -386,7 +387,7 @@ namespace Ibex.Generators.Emitting
         private static void WriteNoisyWeights(IndentedTextWriter writer, LayerSpec layer, WeightNoiseSpec noise, string bias)
         {
             string field = layer.FieldName;
-            string weightVariance = noise.Family == NoiseKind.LogNormal ? "ŵ²·(e^α − 1)" : "ŵ²·α";
+            string weightVariance = noise.Family == NoiseFamily.LogNormal ? "ŵ²·(e^α − 1)" : "ŵ²·α";
             string trick = layer.Kind == LayerKind.Dense
                 ? $"b = x·ŵ + √(x²·{weightVariance})·ξ, ξ ~ N(0, 1) per example and unit."
                 : $"b = conv(x, ŵ) + √conv(x², {weightVariance})·ξ, ξ ~ N(0, 1) per example and output position.";
@@ -406,7 +407,7 @@ namespace Ibex.Generators.Emitting
             }
             else
             {
-                string factor = noise.Family == NoiseKind.LogNormal ? $"{layer.Local("logAlpha")}.exp().expm1()" : $"{layer.Local("logAlpha")}.exp()";
+                string factor = noise.Family == NoiseFamily.LogNormal ? $"{layer.Local("logAlpha")}.exp().expm1()" : $"{layer.Local("logAlpha")}.exp()";
                 writer.WriteLine($"var {layer.Local("logAlpha")} = {field}.LogAlpha.clamp({BoundLocal("MinLogAlpha")}, {BoundLocal(UpperBound(layer))});");
                 writer.WriteLine($"var {layer.Local("weightVariance")} = {field}.Weight.mul({field}.Weight).mul({factor});");
                 writer.WriteLine($"var {layer.Local("information")} = {WeightNats(layer, $"{layer.Local("logAlpha")}")};");
@@ -451,7 +452,7 @@ namespace Ibex.Generators.Emitting
         {
             var noise = layer.WeightNoise!;
             string perAlpha = noise.PerUnit ? $", weightsPerAlpha: {layer.FanIn}" : "";
-            return noise.Family == NoiseKind.LogNormal
+            return noise.Family == NoiseFamily.LogNormal
                 ? $"{CompilerServices}.InformationTerms.LogUniformWeightNats({clampedLogAlpha}, LogAlphaMax{perAlpha})"
                 : $"{CompilerServices}.InformationTerms.SparseVdWeightNats({clampedLogAlpha}{perAlpha})";
         }
@@ -541,7 +542,7 @@ namespace Ibex.Generators.Emitting
 
         private static string BoundLocal(string bound) => char.ToLowerInvariant(bound[0]) + bound.Substring(1);
 
-        private static string UpperBound(LayerSpec layer) => layer.WeightNoise!.Family == NoiseKind.LogNormal ? "LogAlphaMax" : "GaussianMaxLogAlpha";
+        private static string UpperBound(LayerSpec layer) => layer.WeightNoise!.Family == NoiseFamily.LogNormal ? "LogAlphaMax" : "GaussianMaxLogAlpha";
 
         private static string LayerClass(LayerSpec layer) => layer.Kind switch
         {
@@ -571,7 +572,7 @@ namespace Ibex.Generators.Emitting
         {
             string shapes = $"[{Shape(layer.InputShape)}] → [{Shape(layer.OutputShape)}]";
             string noise = layer.WeightNoise is { } w
-                ? $"; {(w.Family == NoiseKind.LogNormal ? "log-normal" : "Gaussian")} weight noise, one α per {(w.PerUnit ? (layer.Kind == LayerKind.Dense ? "unit" : "channel") : "weight")}"
+                ? $"; {(w.Family == NoiseFamily.LogNormal ? "log-normal" : "Gaussian")} weight noise, one α per {(w.PerUnit ? (layer.Kind == LayerKind.Dense ? "unit" : "channel") : "weight")}"
                 : "";
             return layer.Kind switch
             {

@@ -1,3 +1,5 @@
+using Ibex.Dsl;
+
 namespace Ibex.Generators.Model
 {
     /// <summary>The information-bottleneck settings of a network, from <c>[InfoRegularized]</c>.</summary>
@@ -8,5 +10,5 @@ namespace Ibex.Generators.Model
     /// <param name="Noise">The weight-noise family of layers that do not choose their own.</param>
     /// <param name="PerUnit">Whether layers that do not choose share one α per output unit.</param>
     /// <remarks>Must stay immutable and structurally equatable: it is part of the incremental pipeline's output.</remarks>
-    internal sealed record InformationSpec(double Beta, double AlphaMax, double MinLogAlpha, double InitialLogAlpha, NoiseKind Noise = NoiseKind.LogNormal, bool PerUnit = false);
+    internal sealed record InformationSpec(double Beta, double AlphaMax, double MinLogAlpha, double InitialLogAlpha, NoiseFamily Noise = NoiseFamily.LogNormal, bool PerUnit = false);
 }

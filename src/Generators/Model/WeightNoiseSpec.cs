@@ -1,3 +1,5 @@
+using Ibex.Dsl;
+
 namespace Ibex.Generators.Model
 {
     /// <summary>The noise on a stochastic Dense or Conv2d layer's weights.</summary>
@@ -5,5 +7,5 @@ namespace Ibex.Generators.Model
     /// <param name="PerUnit">One α per output unit or channel instead of one per weight.</param>
     /// <param name="InitialLogAlpha">The initial ρ = log α.</param>
     /// <remarks>Must stay immutable and structurally equatable: it is part of the incremental pipeline's output.</remarks>
-    internal sealed record WeightNoiseSpec(NoiseKind Family, bool PerUnit, double InitialLogAlpha);
+    internal sealed record WeightNoiseSpec(NoiseFamily Family, bool PerUnit, double InitialLogAlpha);
 }

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using static Ibex.Generators.Parsing.AttributeReading;
 
+using Ibex.Dsl;
 namespace Ibex.Generators.Parsing
 {
     /// <summary>
@@ -342,9 +343,9 @@ namespace Ibex.Generators.Parsing
 
         private WeightNoiseSpec? ReadWeightNoise(string name, AttributeData stochastic, LocationInfo? at)
         {
-            var family = information?.Noise ?? NoiseKind.LogNormal;
+            var family = information?.Noise ?? NoiseFamily.LogNormal;
             bool perUnit = information?.PerUnit ?? false;
-            double initial = information?.InitialLogAlpha ?? InfoRegularizedDefaults.InitialLogAlpha;
+            double initial = information?.InitialLogAlpha ?? InformationDefaults.InitialLogAlpha;
             bool valid = true;
 
             if (HasNamedArgument(stochastic, "AlphaMax"))
@@ -356,9 +357,9 @@ namespace Ibex.Generators.Parsing
 
             if (HasNamedArgument(stochastic, "Noise"))
             {
-                if (NamedArgument(stochastic, "Noise") is int value && Enum.IsDefined(typeof(NoiseKind), value))
+                if (NamedArgument(stochastic, "Noise") is int value && Enum.IsDefined(typeof(NoiseFamily), value))
                 {
-                    family = (NoiseKind)value;
+                    family = (NoiseFamily)value;
                 }
                 else
                 {
@@ -389,7 +390,7 @@ namespace Ibex.Generators.Parsing
                     if (!InRange(layerInitial, information.MinLogAlpha, max))
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInformationSetting, at, name + ".InitialLogAlpha", Format(layerInitial),
-                            "it must lie in [MinLogAlpha, " + (family == NoiseKind.LogNormal ? "log(AlphaMax)" : "8") + "] = [" + Format(information.MinLogAlpha) + ", " + Format(max) + "]"));
+                            "it must lie in [MinLogAlpha, " + (family == NoiseFamily.LogNormal ? "log(AlphaMax)" : "8") + "] = [" + Format(information.MinLogAlpha) + ", " + Format(max) + "]"));
                         valid = false;
                     }
                 }
@@ -449,7 +450,7 @@ namespace Ibex.Generators.Parsing
         /// <summary>An argument as the user wrote it: enum values by name where they have one.</summary>
         private static string ArgumentText(string argument, object? value) => (argument, value) switch
         {
-            ("Noise", int v) when Enum.IsDefined(typeof(NoiseKind), v) => "NoiseFamily." + (NoiseKind)v,
+            ("Noise", int v) when Enum.IsDefined(typeof(NoiseFamily), v) => "NoiseFamily." + (NoiseFamily)v,
             ("AlphaSharing", 0) => "AlphaSharing.PerWeight",
             ("AlphaSharing", 1) => "AlphaSharing.PerUnit",
             (_, double d) => Format(d),
@@ -517,8 +518,8 @@ namespace Ibex.Generators.Parsing
         private static LayerSpec Layer(string name, LayerKind kind, IEnumerable<int> input, IEnumerable<int> output)
             => new(name, string.Empty, kind, new EquatableArray<int>(input), new EquatableArray<int>(output));
 
-        public static double MaxLogAlpha(InformationSpec information, NoiseKind family)
-            => family == NoiseKind.LogNormal ? Math.Log(information.AlphaMax) : GaussianMaxLogAlpha;
+        public static double MaxLogAlpha(InformationSpec information, NoiseFamily family)
+            => family == NoiseFamily.LogNormal ? Math.Log(information.AlphaMax) : GaussianMaxLogAlpha;
 
         /// <summary>The properties of the class in declaration order: by file, then by position in the file.</summary>
         /// <summary>

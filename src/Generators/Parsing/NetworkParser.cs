@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using static Ibex.Generators.Parsing.AttributeReading;
 
+using Ibex.Dsl;
 namespace Ibex.Generators.Parsing
 {
     /// <summary>
@@ -272,9 +273,9 @@ namespace Ibex.Generators.Parsing
                 return null;
             }
 
-            double alphaMax = InfoRegularizedDefaults.AlphaMax;
-            double minLogAlpha = InfoRegularizedDefaults.MinLogAlpha;
-            double initialLogAlpha = InfoRegularizedDefaults.InitialLogAlpha;
+            double alphaMax = InformationDefaults.AlphaMax;
+            double minLogAlpha = InformationDefaults.MinLogAlpha;
+            double initialLogAlpha = InformationDefaults.InitialLogAlpha;
             int noise = 0, sharing = 0;
             foreach (var argument in attribute.NamedArguments)
             {
@@ -321,7 +322,7 @@ namespace Ibex.Generators.Parsing
                 Invalid("MinLogAlpha", minLogAlpha, "it must lie below log(AlphaMax) = " + Format(logAlphaMax));
             }
 
-            if (!Enum.IsDefined(typeof(NoiseKind), noise))
+            if (!Enum.IsDefined(typeof(NoiseFamily), noise))
             {
                 Invalid("Noise", noise, "use NoiseFamily.LogNormal or NoiseFamily.Gaussian");
             }
@@ -331,11 +332,11 @@ namespace Ibex.Generators.Parsing
                 Invalid("AlphaSharing", sharing, "use AlphaSharing.PerWeight or AlphaSharing.PerUnit");
             }
 
-            var family = (NoiseKind)noise;
-            double maxInitial = family == NoiseKind.Gaussian ? LayerParser.GaussianMaxLogAlpha : logAlphaMax;
+            var family = (NoiseFamily)noise;
+            double maxInitial = family == NoiseFamily.Gaussian ? LayerParser.GaussianMaxLogAlpha : logAlphaMax;
             if (valid && !InRange(initialLogAlpha, minLogAlpha, maxInitial))
             {
-                Invalid("InitialLogAlpha", initialLogAlpha, "it must lie in [MinLogAlpha, " + (family == NoiseKind.Gaussian ? "8" : "log(AlphaMax)") + "] = [" + Format(minLogAlpha) + ", " + Format(maxInitial) + "]");
+                Invalid("InitialLogAlpha", initialLogAlpha, "it must lie in [MinLogAlpha, " + (family == NoiseFamily.Gaussian ? "8" : "log(AlphaMax)") + "] = [" + Format(minLogAlpha) + ", " + Format(maxInitial) + "]");
             }
 
             return valid ? new InformationSpec(beta, alphaMax, minLogAlpha, initialLogAlpha, family, sharing == 1) : null;

@@ -23,12 +23,14 @@ public sealed class KnownNamesTests
     }
 
     [Fact]
-    public void GeneratorDefaultsMatchTheAttributeDefaults()
+    public void ANetworkWithoutAlphaSettingsGetsTheAttributesDefaults()
     {
+        var outcome = Ibex.Generators.Tests.Infrastructure.GeneratorHarness.Run(
+            "using Ibex.Dsl; using Ibex.Runtime; [InfoRegularized(1)][Input(4)] public partial class N { [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
         var attribute = new InfoRegularizedAttribute(1.0);
-        Assert.Equal(InfoRegularizedDefaults.AlphaMax, attribute.AlphaMax);
-        Assert.Equal(InfoRegularizedDefaults.MinLogAlpha, attribute.MinLogAlpha);
-        Assert.Equal(InfoRegularizedDefaults.InitialLogAlpha, attribute.InitialLogAlpha);
-        Assert.Equal(InfoRegularizedDefaults.AlphaMax, InfoRegularizedAttribute.DefaultAlphaMax);
+
+        string Number(double value) => value.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"AlphaMax: {Number(attribute.AlphaMax)}, MinLogAlpha: {Number(attribute.MinLogAlpha)}, InitialLogAlpha: {Number(attribute.InitialLogAlpha)}",
+            Assert.Single(outcome.GeneratedSources));
     }
 }
