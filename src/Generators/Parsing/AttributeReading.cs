@@ -2,12 +2,24 @@ using System;
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Ibex.Generators.Parsing
 {
     /// <summary>Small readers over attribute data and symbol names, shared by the network and layer parsers.</summary>
     internal static class AttributeReading
     {
+        /// <summary>
+        /// A property's accessibility keywords (and <c>static</c> when asked) exactly as declared: a generated part of a
+        /// partial property must repeat them.
+        /// </summary>
+        public static string ModifierText(PropertyDeclarationSyntax syntax, bool includeStatic)
+            => string.Join(" ", syntax.Modifiers
+                .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword)
+                            || m.IsKind(SyntaxKind.PrivateKeyword) || (includeStatic && m.IsKind(SyntaxKind.StaticKeyword)))
+                .Select(m => m.Text));
+
         /// <summary>Whether the named argument <paramref name="name"/> was written at all (unset arguments inherit).</summary>
         public static bool HasNamedArgument(AttributeData attribute, string name)
             => attribute.NamedArguments.Any(a => a.Key == name);

@@ -605,17 +605,8 @@ namespace Ibex.Generators.Parsing
 
         /// <summary>The accessibility keywords exactly as declared, since both parts of a partial property must repeat them.</summary>
         private static string AccessibilityText(IPropertySymbol property)
-        {
-            var syntax = property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as PropertyDeclarationSyntax;
-            if (syntax is null)
-            {
-                return string.Empty;
-            }
-
-            return string.Join(" ", syntax.Modifiers
-                .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword)
-                    || m.IsKind(SyntaxKind.ProtectedKeyword) || m.IsKind(SyntaxKind.PrivateKeyword))
-                .Select(m => m.Text));
-        }
+            => property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is PropertyDeclarationSyntax syntax
+                ? ModifierText(syntax, includeStatic: false)
+                : string.Empty;
     }
 }

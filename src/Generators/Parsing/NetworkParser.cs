@@ -124,18 +124,30 @@ namespace Ibex.Generators.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoStochasticLayer, typeLocation, type.Name));
             }
 
-            // A namespace the parser could not read (a half-typed 'namespace' line) has an empty name; the compiler reports it,
-            // and a generated part could not name the same namespace.
-            for (var space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+            if (!HasReadableNamespace(type))
             {
-                if (!SyntaxFacts.IsValidIdentifier(space.Name))
-                {
-                    return null;
-                }
+                return null;
             }
 
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
             return new NetworkSpec(ns, type.Name, new EquatableArray<int>(inputShape), information, new EquatableArray<LayerSpec>(layers));
+        }
+
+        /// <summary>
+        /// False for a namespace the parser could not read (a half-typed 'namespace' line has an empty name): the compiler
+        /// reports it, and a generated part could not name the same namespace.
+        /// </summary>
+        private static bool HasReadableNamespace(INamedTypeSymbol type)
+        {
+            for (var space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+            {
+                if (!SyntaxFacts.IsValidIdentifier(space.Name))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>A network whose layers are spread over several files: warned at the first layer of the second file.</summary>
@@ -183,12 +195,9 @@ namespace Ibex.Generators.Parsing
                 headers.Insert(0, $"partial {keyword} {part.Identifier.Text}{part.TypeParameterList?.ToString() ?? string.Empty}");
             }
 
-            for (var space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+            if (!HasReadableNamespace(type))
             {
-                if (!SyntaxFacts.IsValidIdentifier(space.Name))
-                {
-                    return null;
-                }
+                return null;
             }
 
             var properties = new List<FallbackProperty>();
@@ -199,11 +208,7 @@ namespace Ibex.Generators.Parsing
                     && property.Type.TypeKind != TypeKind.Error && property.GetAttributes().Length > 0 && SyntaxFacts.IsValidIdentifier(property.Name)
                     && property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is PropertyDeclarationSyntax syntax)
                 {
-                    string modifiers = string.Join(" ", syntax.Modifiers
-                        .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword)
-                                    || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.StaticKeyword))
-                        .Select(m => m.Text));
-                    properties.Add(new FallbackProperty(property.Name, modifiers, property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
+                    properties.Add(new FallbackProperty(property.Name, AttributeReading.ModifierText(syntax, includeStatic: true), property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
                 }
             }
 

@@ -145,6 +145,8 @@ namespace Ibex.Runtime.Data
                 if (++filled == batchSize)
                 {
                     yield return Batch(features, labels, filled, width);
+                    // The batch's tensors keep those arrays; the next batch fills new ones.
+                    (features, labels) = (new float[(long)batchSize * width], new long[batchSize]);
                     (filled, batch) = (0, batch + 1);
                 }
             }
@@ -162,12 +164,15 @@ namespace Ibex.Runtime.Data
             }
         }
 
+        /// <summary>The first <paramref name="count"/> examples of the arrays as tensors, which take the arrays over.</summary>
         private static TrainingBatch Batch(float[] features, long[] labels, int count, int width)
         {
-            // Copies, so that the buffers can be filled again while the batch is in use.
-            var batchFeatures = torch.tensor(features.AsSpan(0, count * width).ToArray(), new long[] { count, width });
-            var batchLabels = torch.tensor(labels.AsSpan(0, count).ToArray(), new long[] { count });
-            return new TrainingBatch(batchFeatures, batchLabels);
+            if (count < labels.Length)
+            {
+                (features, labels) = (features.AsSpan(0, count * width).ToArray(), labels.AsSpan(0, count).ToArray());
+            }
+
+            return new TrainingBatch(torch.tensor(features, new long[] { count, width }), torch.tensor(labels, new long[] { count }));
         }
 
         /// <summary>Examples from <see cref="StreamingDataOptions.InterleavedShards"/> open shards at a time, each drawn from one chosen at random.</summary>
