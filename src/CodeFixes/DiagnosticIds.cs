@@ -6,5 +6,8 @@ namespace Ibex.CodeFixes
         public const string NetworkMustBePartial = "IBX0001";
         public const string DenseNeedsFlatInput = "IBX0111";
         public const string MisspelledLayerAttribute = "IBX0118";
+
+        /// <summary>The diagnostic property that holds the name a fix writes (the generator's DiagnosticInfo.SuggestionKey).</summary>
+        public const string SuggestionKey = "Suggestion";
     }
 }

@@ -2,8 +2,6 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
-using Ibex.Generators;
-using Ibex.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -29,9 +27,10 @@ namespace Ibex.CodeFixes
                 return;
             }
 
-            // The last identifier of the name, as typed: Conv2D in [Conv2D(4, 3)] or [Ibex.Dsl.Conv2D(4, 3)].
+            // The last identifier of the name, as typed: Conv2D in [Conv2D(4, 3)] or [Ibex.Dsl.Conv2D(4, 3)]; the generator
+            // puts the attribute it means in the diagnostic's properties.
             var typedName = attribute.Name is QualifiedNameSyntax qualified ? qualified.Right : attribute.Name as SimpleNameSyntax;
-            if (typedName is null || NearMiss.Closest(typedName.Identifier.ValueText, KnownTypeNames.LayerAttributeNames) is not { } meant)
+            if (typedName is null || !context.Diagnostics[0].Properties.TryGetValue(DiagnosticIds.SuggestionKey, out var meant) || string.IsNullOrEmpty(meant))
             {
                 return;
             }
@@ -39,7 +38,7 @@ namespace Ibex.CodeFixes
             context.RegisterCodeFix(
                 CodeAction.Create($"Change to [{meant}]", _ =>
                 {
-                    var renamed = typedName.WithIdentifier(SyntaxFactory.Identifier(typedName.Identifier.LeadingTrivia, meant, typedName.Identifier.TrailingTrivia));
+                    var renamed = typedName.WithIdentifier(SyntaxFactory.Identifier(typedName.Identifier.LeadingTrivia, meant!, typedName.Identifier.TrailingTrivia));
                     return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(typedName, renamed)));
                 }, nameof(RenameMisspelledAttributeCodeFix) + meant),
                 context.Diagnostics);

@@ -224,11 +224,11 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
-        /// <summary>Information Dropout on '{0}' has no Dense or Conv2d layer to compute α(x) in parallel with: {1}.</summary>
+        /// <summary>Information Dropout on '{0}' has no Dense or Conv2d layer to compute α(x) in parallel with: {1}; {2}: the kinds that may sit between.</summary>
         public static readonly DiagnosticDescriptor InformationDropoutWithoutSource = new(
             id: "IBX0115",
             title: "Information Dropout without a weight layer before it",
-            messageFormat: "[Stochastic] on activation '{0}' is Information Dropout, whose α(x) comes from a layer parallel to the nearest Dense or Conv2d layer before it, but {1}; put the activation after a Dense or Conv2d layer (only BatchNorm, Dropout or Identity layers may sit between them)",
+            messageFormat: "[Stochastic] on activation '{0}' is Information Dropout, whose α(x) comes from a layer parallel to the nearest Dense or Conv2d layer before it, but {1}; put the activation after a Dense or Conv2d layer (only {2} layers may sit between them)",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);

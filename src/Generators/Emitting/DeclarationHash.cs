@@ -6,7 +6,7 @@ namespace Ibex.Generators.Emitting
 {
     /// <summary>
     /// A fingerprint of everything in a declaration that gives saved weights their meaning: input shape, layer names,
-    /// kinds, shapes, windows, bias, noise families and α sharing, and the ρ bounds. β and the initial ρ are left out (they change training, not what a
+    /// kinds, shapes, each kind's <see cref="Layers.DeclarationFields"/>, noise families and α sharing, and the ρ bounds. β and the initial ρ are left out (they change training, not what a
     /// saved tensor means). Checkpoints carry it so that loading weights into a different network fails loudly.
     /// </summary>
     internal static class DeclarationHash
@@ -19,13 +19,15 @@ namespace Ibex.Generators.Emitting
             canonical.Append(";minLogAlpha=").Append(network.Information.MinLogAlpha.ToString("R", CultureInfo.InvariantCulture));
             foreach (var layer in network.Layers)
             {
+                var fields = layer.Rule.Declaration(layer);
                 canonical.Append(";layer=").Append(layer.Name).Append(':').Append(layer.Kind)
                     .Append(":in=").Append(string.Join("x", layer.InputShape))
                     .Append(":out=").Append(string.Join("x", layer.OutputShape))
-                    .Append(":bias=").Append(layer.HasBias ? '1' : '0')
-                    .Append(":window=").Append(Number(layer.Kernel)).Append('/').Append(Number(layer.Stride)).Append('/').Append(Number(layer.Padding))
-                    .Append(":rate=").Append(layer.Rate.ToString("R", CultureInfo.InvariantCulture))
-                    .Append(":from=").Append(layer.ResidualFrom);
+                    .Append(":bias=").Append(fields.Bias ? '1' : '0')
+                    .Append(":window=").Append(Number(fields.Kernel)).Append('/').Append(Number(fields.Stride)).Append('/').Append(Number(fields.Padding))
+                    .Append(":rate=").Append(fields.Rate.ToString("R", CultureInfo.InvariantCulture))
+                    .Append(":from=").Append(fields.From)
+                    .Append(fields.Extra);
                 if (layer.WeightNoise is { } weights)
                 {
                     canonical.Append(":weightNoise=").Append(weights.Family).Append(weights.PerUnit ? "/unit" : "/weight");

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -7,10 +8,18 @@ namespace Ibex.Generators.Model
     /// <remarks>Must stay immutable and structurally equatable: it is part of the incremental pipeline's output.</remarks>
     internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> MessageArguments)
     {
+        /// <summary>The diagnostic's property under this key: the name a code fix should write.</summary>
+        public const string SuggestionKey = "Suggestion";
+
+        /// <summary>What the diagnostic suggests writing instead ("did you mean"), for a code fix; null when nothing.</summary>
+        public string? Suggestion { get; init; }
+
         public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] messageArguments)
             => new(descriptor, location, new EquatableArray<string>(messageArguments));
 
         public Diagnostic ToDiagnostic(Compilation compilation)
-            => Diagnostic.Create(Descriptor, Location?.ToLocation(compilation), MessageArguments.Cast<object>().ToArray());
+            => Diagnostic.Create(Descriptor, Location?.ToLocation(compilation),
+                Suggestion is null ? null : ImmutableDictionary<string, string?>.Empty.Add(SuggestionKey, Suggestion),
+                MessageArguments.Cast<object>().ToArray());
     }
 }

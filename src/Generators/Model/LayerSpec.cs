@@ -1,17 +1,13 @@
+using Ibex.Generators.Layers;
+
 namespace Ibex.Generators.Model
 {
     /// <summary>One declared layer, with the shapes the parser inferred for it.</summary>
     /// <param name="Name">The property name: the layer's key in saved weights.</param>
     /// <param name="Accessibility">The C# accessibility keywords of the declared property, as written.</param>
+    /// <param name="Settings">What the layer's attribute declared, in the form its <see cref="LayerRule"/> defines.</param>
     /// <param name="InputShape">The shape of one example entering the layer: <c>[features]</c> or <c>[channels, height, width]</c>.</param>
     /// <param name="OutputShape">The shape of one example leaving it.</param>
-    /// <param name="HasBias">Dense and Conv2d: whether it adds a bias.</param>
-    /// <param name="Kernel">Conv2d and pooling: the side of the square window.</param>
-    /// <param name="Stride">Conv2d and pooling: the step between windows.</param>
-    /// <param name="Padding">Conv2d: zeros added on every side.</param>
-    /// <param name="Rate">ELU: α; Dropout: the drop probability; BatchNorm: the momentum.</param>
-    /// <param name="Epsilon">BatchNorm: added to the variance.</param>
-    /// <param name="ResidualFrom">Residual: the layer whose output is added.</param>
     /// <param name="WeightNoise">Stochastic Dense or Conv2d: the weight noise; otherwise null.</param>
     /// <param name="ActivationNoise">Stochastic ReLU or Softplus (Information Dropout); otherwise null.</param>
     /// <param name="KeepsOutput">Whether a later Residual layer adds this layer's output, so the forward pass keeps it.</param>
@@ -19,34 +15,23 @@ namespace Ibex.Generators.Model
     internal sealed record LayerSpec(
         string Name,
         string Accessibility,
-        LayerKind Kind,
+        LayerSettings Settings,
         EquatableArray<int> InputShape,
         EquatableArray<int> OutputShape,
-        bool HasBias = false,
-        int Kernel = 0,
-        int Stride = 0,
-        int Padding = 0,
-        double Rate = 0,
-        double Epsilon = 0,
-        string ResidualFrom = "",
         WeightNoiseSpec? WeightNoise = null,
         ActivationNoiseSpec? ActivationNoise = null,
         bool KeepsOutput = false)
     {
-        public bool HasWeights => Kind is LayerKind.Dense or LayerKind.Conv2d;
+        /// <summary>The rule of the layer's kind: everything the generator knows about it.</summary>
+        public LayerRule Rule => Settings.Rule;
+
+        /// <summary>The kind's name, as the attribute is written (Dense, Conv2d, …).</summary>
+        public string Kind => Rule.Name;
+
+        /// <summary>The rule of a Dense or Conv2d layer, whose weights can carry noise; null for other kinds.</summary>
+        public WeightLayerRule? WeightRule => Rule as WeightLayerRule;
 
         public bool IsStochastic => WeightNoise is not null || ActivationNoise is not null;
-
-        /// <summary>Dense: in features; Conv2d: in channels.</summary>
-        public int InChannels => InputShape[0];
-
-        /// <summary>Dense: out features; Conv2d: out channels.</summary>
-        public int OutChannels => OutputShape[0];
-
-        /// <summary>Weights per output unit or channel: the fan-in.</summary>
-        public long FanIn => Kind == LayerKind.Conv2d ? (long)InChannels * Kernel * Kernel : Kind == LayerKind.Dense ? InChannels : 0;
-
-        public long WeightCount => HasWeights ? FanIn * OutChannels : 0;
 
         /// <summary>The private field that holds the layer's module in the generated class.</summary>
         public string FieldName => LocalPrefix + "Layer";

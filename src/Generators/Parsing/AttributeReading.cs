@@ -55,7 +55,5 @@ namespace Ibex.Generators.Parsing
         public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
         public static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-        public static string Shape(System.Collections.Generic.IEnumerable<int> shape) => string.Join(", ", shape.Select(Format));
     }
 }

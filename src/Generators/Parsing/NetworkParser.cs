@@ -8,6 +8,7 @@ using Ibex.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Ibex.Generators.Emitting.CodeText;
 using static Ibex.Generators.Parsing.AttributeReading;
 
 using Ibex.Dsl;
@@ -107,10 +108,10 @@ namespace Ibex.Generators.Parsing
 
             // Class scores come from a Dense layer, or from a GlobalAvgPool over one channel per class (All-CNN style).
             var last = layers[layers.Count - 1];
-            if (last.Kind is not (LayerKind.Dense or LayerKind.GlobalAvgPool))
+            if (!last.Rule.GivesClassScores)
             {
                 var lastLocation = LocationInfo.From(type.GetMembers(last.Name).FirstOrDefault()?.Locations.FirstOrDefault()) ?? typeLocation;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MustEndWithClassScores, lastLocation, type.Name, last.Kind.ToString(), last.Name, Shape(last.OutputShape)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MustEndWithClassScores, lastLocation, type.Name, last.Kind, last.Name, Shape(last.OutputShape)));
                 return null;
             }
 
@@ -338,7 +339,7 @@ namespace Ibex.Generators.Parsing
             }
 
             var family = (NoiseFamily)noise;
-            double maxInitial = family == NoiseFamily.Gaussian ? LayerParser.GaussianMaxLogAlpha : logAlphaMax;
+            double maxInitial = family == NoiseFamily.Gaussian ? WeightNoiseSpec.GaussianMaxLogAlpha : logAlphaMax;
             if (valid && !InRange(initialLogAlpha, minLogAlpha, maxInitial))
             {
                 Invalid("InitialLogAlpha", initialLogAlpha, "it must lie in [MinLogAlpha, " + (family == NoiseFamily.Gaussian ? "8" : "log(AlphaMax)") + "] = [" + Format(minLogAlpha) + ", " + Format(maxInitial) + "]");

@@ -68,7 +68,7 @@ public sealed class CodeFixTests
             .WithMetadataReferences(GeneratorHarness.References.Value);
         var document = project.AddDocument("Declaration0.cs", SourceText.From(source));
         var tree = await document.GetSyntaxTreeAsync();
-        var located = Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree!, diagnostic.Location.SourceSpan));
+        var located = Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree!, diagnostic.Location.SourceSpan), diagnostic.Properties);
 
         var actions = new List<CodeAction>();
         await fix.RegisterCodeFixesAsync(new CodeFixContext(document, located, (action, _) => actions.Add(action), CancellationToken.None));

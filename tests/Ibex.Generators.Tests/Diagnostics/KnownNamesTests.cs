@@ -1,4 +1,7 @@
+using System;
+using System.Linq;
 using Ibex.Dsl;
+using Ibex.Generators.Layers;
 using Ibex.Generators.Parsing;
 using Xunit;
 
@@ -14,12 +17,30 @@ public sealed class KnownNamesTests
         Assert.Equal(KnownTypeNames.InputAttribute, typeof(InputAttribute).FullName);
         Assert.Equal(KnownTypeNames.StochasticAttribute, typeof(StochasticAttribute).FullName);
         Assert.Equal(KnownTypeNames.LayerAttribute, typeof(LayerAttribute).FullName);
-        Assert.Equal(KnownTypeNames.DenseAttribute, typeof(DenseAttribute).FullName);
-        Assert.Equal(KnownTypeNames.ReLUAttribute, typeof(ReLUAttribute).FullName);
-        Assert.Equal(KnownTypeNames.SoftplusAttribute, typeof(SoftplusAttribute).FullName);
-        Assert.Equal(KnownTypeNames.TanhAttribute, typeof(TanhAttribute).FullName);
-        Assert.Equal(KnownTypeNames.ELUAttribute, typeof(ELUAttribute).FullName);
         Assert.Equal(KnownTypeNames.Layer, typeof(Ibex.Runtime.Layer).FullName);
+    }
+
+    [Fact]
+    public void EveryLayerAttributeHasExactlyOneRule()
+    {
+        var attributes = typeof(DenseAttribute).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(LayerAttribute)) && !t.IsAbstract)
+            .Select(t => t.FullName!)
+            .OrderBy(n => n, StringComparer.Ordinal);
+
+        Assert.Equal(attributes, LayerRules.All.Select(r => r.AttributeMetadataName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(LayerRules.All.Count, LayerRules.All.Select(r => r.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void TheDidYouMeanListHoldsEveryLayerAttributeAndStochastic()
+    {
+        var expected = typeof(DenseAttribute).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(LayerAttribute)) && !t.IsAbstract)
+            .Select(t => t.Name.Substring(0, t.Name.Length - "Attribute".Length))
+            .Append(nameof(StochasticAttribute).Substring(0, nameof(StochasticAttribute).Length - "Attribute".Length));
+
+        Assert.Equal(expected.OrderBy(n => n, StringComparer.Ordinal), LayerRules.AttributeNames.OrderBy(n => n, StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using Ibex.Generators.Emitting;
+using Ibex.Generators.Model;
+using static Ibex.Generators.Emitting.CodeText;
+using static Ibex.Generators.Parsing.AttributeReading;
+
+namespace Ibex.Generators.Layers
+{
+    /// <summary>
+    /// <c>[BatchNorm(Momentum, Epsilon)]</c>: batch normalization per feature or channel (Ioffe &amp; Szegedy 2015), batch
+    /// statistics in training and running statistics in evaluation.
+    /// </summary>
+    internal sealed class BatchNormRule : LayerRule
+    {
+        public static BatchNormRule Instance { get; } = new();
+
+        private BatchNormRule()
+            : base("BatchNorm")
+        {
+        }
+
+        /// <param name="Momentum">The weight of the newest batch in the running statistics.</param>
+        /// <param name="Epsilon">Added to the variance.</param>
+        public sealed record Settings(double Momentum, double Epsilon) : LayerSettings
+        {
+            public override LayerRule Rule => Instance;
+        }
+
+        public override InformationDropoutPath OnInformationDropoutPath => InformationDropoutPath.Transparent;
+
+        public override LayerShape? Read(LayerReading reading)
+        {
+            var settings = new Settings(reading.Named("Momentum", 0.1), reading.Named("Epsilon", 1e-5));
+            bool valid = true;
+            if (!InRange(settings.Momentum, 0, 1))
+            {
+                reading.InvalidArgument("Momentum", Format(settings.Momentum), "the running statistics' momentum must lie in [0, 1] (default 0.1)");
+                valid = false;
+            }
+
+            if (!IsFinite(settings.Epsilon) || settings.Epsilon <= 0)
+            {
+                reading.InvalidArgument("Epsilon", Format(settings.Epsilon), "the variance's ε must be a finite number > 0 (default 1e-5)");
+                valid = false;
+            }
+
+            return valid ? reading.SameShape(settings) : null;
+        }
+
+        public override string RuntimeClass(LayerSpec layer) => "BatchNormLayer";
+
+        public override string ConstructorArguments(NetworkSpec network, LayerSpec layer) => $"features: {layer.InputShape[0]}, device: device";
+
+        public override IEnumerable<string> MeanParameters(LayerSpec layer) => new[] { $"{layer.FieldName}.Weight", $"{layer.FieldName}.Bias" };
+
+        public override string Summary(LayerSpec layer)
+            => $"BatchNorm over {layer.InputShape[0]} {(layer.InputShape.Count == 3 ? "channels" : "features")}, batch statistics in training, running statistics in eval";
+
+        public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
+        {
+            var settings = (Settings)layer.Settings;
+            string field = layer.FieldName;
+            writer.WriteLine($"x = {Functional}.batch_norm(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, training: {Bool(training)}, momentum: {Number(settings.Momentum)}, eps: {Number(settings.Epsilon)});");
+        }
+
+        public override DeclarationFields Declaration(LayerSpec layer) => new(Rate: ((Settings)layer.Settings).Momentum);
+    }
+}
