@@ -194,4 +194,73 @@ namespace Ibex.Generators.Layers
 
         public override DeclarationFields Declaration(LayerSpec layer) => new(Rate: ((Settings)layer.Settings).Alpha);
     }
+
+    /// <summary><c>[LeakyReLU(slope)]</c>: x for x ≥ 0, slope·x otherwise (Maas et al. 2013).</summary>
+    internal sealed class LeakyReLURule : ActivationRule
+    {
+        public static LeakyReLURule Instance { get; } = new();
+
+        private LeakyReLURule()
+            : base("LeakyReLU")
+        {
+        }
+
+        /// <param name="Slope">The slope of the negative part.</param>
+        public sealed record Settings(double Slope) : LayerSettings
+        {
+            public override LayerRule Rule => Instance;
+        }
+
+        public override LayerShape? Read(LayerReading reading)
+        {
+            if (!reading.TryArgument(1, 0, out double slope))
+            {
+                return null;
+            }
+
+            if (!IsFinite(slope))
+            {
+                reading.InvalidArgument("Slope", Format(slope), "the slope of the negative part must be a finite number (default 0.01)");
+                return null;
+            }
+
+            return reading.SameShape(new Settings(slope));
+        }
+
+        protected override string Apply(LayerSpec layer) => $"{Functional}.leaky_relu(x, {Number(((Settings)layer.Settings).Slope)})";
+
+        public override string Summary(LayerSpec layer) => $"LeakyReLU, slope {Number(((Settings)layer.Settings).Slope)} below 0";
+
+        public override DeclarationFields Declaration(LayerSpec layer) => new(Rate: ((Settings)layer.Settings).Slope);
+    }
+
+    /// <summary><c>[GELU]</c>: x·Φ(x), Φ the standard normal CDF (Hendrycks &amp; Gimpel 2016), computed exactly (erf), as PyTorch's default.</summary>
+    internal sealed class GELURule : ActivationRule
+    {
+        public static GELURule Instance { get; } = new();
+
+        private GELURule()
+            : base("GELU")
+        {
+        }
+
+        protected override string Apply(LayerSpec layer) => $"{Functional}.gelu(x)";
+
+        public override string Summary(LayerSpec layer) => "GELU, x·Φ(x)";
+    }
+
+    /// <summary><c>[SiLU]</c>: x·sigmoid(x) (swish; Elfwing et al. 2018).</summary>
+    internal sealed class SiLURule : ActivationRule
+    {
+        public static SiLURule Instance { get; } = new();
+
+        private SiLURule()
+            : base("SiLU")
+        {
+        }
+
+        protected override string Apply(LayerSpec layer) => $"{Functional}.silu(x)";
+
+        public override string Summary(LayerSpec layer) => "SiLU, x·sigmoid(x)";
+    }
 }

@@ -18,9 +18,12 @@ namespace Ibex.Generators.Layers
             DropoutRule.Instance,
             ResidualRule.Instance,
             ReLURule.Instance,
+            LeakyReLURule.Instance,
             SoftplusRule.Instance,
             TanhRule.Instance,
             ELURule.Instance,
+            GELURule.Instance,
+            SiLURule.Instance,
             SigmoidRule.Instance,
             IdentityRule.Instance,
         };
