@@ -16,6 +16,18 @@ namespace Ibex.Dsl
         public double Epsilon { get; set; } = 1e-5;
     }
 
+    /// <summary>
+    /// Layer normalization (Ba, Kiros &amp; Hinton 2016): normalizes each example over all its features (or channels, rows and
+    /// columns), then scales and shifts element-wise with learned parameters shaped like the example, as PyTorch's
+    /// <c>nn.LayerNorm(example shape)</c>. Unlike <see cref="BatchNormAttribute"/>, it is the same in training and evaluation.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+    public sealed class LayerNormAttribute : LayerAttribute
+    {
+        /// <summary>Added to the variance before its square root. Default 10⁻⁵.</summary>
+        public double Epsilon { get; set; } = 1e-5;
+    }
+
     /// <summary>Standard (Bernoulli) dropout in training: zeroes each activation with probability <c>rate</c>, rescales the rest.</summary>
     [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
     public sealed class DropoutAttribute : LayerAttribute

@@ -15,6 +15,7 @@ namespace Ibex.Generators.Layers
             GlobalAvgPoolRule.Instance,
             FlattenRule.Instance,
             BatchNormRule.Instance,
+            LayerNormRule.Instance,
             DropoutRule.Instance,
             ResidualRule.Instance,
             ReLURule.Instance,
