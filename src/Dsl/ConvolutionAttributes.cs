@@ -4,7 +4,7 @@ namespace Ibex.Dsl
 {
     /// <summary>
     /// A 2-D convolution with square kernels over a <c>[channels, height, width]</c> input: output height
-    /// <c>(height + 2·Padding − kernel) / Stride + 1</c>, and the same for the width. Can be <see cref="StochasticAttribute"/>.
+    /// <c>⌊(height + 2·Padding − Dilation·(kernel − 1) − 1) / Stride⌋ + 1</c>, and the same for the width. Can be <see cref="StochasticAttribute"/>.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
     public sealed class Conv2dAttribute : LayerAttribute
@@ -29,6 +29,15 @@ namespace Ibex.Dsl
 
         /// <summary>Zeros added on every side of the input. Default 0.</summary>
         public int Padding { get; set; }
+
+        /// <summary>The spacing between kernel taps: a 3×3 kernel with dilation 2 covers 5×5 (atrous convolution). Default 1.</summary>
+        public int Dilation { get; set; } = 1;
+
+        /// <summary>
+        /// Splits the input and output channels into this many groups, each convolved with its own filters (each filter then
+        /// sees in/Groups channels; Groups = in = out is a depthwise convolution). Both channel counts must divide by it. Default 1.
+        /// </summary>
+        public int Groups { get; set; } = 1;
 
         /// <summary>Whether the layer adds a (noise-free) bias per output channel. Default true.</summary>
         public bool Bias { get; set; } = true;

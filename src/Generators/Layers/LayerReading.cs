@@ -85,8 +85,8 @@ namespace Ibex.Generators.Layers
             return null;
         }
 
-        /// <summary>Checks a window's kernel, stride and padding, reporting each one out of range.</summary>
-        public bool CheckWindow(int kernel, int stride, int padding)
+        /// <summary>Checks a window's kernel, stride, padding and dilation, reporting each one out of range.</summary>
+        public bool CheckWindow(int kernel, int stride, int padding, int dilation = 1)
         {
             bool valid = true;
             void Invalid(string argument, int value, string why)
@@ -110,20 +110,26 @@ namespace Ibex.Generators.Layers
                 Invalid("Padding", padding, "the padding must be 0 or more");
             }
 
+            if (dilation <= 0)
+            {
+                Invalid("Dilation", dilation, "the spacing between kernel taps must be at least 1 (1 is an ordinary convolution)");
+            }
+
             return valid;
         }
 
         /// <summary>
-        /// Output height and width ⌊(H + 2p − k)/s⌋ + 1, as PyTorch's conv and pooling layers compute them; IBX0112 when the
-        /// window does not fit.
+        /// Output height and width ⌊(H + 2p − d·(k − 1) − 1)/s⌋ + 1, as PyTorch's conv and pooling layers compute them; IBX0106
+        /// when the window does not fit.
         /// </summary>
-        public int[]? WindowOutput(string kind, int[] image, int channels, int kernel, int stride, int padding)
+        public int[]? WindowOutput(string kind, int[] image, int channels, int kernel, int stride, int padding, int dilation = 1)
         {
-            long height = Floor((long)image[1] + 2L * padding - kernel, stride) + 1;
-            long width = Floor((long)image[2] + 2L * padding - kernel, stride) + 1;
+            long span = (long)dilation * (kernel - 1) + 1;
+            long height = Floor((long)image[1] + 2L * padding - span, stride) + 1;
+            long width = Floor((long)image[2] + 2L * padding - span, stride) + 1;
             if (height < 1 || width < 1)
             {
-                Report(DiagnosticDescriptors.WindowDoesNotFit, kind, Name, Format(kernel), Format(stride), Format(padding),
+                Report(DiagnosticDescriptors.WindowDoesNotFit, kind, Name, dilation == 1 ? Format(kernel) : Format(kernel) + ", dilation " + Format(dilation), Format(stride), Format(padding),
                     Shape(image), Math.Max(height, 0).ToString(CultureInfo.InvariantCulture), Math.Max(width, 0).ToString(CultureInfo.InvariantCulture));
                 return null;
             }

@@ -3,7 +3,10 @@ using TorchSharp.Modules;
 
 namespace Ibex.Runtime
 {
-    /// <summary>The parameters of a deterministic 2-D convolution: <c>weight</c> (out × in × k × k) and <c>bias</c> (out).</summary>
+    /// <summary>
+    /// The parameters of a deterministic 2-D convolution: <c>weight</c> (out × in × k × k) and <c>bias</c> (out). For a grouped
+    /// convolution, <c>in</c> is the channels each filter sees: the input channels divided by the groups.
+    /// </summary>
     public sealed class Conv2dLayer : Layer
     {
         // Field names are the keys in saved weights (TorchSharp matches fields to registered names when moving a module).
