@@ -42,9 +42,10 @@ namespace Ibex.Dsl
 
     /// <summary>
     /// Closes a residual block: adds the output of the earlier layer <c>from</c> (the block's input) to this point's
-    /// activations. Both must have the same shape.
+    /// activations. Both must have the same shape, unless <see cref="Projection"/> learns a map between them.
     /// </summary>
-    /// <example><c>[Residual(nameof(Stem))] public partial Layer Skip { get; }</c></example>
+    /// <example><c>[Residual(nameof(Stem))] public partial Layer Skip { get; }</c>;
+    /// <c>[Residual(nameof(Stem), Projection = true)] public partial Layer Downsample { get; }</c></example>
     [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
     public sealed class ResidualAttribute : LayerAttribute
     {
@@ -54,5 +55,12 @@ namespace Ibex.Dsl
 
         /// <summary>The name of the layer whose output is added.</summary>
         public string From { get; }
+
+        /// <summary>
+        /// Adds the shortcut through a learned, bias-free linear map (He et al. 2016, option B), for blocks that change the
+        /// shape: a 1×1 convolution whose stride brings the block's input to its output height and width, or a Dense map for
+        /// flat activations. Its weights are deterministic. Default false: the identity.
+        /// </summary>
+        public bool Projection { get; set; }
     }
 }

@@ -206,11 +206,11 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
-        /// <summary>Residual layer '{0}' adds '{1}' of shape [{2}] to activations of shape [{3}].</summary>
+        /// <summary>Residual layer '{0}' adds '{1}' of shape [{2}] to activations of shape [{3}]; {4}: how to project the shortcut, when it can be.</summary>
         public static readonly DiagnosticDescriptor ResidualShapeMismatch = new(
             id: "IBX0113",
             title: "Residual block changes the shape",
-            messageFormat: "Residual layer '{0}' adds the output of '{1}', shaped [{2}], to activations shaped [{3}]; a residual block must end with the shape it started with",
+            messageFormat: "Residual layer '{0}' adds the output of '{1}', shaped [{2}], to activations shaped [{3}]; a residual block must end with the shape it started with{4}",
             category: DiagnosticCategories.Shapes,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);

@@ -5,10 +5,15 @@ using Ibex.Generators.Emitting;
 using Ibex.Generators.Model;
 using Ibex.Generators.Parsing;
 using static Ibex.Generators.Emitting.CodeText;
+using static Ibex.Generators.Parsing.AttributeReading;
 
 namespace Ibex.Generators.Layers
 {
-    /// <summary><c>[Residual(from)]</c>: adds the output of the earlier layer <c>from</c> to the activations, which must have its shape.</summary>
+    /// <summary>
+    /// <c>[Residual(from, Projection)]</c>: adds the output of the earlier layer <c>from</c> to the activations. With
+    /// <c>Projection = true</c> the skip path is a learned linear map (He et al. 2016, option B): a 1×1 convolution with the
+    /// stride that brings the block's input to its output size for images, a bias-free Dense map for flat activations.
+    /// </summary>
     internal sealed class ResidualRule : LayerRule
     {
         public static ResidualRule Instance { get; } = new();
@@ -19,9 +24,13 @@ namespace Ibex.Generators.Layers
         }
 
         /// <param name="From">The layer whose output is added.</param>
-        public sealed record Settings(string From) : LayerSettings
+        /// <param name="ProjectionStride">0 for an identity shortcut; otherwise the projection's stride (1 for flat activations).</param>
+        /// <param name="ShortcutDepth">The channels (or features) of <paramref name="From"/>'s output, which a projection maps.</param>
+        public sealed record Settings(string From, int ProjectionStride, int ShortcutDepth) : LayerSettings
         {
             public override LayerRule Rule => Instance;
+
+            public bool Projects => ProjectionStride > 0;
         }
 
         public override LayerShape? Read(LayerReading reading)
@@ -51,24 +60,122 @@ namespace Ibex.Generators.Layers
                 return null;
             }
 
-            if (!source.OutputShape.SequenceEqual(input))
+            bool projection = reading.Named("Projection", false);
+            var start = source.OutputShape.ToArray();
+            if (!projection)
             {
-                reading.Report(DiagnosticDescriptors.ResidualShapeMismatch, reading.Name, from, Shape(source.OutputShape), Shape(input));
+                if (!start.SequenceEqual(input))
+                {
+                    reading.Report(DiagnosticDescriptors.ResidualShapeMismatch, reading.Name, from, Shape(start), Shape(input),
+                        start.Length == input.Length ? $"; or learn a projection of the shortcut: [Residual(nameof({from}), Projection = true)]" : "");
+                    return null;
+                }
+
+                return new LayerShape(new Settings(from, 0, start[0]), input, input);
+            }
+
+            int stride = ProjectionStride(start, input);
+            if (stride == 0)
+            {
+                reading.InvalidArgument("Projection", "true",
+                    $"no 1×1 convolution maps '{from}' [{Shape(start)}] to [{Shape(input)}]: "
+                    + (start.Length != input.Length
+                        ? "the shortcut must stay an image or stay flat"
+                        : "the block must keep the height and width or divide them by one stride, as a strided convolution does"));
                 return null;
             }
 
-            return new LayerShape(new Settings(from), input, input);
+            return new LayerShape(new Settings(from, stride, start[0]), input, input);
+        }
+
+        /// <summary>
+        /// The smallest stride s with ⌊(H − 1)/s⌋ + 1 = H′ and ⌊(W − 1)/s⌋ + 1 = W′ (a 1×1 convolution's output size), 1 for flat
+        /// activations, or 0 when none fits.
+        /// </summary>
+        private static int ProjectionStride(int[] start, int[] end)
+        {
+            if (start.Length != end.Length)
+            {
+                return 0;
+            }
+
+            if (start.Length == 1)
+            {
+                return 1;
+            }
+
+            for (int stride = 1; stride <= System.Math.Max(start[1], start[2]); stride++)
+            {
+                if ((start[1] - 1) / stride + 1 == end[1] && (start[2] - 1) / stride + 1 == end[2])
+                {
+                    return stride;
+                }
+            }
+
+            return 0;
         }
 
         public override string? ReadsOutputOf(LayerSpec layer) => ((Settings)layer.Settings).From;
 
-        public override string Summary(LayerSpec layer) => $"residual connection, adds the output of {((Settings)layer.Settings).From}";
+        public override string RuntimeClass(LayerSpec layer)
+            => !((Settings)layer.Settings).Projects ? base.RuntimeClass(layer) : layer.InputShape.Count == 3 ? "Conv2dLayer" : "DenseLayer";
+
+        public override string ConstructorArguments(NetworkSpec network, LayerSpec layer)
+        {
+            var settings = (Settings)layer.Settings;
+            if (!settings.Projects)
+            {
+                return base.ConstructorArguments(network, layer);
+            }
+
+            int inputs = settings.ShortcutDepth;
+            return layer.InputShape.Count == 3
+                ? $"inChannels: {inputs}, outChannels: {layer.InputShape[0]}, kernel: 1, hasBias: false, device: device"
+                : $"inFeatures: {inputs}, outFeatures: {layer.InputShape[0]}, hasBias: false, device: device";
+        }
+
+        public override IEnumerable<string> MeanParameters(LayerSpec layer)
+            => ((Settings)layer.Settings).Projects ? new[] { $"{layer.FieldName}.Weight" } : base.MeanParameters(layer);
+
+        public override string Describe(LayerSpec layer)
+            => ((Settings)layer.Settings).Projects ? $"{layer.Name} (Residual, projected)" : base.Describe(layer);
+
+        public override string Summary(LayerSpec layer)
+        {
+            var settings = (Settings)layer.Settings;
+            if (!settings.Projects)
+            {
+                return $"residual connection, adds the output of {settings.From}";
+            }
+
+            return layer.InputShape.Count == 3
+                ? $"residual connection, adds the output of {settings.From} through a learned 1×1 convolution, stride {settings.ProjectionStride} (projection shortcut)"
+                : $"residual connection, adds the output of {settings.From} through a learned linear map (projection shortcut)";
+        }
 
         public override IEnumerable<string> PassScalars(LayerSpec layer) => new[] { "one = 1" };
 
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
-            => writer.WriteLine($"x = x.add({LayerSpec.LocalOf(((Settings)layer.Settings).From, "output")}, one);");
+        {
+            var settings = (Settings)layer.Settings;
+            string shortcut = LayerSpec.LocalOf(settings.From, "output");
+            if (settings.Projects)
+            {
+                shortcut = layer.InputShape.Count == 3
+                    ? $"{Functional}.conv2d({shortcut}, {layer.FieldName}.Weight, null, strides: {Longs(settings.ProjectionStride, settings.ProjectionStride)}, padding: {Longs(0, 0)})"
+                    : $"{Functional}.linear({shortcut}, {layer.FieldName}.Weight, null)";
+            }
 
-        public override DeclarationFields Declaration(LayerSpec layer) => new(From: ((Settings)layer.Settings).From);
+            writer.WriteLine($"x = x.add({shortcut}, one);");
+        }
+
+        public override long WeightCount(LayerSpec layer)
+            => ((Settings)layer.Settings) is { Projects: true } settings ? (long)settings.ShortcutDepth * layer.InputShape[0] : 0;
+
+        public override DeclarationFields Declaration(LayerSpec layer)
+        {
+            var settings = (Settings)layer.Settings;
+            return new(From: settings.From, Extra: settings.Projects ? ":projection=" + Format(settings.ProjectionStride) : "");
+        }
     }
 }
