@@ -81,3 +81,36 @@ public sealed partial class SmallFashionCnn
     [Flatten] public partial Layer Features { get; }
     [Stochastic(AlphaSharing = AlphaSharing.PerUnit), Dense(10)] public partial Layer Scores { get; }
 }
+
+/// <summary>
+/// A stochastic convolution with dilation 2 and 2 channel groups, one α per output channel, read out unchanged: the tests set
+/// <c>Readout</c> to the identity, so the scores are the convolution's 100 outputs (4 channels × 5 × 5).
+/// </summary>
+[InfoRegularized(1.0, AlphaSharing = AlphaSharing.PerUnit)]
+[Input(4, 5, 5)]
+public sealed partial class GroupedDilatedProbe
+{
+    [Stochastic, Conv2d(4, 3, Padding = 2, Dilation = 2, Groups = 2)] public partial Layer Convolve { get; }
+    [Flatten] public partial Layer Features { get; }
+    [Dense(100, Bias = false)] public partial Layer Readout { get; }
+}
+
+/// <summary>Every layer capability added with the layer rules: dilated and grouped convolutions, LayerNorm, LeakyReLU, GELU, SiLU, projection shortcuts.</summary>
+[InfoRegularized(0.1)]
+[Input(4, 16, 16)]
+public sealed partial class ModernBlocksNetwork
+{
+    [Stochastic, Conv2d(8, 3, Padding = 2, Dilation = 2)] public partial Layer Stem { get; }
+    [LayerNorm] public partial Layer StemNorm { get; }
+    [LeakyReLU(0.1)] public partial Layer StemAct { get; }
+    [Stochastic(AlphaSharing = AlphaSharing.PerUnit), Conv2d(16, 3, Stride = 2, Padding = 1, Groups = 4)] public partial Layer Down { get; }
+    [GELU] public partial Layer DownAct { get; }
+    [Residual(nameof(StemAct), Projection = true)] public partial Layer Shortcut { get; }
+    [GlobalAvgPool] public partial Layer Pool { get; }
+    [Dense(24)] public partial Layer Hidden { get; }
+    [LayerNorm(Epsilon = 1e-6)] public partial Layer HiddenNorm { get; }
+    [SiLU] public partial Layer HiddenAct { get; }
+    [Residual(nameof(Pool), Projection = true)] public partial Layer Widen { get; }
+    [LeakyReLU] public partial Layer Leak { get; }
+    [Stochastic, Dense(10)] public partial Layer Scores { get; }
+}

@@ -58,6 +58,30 @@ public sealed class BrokenDeclarationTests
         }
         """;
 
+    private const string ValidResNet = """
+        using Ibex.Dsl;
+        using Ibex.Runtime;
+
+        namespace Fuzz;
+
+        [InfoRegularized(0.5)]
+        [Input(4, 16, 16)]
+        public sealed partial class Target
+        {
+            [Stochastic, Conv2d(8, 3, Padding = 2, Dilation = 2)] public partial Layer Stem { get; }
+            [LayerNorm(Epsilon = 1e-5)] public partial Layer Norm { get; }
+            [LeakyReLU(0.1)] public partial Layer Act { get; }
+            [Stochastic(AlphaSharing = AlphaSharing.PerUnit), Conv2d(16, 3, Stride = 2, Padding = 1, Groups = 4)] public partial Layer Down { get; }
+            [GELU] public partial Layer Smooth { get; }
+            [Residual(nameof(Act), Projection = true)] public partial Layer Skip { get; }
+            [GlobalAvgPool] public partial Layer Pool { get; }
+            [Dense(12)] public partial Layer Hidden { get; }
+            [SiLU] public partial Layer Swish { get; }
+            [Residual(nameof(Pool), Projection = true)] public partial Layer Widen { get; }
+            [Stochastic, Dense(10)] public partial Layer Scores { get; }
+        }
+        """;
+
     private static readonly string[] Replacements =
     {
         "0", "-1", "-0.0", "1e308", "double.NaN", "double.PositiveInfinity", "int.MaxValue", "\"text\"", "null", "",
@@ -66,6 +90,7 @@ public sealed class BrokenDeclarationTests
         "Conv2d", "MaxPool2d", "AvgPool2d", "GlobalAvgPool", "Flatten", "BatchNorm", "Dropout", "Residual", "Identity",
         "Sigmoid", "Softplus", "nameof(Hidden)", "nameof(Scores)", "\"Stem\"", "NoiseFamily.Gaussian", "(NoiseFamily)7",
         "AlphaSharing.PerUnit", "(AlphaSharing)2", "1.5", "2", "3", "1000", "16", "-3", "0.99",
+        "LeakyReLU", "GELU", "SiLU", "LayerNorm", "Dilation = 2", "Groups = 3", "Projection = true", "nameof(Stem)",
     };
 
     private readonly Xunit.Abstractions.ITestOutputHelper output;
@@ -77,7 +102,7 @@ public sealed class BrokenDeclarationTests
     {
         int seed = Random.Shared.Next();
         var random = new Random(seed);
-        var cases = Enumerable.Range(0, 250).Select(i => Mutate(i % 2 == 0 ? ValidMlp : ValidCnn, random)).ToList();
+        var cases = Enumerable.Range(0, 250).Select(i => Mutate((i % 3) switch { 0 => ValidMlp, 1 => ValidCnn, _ => ValidResNet }, random)).ToList();
         int withDiagnostics = 0, generated = 0;
 
         foreach (var source in cases)
@@ -150,6 +175,7 @@ public sealed class BrokenDeclarationTests
     [Theory]
     [InlineData(ValidMlp)]
     [InlineData(ValidCnn)]
+    [InlineData(ValidResNet)]
     public void TheFuzzStartsFromValidDeclarations(string source)
     {
         var outcome = GeneratorHarness.Run(source);

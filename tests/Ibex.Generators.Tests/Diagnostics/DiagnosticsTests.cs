@@ -61,6 +61,15 @@ public sealed class DiagnosticsTests
     [InlineData("IBX0109", "[InfoRegularized(1)][Input(4)] public partial class N { [[|Stochastic(Noise = (NoiseFamily)7)|], Dense(3)] public partial Layer Scores { get; } }")]
     [InlineData("IBX0109", "[InfoRegularized(1)][Input(4)] public partial class N { [Stochastic, Dense(8)] public partial Layer H { get; } [[|Stochastic(AlphaMax = -1)|], ReLU] public partial Layer A { get; } " + Scores + " }")]
     [InlineData("IBX0109", "[InfoRegularized(1)][Input(4)] public partial class N { [Stochastic, Dense(8)] public partial Layer H { get; } [[|Stochastic(Noise = NoiseFamily.Gaussian)|], ReLU] public partial Layer A { get; } " + Scores + " }")]
+    [InlineData("IBX0109", "[InfoRegularized(1)][Input(3, 8, 8)] public partial class N { [[|Conv2d(4, 3, Groups = 2)|]] public partial Layer C { get; } [Flatten] public partial Layer F { get; } " + Scores + " }")]
+    [InlineData("IBX0109", "[InfoRegularized(1)][Input(4, 8, 8)] public partial class N { [[|Conv2d(4, 3, Groups = 0)|]] public partial Layer C { get; } [Flatten] public partial Layer F { get; } " + Scores + " }")]
+    [InlineData("IBX0109", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [[|Conv2d(4, 3, Dilation = 0)|]] public partial Layer C { get; } [Flatten] public partial Layer F { get; } " + Scores + " }")]
+    [InlineData("IBX0109", "[InfoRegularized(1)][Input(4)] public partial class N { [[|LeakyReLU(double.NaN)|]] public partial Layer Leak { get; } " + Scores + " }")]
+    [InlineData("IBX0109", "[InfoRegularized(1)][Input(4)] public partial class N { [[|LayerNorm(Epsilon = -1)|]] public partial Layer Norm { get; } " + Scores + " }")]
+    [InlineData("IBX0109", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Identity] public partial Layer Start { get; } [Conv2d(4, 3)] public partial Layer C { get; } [[|Residual(nameof(Start), Projection = true)|]] public partial Layer Skip { get; } [Flatten] public partial Layer F { get; } " + Scores + " }")]
+    [InlineData("IBX0109", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Identity] public partial Layer Start { get; } [GlobalAvgPool] public partial Layer G { get; } [[|Residual(nameof(Start), Projection = true)|]] public partial Layer Skip { get; } " + Scores + " }")]
+    [InlineData("IBX0104", "[InfoRegularized(1)][Input(4)] public partial class N { [Dense(8)] public partial Layer H { get; } [[|Stochastic|], GELU] public partial Layer Act { get; } " + Scores + " }")]
+    [InlineData("IBX0112", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [[|Conv2d(4, 3, Dilation = 4)|]] public partial Layer C { get; } [Flatten] public partial Layer F { get; } " + Scores + " }")]
     [InlineData("IBX0110", "[InfoRegularized(1)][Input(64)] public partial class N { [[|Conv2d(4, 3)|]] public partial Layer C { get; } " + Scores + " }")]
     [InlineData("IBX0110", "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Flatten] public partial Layer F { get; } [[|MaxPool2d(2)|]] public partial Layer P { get; } " + Scores + " }")]
     [InlineData("IBX0110", "[InfoRegularized(1)][Input(16)] public partial class N { [[|GlobalAvgPool|]] public partial Layer G { get; } " + Scores + " }")]
@@ -152,6 +161,17 @@ public sealed class DidYouMeanTests
         var diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
         Assert.Equal("IBX0118", diagnostic.Id);
         Assert.Equal($"[{typed}] on 'Typo' is not an Ibex layer attribute; did you mean [{meant}]?", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void AResidualBlockThatChangesTheShapeIsToldHowToProjectItsShortcut()
+    {
+        var outcome = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(2, 8, 8)] public partial class N { [Identity] public partial Layer Start { get; } "
+            + "[Conv2d(4, 3, Stride = 2, Padding = 1)] public partial Layer Down { get; } [Residual(nameof(Start))] public partial Layer Skip { get; } [Flatten] public partial Layer F { get; } " + "[Stochastic, Dense(3)] public partial Layer Scores { get; }" + " }");
+
+        var diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
+        Assert.Equal("IBX0113", diagnostic.Id);
+        Assert.EndsWith("or learn a projection of the shortcut: [Residual(nameof(Start), Projection = true)]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

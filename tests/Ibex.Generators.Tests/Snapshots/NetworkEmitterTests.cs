@@ -74,6 +74,34 @@ public sealed class NetworkEmitterTests
             """);
 
     [Fact]
+    public void DilatedAndGroupedConvolutionsProjectionShortcutsLayerNormAndNewerActivations()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(0.1)]
+            [Input(4, 16, 16)]
+            public partial class ModernBlocks
+            {
+                [Stochastic, Conv2d(8, 3, Padding = 2, Dilation = 2)] public partial Layer Stem { get; }
+                [LayerNorm] public partial Layer StemNorm { get; }
+                [LeakyReLU(0.1)] public partial Layer StemAct { get; }
+                [Stochastic(AlphaSharing = AlphaSharing.PerUnit), Conv2d(16, 3, Stride = 2, Padding = 1, Groups = 4)] public partial Layer Down { get; }
+                [GELU] public partial Layer DownAct { get; }
+                [Residual(nameof(StemAct), Projection = true)] public partial Layer Shortcut { get; }
+                [GlobalAvgPool] public partial Layer Pool { get; }
+                [Dense(24)] public partial Layer Hidden { get; }
+                [LayerNorm(Epsilon = 1e-6)] public partial Layer HiddenNorm { get; }
+                [SiLU] public partial Layer HiddenAct { get; }
+                [Residual(nameof(Pool), Projection = true)] public partial Layer Widen { get; }
+                [LeakyReLU] public partial Layer Leak { get; }
+                [Stochastic, Dense(10)] public partial Layer Scores { get; }
+            }
+            """);
+
+    [Fact]
     public void BatchNormDropoutSigmoidIdentityAndResidual()
         => VerifyGenerated("""
             using Ibex.Dsl;
