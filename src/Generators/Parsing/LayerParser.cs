@@ -245,12 +245,16 @@ namespace Ibex.Generators.Parsing
             if (source is null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InformationDropoutWithoutSource, at, name, problem ?? "no Dense or Conv2d layer comes before it",
-                    string.Join(", ", LayerRules.All.Where(r => r.OnInformationDropoutPath == InformationDropoutPath.Transparent).Select(r => r.Name))));
+                    OrList(LayerRules.All.Where(r => r.OnInformationDropoutPath == InformationDropoutPath.Transparent).Select(r => r.Name).ToList())));
                 valid = false;
             }
 
             return valid ? new ActivationNoiseSpec(source!.Name, alphaMax) : null;
         }
+
+        /// <summary>"A, B or C".</summary>
+        private static string OrList(List<string> names)
+            => names.Count < 2 ? string.Concat(names) : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[names.Count - 1];
 
         /// <summary>An argument as the user wrote it: enum values by name where they have one.</summary>
         private static string ArgumentText(string argument, object? value) => (argument, value) switch
