@@ -50,6 +50,7 @@ public sealed partial class Mlp$i
     [BatchNorm] public partial Layer Norm { get; }
     [Stochastic, Softplus] public partial Layer Activation2 { get; }
     [Dropout(0.1)] public partial Layer Drop { get; }
+    [SiLU] public partial Layer Swish { get; }
     [Stochastic(AlphaSharing = AlphaSharing.PerUnit), Dense(10)] public partial Layer Scores { get; }
 }
 CS
@@ -68,6 +69,11 @@ public sealed partial class Cnn$i
     [Conv2d($((8 + i)), 3, Padding = 1)] public partial Layer Conv2 { get; }
     [Sigmoid] public partial Layer Gate { get; }
     [Residual(nameof(BlockStart))] public partial Layer Skip { get; }
+    [Stochastic(AlphaSharing = AlphaSharing.PerUnit), Conv2d($((16 + 2 * i)), 3, Stride = 2, Padding = 2, Dilation = 2, Groups = $((i % 2 == 0 ? 2 : 1)))] public partial Layer Down { get; }
+    [LayerNorm] public partial Layer Norm2 { get; }
+    [GELU] public partial Layer Activation2 { get; }
+    [Residual(nameof(Skip), Projection = true)] public partial Layer Project { get; }
+    [LeakyReLU(0.1)] public partial Layer Leak { get; }
     [MaxPool2d(2)] public partial Layer Pool1 { get; }
     [AvgPool2d(2, Stride = 1)] public partial Layer Pool2 { get; }
     [Flatten] public partial Layer Features { get; }
