@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Ibex's example and tests need on a fresh Debian/Ubuntu machine: the Fashion-MNIST IDX files
-# (Debian package dataset-fashion-mnist, into /usr/share/datasets/fashion-mnist). NuGet packages are restored by dotnet.
+# (Debian package dataset-fashion-mnist, into /usr/share/datasets/fashion-mnist) and ONNX's own model checker (python3-onnx,
+# which the ONNX export tests run on every exported model). NuGet packages are restored by dotnet.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -9,17 +10,25 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 dataset=/usr/share/datasets/fashion-mnist
-if [ ! -f "$dataset/t10k-labels-idx1-ubyte.gz" ]; then
+missing=()
+[ -f "$dataset/t10k-labels-idx1-ubyte.gz" ] || missing+=(dataset-fashion-mnist)
+/usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing+=(python3-onnx)
+if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-      echo "setup: installing dataset-fashion-mnist needs root; run as root or install sudo." >&2
+      echo "setup: installing ${missing[*]} needs root; run as root or install sudo." >&2
       exit 1
     fi
   fi
-  echo "setup: installing the Fashion-MNIST dataset (apt package dataset-fashion-mnist)"
+  echo "setup: installing ${missing[*]} (apt)"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! /usr/bin/python3 -c "import onnx" >/dev/null 2>&1; then
+  echo "setup: python3-onnx is installed but /usr/bin/python3 cannot import onnx." >&2
+  exit 1
 fi
 
 for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
@@ -28,4 +37,4 @@ for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-
     exit 1
   fi
 done
-echo "setup: Fashion-MNIST is in $dataset"
+echo "setup: Fashion-MNIST is in $dataset; ONNX's checker is $(/usr/bin/python3 -c 'import onnx; print("onnx " + onnx.__version__)')"

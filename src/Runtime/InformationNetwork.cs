@@ -38,6 +38,20 @@ namespace Ibex.Runtime
         public abstract IReadOnlyList<NoisyWeights> StochasticLayers();
 
         /// <summary>
+        /// The mean network (every ε = 1, BatchNorm with its running statistics, no dropout) as a graph of standard operations
+        /// over copies of the current weights: what <see cref="Export.OnnxExport"/> writes and <see cref="Compression.NetworkPruner"/> shrinks.
+        /// </summary>
+        public Export.MeanGraph ToMeanGraph()
+        {
+            var builder = new CompilerServices.MeanGraphBuilder(Description);
+            WriteMeanGraph(builder);
+            return builder.Build();
+        }
+
+        /// <summary>Records the mean network's layers in <paramref name="graph"/>; generated for every network.</summary>
+        protected abstract void WriteMeanGraph(CompilerServices.MeanGraphBuilder graph);
+
+        /// <summary>
         /// <c>loss.backward()</c> for a training step: the same gradients, accumulated the same way, but the fused
         /// log-normal Dense layers store ŵ's and ρ's gradients directly as <c>.grad</c> where it is empty, instead of
         /// returning them for autograd to copy (one weight-sized copy fewer per parameter and step). The trainer calls it.

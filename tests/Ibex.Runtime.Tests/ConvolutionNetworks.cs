@@ -114,3 +114,21 @@ public sealed partial class ModernBlocksNetwork
     [LeakyReLU] public partial Layer Leak { get; }
     [Stochastic, Dense(10)] public partial Layer Scores { get; }
 }
+
+/// <summary>
+/// Units and channels with one α each, whose removal the pruner folds into the next layer: a convolution followed by
+/// BatchNorm, ReLU and Flatten into a Dense layer, and a Dense layer followed by BatchNorm and Tanh into another.
+/// </summary>
+[InfoRegularized(0.1, AlphaSharing = AlphaSharing.PerUnit)]
+[Input(1, 12, 12)]
+public sealed partial class PrunableNetwork
+{
+    [Stochastic, Conv2d(6, 3, Stride = 2)] public partial Layer Convolve { get; }
+    [BatchNorm] public partial Layer ConvolveNorm { get; }
+    [ReLU] public partial Layer Rectify { get; }
+    [Flatten] public partial Layer Features { get; }
+    [Stochastic, Dense(20)] public partial Layer Hidden { get; }
+    [BatchNorm] public partial Layer HiddenNorm { get; }
+    [Tanh] public partial Layer Squash { get; }
+    [Stochastic(AlphaSharing = AlphaSharing.PerWeight), Dense(10)] public partial Layer Scores { get; }
+}

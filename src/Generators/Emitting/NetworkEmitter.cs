@@ -89,6 +89,8 @@ namespace Ibex.Generators.Emitting
                 writer.WriteLine();
                 WriteForward(writer, network);
                 writer.WriteLine();
+                WriteMeanGraph(writer, network);
+                writer.WriteLine();
                 WriteInformation(writer, network);
                 writer.WriteLine();
                 WriteClampLogAlpha(writer, network);
@@ -234,6 +236,28 @@ namespace Ibex.Generators.Emitting
 
                 writer.WriteLine();
                 writer.WriteLine(network.Layers.Any(l => l.Rule.LeavesStridedOutput(l)) ? "return x.contiguous();" : "return x;");
+            }
+        }
+
+        private static void WriteMeanGraph(IndentedTextWriter writer, NetworkSpec network)
+        {
+            writer.WriteLine($$"""
+                /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
+                protected override void WriteMeanGraph({{CompilerServices}}.MeanGraphBuilder graph)
+                """);
+            using (writer.WriteBlock())
+            {
+                writer.WriteLine("var x = graph.Input();");
+                foreach (var layer in network.Layers)
+                {
+                    layer.Rule.WriteMeanGraph(writer, layer);
+                    if (layer.KeepsOutput)
+                    {
+                        writer.WriteLine($"var {layer.Local("output")} = x;");
+                    }
+                }
+
+                writer.WriteLine("graph.Output(x);");
             }
         }
 

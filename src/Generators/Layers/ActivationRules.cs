@@ -17,6 +17,13 @@ namespace Ibex.Generators.Layers
         /// <summary>The function applied to <c>x</c>, as code; null for the identity.</summary>
         protected abstract string? Apply(LayerSpec layer);
 
+        /// <summary>The function's parameter as the <c>MeanGraphBuilder</c> method of the kind's name takes it, after the layer's name and <c>x</c>.</summary>
+        protected virtual string GraphArguments(LayerSpec layer) => "";
+
+        /// <summary>Records the function with <c>MeanGraphBuilder</c>'s method of the kind's name.</summary>
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+            => writer.WriteLine($"x = graph.{Name}(\"{layer.Name}\", x{GraphArguments(layer)});");
+
         public override LayerShape? Read(LayerReading reading) => reading.SameShape(new NoSettings(this));
 
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
@@ -155,6 +162,11 @@ namespace Ibex.Generators.Layers
 
         public override InformationDropoutPath OnInformationDropoutPath => InformationDropoutPath.Transparent;
 
+        /// <summary>The mean network skips the identity.</summary>
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+        {
+        }
+
         protected override string? Apply(LayerSpec layer) => null;
 
         public override string Summary(LayerSpec layer) => "Identity, nothing to compute";
@@ -187,6 +199,8 @@ namespace Ibex.Generators.Layers
 
             return reading.SameShape(new Settings(alpha));
         }
+
+        protected override string GraphArguments(LayerSpec layer) => ", " + Number(((Settings)layer.Settings).Alpha);
 
         protected override string Apply(LayerSpec layer) => $"{Functional}.elu(x, alpha: {Number(((Settings)layer.Settings).Alpha)})";
 
@@ -226,6 +240,8 @@ namespace Ibex.Generators.Layers
 
             return reading.SameShape(new Settings(slope));
         }
+
+        protected override string GraphArguments(LayerSpec layer) => ", " + Number(((Settings)layer.Settings).Slope);
 
         protected override string Apply(LayerSpec layer) => $"{Functional}.leaky_relu(x, {Number(((Settings)layer.Settings).Slope)})";
 

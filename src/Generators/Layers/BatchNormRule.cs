@@ -63,6 +63,12 @@ namespace Ibex.Generators.Layers
             writer.WriteLine($"x = {Functional}.batch_norm(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, training: {Bool(training)}, momentum: {Number(settings.Momentum)}, eps: {Number(settings.Epsilon)});");
         }
 
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+        {
+            string field = layer.FieldName;
+            writer.WriteLine($"x = graph.BatchNorm(\"{layer.Name}\", x, {field}.Weight, {field}.Bias, {field}.RunningMean, {field}.RunningVariance, {Number(((Settings)layer.Settings).Epsilon)});");
+        }
+
         public override DeclarationFields Declaration(LayerSpec layer) => new(Rate: ((Settings)layer.Settings).Momentum);
     }
 }

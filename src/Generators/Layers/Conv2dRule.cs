@@ -120,6 +120,13 @@ namespace Ibex.Generators.Layers
                 + $"[{Shape(layer.InputShape)}] → [{Shape(layer.OutputShape)}]{NoiseSummary(layer)}";
         }
 
+        public override void WriteMeanGraph(Emitting.IndentedTextWriter writer, LayerSpec layer)
+        {
+            var settings = (Settings)layer.Settings;
+            string bias = settings.HasBias ? $"{layer.FieldName}.Bias" : "null";
+            writer.WriteLine($"x = graph.Conv2d(\"{layer.Name}\", x, {layer.FieldName}.Weight, {bias}, stride: {settings.Stride}, padding: {settings.Padding}, dilation: {settings.Dilation}, groups: {settings.Groups}, new[] {{ {Shape(layer.OutputShape)} }});");
+        }
+
         public override DeclarationFields Declaration(LayerSpec layer)
         {
             var settings = (Settings)layer.Settings;

@@ -93,6 +93,9 @@ namespace Ibex.Generators.Layers
             writer.WriteLine($"(x, var {layer.Local("information")}) = {CompilerServices}.LogNormalLinear.Sample(x, {field}.Weight, {bias}, {field}.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);");
         }
 
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+            => writer.WriteLine($"x = graph.Dense(\"{layer.Name}\", x, {layer.FieldName}.Weight, {(HasBias(layer) ? $"{layer.FieldName}.Bias" : "null")}, new[] {{ {Shape(layer.OutputShape)} }});");
+
         public override DeclarationFields Declaration(LayerSpec layer) => new(Bias: HasBias(layer));
     }
 }

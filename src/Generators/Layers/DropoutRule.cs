@@ -50,6 +50,11 @@ namespace Ibex.Generators.Layers
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
             => writer.WriteLine(training ? $"x = {Functional}.dropout(x, {Number(((Settings)layer.Settings).Rate)}, training: true);" : "// Off in evaluation.");
 
+        /// <summary>Dropout is off in the mean network: nothing to record.</summary>
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+        {
+        }
+
         public override DeclarationFields Declaration(LayerSpec layer) => new(Rate: ((Settings)layer.Settings).Rate);
     }
 }

@@ -42,6 +42,9 @@ namespace Ibex.Generators.Layers
 
         public override string Summary(LayerSpec layer) => $"Flatten, [{Shape(layer.InputShape)}] → [{Shape(layer.OutputShape)}]";
 
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+            => writer.WriteLine($"x = graph.Flatten(\"{layer.Name}\", x, new[] {{ {Shape(layer.OutputShape)} }});");
+
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
             => writer.WriteLine(layer.InputShape.Count == 1 ? "// Already flat: nothing to do." : "x = x.flatten(1);");
     }

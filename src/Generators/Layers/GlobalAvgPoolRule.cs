@@ -21,6 +21,9 @@ namespace Ibex.Generators.Layers
 
         public override string Summary(LayerSpec layer) => $"global average pooling, [{Shape(layer.InputShape)}] → [{Shape(layer.OutputShape)}]";
 
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+            => writer.WriteLine($"x = graph.GlobalAvgPool(\"{layer.Name}\", x, new[] {{ {Shape(layer.OutputShape)} }});");
+
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
             => writer.WriteLine("x = x.mean(new long[] { 2, 3 });");
     }

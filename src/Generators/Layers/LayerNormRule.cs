@@ -55,6 +55,9 @@ namespace Ibex.Generators.Layers
             writer.WriteLine($"x = {Functional}.layer_norm(x, {Longs(layer.InputShape.ToArray())}, {field}.Weight, {field}.Bias, eps: {Number(((Settings)layer.Settings).Epsilon)});");
         }
 
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+            => writer.WriteLine($"x = graph.LayerNorm(\"{layer.Name}\", x, {layer.FieldName}.Weight, {layer.FieldName}.Bias, {Number(((Settings)layer.Settings).Epsilon)});");
+
         public override DeclarationFields Declaration(LayerSpec layer) => new(Rate: ((Settings)layer.Settings).Epsilon);
     }
 }

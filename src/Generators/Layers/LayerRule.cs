@@ -63,6 +63,12 @@ namespace Ibex.Generators.Layers
         /// </summary>
         public abstract void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training);
 
+        /// <summary>
+        /// Writes the layer's call on the <c>MeanGraphBuilder graph</c> that records the mean network for export and
+        /// compression: <c>x = graph.Kind("Name", x, …);</c>, or nothing for a layer the mean network skips.
+        /// </summary>
+        public abstract void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer);
+
         /// <summary>Whether the layer's output may be laid out unit-major in memory, so that the pass ends with <c>contiguous()</c>.</summary>
         public virtual bool LeavesStridedOutput(LayerSpec layer) => false;
 

@@ -56,6 +56,12 @@ namespace Ibex.Generators.Layers
             writer.WriteLine($"x = {Functional}.{function}(x, {Longs(settings.Kernel, settings.Kernel)}, {Longs(settings.Stride, settings.Stride)});");
         }
 
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+        {
+            var settings = (Settings)layer.Settings;
+            writer.WriteLine($"x = graph.{Name}(\"{layer.Name}\", x, {settings.Kernel}, {settings.Stride}, new[] {{ {Shape(layer.OutputShape)} }});");
+        }
+
         public override DeclarationFields Declaration(LayerSpec layer)
         {
             var settings = (Settings)layer.Settings;

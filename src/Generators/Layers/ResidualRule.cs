@@ -169,6 +169,15 @@ namespace Ibex.Generators.Layers
             writer.WriteLine($"x = x.add({shortcut}, one);");
         }
 
+        public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
+        {
+            var settings = (Settings)layer.Settings;
+            string shortcut = LayerSpec.LocalOf(settings.From, "output");
+            writer.WriteLine(settings.Projects
+                ? $"x = graph.ProjectedResidual(\"{layer.Name}\", x, {shortcut}, {layer.FieldName}.Weight, {settings.ProjectionStride});"
+                : $"x = graph.Residual(\"{layer.Name}\", x, {shortcut});");
+        }
+
         public override long WeightCount(LayerSpec layer)
             => ((Settings)layer.Settings) is { Projects: true } settings ? (long)settings.ShortcutDepth * layer.InputShape[0] : 0;
 

@@ -268,7 +268,7 @@ namespace Ibex.Generators.Parsing
         private static readonly string[] GeneratedMemberNames =
         {
             "LogAlphaMax", "MinLogAlpha", "GaussianMaxLogAlpha", "VarianceFloor", "DeclaredDescription", "Create",
-            "Description", "forward", "MeanNetwork", "Information", "ClampLogAlpha", "LogAlphaParameters", "MeanParameters", "StochasticLayers",
+            "Description", "forward", "MeanNetwork", "WriteMeanGraph", "ToMeanGraph", "Information", "ClampLogAlpha", "LogAlphaParameters", "MeanParameters", "StochasticLayers",
         };
 
         private static InformationSpec? ReadInformation(AttributeData attribute, List<DiagnosticInfo> diagnostics)

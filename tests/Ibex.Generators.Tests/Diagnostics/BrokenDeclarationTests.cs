@@ -193,7 +193,8 @@ public sealed class BrokenDeclarationTests
         "CS0102" // duplicate member: the user declared the same layer name twice
         or "CS0111" or "CS0121" or "CS0229" // ambiguity from the user's duplicate
         or "CS9250" or "CS9251" or "CS9252" or "CS9253" // partial property parts disagree because the user's part is malformed
-        or "CS8799" or "CS8800"; // accessibility or modifiers of partial parts
+        or "CS8799" or "CS8800" // accessibility or modifiers of partial parts
+        or "CS0053"; // the property's type (a half-typed nested 'class Layer') is less accessible than the property, in both parts
 
     private static string Mutate(string source, Random random)
     {

@@ -172,6 +172,19 @@ namespace Snapshots
             return x.contiguous();
         }
 
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
+        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        {
+            var x = graph.Input();
+            var start_output = x;
+            x = graph.Dense("Inner", x, innerLayer.Weight, innerLayer.Bias, new[] { 20 });
+            x = graph.BatchNorm("Norm", x, normLayer.Weight, normLayer.Bias, normLayer.RunningMean, normLayer.RunningVariance, 0.001);
+            x = graph.Sigmoid("Gate", x);
+            x = graph.Residual("Skip", x, start_output);
+            x = graph.Dense("Scores", x, scoresLayer.Weight, scoresLayer.Bias, new[] { 4 });
+            graph.Output(x);
+        }
+
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
             => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(innerLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)

@@ -170,6 +170,20 @@ namespace Snapshots
             return x.contiguous();
         }
 
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
+        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        {
+            var x = graph.Input();
+            x = graph.Conv2d("Stem", x, stemLayer.Weight, stemLayer.Bias, stride: 1, padding: 1, dilation: 1, groups: 1, new[] { 8, 16, 16 });
+            x = graph.ReLU("Rectify", x);
+            x = graph.MaxPool2d("Pool", x, 2, 2, new[] { 8, 8, 8 });
+            x = graph.Conv2d("Reduce", x, reduceLayer.Weight, null, stride: 2, padding: 0, dilation: 1, groups: 1, new[] { 16, 3, 3 });
+            x = graph.AvgPool2d("Smooth", x, 2, 1, new[] { 16, 2, 2 });
+            x = graph.Flatten("Features", x, new[] { 64 });
+            x = graph.Dense("Scores", x, scoresLayer.Weight, scoresLayer.Bias, new[] { 10 });
+            graph.Output(x);
+        }
+
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
             => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)

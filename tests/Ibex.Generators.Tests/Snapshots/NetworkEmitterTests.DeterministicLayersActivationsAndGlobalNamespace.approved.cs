@@ -148,6 +148,19 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         return x.contiguous();
     }
 
+    /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
+    protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+    {
+        var x = graph.Input();
+        x = graph.Dense("Embed", x, embedLayer.Weight, null, new[] { 64 });
+        x = graph.Tanh("Squash", x);
+        x = graph.Dense("Hidden", x, hiddenLayer.Weight, hiddenLayer.Bias, new[] { 16 });
+        x = graph.Softplus("Smooth", x);
+        x = graph.ELU("Bend", x, 0.5);
+        x = graph.Dense("Scores", x, scoresLayer.Weight, scoresLayer.Bias, new[] { 3 });
+        graph.Output(x);
+    }
+
     /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
     public override global::TorchSharp.torch.Tensor Information()
         => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(hiddenLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax);

@@ -258,6 +258,28 @@ namespace Snapshots
             return x.contiguous();
         }
 
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
+        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        {
+            var x = graph.Input();
+            x = graph.Conv2d("Stem", x, stemLayer.Weight, stemLayer.Bias, stride: 1, padding: 2, dilation: 2, groups: 1, new[] { 8, 16, 16 });
+            x = graph.LayerNorm("StemNorm", x, stemNormLayer.Weight, stemNormLayer.Bias, 1E-05);
+            x = graph.LeakyReLU("StemAct", x, 0.1);
+            var stemAct_output = x;
+            x = graph.Conv2d("Down", x, downLayer.Weight, downLayer.Bias, stride: 2, padding: 1, dilation: 1, groups: 4, new[] { 16, 8, 8 });
+            x = graph.GELU("DownAct", x);
+            x = graph.ProjectedResidual("Shortcut", x, stemAct_output, shortcutLayer.Weight, 2);
+            x = graph.GlobalAvgPool("Pool", x, new[] { 16 });
+            var pool_output = x;
+            x = graph.Dense("Hidden", x, hiddenLayer.Weight, hiddenLayer.Bias, new[] { 24 });
+            x = graph.LayerNorm("HiddenNorm", x, hiddenNormLayer.Weight, hiddenNormLayer.Bias, 1E-06);
+            x = graph.SiLU("HiddenAct", x);
+            x = graph.ProjectedResidual("Widen", x, pool_output, widenLayer.Weight, 1);
+            x = graph.LeakyReLU("Leak", x, 0.01);
+            x = graph.Dense("Scores", x, scoresLayer.Weight, scoresLayer.Bias, new[] { 10 });
+            graph.Output(x);
+        }
+
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
             => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)

@@ -145,6 +145,18 @@ namespace Ibex.Examples
             return x.contiguous();
         }
 
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
+        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        {
+            var x = graph.Input();
+            x = graph.Dense("Hidden1", x, hidden1Layer.Weight, hidden1Layer.Bias, new[] { 512 });
+            x = graph.ReLU("Activation1", x);
+            x = graph.Dense("Hidden2", x, hidden2Layer.Weight, hidden2Layer.Bias, new[] { 256 });
+            x = graph.ReLU("Activation2", x);
+            x = graph.Dense("Scores", x, scoresLayer.Weight, scoresLayer.Bias, new[] { 10 });
+            graph.Output(x);
+        }
+
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
             => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(hidden1Layer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)

@@ -161,6 +161,18 @@ namespace Snapshots
             return x;
         }
 
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
+        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        {
+            var x = graph.Input();
+            x = graph.Conv2d("Convolve", x, convolveLayer.Weight, convolveLayer.Bias, stride: 1, padding: 0, dilation: 1, groups: 1, new[] { 4, 4, 4 });
+            x = graph.Flatten("Features", x, new[] { 64 });
+            x = graph.Dense("Hidden", x, hiddenLayer.Weight, hiddenLayer.Bias, new[] { 8 });
+            x = graph.Tanh("Squash", x);
+            x = graph.Dense("Scores", x, scoresLayer.Weight, scoresLayer.Bias, new[] { 3 });
+            graph.Output(x);
+        }
+
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
             => global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(convolveLayer.LogAlpha.clamp(MinLogAlpha, GaussianMaxLogAlpha), weightsPerAlpha: 9)

@@ -184,6 +184,21 @@ namespace Snapshots
             return x;
         }
 
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
+        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        {
+            var x = graph.Input();
+            x = graph.Conv2d("Stem", x, stemLayer.Weight, stemLayer.Bias, stride: 1, padding: 1, dilation: 1, groups: 1, new[] { 6, 8, 8 });
+            x = graph.ReLU("StemActivation", x);
+            var stemActivation_output = x;
+            x = graph.Conv2d("Block", x, blockLayer.Weight, blockLayer.Bias, stride: 1, padding: 1, dilation: 1, groups: 1, new[] { 6, 8, 8 });
+            x = graph.BatchNorm("BlockNorm", x, blockNormLayer.Weight, blockNormLayer.Bias, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, 1E-05);
+            x = graph.Residual("Shortcut", x, stemActivation_output);
+            x = graph.Conv2d("ClassMaps", x, classMapsLayer.Weight, classMapsLayer.Bias, stride: 1, padding: 0, dilation: 1, groups: 1, new[] { 5, 8, 8 });
+            x = graph.GlobalAvgPool("Scores", x, new[] { 5 });
+            graph.Output(x);
+        }
+
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass: ½·Σ_i log(α_max/α_i) for log-normal noise, the sparse-VD approximation for Gaussian noise.</summary>
         public override global::TorchSharp.torch.Tensor Information()
             => global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(stemLayer.LogAlpha.clamp(MinLogAlpha, LogAlphaMax), LogAlphaMax)
