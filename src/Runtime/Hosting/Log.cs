@@ -29,6 +29,10 @@ namespace Ibex.Runtime.Hosting
             Message = "Finished: test accuracy {TestAccuracy:F4} (mean network), {MonteCarloAccuracy:F4} (Monte-Carlo, S = {Samples}), train accuracy {TrainAccuracy:F4}, Ĩ(w;D)/N {InformationPerSample:F4} nats/sample; report {Report}")]
         public static partial void TrainingFinished(ILogger logger, double testAccuracy, double monteCarloAccuracy, int samples, double trainAccuracy, double informationPerSample, string report);
 
+        [LoggerMessage(EventId = 120, Level = LogLevel.Information,
+            Message = "Pruned: {KeptWeights} of {Weights} stochastic weights kept ({Ratio:F1}× fewer), holding {KeptNats:F1} of {Nats:F1} nats; pruned mean network test accuracy {TestAccuracy:F4}")]
+        public static partial void Pruned(ILogger logger, long keptWeights, long weights, double ratio, double keptNats, double nats, double testAccuracy);
+
         [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "{Warning}")]
         public static partial void CheckpointRecovered(ILogger logger, string warning);
 

@@ -48,7 +48,20 @@ namespace Ibex.Runtime.Hosting
 
         /// <summary>Where the trained network was saved.</summary>
         public required string NetworkFile { get; init; }
+
+        /// <summary>The mean network as ONNX (<c>Ibex:Training:ExportOnnx</c>), or null.</summary>
+        public string? OnnxFile { get; init; }
+
+        /// <summary>What pruning kept (<c>Ibex:Training:Prune</c>), or null when the run did not prune.</summary>
+        public PruningOutcome? Pruning { get; init; }
     }
+
+    /// <summary>The pruning step of a hosted run.</summary>
+    /// <param name="Report">Weights, units, nats and multiply-adds kept, per layer and in total.</param>
+    /// <param name="TestMeanNetwork">Test-set accuracy of the pruned mean network, NaN without a test set.</param>
+    /// <param name="TrainMeanNetwork">Training-set accuracy of the pruned mean network.</param>
+    /// <param name="OnnxFile">The pruned network as ONNX.</param>
+    public sealed record PruningOutcome(Compression.PruningReport Report, double TestMeanNetwork, double TrainMeanNetwork, string OnnxFile);
 
     /// <summary>The accuracies at the end of a run.</summary>
     /// <param name="TrainMeanNetwork">Training-set accuracy of the mean network (ε ≡ 1).</param>

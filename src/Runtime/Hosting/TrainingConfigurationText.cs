@@ -25,7 +25,8 @@ namespace Ibex.Runtime.Hosting
             ("Beta", Kind.Number), ("LearningRate", Kind.Number), ("LogAlphaLearningRate", Kind.Number), ("Momentum", Kind.Number),
             ("Epochs", Kind.WholeNumber), ("BatchSize", Kind.WholeNumber), ("BetaWarmupEpochs", Kind.WholeNumber),
             ("CheckpointIntervalEpochs", Kind.WholeNumber), ("EvaluationBatchSize", Kind.WholeNumber), ("MonteCarloSamples", Kind.WholeNumber),
-            ("Seed", Kind.LongWholeNumber), ("AllowLibTorchVersionMismatch", Kind.Boolean),
+            ("Seed", Kind.LongWholeNumber), ("AllowLibTorchVersionMismatch", Kind.Boolean), ("ExportOnnx", Kind.Boolean),
+            ("Prune:Enabled", Kind.Boolean), ("Prune:LogAlphaThreshold", Kind.Number), ("Prune:RemoveUnits", Kind.Boolean),
             ("Data:Standardize", Kind.Boolean), ("Data:TrainSize", Kind.WholeNumber), ("Data:RandomLabelFraction", Kind.Number),
             ("Data:LabelSeed", Kind.LongWholeNumber), ("Data:SyntheticExamples", Kind.WholeNumber),
         };
@@ -36,6 +37,7 @@ namespace Ibex.Runtime.Hosting
             ("Schedule", Enum.GetNames<LearningRateSchedule>()),
             ("Resume", Enum.GetNames<ResumePolicy>()),
             ("Data:Source", Enum.GetNames<DataSourceKind>()),
+            ("Prune:Initializers", Enum.GetNames<Export.OnnxInitializers>()),
         };
 
         /// <summary>One line per value that cannot be bound, in the validator's wording; empty when all can.</summary>

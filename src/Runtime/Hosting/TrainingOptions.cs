@@ -80,6 +80,12 @@ namespace Ibex.Runtime.Hosting
         /// <summary>S, the noise samples of the final Monte-Carlo predictive.</summary>
         public int MonteCarloSamples { get; set; } = 16;
 
+        /// <summary>Writes the trained mean network as <c>network.onnx</c> beside <c>network.ibexnet</c> (see <see cref="Export.OnnxExport"/>). Default false.</summary>
+        public bool ExportOnnx { get; set; }
+
+        /// <summary>Pruning after training (<c>Ibex:Training:Prune</c>): off unless <see cref="PruneOptions.Enabled"/>.</summary>
+        public PruneOptions Prune { get; set; } = new();
+
         /// <summary>Values in the configuration that could not be bound (set instead of binding; reported by the validator).</summary>
         internal IReadOnlyList<string>? ConfigurationProblems { get; set; }
 
@@ -101,6 +107,26 @@ namespace Ibex.Runtime.Hosting
             Resume = Resume,
             DataFingerprint = Data.Fingerprint(),
         };
+    }
+
+    /// <summary>
+    /// Pruning after training (<c>Ibex:Training:Prune</c>, see <see cref="Compression.NetworkPruner"/>): the report gains a
+    /// <c>pruning</c> section (weights, units, nats and multiply-adds kept per layer, and the pruned mean network's test
+    /// accuracy), and the output folder <c>network.pruned.onnx</c>.
+    /// </summary>
+    public sealed class PruneOptions
+    {
+        /// <summary>Whether to prune. Default false.</summary>
+        public bool Enabled { get; set; }
+
+        /// <summary>Weights with ρ = log α at or above it are pruned; unset takes each noise family's default (<see cref="Compression.PruningThresholds"/>).</summary>
+        public double? LogAlphaThreshold { get; set; }
+
+        /// <summary>Whether units left without weights leave the exported graph where that is exact. Default true.</summary>
+        public bool RemoveUnits { get; set; } = true;
+
+        /// <summary>How <c>network.pruned.onnx</c> stores its weights. Default Sparse.</summary>
+        public Export.OnnxInitializers Initializers { get; set; } = Export.OnnxInitializers.Sparse;
     }
 
     /// <summary>Where the training data comes from (<c>Ibex:Training:Data</c>).</summary>

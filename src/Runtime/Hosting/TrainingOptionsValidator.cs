@@ -51,6 +51,14 @@ namespace Ibex.Runtime.Hosting
             Check(System.Enum.IsDefined(options.Resume), "Resume", options.Resume, "Strict or AllowChanges");
             Check(options.MonteCarloSamples is >= 1 and <= 10_000, "MonteCarloSamples", options.MonteCarloSamples, "between 1 and 10000");
 
+            var prune = options.Prune;
+            Check(prune is not null, "Prune", null, "a section");
+            if (prune is not null)
+            {
+                Check(prune.LogAlphaThreshold is null || Finite(prune.LogAlphaThreshold.Value), "Prune:LogAlphaThreshold", prune.LogAlphaThreshold, "a finite number, or unset for each noise family's default (3 for Gaussian noise, 1.114 for log-normal)");
+                Check(System.Enum.IsDefined(prune.Initializers), "Prune:Initializers", prune.Initializers, "Dense or Sparse");
+            }
+
             var data = options.Data;
             Check(data is not null, "Data", null, "a section");
             if (data is not null)

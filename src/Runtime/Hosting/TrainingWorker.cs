@@ -48,6 +48,12 @@ namespace Ibex.Runtime.Hosting
         /// <summary>The name of the trained network in the output folder.</summary>
         public const string NetworkFileName = "network.ibexnet";
 
+        /// <summary>The name of the mean network exported as ONNX (<c>Ibex:Training:ExportOnnx</c>).</summary>
+        public const string OnnxFileName = "network.onnx";
+
+        /// <summary>The name of the pruned mean network exported as ONNX (<c>Ibex:Training:Prune</c>).</summary>
+        public const string PrunedOnnxFileName = "network.pruned.onnx";
+
         /// <inheritdoc/>
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
@@ -248,6 +254,15 @@ namespace Ibex.Runtime.Hosting
                 information = total.to(torch.float64).item<double>();
             }
 
+            string? onnxPath = null;
+            if (configured.ExportOnnx)
+            {
+                onnxPath = Path.GetFullPath(Path.Combine(outputDirectory, OnnxFileName));
+                Export.OnnxExport.Save(network.ToMeanGraph(), onnxPath, new Export.OnnxExportOptions { TrainingSetSize = data.Train.Count });
+            }
+
+            var pruning = configured.Prune.Enabled ? Prune(configured, outputDirectory, network, device, data) : null;
+
             var report = new RunReport
             {
                 Network = network.Description.Name,
@@ -264,11 +279,38 @@ namespace Ibex.Runtime.Hosting
                 InformationPerSample = information / data.Train.Count,
                 Final = new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, configured.MonteCarloSamples, entropy, mutualInformation),
                 NetworkFile = Path.GetFullPath(networkPath),
+                OnnxFile = onnxPath,
+                Pruning = pruning,
             };
             string reportPath = Path.Combine(outputDirectory, ReportFileName);
             IO.AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, ReportJsonContext.Default.RunReport));
             Log.TrainingFinished(logger, testAccuracy, monteCarloAccuracy, configured.MonteCarloSamples, trainAccuracy, report.InformationPerSample, Path.GetFullPath(reportPath));
             return true;
+        }
+
+        /// <summary>
+        /// Prunes the trained network (<c>Ibex:Training:Prune</c>): the report of what was kept, the accuracy of the mean
+        /// network with the pruned weights at 0 (measured on a copy; the saved network keeps every weight), and
+        /// <c>network.pruned.onnx</c>.
+        /// </summary>
+        private PruningOutcome Prune(TrainingOptions configured, string outputDirectory, TNetwork network, torch.Device device, TrainingData data)
+        {
+            var options = new Compression.PruningOptions { LogAlphaThreshold = configured.Prune.LogAlphaThreshold, RemoveUnits = configured.Prune.RemoveUnits };
+            var pruned = Compression.NetworkPruner.Prune(network, options);
+            string onnxPath = Path.GetFullPath(Path.Combine(outputDirectory, PrunedOnnxFileName));
+            Export.OnnxExport.Save(pruned.Graph, onnxPath, new Export.OnnxExportOptions { Initializers = configured.Prune.Initializers, TrainingSetSize = data.Train.Count });
+
+            using var copy = TNetwork.Create(device);
+            copy.load_state_dict(network.state_dict());
+            foreach (var mask in Compression.NetworkPruner.ApplyMask(copy, options).Values)
+            {
+                mask.Dispose();
+            }
+
+            double train = InformationTrainer.Evaluate(copy, data.Train, configured.EvaluationBatchSize);
+            double test = data.Test is null ? double.NaN : InformationTrainer.Evaluate(copy, data.Test, configured.EvaluationBatchSize);
+            Log.Pruned(logger, pruned.Report.KeptWeights, pruned.Report.Weights, pruned.Report.CompressionRatio, pruned.Report.KeptNats, pruned.Report.Nats, test);
+            return new PruningOutcome(pruned.Report, test, train, onnxPath);
         }
 
         /// <summary>Fans the trainer's events out to the log, the metrics and the registered observers.</summary>

@@ -47,12 +47,57 @@ public sealed class HostedTrainingTests : IDisposable
         Assert.Equal(root.GetProperty("informationNats").GetDouble(), restored.Information().item<float>(), precision: 0);
     }
 
+    [Fact]
+    public async Task AHostedRunCanExportItsNetworkAndPruneIt()
+    {
+        var settings = harness.SyntheticRun(epochs: 2, seed: Random.Shared.Next());
+        settings["Ibex:Training:ExportOnnx"] = "true";
+        settings["Ibex:Training:Prune:Enabled"] = "true";
+        // The initial ρ is −6: after two epochs some ρ lie above it and some below, so both kinds of weight are there.
+        settings["Ibex:Training:Prune:LogAlphaThreshold"] = "-6";
+        using var host = harness.Build<SmallClassifier>(settings);
+
+        Assert.Equal(0, await harness.RunAsync(host));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(harness.OutputDirectory, "report.json")));
+        var pruning = report.RootElement.GetProperty("pruning");
+        var layers = pruning.GetProperty("report").GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(new[] { "Hidden", "Scores" }, layers.Select(l => l.GetProperty("layer").GetString()));
+        Assert.All(layers, l => Assert.Equal(-6, l.GetProperty("threshold").GetDouble()));
+        long weights = pruning.GetProperty("report").GetProperty("weights").GetInt64();
+        long kept = pruning.GetProperty("report").GetProperty("keptWeights").GetInt64();
+        Assert.Equal(16 * 64 + 64 * 4, weights);
+        Assert.InRange(kept, 1, weights - 1);
+        Assert.InRange(pruning.GetProperty("testMeanNetwork").GetDouble(), 0, 1);
+        Assert.True(harness.Logs.Any(line => line.Contains($"Pruned: {kept} of {weights} stochastic weights kept")), string.Join("\n", harness.Logs));
+
+        using var network = new SmallClassifier();
+        NetworkFile.Load(network, Path.Combine(harness.OutputDirectory, "network.ibexnet"));
+        network.eval();
+        var inputs = torch.randn(8, 16);
+        var expected = network.call(inputs).Logits.data<float>().ToArray();
+        foreach (string file in new[] { report.RootElement.GetProperty("onnxFile").GetString()!, pruning.GetProperty("onnxFile").GetString()! })
+        {
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(file);
+            using var results = session.Run(new[] { Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("input",
+                new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(inputs.data<float>().ToArray(), new[] { 8, 16 })) });
+            var scores = results.Single().AsTensor<float>().ToArray();
+            Assert.Equal(expected.Length, scores.Length);
+            if (file.EndsWith("network.onnx", StringComparison.Ordinal))
+            {
+                Assert.True(expected.Zip(scores).All(p => Math.Abs(p.First - p.Second) <= 1e-4 * (1 + Math.Abs(p.First))), "network.onnx must give the saved network's scores");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("Ibex:Training:Epochs", "0", "Ibex:Training:Epochs = 0 is invalid: it must be between 1 and 1000000")]
     [InlineData("Ibex:Training:LearningRate", "-0.5", "Ibex:Training:LearningRate = -0.5 is invalid: it must be in (0, 10]")]
     [InlineData("Ibex:Training:Device", "gpu", "Ibex:Training:Device = gpu is invalid: it must be auto, cpu, cuda or cuda:N")]
     [InlineData("Ibex:Training:Data:RandomLabelFraction", "1.5", "Ibex:Training:Data:RandomLabelFraction = 1.5 is invalid: it must be between 0 and 1")]
     [InlineData("Ibex:Training:Beta", "-1", "Ibex:Training:Beta = -1 is invalid: it must be a number ≥ 0")]
+    [InlineData("Ibex:Training:Prune:LogAlphaThreshold", "Infinity", "Ibex:Training:Prune:LogAlphaThreshold = Infinity is invalid: it must be a finite number")]
+    [InlineData("Ibex:Training:Prune:Initializers", "Zip", "Ibex:Training:Prune:Initializers")]
     [InlineData("Ibex:Training:LibTorchPath", "/nowhere/torch/lib", "Ibex:Training:LibTorchPath = /nowhere/torch/lib is invalid: it must be an existing folder")]
     public async Task AnInvalidOptionStopsTheHostAtStartNamingTheKey(string key, string value, string expected)
     {
