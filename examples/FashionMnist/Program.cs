@@ -4,7 +4,9 @@ using System.IO;
 using System.Linq;
 using Ibex.Examples;
 using Ibex.Runtime;
+using Ibex.Runtime.Compression;
 using Ibex.Runtime.Data;
+using Ibex.Runtime.Export;
 using Ibex.Runtime.Training;
 using TorchSharp;
 
@@ -60,6 +62,7 @@ static int Run(ExampleOptions options)
     {
         "cnn" => new FashionCnn(),
         "vgg" => new FashionVgg(),
+        "lenet300" => new FashionLeNet300(),
         _ => new FashionMlp(),
     };
     var settings = new TrainingSettings
@@ -70,6 +73,8 @@ static int Run(ExampleOptions options)
         Beta = options.Beta,
         Seed = options.Seed,
         EvaluationMemoryBudgetBytes = options.EvaluationBudgetMiB << 20,
+        // β = 1 from the first step would prune before the network has learnt anything (Sparse VD warms the KL up too).
+        BetaWarmupEpochs = options.Network == "lenet300" ? 5 : 0,
     };
     var trainer = new InformationTrainer(network, settings);
     var description = network.Description;
@@ -99,6 +104,37 @@ static int Run(ExampleOptions options)
                 OutOfDistribution.Report((FashionMlp)network, test, examples: 2000, samples: 16);
                 break;
         }
+    }
+
+    var graph = network.ToMeanGraph();
+    if (options.Prune)
+    {
+        var pruned = NetworkPruner.Prune(network);
+        Console.WriteLine("layer      noise     threshold   weights      kept   fewer   units kept   nats kept");
+        foreach (var layer in pruned.Report.Layers)
+        {
+            Console.WriteLine($"{layer.Layer,-10} {layer.Noise,-9} {layer.Threshold,9:F3} {layer.Weights,9:N0} {layer.KeptWeights,9:N0} {layer.CompressionRatio,6:F1}× {layer.KeptUnits,5}/{layer.Units,-5} {layer.KeptNats,10:N0} of {layer.Nats:N0}");
+        }
+
+        var report = pruned.Report;
+        Console.WriteLine($"Pruned: {report.KeptWeights:N0} of {report.Weights:N0} weights kept ({report.CompressionRatio.ToString("F1", CultureInfo.InvariantCulture)}× fewer), " +
+                          $"{report.KeptNats:N0} of {report.Nats:N0} nats, multiply-adds {report.KeptMultiplyAdds:N0} of {report.MultiplyAdds:N0}" +
+                          (report.RemovedUnits.Count > 0 ? $"; removed {string.Join(", ", report.RemovedUnits)}" : ""));
+        foreach (var mask in NetworkPruner.ApplyMask(network, new PruningOptions()).Values)
+        {
+            mask.Dispose();
+        }
+
+        double prunedAccuracy = InformationTrainer.Evaluate(network, test, 2000);
+        Console.WriteLine($"Pruned mean network test accuracy: {prunedAccuracy.ToString("F4", CultureInfo.InvariantCulture)} (unpruned {last.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture)})");
+        graph = pruned.Graph;
+    }
+
+    if (options.OnnxFile is { } onnxFile)
+    {
+        var initializers = options.Prune ? OnnxInitializers.Sparse : OnnxInitializers.Dense;
+        OnnxExport.Save(graph, onnxFile, new OnnxExportOptions { Initializers = initializers, TrainingSetSize = train.Count });
+        Console.WriteLine($"Wrote {onnxFile} ({new FileInfo(onnxFile).Length:N0} bytes, {initializers.ToString().ToLowerInvariant()} weights)");
     }
 
     Console.WriteLine($"Training and evaluation took {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min on {Environment.ProcessorCount} cores");

@@ -8,7 +8,7 @@ namespace Ibex.Runtime.Compression
     /// ICML 2017) drops Gaussian-noise weights with log α &gt; 3: their noise variance is α ≈ 20 times their squared mean.
     /// Log-normal noise (the paper's, paper.md §4.2) has variance ŵ²·(e^α − 1) and is capped at α_max, where the weight
     /// holds 0 nats; its default threshold is the α with the same noise-to-signal ratio, e^α − 1 = e³, that is
-    /// ρ = log(log(1 + e³)) ≈ 1.114, below the default cap log 4 ≈ 1.386. A weight kept there holds at most
+    /// ρ = log(log(1 + e³)) ≈ 1.115, below the default cap log 4 ≈ 1.386. A weight kept there holds at most
     /// ½·(log α_max − ρ) ≈ 0.14 nats.
     /// </summary>
     public static class PruningThresholds

@@ -55,7 +55,7 @@ namespace Ibex.Runtime.Hosting
             Check(prune is not null, "Prune", null, "a section");
             if (prune is not null)
             {
-                Check(prune.LogAlphaThreshold is null || Finite(prune.LogAlphaThreshold.Value), "Prune:LogAlphaThreshold", prune.LogAlphaThreshold, "a finite number, or unset for each noise family's default (3 for Gaussian noise, 1.114 for log-normal)");
+                Check(prune.LogAlphaThreshold is null || Finite(prune.LogAlphaThreshold.Value), "Prune:LogAlphaThreshold", prune.LogAlphaThreshold, "a finite number, or unset for each noise family's default (3 for Gaussian noise, 1.115 for log-normal)");
                 Check(System.Enum.IsDefined(prune.Initializers), "Prune:Initializers", prune.Initializers, "Dense or Sparse");
             }
 
