@@ -113,6 +113,38 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void FineTuningWithTheMasksKeepsThePrunedWeightsAtZeroAndTrainsTheOthers()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new SmallClassifier();
+        using (no_grad())
+        {
+            foreach (var noisy in network.StochasticLayers())
+            {
+                noisy.LogAlpha.uniform_(-6, Math.Log(4));
+            }
+        }
+
+        var masks = NetworkPruner.ApplyMask(network, new PruningOptions());
+        var hidden = ((StochasticDenseLayer)network.Hidden).Weight;
+        var before = hidden.detach().clone();
+        long pruned = masks["Hidden"].eq(0).sum().item<long>();
+        Assert.InRange(pruned, 1, hidden.numel() - 1);
+
+        var features = randn(400, 16);
+        var labels = features.narrow(1, 0, 4).argmax(1);
+        using var data = new LabeledData(features, labels);
+        new Ibex.Runtime.Training.InformationTrainer(network, new Ibex.Runtime.Training.TrainingSettings { Epochs = 2, BatchSize = 50, WeightMasks = masks }).Fit(data);
+
+        var prunedPositions = masks["Hidden"].eq(0);
+        Assert.Equal(0, hidden.detach().masked_select(prunedPositions).abs().sum().item<float>());
+        Assert.True(hidden.detach().masked_select(prunedPositions.logical_not()).sub(before.masked_select(prunedPositions.logical_not())).abs().max().item<float>() > 0,
+            "the kept weights must train");
+        Assert.Throws<ArgumentException>(() => new Ibex.Runtime.Training.InformationTrainer(network,
+            new Ibex.Runtime.Training.TrainingSettings { WeightMasks = new Dictionary<string, Tensor> { ["Nowhere"] = masks["Hidden"] } }));
+    }
+
+    [Fact]
     public void TheLogNormalThresholdHasSparseVariationalDropoutsNoiseToSignalRatio()
     {
         // Gaussian noise at log α = 3 has variance α·ŵ² = e³·ŵ²; log-normal noise has (e^α − 1)·ŵ².

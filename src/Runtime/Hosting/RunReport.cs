@@ -58,10 +58,11 @@ namespace Ibex.Runtime.Hosting
 
     /// <summary>The pruning step of a hosted run.</summary>
     /// <param name="Report">Weights, units, nats and multiply-adds kept, per layer and in total.</param>
+    /// <param name="FineTuneEpochs">Epochs of fine-tuning with the pruned weights held at 0 before the accuracies were measured.</param>
     /// <param name="TestMeanNetwork">Test-set accuracy of the pruned mean network, NaN without a test set.</param>
     /// <param name="TrainMeanNetwork">Training-set accuracy of the pruned mean network.</param>
     /// <param name="OnnxFile">The pruned network as ONNX.</param>
-    public sealed record PruningOutcome(Compression.PruningReport Report, double TestMeanNetwork, double TrainMeanNetwork, string OnnxFile);
+    public sealed record PruningOutcome(Compression.PruningReport Report, int FineTuneEpochs, double TestMeanNetwork, double TrainMeanNetwork, string OnnxFile);
 
     /// <summary>The accuracies at the end of a run.</summary>
     /// <param name="TrainMeanNetwork">Training-set accuracy of the mean network (ε ≡ 1).</param>

@@ -125,6 +125,12 @@ namespace Ibex.Runtime.Hosting
         /// <summary>Whether units left without weights leave the exported graph where that is exact. Default true.</summary>
         public bool RemoveUnits { get; set; } = true;
 
+        /// <summary>
+        /// Epochs of fine-tuning after pruning, with the pruned weights held at 0 (<see cref="Training.TrainingSettings.WeightMasks"/>),
+        /// on a copy: the saved <c>network.ibexnet</c> stays the network as trained. Default 0.
+        /// </summary>
+        public int FineTuneEpochs { get; set; }
+
         /// <summary>How <c>network.pruned.onnx</c> stores its weights. Default Sparse.</summary>
         public Export.OnnxInitializers Initializers { get; set; } = Export.OnnxInitializers.Sparse;
     }

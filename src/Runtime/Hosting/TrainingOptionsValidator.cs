@@ -57,6 +57,7 @@ namespace Ibex.Runtime.Hosting
             {
                 Check(prune.LogAlphaThreshold is null || Finite(prune.LogAlphaThreshold.Value), "Prune:LogAlphaThreshold", prune.LogAlphaThreshold, "a finite number, or unset for each noise family's default (3 for Gaussian noise, 1.115 for log-normal)");
                 Check(System.Enum.IsDefined(prune.Initializers), "Prune:Initializers", prune.Initializers, "Dense or Sparse");
+                Check(prune.FineTuneEpochs is >= 0 and <= 1_000_000, "Prune:FineTuneEpochs", prune.FineTuneEpochs, "between 0 and 1000000");
             }
 
             var data = options.Data;

@@ -296,21 +296,34 @@ namespace Ibex.Runtime.Hosting
         private PruningOutcome Prune(TrainingOptions configured, string outputDirectory, TNetwork network, torch.Device device, TrainingData data)
         {
             var options = new Compression.PruningOptions { LogAlphaThreshold = configured.Prune.LogAlphaThreshold, RemoveUnits = configured.Prune.RemoveUnits };
-            var pruned = Compression.NetworkPruner.Prune(network, options);
-            string onnxPath = Path.GetFullPath(Path.Combine(outputDirectory, PrunedOnnxFileName));
-            Export.OnnxExport.Save(pruned.Graph, onnxPath, new Export.OnnxExportOptions { Initializers = configured.Prune.Initializers, TrainingSetSize = data.Train.Count });
-
             using var copy = TNetwork.Create(device);
             copy.load_state_dict(network.state_dict());
-            foreach (var mask in Compression.NetworkPruner.ApplyMask(copy, options).Values)
+            var masks = Compression.NetworkPruner.ApplyMask(copy, options);
+            try
             {
-                mask.Dispose();
+                if (configured.Prune.FineTuneEpochs > 0)
+                {
+                    var fineTuning = configured.ToSettings() with { Epochs = configured.Prune.FineTuneEpochs, WeightMasks = masks, Schedule = LearningRateSchedule.Constant };
+                    new InformationTrainer(copy, fineTuning).Fit(data.Train);
+                }
             }
+            finally
+            {
+                foreach (var mask in masks.Values)
+                {
+                    mask.Dispose();
+                }
+            }
+
+            // Pruned again after fine-tuning: the pruned weights are still 0, and the report describes the exported graph.
+            var pruned = Compression.NetworkPruner.Prune(copy, options);
+            string onnxPath = Path.GetFullPath(Path.Combine(outputDirectory, PrunedOnnxFileName));
+            Export.OnnxExport.Save(pruned.Graph, onnxPath, new Export.OnnxExportOptions { Initializers = configured.Prune.Initializers, TrainingSetSize = data.Train.Count });
 
             double train = InformationTrainer.Evaluate(copy, data.Train, configured.EvaluationBatchSize);
             double test = data.Test is null ? double.NaN : InformationTrainer.Evaluate(copy, data.Test, configured.EvaluationBatchSize);
             Log.Pruned(logger, pruned.Report.KeptWeights, pruned.Report.Weights, pruned.Report.CompressionRatio, pruned.Report.KeptNats, pruned.Report.Nats, test);
-            return new PruningOutcome(pruned.Report, test, train, onnxPath);
+            return new PruningOutcome(pruned.Report, configured.Prune.FineTuneEpochs, test, train, onnxPath);
         }
 
         /// <summary>Fans the trainer's events out to the log, the metrics and the registered observers.</summary>

@@ -24,12 +24,33 @@ namespace Ibex.Runtime.Training
         private readonly InformationNetwork network;
         private readonly TrainingSettings settings;
 
+        /// <summary>The weights <see cref="TrainingSettings.WeightMasks"/> covers, with their masks on the weight's device; null without masks.</summary>
+        private readonly (torch.Tensor Weight, torch.Tensor Mask)[]? maskedWeights;
+
         /// <summary>Prepares to train <paramref name="network"/>; throws <see cref="ArgumentException"/> for invalid settings.</summary>
         public InformationTrainer(InformationNetwork network, TrainingSettings settings)
         {
             settings.Validate();
             this.network = network;
             this.settings = settings;
+            if (settings.WeightMasks is { } masks)
+            {
+                var weights = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+                maskedWeights = masks.Select(pair =>
+                {
+                    if (!weights.TryGetValue(pair.Key + ".weight", out var weight))
+                    {
+                        throw new ArgumentException($"WeightMasks names layer '{pair.Key}', which {network.Description.Name} does not have as a weight layer.", nameof(settings));
+                    }
+
+                    if (!pair.Value.shape.SequenceEqual(weight.shape))
+                    {
+                        throw new ArgumentException($"The mask of layer '{pair.Key}' is shaped [{string.Join(", ", pair.Value.shape)}], its weight [{string.Join(", ", weight.shape)}].", nameof(settings));
+                    }
+
+                    return ((torch.Tensor)weight, pair.Value.to(weight.dtype).to(weight.device).DetachFromDisposeScope());
+                }).ToArray();
+            }
         }
 
         /// <summary>β in force: the settings' override, else the declared one.</summary>
@@ -204,9 +225,25 @@ namespace Ibex.Runtime.Training
             if (double.IsFinite(result.Item1))
             {
                 network.BackwardAndStep(loss, optimizer);
+                ApplyWeightMasks();
             }
 
             return result;
+        }
+
+        /// <summary>Multiplies each masked layer's weight by its mask after a step, so that pruned weights stay 0.</summary>
+        private void ApplyWeightMasks()
+        {
+            if (maskedWeights is null)
+            {
+                return;
+            }
+
+            using var noGrad = torch.no_grad();
+            foreach (var (weight, mask) in maskedWeights)
+            {
+                weight.mul_(mask);
+            }
         }
 
         /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using TorchSharp;
 
 namespace Ibex.Runtime.Training
 {
@@ -60,6 +61,14 @@ namespace Ibex.Runtime.Training
         /// compared on resume like the other settings; the hosted worker fills it from its data options.
         /// </summary>
         public IReadOnlyDictionary<string, string>? DataFingerprint { get; init; }
+
+        /// <summary>
+        /// Masks (1 kept, 0 pruned) by layer name, shaped like the layer's weight, that every optimizer step re-applies: the
+        /// pruned weights stay 0 while the others fine-tune (see <see cref="Compression.NetworkPruner.ApplyMask"/>). Null
+        /// (the default) trains every weight. Not part of a checkpoint's fingerprint.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public IReadOnlyDictionary<string, torch.Tensor>? WeightMasks { get; init; }
 
         /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
         public void Validate()

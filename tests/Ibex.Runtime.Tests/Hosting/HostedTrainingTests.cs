@@ -55,6 +55,7 @@ public sealed class HostedTrainingTests : IDisposable
         settings["Ibex:Training:Prune:Enabled"] = "true";
         // The initial ρ is −6: after two epochs some ρ lie above it and some below, so both kinds of weight are there.
         settings["Ibex:Training:Prune:LogAlphaThreshold"] = "-6";
+        settings["Ibex:Training:Prune:FineTuneEpochs"] = "1";
         using var host = harness.Build<SmallClassifier>(settings);
 
         Assert.Equal(0, await harness.RunAsync(host));
@@ -69,6 +70,7 @@ public sealed class HostedTrainingTests : IDisposable
         Assert.Equal(16 * 64 + 64 * 4, weights);
         Assert.InRange(kept, 1, weights - 1);
         Assert.InRange(pruning.GetProperty("testMeanNetwork").GetDouble(), 0, 1);
+        Assert.Equal(1, pruning.GetProperty("fineTuneEpochs").GetInt32());
         Assert.True(harness.Logs.Any(line => line.Contains($"Pruned: {kept} of {weights} stochastic weights kept")), string.Join("\n", harness.Logs));
 
         using var network = new SmallClassifier();
@@ -98,6 +100,7 @@ public sealed class HostedTrainingTests : IDisposable
     [InlineData("Ibex:Training:Beta", "-1", "Ibex:Training:Beta = -1 is invalid: it must be a number ≥ 0")]
     [InlineData("Ibex:Training:Prune:LogAlphaThreshold", "Infinity", "Ibex:Training:Prune:LogAlphaThreshold = Infinity is invalid: it must be a finite number")]
     [InlineData("Ibex:Training:Prune:Initializers", "Zip", "Ibex:Training:Prune:Initializers")]
+    [InlineData("Ibex:Training:Prune:FineTuneEpochs", "-1", "Ibex:Training:Prune:FineTuneEpochs = -1 is invalid: it must be between 0 and 1000000")]
     [InlineData("Ibex:Training:LibTorchPath", "/nowhere/torch/lib", "Ibex:Training:LibTorchPath = /nowhere/torch/lib is invalid: it must be an existing folder")]
     public async Task AnInvalidOptionStopsTheHostAtStartNamingTheKey(string key, string value, string expected)
     {
