@@ -45,7 +45,7 @@ namespace Ibex.Runtime
         {
             var builder = new CompilerServices.MeanGraphBuilder(Description);
             WriteMeanGraph(builder);
-            return builder.Build();
+            return builder.Build().WithNoiseVariances(StochasticLayers());
         }
 
         /// <summary>Records the mean network's layers in <paramref name="graph"/>; generated for every network.</summary>

@@ -112,6 +112,71 @@ public sealed class OnnxExportTests
         OnnxChecker.Check(sparse, "pruned-sparse");
     }
 
+    [Theory]
+    [InlineData(nameof(SmallFashionMlp))]
+    [InlineData(nameof(GaussianConvolutionProbe))]
+    public void TheStochasticExportSamplesTheDistributionIbexTrainsWith(string name)
+    {
+        // Both draw each stochastic layer's pre-activation per example by the local reparameterization, so one example's
+        // scores have the same distribution in ONNX Runtime and in Ibex's training-mode forward: compare their moments.
+        const int draws = 20_000;
+        using var scope = NewDisposeScope();
+        using var network = Create(name);
+        using (no_grad())
+        {
+            foreach (var noisy in network.StochasticLayers())
+            {
+                noisy.LogAlpha.uniform_(-4, -0.5);
+            }
+
+            if (network is GaussianConvolutionProbe probe)
+            {
+                ((DenseLayer)probe.Readout).Weight.copy_(eye(27));
+            }
+        }
+
+        var example = Inputs(network.Description, 1);
+        var batch = example.expand(new long[] { draws }.Concat(example.shape.Skip(1)).ToArray()).contiguous();
+        network.train();
+        Tensor ibex;
+        using (no_grad())
+        {
+            ibex = network.call(batch).Logits;
+        }
+
+        var model = OnnxExport.ToModel(network.ToMeanGraph(), new OnnxExportOptions { Stochastic = true });
+        var onnx = Run(model, batch, network.Description);
+        Assert.Equal("stochastic", model.MetadataProps.Single(p => p.Key == "ibex.network_kind").Value);
+
+        var a = Statistics.Moments(ibex);
+        var b = Statistics.Moments(onnx);
+        for (int k = 0; k < network.Description.Classes; k++)
+        {
+            Statistics.AssertWithin(a.Mean[k], b.Mean[k], Math.Sqrt((a.MeanError[k] * a.MeanError[k]) + (b.MeanError[k] * b.MeanError[k])), 5, $"{name}: mean of score {k}");
+            Statistics.AssertWithin(a.Variance[k], b.Variance[k], Math.Sqrt((a.VarianceError[k] * a.VarianceError[k]) + (b.VarianceError[k] * b.VarianceError[k])), 5, $"{name}: variance of score {k}");
+            Assert.True(b.Variance[k] > 0, "the stochastic export must be noisy");
+        }
+
+        OnnxChecker.Check(model, name + "-stochastic");
+    }
+
+    [Fact]
+    public void AGraphWithRemovedUnitsIsNotExportedAsStochastic()
+    {
+        using var scope = NewDisposeScope();
+        using var network = new PrunableNetwork();
+        using (no_grad())
+        {
+            ((StochasticDenseLayer)network.Hidden).LogAlpha[0].fill_(Math.Log(4));
+        }
+
+        var pruned = NetworkPruner.Prune(network);
+        Assert.True(pruned.Graph.UnitsRemoved);
+        var error = Assert.Throws<InvalidOperationException>(() => OnnxExport.ToModel(pruned.Graph, new OnnxExportOptions { Stochastic = true }));
+        Assert.Contains("RemoveUnits = false", error.Message);
+        OnnxExport.ToModel(NetworkPruner.Prune(network, new PruningOptions { RemoveUnits = false }).Graph, new OnnxExportOptions { Stochastic = true });
+    }
+
     [Fact]
     public void FineTuningWithTheMasksKeepsThePrunedWeightsAtZeroAndTrainsTheOthers()
     {

@@ -50,7 +50,7 @@ namespace Ibex.Runtime.Compression
                 UnitRemoval.Apply(operations, graph.Output, removed);
             }
 
-            var pruned = graph.With(operations);
+            var pruned = graph.With(operations, unitsRemoved: removed.Count > 0);
             var report = new PruningReport(layers, layers.Sum(l => l.Weights), layers.Sum(l => l.KeptWeights), layers.Sum(l => l.Nats), layers.Sum(l => l.KeptNats),
                 graph.MultiplyAdds, pruned.NonzeroMultiplyAdds, removed);
             return new PrunedNetwork(pruned, report);
@@ -89,10 +89,30 @@ namespace Ibex.Runtime.Compression
 
         private static GraphOperation WithWeight(GraphOperation operation, WeightArray weight) => operation switch
         {
-            LinearOperation linear => linear with { Weight = weight },
-            ConvolutionOperation conv => conv with { Weight = weight },
+            LinearOperation linear => linear with { Weight = weight, NoiseVariance = Masked(linear.NoiseVariance, weight) },
+            ConvolutionOperation conv => conv with { Weight = weight, NoiseVariance = Masked(conv.NoiseVariance, weight) },
             _ => operation,
         };
+
+        /// <summary>The noise variance of the weights left: 0 where the weight was pruned.</summary>
+        private static WeightArray? Masked(WeightArray? variance, WeightArray weight)
+        {
+            if (variance is null)
+            {
+                return null;
+            }
+
+            var masked = variance.Copy();
+            for (long i = 0; i < masked.Values.LongLength; i++)
+            {
+                if (weight.Values[i] == 0)
+                {
+                    masked.Values[i] = 0;
+                }
+            }
+
+            return masked;
+        }
 
         /// <summary>The weights with the pruned ones at 0, and what was kept: weights, units, and the nats they hold.</summary>
         private static (WeightArray Masked, LayerPruning Pruning) Mask(WeightArray weight, NoisyWeights noise, double threshold)

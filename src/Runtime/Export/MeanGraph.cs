@@ -40,7 +40,40 @@ namespace Ibex.Runtime.Export
         /// <summary>The weights among them that are not zero.</summary>
         public long NonzeroWeightCount => Operations.Sum(o => o.NonzeroWeightCount);
 
-        internal MeanGraph With(IReadOnlyList<GraphOperation> operations) => new(Description, Input, operations, Output);
+        internal MeanGraph With(IReadOnlyList<GraphOperation> operations, bool unitsRemoved = false)
+            => new(Description, Input, operations, Output) { UnitsRemoved = UnitsRemoved || unitsRemoved };
+
+        /// <summary>Whether pruning removed units: their constant outputs were folded into biases, which the stochastic export cannot represent.</summary>
+        public bool UnitsRemoved { get; private init; }
+
+        /// <summary>The graph with ŵ²·v(α) recorded on every stochastic weight layer, for the stochastic export.</summary>
+        internal MeanGraph WithNoiseVariances(IReadOnlyList<NoisyWeights> layers)
+        {
+            var noise = layers.ToDictionary(l => l.Layer);
+            return With(Operations.Select(operation => operation switch
+            {
+                LinearOperation linear when noise.TryGetValue(linear.Layer, out var n) => linear with { NoiseVariance = NoiseVarianceOf(linear.Weight, n) },
+                ConvolutionOperation conv when noise.TryGetValue(conv.Layer, out var n) => conv with { NoiseVariance = NoiseVarianceOf(conv.Weight, n) },
+                _ => operation,
+            }).ToArray());
+        }
+
+        /// <summary>ŵ²·v(α) per weight, α = e^clamp(ρ) shared across a unit's weights when it is per unit.</summary>
+        private static WeightArray NoiseVarianceOf(WeightArray weight, NoisyWeights noise)
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var rho = noise.LogAlpha.detach().to(TorchSharp.torch.CPU).to_type(TorchSharp.torch.float64).clamp(noise.MinLogAlpha, noise.MaxLogAlpha).contiguous().data<double>().ToArray();
+            long perAlpha = weight.Values.LongLength / rho.LongLength;
+            var variance = new float[weight.Values.Length];
+            for (long i = 0; i < variance.LongLength; i++)
+            {
+                double alpha = Math.Exp(rho[i / perAlpha]);
+                double factor = noise.Noise == Ibex.Dsl.NoiseFamily.LogNormal ? Math.Exp(alpha) - 1 : alpha;
+                variance[i] = (float)(weight.Values[i] * (double)weight.Values[i] * factor);
+            }
+
+            return new WeightArray(variance, (int[])weight.Shape.Clone());
+        }
     }
 
     /// <summary>One example's activations at a point of the graph: an id (unique in the graph) and a shape without the batch dimension.</summary>
@@ -70,8 +103,11 @@ namespace Ibex.Runtime.Export
         public virtual long NonzeroWeightCount => 0;
     }
 
-    /// <summary>y = x·Wᵀ + b, W out × in.</summary>
-    internal sealed record LinearOperation(string Layer, GraphValue Input, GraphValue Output, WeightArray Weight, WeightArray? Bias)
+    /// <summary>
+    /// y = x·Wᵀ + b, W out × in. <see cref="NoiseVariance"/>, for a stochastic layer, is ŵ²·v(α) per weight (v = e^α − 1 for
+    /// log-normal noise, α for Gaussian), what the stochastic export samples with.
+    /// </summary>
+    internal sealed record LinearOperation(string Layer, GraphValue Input, GraphValue Output, WeightArray Weight, WeightArray? Bias, WeightArray? NoiseVariance = null)
         : GraphOperation(Layer, Input, Output)
     {
         public override long MultiplyAdds => Weight.Values.LongLength;
@@ -83,8 +119,9 @@ namespace Ibex.Runtime.Export
         public override long NonzeroWeightCount => Weight.NonzeroCount;
     }
 
-    /// <summary>A 2-D convolution, W out × in/groups × k × k.</summary>
-    internal sealed record ConvolutionOperation(string Layer, GraphValue Input, GraphValue Output, WeightArray Weight, WeightArray? Bias, int Stride, int Padding, int Dilation, int Groups)
+    /// <summary>A 2-D convolution, W out × in/groups × k × k; <see cref="NoiseVariance"/> as for <see cref="LinearOperation"/>.</summary>
+    internal sealed record ConvolutionOperation(string Layer, GraphValue Input, GraphValue Output, WeightArray Weight, WeightArray? Bias, int Stride, int Padding, int Dilation, int Groups,
+        WeightArray? NoiseVariance = null)
         : GraphOperation(Layer, Input, Output)
     {
         public override long MultiplyAdds => Weight.Values.LongLength * Output.Shape[1] * Output.Shape[2];

@@ -39,13 +39,22 @@ namespace Ibex.Runtime.Export
         {
             ArgumentNullException.ThrowIfNull(graph);
             ArgumentNullException.ThrowIfNull(options);
+            if (options.Stochastic && graph.UnitsRemoved)
+            {
+                throw new InvalidOperationException(
+                    "This graph was pruned with units removed, whose constant outputs were folded into the next layers' biases without their noise; "
+                    + "export the stochastic network from a graph pruned with PruningOptions.RemoveUnits = false, or from network.ToMeanGraph().");
+            }
+
             var writer = new GraphWriter(graph, options);
             var model = new ModelProto
             {
                 IrVersion = IrVersion,
                 ProducerName = "Ibex",
                 ProducerVersion = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "0.0.0",
-                DocString = $"The mean network of {graph.Description.Name} (every ε = 1), exported by Ibex.",
+                DocString = options.Stochastic
+                    ? $"The stochastic network of {graph.Description.Name}: each run is one Monte-Carlo draw of its weight noise (local reparameterization), exported by Ibex."
+                    : $"The mean network of {graph.Description.Name} (every ε = 1), exported by Ibex.",
                 Graph = writer.Write(),
             };
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });
@@ -54,6 +63,7 @@ namespace Ibex.Runtime.Export
             AddMetadata(model, "ibex.declaration_hash", graph.Description.DeclarationHash);
             AddMetadata(model, "ibex.beta", information.Beta.ToString("R", CultureInfo.InvariantCulture));
             AddMetadata(model, "ibex.alpha_max", information.AlphaMax.ToString("R", CultureInfo.InvariantCulture));
+            AddMetadata(model, "ibex.network_kind", options.Stochastic ? "stochastic" : "mean");
             if (options.TrainingSetSize is { } size)
             {
                 AddMetadata(model, "ibex.training_set_size", size.ToString(CultureInfo.InvariantCulture));
@@ -112,7 +122,18 @@ namespace Ibex.Runtime.Export
                             gemmInputs.Add(Initializer(layer + ".bias", bias));
                         }
 
-                        Node("Gemm", layer, gemmInputs, output, Int("transB", 1));
+                        if (options.Stochastic && linear.NoiseVariance is { } linearVariance)
+                        {
+                            Node("Gemm", layer + ".mean", gemmInputs, output + ".mean", Int("transB", 1));
+                            Node("Mul", layer + ".square", new[] { input, input }, output + ".square");
+                            Node("Gemm", layer + ".variance", new[] { output + ".square", Weight(layer + ".noise_variance", linearVariance) }, output + ".variance", Int("transB", 1));
+                            WriteSample(layer, output);
+                        }
+                        else
+                        {
+                            Node("Gemm", layer, gemmInputs, output, Int("transB", 1));
+                        }
+
                         break;
                     case ConvolutionOperation conv:
                         var convInputs = new List<string> { input, Weight(layer + ".weight", conv.Weight) };
@@ -122,10 +143,24 @@ namespace Ibex.Runtime.Export
                         }
 
                         int kernel = conv.Weight.Shape[2];
-                        Node("Conv", layer, convInputs, output,
+                        AttributeProto[] ConvAttributes() => new[]
+                        {
                             Ints("kernel_shape", kernel, kernel), Ints("strides", conv.Stride, conv.Stride),
                             Ints("pads", conv.Padding, conv.Padding, conv.Padding, conv.Padding),
-                            Ints("dilations", conv.Dilation, conv.Dilation), Int("group", conv.Groups));
+                            Ints("dilations", conv.Dilation, conv.Dilation), Int("group", conv.Groups),
+                        };
+                        if (options.Stochastic && conv.NoiseVariance is { } convVariance)
+                        {
+                            Node("Conv", layer + ".mean", convInputs, output + ".mean", ConvAttributes());
+                            Node("Mul", layer + ".square", new[] { input, input }, output + ".square");
+                            Node("Conv", layer + ".variance", new[] { output + ".square", Weight(layer + ".noise_variance", convVariance) }, output + ".variance", ConvAttributes());
+                            WriteSample(layer, output);
+                        }
+                        else
+                        {
+                            Node("Conv", layer, convInputs, output, ConvAttributes());
+                        }
+
                         break;
                     case PoolOperation pool:
                         Node(pool.Kind == PoolKind.Max ? "MaxPool" : "AveragePool", layer, new[] { input }, output,
@@ -175,6 +210,16 @@ namespace Ibex.Runtime.Export
                     default:
                         throw new NotSupportedException($"Layer '{operation.Layer}' ({operation.GetType().Name}) has no ONNX form in this exporter.");
                 }
+            }
+
+            /// <summary>output = mean + √(variance + 10⁻⁸)·ξ, ξ ~ N(0, 1) per example and unit (Kingma et al. 2015), from the values {output}.mean and {output}.variance.</summary>
+            private void WriteSample(string layer, string output)
+            {
+                Node("Add", layer + ".floor", new[] { output + ".variance", Scalar(layer + ".variance_floor", 1e-8f) }, output + ".floored");
+                Node("Sqrt", layer + ".std", new[] { output + ".floored" }, output + ".std");
+                Node("RandomNormalLike", layer + ".xi", new[] { output + ".mean" }, output + ".xi");
+                Node("Mul", layer + ".noise", new[] { output + ".std", output + ".xi" }, output + ".noise");
+                Node("Add", layer, new[] { output + ".mean", output + ".noise" }, output);
             }
 
             private void WriteActivation(ActivationOperation activation, string input, string output)

@@ -11,6 +11,15 @@ namespace Ibex.Runtime.Export
         /// <summary>N, the training-set size the network was trained on, recorded with β as <c>ibex.training_set_size</c>; not recorded when null.</summary>
         public long? TrainingSetSize { get; init; }
 
+        /// <summary>
+        /// Exports the stochastic network instead of the mean network: every stochastic Dense or Conv2d layer samples its
+        /// output by the local reparameterization, mean + √(x²·ŵ²·v(α) + 10⁻⁸)·ξ with ξ from <c>RandomNormalLike</c>, so that each
+        /// run of the model is one Monte-Carlo draw (average S runs' softmax for the predictive, as <c>Predictor</c> does).
+        /// Information Dropout and BatchNorm stay as in the mean network, as in <c>Predictor</c>'s Monte-Carlo predictions.
+        /// Default false.
+        /// </summary>
+        public bool Stochastic { get; init; }
+
         /// <summary>The graph's input name. Default "input".</summary>
         public string InputName { get; init; } = "input";
 
