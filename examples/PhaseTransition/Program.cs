@@ -18,8 +18,22 @@ using TorchSharp;
 //   all     run, then report (the default)
 // Options: --quick (synthetic Gaussian inputs, small N, seconds), --results DIR, --out DIR, --data DIR, --threads T,
 //          --jobs J (run as J child processes of one torch thread each; default: one per core, unless --shard is given).
+//   sweep run|report|slurm|kubernetes   the general sweep over declared networks (Sweeps/SweepCommand.cs, docs/sweeps.md)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length > 0 && args[0] == "sweep")
+{
+    try
+    {
+        return SweepCommand.Run(args[1..]);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+}
+
 var options = CommandLine.Parse(args);
 if (options.Verb is "run" or "all")
 {

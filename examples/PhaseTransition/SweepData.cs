@@ -35,6 +35,49 @@ public sealed class SweepData : IDisposable
 
     public LabeledData? Test { get; }
 
+    /// <summary>The pooled training set's mean and standard deviation over every pixel, for <see cref="InputScaling.Standardized"/>.</summary>
+    private (double Mean, double Std) Moments => pooledTrain is null ? (0, 1) : (pooledTrain.Features.mean().item<float>(), pooledTrain.Features.std().item<float>());
+
+    private readonly Dictionary<(int, double, InputScaling), LabeledData> scaled = new();
+    private LabeledData? standardizedTest;
+
+    /// <summary>The point's training set with its inputs scaled as asked (quick mode's Gaussian inputs are already standardized).</summary>
+    public LabeledData Train(SweepPoint point, InputScaling scaling)
+    {
+        var data = Train(point);
+        if (scaling == InputScaling.UnitInterval || Quick)
+        {
+            return data;
+        }
+
+        var key = (point.TrainingExamples, point.RandomLabelFraction, scaling);
+        if (!scaled.TryGetValue(key, out var standardized))
+        {
+            var (mean, std) = Moments;
+            standardized = new LabeledData(data.Features.sub(mean).div(std), data.Labels.clone());
+            scaled[key] = standardized;
+        }
+
+        return standardized;
+    }
+
+    /// <summary>The test set scaled as the training set is.</summary>
+    public LabeledData? TestScaled(InputScaling scaling)
+    {
+        if (scaling == InputScaling.UnitInterval || Test is null)
+        {
+            return Test;
+        }
+
+        if (standardizedTest is null)
+        {
+            var (mean, std) = Moments;
+            standardizedTest = new LabeledData(Test.Features.sub(mean).div(std), Test.Labels.clone());
+        }
+
+        return standardizedTest;
+    }
+
     public LabeledData Train(SweepPoint point)
     {
         var key = (point.TrainingExamples, point.RandomLabelFraction);
@@ -67,6 +110,12 @@ public sealed class SweepData : IDisposable
     {
         pooledTrain?.Dispose();
         Test?.Dispose();
+        standardizedTest?.Dispose();
+        foreach (var data in scaled.Values)
+        {
+            data.Dispose();
+        }
+
         foreach (var data in cache.Values)
         {
             data.Dispose();

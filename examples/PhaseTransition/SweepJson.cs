@@ -13,9 +13,12 @@ internal sealed record SweepReport(
 /// <summary>A result and the grid it belongs to.</summary>
 internal sealed record GridResult(string Grid, SweepResult Result);
 
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    UseStringEnumConverter = true)]
 [JsonSerializable(typeof(SweepResult))]
 [JsonSerializable(typeof(SweepReport))]
+[JsonSerializable(typeof(SweepJobResult))]
+[JsonSerializable(typeof(ArchitectureReport))]
 internal sealed partial class SweepJson : JsonSerializerContext
 {
 }
