@@ -118,7 +118,7 @@ fi
 
 dotnet "$app" sweep report --quick --results "$results" --out "$results/report"
 for network in quick-mlp quick-mlp-gaussian; do
-  if ! grep -q "^| $network | /255 |" "$results/report/summary.md"; then
+  if ! grep -q "^| $network | Gaussian |" "$results/report/summary.md"; then
     echo "slurm-sweep-check: the report has no row for $network" >&2
     exit 1
   fi

@@ -38,7 +38,7 @@ public static class ArchitectureReportWriter
                 return new ArchitectureSummary(g.Key.Network, g.Key.Scaling, g.First().Noise, g.First().PerUnitAlpha, transition, full);
             })
             .ToList();
-        var findings = Findings(summaries);
+        var findings = Findings(summaries, spec.Quick);
         var report = new ArchitectureReport(spec.Name, points, summaries, findings);
 
         var csv = new StringBuilder("architecture,scaling,noise,per_unit_alpha,n,random_fraction,beta,seed,epochs,converged,train_acc_mc,train_acc_mean,information_per_sample,test_acc,seconds\n");
@@ -56,12 +56,12 @@ public static class ArchitectureReportWriter
             var curves = points.Where(p => p.Scaling == scaling).GroupBy(p => p.Network)
                 .Select(g => (g.Key, g.Select(p => p.Result.Point.Beta).ToArray(), g.Select(p => p.Result.TrainAccuracyMonteCarlo).ToArray()))
                 .ToList();
-            Plots.LogBeta(Path.Combine(output, $"train-accuracy-vs-beta-{scaling}.png"), $"Random labels, inputs {Describe(scaling)}: Monte-Carlo train accuracy",
+            Plots.LogBeta(Path.Combine(output, $"train-accuracy-vs-beta-{scaling}.png"), $"Random labels, inputs {Describe(scaling, spec.Quick)}: Monte-Carlo train accuracy",
                 "train accuracy", curves, new[] { (1.0, "β = 1 (the paper's critical value)", -1) }, (0, 1.05));
             var information = points.Where(p => p.Scaling == scaling).GroupBy(p => p.Network)
                 .Select(g => (g.Key, g.Select(p => p.Result.Point.Beta).ToArray(), g.Select(p => p.Result.InformationPerSample).ToArray()))
                 .ToList();
-            Plots.LogBeta(Path.Combine(output, $"information-vs-beta-{scaling}.png"), $"Random labels, inputs {Describe(scaling)}: information in the weights",
+            Plots.LogBeta(Path.Combine(output, $"information-vs-beta-{scaling}.png"), $"Random labels, inputs {Describe(scaling, spec.Quick)}: information in the weights",
                 "Ĩ(w;D)/N [nats per sample]", information, new[] { (1.0, "β = 1", -1) });
         }
 
@@ -70,7 +70,7 @@ public static class ArchitectureReportWriter
     }
 
     /// <summary>Do the transitions coincide (β* within a factor 2) for each scaling, over the architectures with a full transition?</summary>
-    private static List<string> Findings(IReadOnlyList<ArchitectureSummary> summaries)
+    private static List<string> Findings(IReadOnlyList<ArchitectureSummary> summaries, bool quick)
     {
         var findings = new List<string>();
         foreach (var group in summaries.Where(s => s.FullTransition && double.IsFinite(s.Transition.TransitionBeta)).GroupBy(s => s.Scaling))
@@ -78,7 +78,7 @@ public static class ArchitectureReportWriter
             var betas = group.Select(s => s.Transition.TransitionBeta).ToList();
             double spread = betas.Max() / betas.Min();
             findings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Inputs {Describe(group.Key)}: {group.Count()} architectures with a full transition, β* from {betas.Min():G3} to {betas.Max():G3} (a factor {spread:F2}): {(spread <= 2 ? "they coincide within a factor 2" : "they do not coincide within a factor 2")}."));
+                $"Inputs {Describe(group.Key, quick)}: {group.Count()} architectures with a full transition, β* from {betas.Min():G3} to {betas.Max():G3} (a factor {spread:F2}): {(spread <= 2 ? "they coincide within a factor 2" : "they do not coincide within a factor 2")}."));
         }
 
         return findings;
@@ -95,7 +95,7 @@ public static class ArchitectureReportWriter
         {
             var t = s.Transition;
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {s.Architecture} | {Describe(s.Scaling)} | {s.Noise} | {(s.PerUnitAlpha ? "yes" : "no")} | {t.AccuracyAtSmallestBeta:F3} | {t.AccuracyAtLargestBeta:F3} | {(s.FullTransition ? "yes" : "no")} | {t.TransitionBeta:G3} | {t.BetaAt80:G3} | {t.BetaAt30:G3} | {t.MemorizingInformation:F2} | {t.PredictedBeta:G3} |"));
+                $"| {s.Architecture} | {Describe(s.Scaling, spec.Quick)} | {s.Noise} | {(s.PerUnitAlpha ? "yes" : "no")} | {t.AccuracyAtSmallestBeta:F3} | {t.AccuracyAtLargestBeta:F3} | {(s.FullTransition ? "yes" : "no")} | {t.TransitionBeta:G3} | {t.BetaAt80:G3} | {t.BetaAt30:G3} | {t.MemorizingInformation:F2} | {t.PredictedBeta:G3} |"));
         }
 
         text.AppendLine();
@@ -107,7 +107,8 @@ public static class ArchitectureReportWriter
         return text.ToString();
     }
 
-    private static string Describe(InputScaling scaling) => scaling == InputScaling.UnitInterval ? "/255" : "standardized";
+    /// <summary>How the inputs were scaled, as the report writes it; quick sweeps' inputs are Gaussian.</summary>
+    private static string Describe(InputScaling scaling, bool quick) => quick ? "Gaussian" : scaling == InputScaling.UnitInterval ? "/255" : "standardized";
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
