@@ -41,17 +41,17 @@ public sealed partial class RandomLabelCnn
     [Stochastic, Dense(10)] public partial Layer Scores { get; }
 }
 
-/// <summary>A wider residual MLP: a 512-unit stem and two residual blocks of stochastic 512-unit layers.</summary>
+/// <summary>A residual MLP: a 256-unit stem and two residual blocks of stochastic 256-unit layers (one layer deeper than the MLP).</summary>
 [InfoRegularized(beta: 1.0)]
 [Input(196)]
 public sealed partial class ResidualRandomLabelMlp
 {
-    [Stochastic, Dense(512)] public partial Layer Stem { get; }
+    [Stochastic, Dense(256)] public partial Layer Stem { get; }
     [ReLU] public partial Layer StemActivation { get; }
-    [Stochastic, Dense(512)] public partial Layer Block1 { get; }
+    [Stochastic, Dense(256)] public partial Layer Block1 { get; }
     [ReLU] public partial Layer Block1Activation { get; }
     [Residual(nameof(StemActivation))] public partial Layer Skip1 { get; }
-    [Stochastic, Dense(512)] public partial Layer Block2 { get; }
+    [Stochastic, Dense(256)] public partial Layer Block2 { get; }
     [ReLU] public partial Layer Block2Activation { get; }
     [Residual(nameof(Skip1))] public partial Layer Skip2 { get; }
     [Stochastic, Dense(10)] public partial Layer Scores { get; }
