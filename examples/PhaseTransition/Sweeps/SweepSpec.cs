@@ -29,14 +29,14 @@ public sealed record SweepSpec(
 
     /// <summary>
     /// "architectures": Figure 2 (left) of the paper, random labels at N = 500 for five declared networks, both input
-    /// scalings, β from 0.05 to 1 (60 points, about an hour on 2 cores). "architectures-quick": two quick networks on Gaussian inputs, for CI and for trying a
+    /// scalings, β from 0.05 to 3 (70 points, about an hour on 2 cores). "architectures-quick": two quick networks on Gaussian inputs, for CI and for trying a
     /// scheduler (seconds per point).
     /// </summary>
     public static SweepSpec Preset(string name) => name switch
     {
         "architectures" => new SweepSpec(name,
             new[] { "mlp", "cnn", "residual-mlp", "mlp-gaussian", "mlp-per-unit" },
-            new[] { 0.05, 0.1, 0.2, 0.3, 0.5, 1.0 },
+            new[] { 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 3.0 },
             new[] { 500 }, new[] { 1.0 }, new[] { 3L }, new[] { InputScaling.UnitInterval, InputScaling.Standardized },
             new SweepTraining { MaximumEpochs = 2500, MinimumEpochs = 300, ConvergenceWindow = 150, ConvergenceTolerance = 0.005, BetaWarmupEpochs = 500 },
             Quick: false),
