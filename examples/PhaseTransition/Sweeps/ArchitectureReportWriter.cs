@@ -65,6 +65,15 @@ public static class ArchitectureReportWriter
                 "Ĩ(w;D)/N [nats per sample]", information, new[] { (1.0, "β = 1", -1) });
         }
 
+        foreach (var architecture in points.GroupBy(p => p.Network))
+        {
+            var curves = architecture.GroupBy(p => p.Scaling)
+                .Select(g => ($"inputs {Describe(g.Key, spec.Quick)}", g.Select(p => p.Result.Point.Beta).ToArray(), g.Select(p => p.Result.TrainAccuracyMonteCarlo).ToArray()))
+                .ToList();
+            Plots.LogBeta(Path.Combine(output, $"train-accuracy-vs-beta-{architecture.Key}.png"), $"Random labels, {architecture.Key}: Monte-Carlo train accuracy",
+                "train accuracy", curves, new[] { (1.0, "β = 1 (the paper's critical value)", -1) }, (0, 1.05));
+        }
+
         File.WriteAllText(Path.Combine(output, "summary.md"), Summary(spec, points, summaries, findings));
         return report;
     }
