@@ -92,7 +92,6 @@ public static class Sweep
     /// <summary>Runs the sweep as <c>--jobs</c> child processes, shard i of J each, and waits for all of them.</summary>
     internal static void RunInChildProcesses(CommandLine options, string[] args)
     {
-        string self = typeof(Sweep).Assembly.Location;
         var passThrough = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -110,32 +109,9 @@ public static class Sweep
             passThrough.Add(args[i]);
         }
 
-        var children = new List<System.Diagnostics.Process>();
-        for (int shard = 0; shard < options.Jobs; shard++)
-        {
-            var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-            // Under 'dotnet x.dll' the process is the dotnet host and needs the assembly; an apphost is the program itself.
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-            {
-                start.ArgumentList.Add(self);
-            }
-
-            foreach (var argument in new[] { "run" }.Concat(passThrough).Concat(new[] { "--shard", $"{shard}/{options.Jobs}", "--threads", "1" }))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            children.Add(System.Diagnostics.Process.Start(start)!);
-        }
-
-        foreach (var child in children)
-        {
-            child.WaitForExit();
-            if (child.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"Sweep job {children.IndexOf(child)} of {options.Jobs} failed with exit code {child.ExitCode}; its finished points are kept, run again to complete the rest.");
-            }
-        }
+        SelfProcesses.RunAll(Enumerable.Range(0, options.Jobs)
+            .Select(shard => new[] { "run" }.Concat(passThrough).Concat(new[] { "--shard", $"{shard}/{options.Jobs}", "--threads", "1" }))
+            .ToList(), "Sweep job");
     }
 
     internal static void Run(CommandLine options)

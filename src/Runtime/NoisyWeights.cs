@@ -26,6 +26,23 @@ namespace Ibex.Runtime
             _ => throw new ArgumentOutOfRangeException(nameof(Noise), Noise, "Unknown weight noise."),
         };
 
+        /// <summary>
+        /// ρ clamped to its bounds, one value per weight in the weight's row-major order: with α per unit, the unit's ρ
+        /// repeated over its fan-in.
+        /// </summary>
+        internal double[] ClampedLogAlphaByWeight()
+        {
+            using var scope = torch.NewDisposeScope();
+            var rho = LogAlpha.detach().to(torch.CPU).to_type(torch.float64).clamp(MinLogAlpha, MaxLogAlpha).contiguous().data<double>().ToArray();
+            var byWeight = new double[Weights];
+            for (long i = 0; i < byWeight.LongLength; i++)
+            {
+                byWeight[i] = rho[i / WeightsPerAlpha];
+            }
+
+            return byWeight;
+        }
+
         /// <summary>This layer's share of Ĩ(w;D), in nats, from the clamped ρ.</summary>
         public torch.Tensor Information()
         {

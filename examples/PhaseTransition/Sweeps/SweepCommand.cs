@@ -62,7 +62,7 @@ internal static class SweepCommand
                 Console.WriteLine(File.ReadAllText(Path.Combine(output, "summary.md")));
                 return report.Points.Count == spec.Jobs().Count ? 0 : 1;
             case "slurm":
-                var slurm = new SchedulerRun(Program(), results, tasks, Int("--cpus", 1), Int("--gpus", 0), Path.GetFullPath(data));
+                var slurm = new SchedulerRun(SelfProcesses.CommandLine(), results, tasks, Int("--cpus", 1), Int("--gpus", 0), Path.GetFullPath(data));
                 string script = Path.GetFullPath(Get(options, "--script", Path.Combine(results, "sweep.sbatch")));
                 Directory.CreateDirectory(results);
                 AtomicFile.WriteAllBytes(script, System.Text.Encoding.UTF8.GetBytes(SweepSchedulers.SlurmScript(spec, slurm,
@@ -83,15 +83,6 @@ internal static class SweepCommand
                 Console.WriteLine($"Wrote {manifest}: an Indexed Job of {tasks} completions over {spec.Jobs().Count} points (kubectl apply -f {manifest})");
                 return 0;
         }
-    }
-
-    /// <summary>This program as a command line: the apphost, or dotnet and the assembly.</summary>
-    private static IReadOnlyList<string> Program()
-    {
-        string process = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? new[] { process, typeof(SweepCommand).Assembly.Location }
-            : new[] { process };
     }
 
     private static int Submit(string script)

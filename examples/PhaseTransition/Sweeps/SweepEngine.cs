@@ -69,35 +69,10 @@ public static class SweepEngine
 
     /// <summary>Runs the sweep as <paramref name="jobs"/> child processes on this machine, task i of <paramref name="jobs"/> each, one torch thread per process.</summary>
     public static void RunLocally(SweepSpec spec, string results, int jobs, string dataDirectory)
-    {
-        string self = typeof(SweepEngine).Assembly.Location;
-        var children = new List<Process>();
-        for (int task = 0; task < jobs; task++)
-        {
-            var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-            {
-                start.ArgumentList.Add(self);
-            }
-
-            foreach (var argument in new[] { "sweep", "run", "--preset", spec.Name, "--results", results, "--data", dataDirectory,
-                         "--task", task.ToString(CultureInfo.InvariantCulture), "--tasks", jobs.ToString(CultureInfo.InvariantCulture), "--threads", "1" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            children.Add(Process.Start(start)!);
-        }
-
-        foreach (var child in children)
-        {
-            child.WaitForExit();
-            if (child.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"Sweep task {children.IndexOf(child)} of {jobs} failed with exit code {child.ExitCode}; its finished points are kept, run again to complete the rest.");
-            }
-        }
-    }
+        => SelfProcesses.RunAll(Enumerable.Range(0, jobs)
+            .Select(task => (IEnumerable<string>)new[] { "sweep", "run", "--preset", spec.Name, "--results", results, "--data", dataDirectory,
+                "--task", task.ToString(CultureInfo.InvariantCulture), "--tasks", jobs.ToString(CultureInfo.InvariantCulture), "--threads", "1" })
+            .ToList(), "Sweep task");
 
     /// <summary>Writes one point's result atomically: a reader sees the whole file or none.</summary>
     public static void Save(SweepJobResult result, string path)

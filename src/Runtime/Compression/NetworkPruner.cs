@@ -117,18 +117,16 @@ namespace Ibex.Runtime.Compression
         /// <summary>The weights with the pruned ones at 0, and what was kept: weights, units, and the nats they hold.</summary>
         private static (WeightArray Masked, LayerPruning Pruning) Mask(WeightArray weight, NoisyWeights noise, double threshold)
         {
-            using var scope = torch.NewDisposeScope();
-            var rho = noise.LogAlpha.detach().to(torch.CPU).to_type(torch.float64).clamp(noise.MinLogAlpha, noise.MaxLogAlpha).contiguous().data<double>().ToArray();
+            var rho = noise.ClampedLogAlphaByWeight();
             var masked = weight.Copy();
             int units = weight.Shape[0];
             long perUnit = weight.Values.LongLength / units;
-            bool shared = rho.LongLength == units && perUnit > 1;
             long kept = 0;
             double nats = 0, keptNats = 0;
             var unitAlive = new bool[units];
             for (long i = 0; i < masked.Values.LongLength; i++)
             {
-                double r = shared ? rho[i / perUnit] : rho[i];
+                double r = rho[i];
                 double weightNats = WeightNats(r, noise);
                 nats += weightNats;
                 if (r >= threshold)

@@ -61,13 +61,11 @@ namespace Ibex.Runtime.Export
         /// <summary>ŵ²·v(α) per weight, α = e^clamp(ρ) shared across a unit's weights when it is per unit.</summary>
         private static WeightArray NoiseVarianceOf(WeightArray weight, NoisyWeights noise)
         {
-            using var scope = TorchSharp.torch.NewDisposeScope();
-            var rho = noise.LogAlpha.detach().to(TorchSharp.torch.CPU).to_type(TorchSharp.torch.float64).clamp(noise.MinLogAlpha, noise.MaxLogAlpha).contiguous().data<double>().ToArray();
-            long perAlpha = weight.Values.LongLength / rho.LongLength;
+            var rho = noise.ClampedLogAlphaByWeight();
             var variance = new float[weight.Values.Length];
             for (long i = 0; i < variance.LongLength; i++)
             {
-                double alpha = Math.Exp(rho[i / perAlpha]);
+                double alpha = Math.Exp(rho[i]);
                 double factor = noise.Noise == Ibex.Dsl.NoiseFamily.LogNormal ? Math.Exp(alpha) - 1 : alpha;
                 variance[i] = (float)(weight.Values[i] * (double)weight.Values[i] * factor);
             }
