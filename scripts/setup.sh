@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Ibex's example and tests need on a fresh Debian/Ubuntu machine: the Fashion-MNIST IDX files
 # (Debian package dataset-fashion-mnist, into /usr/share/datasets/fashion-mnist) and ONNX's own model checker (python3-onnx,
-# which the ONNX export tests run on every exported model). NuGet packages are restored by dotnet.
+# which the ONNX export tests run on every exported model) and MPICH (mpiexec and libmpich.so.12, which data-parallel training
+# and its tests use). NuGet packages are restored by dotnet.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -13,6 +14,7 @@ dataset=/usr/share/datasets/fashion-mnist
 missing=()
 [ -f "$dataset/t10k-labels-idx1-ubyte.gz" ] || missing+=(dataset-fashion-mnist)
 /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing+=(python3-onnx)
+if ! command -v mpiexec >/dev/null 2>&1 || ! ldconfig -p | grep -q 'libmpich\.so\.12'; then missing+=(mpich); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -37,4 +39,8 @@ for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-
     exit 1
   fi
 done
-echo "setup: Fashion-MNIST is in $dataset; ONNX's checker is $(/usr/bin/python3 -c 'import onnx; print("onnx " + onnx.__version__)')"
+if ! ldconfig -p | grep -q 'libmpich\.so\.12'; then
+  echo "setup: mpich is installed but libmpich.so.12 is not in the linker cache." >&2
+  exit 1
+fi
+echo "setup: Fashion-MNIST is in $dataset; ONNX's checker is $(/usr/bin/python3 -c 'import onnx; print("onnx " + onnx.__version__)'); MPICH $(mpichversion 2>/dev/null | awk -F'\t' '/MPICH Version/ {print $2}')"

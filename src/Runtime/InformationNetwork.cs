@@ -99,5 +99,27 @@ namespace Ibex.Runtime
             ClampLogAlpha();
             NativeHeap.AfterTrainingStep();
         }
+
+        /// <summary>
+        /// A training update with <paramref name="reduceGradients"/> between backward and the optimizer's step (data-parallel
+        /// training sums the gradients over the ranks there): every gradient is stored as <c>.grad</c>, none deferred to a
+        /// fused update, since the step must see the reduced values. A null <paramref name="loss"/> (a rank without examples)
+        /// contributes zero gradients.
+        /// </summary>
+        internal void BackwardReduceAndStep(torch.Tensor? loss, torch.optim.Optimizer optimizer, System.Action reduceGradients)
+        {
+            if (loss is not null)
+            {
+                using (Kernels.GradientHandover.Begin())
+                {
+                    loss.backward();
+                }
+            }
+
+            reduceGradients();
+            optimizer.step();
+            ClampLogAlpha();
+            NativeHeap.AfterTrainingStep();
+        }
     }
 }

@@ -53,5 +53,11 @@ namespace Ibex.Runtime.Hosting
 
         [LoggerMessage(EventId = 107, Level = LogLevel.Critical, Message = "Training cannot go on: {Reason}")]
         public static partial void TrainingRejected(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 130, Level = LogLevel.Information, Message = "Training data-parallel over {Ranks} processes (MPI): rank 0 writes checkpoints and reports; each rank takes {Share} examples of every batch of {BatchSize}")]
+        public static partial void DataParallelStarting(ILogger logger, int ranks, string share, int batchSize);
+
+        [LoggerMessage(EventId = 131, Level = LogLevel.Debug, Message = "Rank {Rank} of {Ranks} joined the data-parallel run on {Device}")]
+        public static partial void RankJoined(ILogger logger, int rank, int ranks, string device);
     }
 }

@@ -28,7 +28,7 @@ namespace Ibex.Runtime.Hosting
             ("Seed", Kind.LongWholeNumber), ("AllowLibTorchVersionMismatch", Kind.Boolean), ("ExportOnnx", Kind.Boolean),
             ("Prune:Enabled", Kind.Boolean), ("Prune:LogAlphaThreshold", Kind.Number), ("Prune:RemoveUnits", Kind.Boolean), ("Prune:FineTuneEpochs", Kind.WholeNumber),
             ("Data:Standardize", Kind.Boolean), ("Data:TrainSize", Kind.WholeNumber), ("Data:RandomLabelFraction", Kind.Number),
-            ("Data:LabelSeed", Kind.LongWholeNumber), ("Data:SyntheticExamples", Kind.WholeNumber),
+            ("Data:LabelSeed", Kind.LongWholeNumber), ("Data:SyntheticExamples", Kind.WholeNumber), ("DataParallel:TimeoutSeconds", Kind.WholeNumber),
         };
 
         private static readonly (string Key, string[] Names)[] EnumKeys =
@@ -38,6 +38,7 @@ namespace Ibex.Runtime.Hosting
             ("Resume", Enum.GetNames<ResumePolicy>()),
             ("Data:Source", Enum.GetNames<DataSourceKind>()),
             ("Prune:Initializers", Enum.GetNames<Export.OnnxInitializers>()),
+            ("DataParallel:Mode", Enum.GetNames<DataParallelMode>()),
         };
 
         /// <summary>One line per value that cannot be bound, in the validator's wording; empty when all can.</summary>

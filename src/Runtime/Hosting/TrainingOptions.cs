@@ -86,6 +86,9 @@ namespace Ibex.Runtime.Hosting
         /// <summary>Pruning after training (<c>Ibex:Training:Prune</c>): off unless <see cref="PruneOptions.Enabled"/>.</summary>
         public PruneOptions Prune { get; set; } = new();
 
+        /// <summary>Data-parallel training over MPI (<c>Ibex:Training:DataParallel</c>): joined automatically when an MPI launcher started several processes.</summary>
+        public DataParallelOptions DataParallel { get; set; } = new();
+
         /// <summary>Values in the configuration that could not be bound (set instead of binding; reported by the validator).</summary>
         internal IReadOnlyList<string>? ConfigurationProblems { get; set; }
 
@@ -133,6 +136,33 @@ namespace Ibex.Runtime.Hosting
 
         /// <summary>How <c>network.pruned.onnx</c> stores its weights. Default Sparse.</summary>
         public Export.OnnxInitializers Initializers { get; set; } = Export.OnnxInitializers.Sparse;
+    }
+
+    /// <summary>
+    /// Data-parallel training over MPI (<c>Ibex:Training:DataParallel</c>, see <see cref="Distributed.DataParallelGroup"/> and
+    /// docs/distributed.md): every process started by <c>mpiexec -n K</c> or <c>srun --mpi=pmi2</c> trains on its share of each
+    /// batch, and rank 0 alone writes checkpoints, reports and logs progress.
+    /// </summary>
+    public sealed class DataParallelOptions
+    {
+        /// <summary>Auto (the default: join when an MPI launcher started several processes), Off (train alone even then) or Mpi (always join MPI).</summary>
+        public DataParallelMode Mode { get; set; } = DataParallelMode.Auto;
+
+        /// <summary>Seconds a rank waits for the others in any collective before it stops the job (a rank died or hangs). Default 300.</summary>
+        public int TimeoutSeconds { get; set; } = 300;
+    }
+
+    /// <summary>Whether a hosted run trains data-parallel (<see cref="DataParallelOptions.Mode"/>).</summary>
+    public enum DataParallelMode
+    {
+        /// <summary>Join MPI when an MPI launcher started this process as one of several.</summary>
+        Auto,
+
+        /// <summary>Train in this process alone, even under an MPI launcher.</summary>
+        Off,
+
+        /// <summary>Always join MPI (a process started without a launcher forms a group of one).</summary>
+        Mpi,
     }
 
     /// <summary>Where the training data comes from (<c>Ibex:Training:Data</c>).</summary>

@@ -60,6 +60,14 @@ namespace Ibex.Runtime.Hosting
                 Check(prune.FineTuneEpochs is >= 0 and <= 1_000_000, "Prune:FineTuneEpochs", prune.FineTuneEpochs, "between 0 and 1000000");
             }
 
+            var parallel = options.DataParallel;
+            Check(parallel is not null, "DataParallel", null, "a section");
+            if (parallel is not null)
+            {
+                Check(System.Enum.IsDefined(parallel.Mode), "DataParallel:Mode", parallel.Mode, "Auto, Off or Mpi");
+                Check(parallel.TimeoutSeconds is >= 1 and <= 86_400, "DataParallel:TimeoutSeconds", parallel.TimeoutSeconds, "between 1 and 86400");
+            }
+
             var data = options.Data;
             Check(data is not null, "Data", null, "a section");
             if (data is not null)

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Data;
+using Ibex.Runtime.Distributed;
 using Ibex.Runtime.Prediction;
 using Ibex.Runtime.Reports;
 using Ibex.Runtime.Telemetry;
@@ -24,6 +25,10 @@ namespace Ibex.Runtime.Hosting
     /// stopped (Ctrl+C, SIGTERM) it finishes the current batch (or chunk of the final evaluation), writes a checkpoint and
     /// exits with <see cref="StoppedExitCode"/>; the next run resumes from it. A refusal at start (options, folders, device,
     /// resume) exits with 2, a failure with 1, each logged in one line.
+    /// <para>Started by an MPI launcher as several processes (<c>mpiexec -n K</c>, <c>srun --mpi=pmi2</c>), it trains
+    /// data-parallel (<see cref="DataParallelOptions"/>): rank 0 takes the folder lock, loads or starts the checkpoint and
+    /// sends it to the others, and alone logs progress and writes checkpoints, the network and the report; a refusal on rank 0
+    /// stops every rank.</para>
     /// </summary>
     /// <typeparam name="TNetwork">A generated network.</typeparam>
     public sealed class TrainingWorker<TNetwork>(
@@ -69,6 +74,8 @@ namespace Ibex.Runtime.Hosting
             try
             {
                 bool completed = Train(stopping.Token);
+                // Every rank got here (a failed one ends the job instead): MPI_Finalize is collective.
+                parallel?.Dispose();
                 Environment.ExitCode = completed ? 0 : StoppedExitCode;
                 if (completed)
                 {
@@ -87,7 +94,7 @@ namespace Ibex.Runtime.Hosting
                 Environment.ExitCode = 2;
                 lifetime.StopApplication();
             }
-            catch (Exception e) when (e is DatasetException or CheckpointException or TorchNativeLoadException or TrainingDivergedException or IO.FileWriteException)
+            catch (Exception e) when (e is DatasetException or CheckpointException or TorchNativeLoadException or TrainingDivergedException or IO.FileWriteException or DataParallelException)
             {
                 // A problem with the data, a checkpoint, the native libraries or the run itself: the message says what to
                 // do, and a stack trace would only bury it.
@@ -110,10 +117,14 @@ namespace Ibex.Runtime.Hosting
             }
         }
 
+        /// <summary>The ranks of a data-parallel run (null when training alone).</summary>
+        private DataParallelGroup? parallel;
+
         private bool Train(CancellationToken stoppingToken)
         {
             var configured = options.Value;
-            var settings = configured.ToSettings(); // validated by InformationTrainer's constructor
+            parallel = JoinDataParallel(configured.DataParallel);
+            var settings = configured.ToSettings() with { DataParallel = parallel }; // validated by InformationTrainer's constructor
             if (dataSource is not OptionsTrainingDataSource)
             {
                 // A custom source is not described by the data options: its own description defines the data instead.
@@ -126,10 +137,21 @@ namespace Ibex.Runtime.Hosting
             }
 
             TorchNative.EnsureLoaded();
+            if (parallel is { LocalSize: > 1 } && Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
+            {
+                // The machine's cores shared among its ranks, unless the launch says otherwise.
+                torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / parallel.LocalSize));
+            }
+
             torch.Device device;
             try
             {
                 device = TorchDevices.Resolve(configured.Device);
+                if (parallel is not null && device.type == DeviceType.CUDA && !configured.Device.Contains(':', StringComparison.Ordinal))
+                {
+                    // One GPU per rank on a machine: the launcher's local rank picks it.
+                    device = torch.device(DeviceType.CUDA, parallel.LocalRank % Math.Max(1, torch.cuda.device_count()));
+                }
             }
             catch (InvalidOperationException e)
             {
@@ -141,46 +163,159 @@ namespace Ibex.Runtime.Hosting
             // Relative folders belong to the application (its content root), not to whatever directory it was started from.
             string checkpointDirectory = Path.GetFullPath(configured.CheckpointDirectory, environment.ContentRootPath);
             string outputDirectory = Path.GetFullPath(configured.OutputDirectory, environment.ContentRootPath);
+            using var network = TNetwork.Create(device);
+            bool root = parallel?.IsRoot ?? true;
+            IO.FolderLock? folderLock = null;
+            CheckpointStore? store = null;
+            TrainingCheckpoint? resume = null;
+            try
+            {
+                Exception? refusal = null;
+                if (root)
+                {
+                    try
+                    {
+                        (folderLock, store, resume) = OpenCheckpoints(checkpointDirectory, outputDirectory, network);
+                    }
+                    catch (Exception e) when (parallel is not null)
+                    {
+                        refusal = e;
+                    }
+                }
+
+                if (parallel is not null)
+                {
+                    resume = ShareCheckpoint(parallel, network, refusal, resume);
+                }
+
+                using var data = dataSource.Load(network.Description, stoppingToken);
+                var trainer = new InformationTrainer(network, settings);
+                if (root)
+                {
+                    Log.TrainingStarting(logger, network.Description.Name, device.ToString(), data.Train.Count, trainer.Beta, settings.Epochs);
+                }
+
+                if (parallel is not null)
+                {
+                    var (_, first) = InformationTrainer.Shard(settings.BatchSize, 0, parallel.Size);
+                    var (_, last) = InformationTrainer.Shard(settings.BatchSize, parallel.Size - 1, parallel.Size);
+                    if (root)
+                    {
+                        Log.DataParallelStarting(logger, parallel.Size, first == last ? $"{first}" : $"{last}–{first}", settings.BatchSize);
+                    }
+
+                    Log.RankJoined(logger, parallel.Rank, parallel.Size, device.ToString());
+                }
+
+                var observer = new HostObserver(logger, metrics, network, data.Train.Count, settings.Epochs, observers.ToArray());
+                var outcome = trainer.Run(data.Train, data.Test, observer, store, resume, stoppingToken);
+                if (!outcome.Completed)
+                {
+                    if (root)
+                    {
+                        Log.TrainingInterrupted(logger, outcome.StoppedAtEpoch, outcome.StoppedAtBatch, store!.FilePath);
+                    }
+
+                    return false;
+                }
+
+                bool written = !root || WriteResults(configured, outputDirectory, network, trainer.Beta, device, data, outcome, stoppingToken);
+                if (parallel is not null)
+                {
+                    // The other ranks wait for rank 0's evaluation and report under the watchdog: a rank 0 that dies there ends the job.
+                    written = !parallel.Any(!written, "rank 0's final evaluation and report");
+                }
+
+                if (!written)
+                {
+                    if (root)
+                    {
+                        Log.ReportPending(logger, store!.FilePath);
+                    }
+
+                    return false;
+                }
+
+                return true;
+            }
+            finally
+            {
+                folderLock?.Dispose();
+            }
+        }
+
+        /// <summary>Joins the launcher's processes when <paramref name="options"/> say so (see <see cref="DataParallelMode"/>); null trains alone.</summary>
+        private static DataParallelGroup? JoinDataParallel(DataParallelOptions options)
+        {
+            bool join = options.Mode switch
+            {
+                DataParallelMode.Off => false,
+                DataParallelMode.Mpi => true,
+                _ => DataParallelGroup.IsLaunchedAsSeveral,
+            };
+            return join ? DataParallelGroup.Join(TimeSpan.FromSeconds(options.TimeoutSeconds)) : null;
+        }
+
+        /// <summary>Checks both folders, takes the checkpoint folder's lock and loads the latest checkpoint, if any, into <paramref name="network"/>.</summary>
+        private (IO.FolderLock Lock, CheckpointStore Store, TrainingCheckpoint? Resume) OpenCheckpoints(string checkpointDirectory, string outputDirectory, TNetwork network)
+        {
             IO.FolderProbe.RequireWritable(checkpointDirectory, $"{TrainingOptions.SectionName}:CheckpointDirectory");
             IO.FolderProbe.RequireWritable(outputDirectory, $"{TrainingOptions.SectionName}:OutputDirectory");
-            using var network = TNetwork.Create(device);
-            using var folderLock = IO.FolderLock.Acquire(checkpointDirectory);
-            IO.AtomicFile.RemoveStaleTemporaries(checkpointDirectory, lockedByThisProcess: true);
-            IO.AtomicFile.RemoveStaleTemporaries(outputDirectory, lockedByThisProcess: false);
-            var store = new CheckpointStore(checkpointDirectory);
-            var resume = store.TryLoad(network);
-            if (resume?.Warning is { } warning)
+            var folderLock = IO.FolderLock.Acquire(checkpointDirectory);
+            try
             {
-                Log.CheckpointRecovered(logger, warning);
+                IO.AtomicFile.RemoveStaleTemporaries(checkpointDirectory, lockedByThisProcess: true);
+                IO.AtomicFile.RemoveStaleTemporaries(outputDirectory, lockedByThisProcess: false);
+                var store = new CheckpointStore(checkpointDirectory);
+                var resume = store.TryLoad(network);
+                if (resume?.Warning is { } warning)
+                {
+                    Log.CheckpointRecovered(logger, warning);
+                }
+
+                if (resume is null)
+                {
+                    Log.StartingAfresh(logger, checkpointDirectory);
+                }
+                else
+                {
+                    Log.Resuming(logger, resume.Path, resume.Metadata.Epoch, resume.Metadata.NextBatch);
+                }
+
+                return (folderLock, store, resume);
+            }
+            catch
+            {
+                folderLock.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Rank 0's start on every rank: its refusal (which stops every rank: rank 0 reports it, the others name it), or the
+        /// bytes of the checkpoint it resumes from, which the other ranks load as it did (no shared folder needed).
+        /// </summary>
+        private static TrainingCheckpoint? ShareCheckpoint(DataParallelGroup group, TNetwork network, Exception? refusal, TrainingCheckpoint? resume)
+        {
+            bool refused = group.Any(refusal is not null, "rank 0's checks of the checkpoint and output folders");
+            if (refusal is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(refusal).Throw();
             }
 
-            if (resume is null)
+            if (refused)
             {
-                Log.StartingAfresh(logger, checkpointDirectory);
-            }
-            else
-            {
-                Log.Resuming(logger, resume.Path, resume.Metadata.Epoch, resume.Metadata.NextBatch);
+                throw new DataParallelException($"Rank {group.Rank} of {group.Size}: rank 0 refused to start the run; its log says why and what to do.");
             }
 
-            using var data = dataSource.Load(network.Description, stoppingToken);
-            var trainer = new InformationTrainer(network, settings);
-            Log.TrainingStarting(logger, network.Description.Name, device.ToString(), data.Train.Count, trainer.Beta, settings.Epochs);
-            var observer = new HostObserver(logger, metrics, network, data.Train.Count, settings.Epochs, observers.ToArray());
-            var outcome = trainer.Run(data.Train, data.Test, observer, store, resume, stoppingToken);
-            if (!outcome.Completed)
+            byte[] bytes = group.BroadcastBytes(group.IsRoot ? (resume is null ? Array.Empty<byte>() : File.ReadAllBytes(resume.Path)) : null, "the checkpoint from rank 0");
+            byte[] path = group.BroadcastBytes(group.IsRoot ? System.Text.Encoding.UTF8.GetBytes(resume?.Path ?? "") : null, "the checkpoint's path from rank 0");
+            if (group.IsRoot || bytes.Length == 0)
             {
-                Log.TrainingInterrupted(logger, outcome.StoppedAtEpoch, outcome.StoppedAtBatch, store.FilePath);
-                return false;
+                return resume;
             }
 
-            if (!WriteResults(configured, outputDirectory, network, trainer.Beta, device, data, outcome, stoppingToken))
-            {
-                Log.ReportPending(logger, store.FilePath);
-                return false;
-            }
-
-            return true;
+            return CheckpointStore.Parse(network, bytes, $"{System.Text.Encoding.UTF8.GetString(path)} (from rank 0)");
         }
 
         /// <summary>

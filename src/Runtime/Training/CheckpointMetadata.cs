@@ -51,6 +51,12 @@ namespace Ibex.Runtime.Training
         /// <summary>The settings of the segment in progress.</summary>
         public required TrainingSettings Settings { get; init; }
 
+        /// <summary>
+        /// Every rank's torch generator state (its noise stream), in rank order, when a data-parallel run wrote the checkpoint;
+        /// null otherwise (the random-state section holds the one stream).
+        /// </summary>
+        public IReadOnlyList<byte[]>? RankRandomStates { get; init; }
+
         /// <summary>The run's segments: its start and every resume that changed settings (null in checkpoints before format 2).</summary>
         public IReadOnlyList<RunSegment>? Segments { get; init; }
     }

@@ -118,6 +118,15 @@ namespace Ibex.Runtime.Training
                 throw new CheckpointException(path, $"the checkpoint cannot be read ({e.Message}).", e);
             }
 
+            return Parse(network, bytes, path);
+        }
+
+        /// <summary>
+        /// Reads a checkpoint from its <paramref name="bytes"/> (the other ranks of a data-parallel run get rank 0's file this
+        /// way) and loads its weights into <paramref name="network"/>, with the checks of <see cref="TryLoad"/>.
+        /// </summary>
+        internal static TrainingCheckpoint Parse(InformationNetwork network, byte[] bytes, string path)
+        {
             using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
             int version = BinarySections.ReadHeader(reader, path, Magic, "checkpoint");
             var metadata = BinarySections.ReadJson(reader, path, "metadata", version, TrainingJsonContext.Default.CheckpointMetadata);

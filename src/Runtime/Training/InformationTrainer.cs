@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Data;
+using Ibex.Runtime.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,11 +19,22 @@ namespace Ibex.Runtime.Training
     /// divided by N as the Information Dropout reference code does). With a <see cref="CheckpointStore"/> it writes
     /// checkpoints at the configured interval and when cancelled, and resumes from one exactly: on the CPU a resumed run
     /// ends with the same weights as an uninterrupted one.
+    /// <para>With <see cref="TrainingSettings.DataParallel"/> (K processes) every rank starts from rank 0's weights, reads the
+    /// same shuffled global batches and trains on its share of each (b_r of B examples); the loss of rank r is
+    /// <c>(b_r/B)·(CE_r + (β/N)·I_r)</c>, I_r = Ĩ + rank r's Information Dropout KL, so that the sum over the ranks is the
+    /// global objective, with Ĩ counted once since Σ_r b_r/B = 1, and the gradients are summed over the ranks before each
+    /// step (<see cref="GradientBuckets"/>). Each
+    /// rank draws its own noise (<see cref="DataParallelGroup.NoiseSeed"/>); BatchNorm uses each rank's batch statistics,
+    /// and the running statistics are averaged over the ranks at every epoch end and checkpoint. Only rank 0 calls the
+    /// observer and writes checkpoints, which hold every rank's noise stream.</para>
     /// </summary>
     public sealed class InformationTrainer
     {
         private readonly InformationNetwork network;
         private readonly TrainingSettings settings;
+
+        /// <summary>The ranks this run trains with (<see cref="TrainingSettings.DataParallel"/>), or null when it trains alone.</summary>
+        private readonly DataParallelGroup? parallel;
 
         /// <summary>The weights <see cref="TrainingSettings.WeightMasks"/> covers, with their masks on the weight's device; null without masks.</summary>
         private readonly (torch.Tensor Weight, torch.Tensor Mask)[]? maskedWeights;
@@ -33,6 +45,7 @@ namespace Ibex.Runtime.Training
             settings.Validate();
             this.network = network;
             this.settings = settings;
+            parallel = settings.DataParallel is { Size: > 1 } group ? group : null;
             if (settings.WeightMasks is { } masks)
             {
                 var weights = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -87,6 +100,17 @@ namespace Ibex.Runtime.Training
                 : CheckResume(resumeFrom, fingerprint);
 
             var device = DeviceOf(network);
+            bool writesCheckpoints = checkpoints is not null;
+            if (parallel is not null)
+            {
+                // Rank 0 alone reports and writes; whether it writes decides the gathers every rank takes part in.
+                writesCheckpoints = parallel.Any(parallel.IsRoot && checkpoints is not null, "the start of training");
+                observer = parallel.IsRoot ? observer : null;
+                checkpoints = parallel.IsRoot ? checkpoints : null;
+                BroadcastState(parallel);
+            }
+
+            using var buckets = parallel is null ? null : new GradientBuckets(network.parameters());
             // On an accelerator an in-memory training set moves there once, so that a step copies nothing back and forth;
             // streamed batches move one at a time.
             using var onDevice = device.type == DeviceType.CPU || train is not LabeledData inMemory
@@ -114,10 +138,17 @@ namespace Ibex.Runtime.Training
 
                 for (long batch = startBatch; batch < batchesPerEpoch; batch++)
                 {
-                    if (cancellationToken.IsCancellationRequested)
+                    bool stop = cancellationToken.IsCancellationRequested;
+                    if (parallel is not null)
+                    {
+                        // Every rank stops at the same batch, whichever was asked to.
+                        stop = parallel.Any(stop, $"the stop check before epoch {epoch}, batch {batch + 1}");
+                    }
+
+                    if (stop)
                     {
                         var partial = sums with { Seconds = sums.Seconds + clock.Elapsed.TotalSeconds };
-                        WriteCheckpoint(checkpoints, observer, optimizer, shuffleState, reports, segments, epoch, batch, step, partial, n);
+                        WriteCheckpoint(checkpoints, writesCheckpoints, observer, optimizer, shuffleState, reports, segments, epoch, batch, step, partial, n);
                         return new TrainingOutcome(reports, Completed: false, epoch, batch) { Segments = segments };
                     }
 
@@ -129,7 +160,10 @@ namespace Ibex.Runtime.Training
 
                     long size = batches.Current.Count;
                     ApplySchedule(optimizer, baseLearningRates, step, totalSteps);
-                    var logged = TrainBatch(batches.Current, device, optimizer, EffectiveBeta(step, batchesPerEpoch) / n);
+                    double informationWeight = EffectiveBeta(step, batchesPerEpoch) / n;
+                    var logged = parallel is null
+                        ? TrainBatch(batches.Current, device, optimizer, informationWeight)
+                        : TrainShard(batches.Current, device, optimizer, informationWeight, parallel, buckets!, $"epoch {epoch}, batch {batch + 1}");
                     if (!double.IsFinite(logged.Loss))
                     {
                         throw new TrainingDivergedException(epoch, batch + 1, logged.Loss);
@@ -165,7 +199,7 @@ namespace Ibex.Runtime.Training
                 if (epoch % settings.CheckpointIntervalEpochs == 0 || epoch == settings.Epochs)
                 {
                     using var nextEpochShuffleState = shuffling.get_state().clone();
-                    WriteCheckpoint(checkpoints, observer, optimizer, nextEpochShuffleState, reports, segments, epoch + 1, 0, step, EpochAccumulator.Empty, n);
+                    WriteCheckpoint(checkpoints, writesCheckpoints, observer, optimizer, nextEpochShuffleState, reports, segments, epoch + 1, 0, step, EpochAccumulator.Empty, n);
                 }
             }
 
@@ -182,12 +216,17 @@ namespace Ibex.Runtime.Training
         {
             if (resumeFrom is null)
             {
-                TorchDevices.Seed(settings.Seed);
+                TorchDevices.Seed(DataParallelGroup.NoiseSeed(settings.Seed, parallel?.Rank ?? 0));
                 return (1, 0, 0, EpochAccumulator.Empty);
             }
 
             // A changed optimizer kind or momentum starts the optimizer afresh: the saved moments belong to the other one.
             Restore(resumeFrom, changes.Any(RunFingerprint.ChangesOptimizer) ? null : optimizer, shuffling);
+            if (parallel is not null)
+            {
+                RestoreRankStream(resumeFrom.Metadata, parallel);
+            }
+
             // The saved state carries the learning rates it was written with; the settings' rates are the ones in force.
             foreach (var (group, rate) in optimizer.ParamGroups.Zip(baseLearningRates))
             {
@@ -229,6 +268,134 @@ namespace Ibex.Runtime.Training
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// One data-parallel step: this rank's share of the global <paramref name="batch"/> (b_r of its B examples) with the loss
+        /// <c>(b_r/B)·(CE_r + w·I_r)</c>, w = β/N, I_r the information term of this rank's forward pass (Ĩ plus any
+        /// Information Dropout KL); its sum over the ranks is the global objective (Σ_r b_r/B = 1, so Ĩ counts once). A rank
+        /// without examples (a last batch smaller than K) adds nothing but takes part in the sums. The logged values are summed
+        /// over the ranks before anything else, so that every rank sees the global loss and skips the step together when it is
+        /// not finite; then backward, the gradients summed over the ranks, and the optimizer's step.
+        /// </summary>
+        private (double Loss, double CrossEntropy, long Correct) TrainShard(TrainingBatch batch, Device device, OptimizerHelper optimizer, double informationWeight,
+            DataParallelGroup group, GradientBuckets buckets, string position)
+        {
+            long global = batch.Count;
+            var (start, count) = Shard(global, group);
+            double share = count / (double)global;
+            buckets.ZeroAndAttach();
+            Span<double> logged = stackalloc double[3];
+            Tensor? loss = null;
+            if (count > 0)
+            {
+                var inputs = batch.Features.narrow(0, start, count).to(device);
+                var labels = batch.Labels.narrow(0, start, count).to(device);
+                var (logits, information) = network.call(inputs);
+                var crossEntropy = nn.functional.cross_entropy(logits, labels);
+                using Scalar weight = informationWeight;
+                var local = crossEntropy.add(information, weight);
+                using Scalar shareScalar = share;
+                loss = local.mul(shareScalar);
+
+                var values = torch.stack(new[] { local.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
+                    .to(float64).cpu().contiguous();
+                var read = MemoryMarshal.Cast<byte, double>(values.bytes);
+                logged[0] = read[0] * count;
+                logged[1] = read[1] * count;
+                logged[2] = read[2];
+            }
+
+            group.AllreduceSum(logged, $"the loss sum of {position}");
+            var result = (logged[0] / global, logged[1] / global, (long)Math.Round(logged[2]));
+            if (double.IsFinite(result.Item1))
+            {
+                network.BackwardReduceAndStep(loss, optimizer, () => buckets.AllreduceSum(group, $"the gradient allreduce of {position}"));
+                ApplyWeightMasks();
+            }
+
+            return result;
+        }
+
+        /// <summary>Rank r's examples of a global batch of <paramref name="global"/>: contiguous, sizes differing by at most one.</summary>
+        internal static (long Start, long Count) Shard(long global, DataParallelGroup group) => Shard(global, group.Rank, group.Size);
+
+        /// <summary>Rank <paramref name="rank"/> of <paramref name="ranks"/>'s examples of a global batch of <paramref name="global"/>.</summary>
+        internal static (long Start, long Count) Shard(long global, int rank, int ranks)
+        {
+            long quotient = global / ranks, remainder = global % ranks;
+            long start = rank * quotient + Math.Min(rank, remainder);
+            return (start, quotient + (rank < remainder ? 1 : 0));
+        }
+
+        /// <summary>Every rank takes rank 0's parameters and buffers, so that all start from the same network.</summary>
+        private void BroadcastState(DataParallelGroup group)
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var (name, parameter) in network.named_parameters())
+            {
+                group.Broadcast(parameter, $"the broadcast of {name}");
+            }
+
+            foreach (var (name, buffer) in network.named_buffers())
+            {
+                group.Broadcast(buffer, $"the broadcast of {name}");
+            }
+        }
+
+        /// <summary>BatchNorm's running statistics averaged over the ranks (each rank's follow its own batches between two calls).</summary>
+        private void AverageRunningStatistics(DataParallelGroup group)
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var (name, buffer) in network.named_buffers())
+            {
+                if (name.EndsWith("running_mean", StringComparison.Ordinal) || name.EndsWith("running_var", StringComparison.Ordinal))
+                {
+                    group.AllreduceSum(buffer, $"the average of {name}");
+                    buffer.div_(group.Size);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Checks that every rank holds rank 0's weights (a hash of every parameter's bytes): identical gradient sums and
+        /// identical optimizer steps keep them so, and a difference means the ranks train different networks from here on.
+        /// </summary>
+        private void RequireSameWeights(DataParallelGroup group, int epoch)
+        {
+            var hash = new System.IO.Hashing.XxHash64();
+            foreach (var parameter in network.parameters())
+            {
+                using var onHost = parameter.detach().cpu().contiguous();
+                hash.Append(onHost.bytes);
+            }
+
+            byte[] mine = hash.GetCurrentHash();
+            byte[] root = group.BroadcastBytes(group.IsRoot ? mine : null, $"the weight check after epoch {epoch}");
+            if (group.Any(!root.AsSpan().SequenceEqual(mine), $"the weight check after epoch {epoch}"))
+            {
+                throw new DataParallelException(
+                    $"After epoch {epoch} the ranks' weights differ (rank {group.Rank} {(root.AsSpan().SequenceEqual(mine) ? "agrees with" : "differs from")} rank 0). " +
+                    "The ranks must run the same Ibex and libtorch builds on the same kind of hardware; resume from the last checkpoint, which holds rank 0's weights.");
+            }
+        }
+
+        /// <summary>
+        /// This rank's noise stream after a resume: its own state when the checkpoint holds one per rank for this many ranks;
+        /// otherwise (another number of ranks, or a checkpoint of a run alone) rank 0 keeps the saved stream and the others
+        /// start streams derived from the seed and the step.
+        /// </summary>
+        private void RestoreRankStream(CheckpointMetadata metadata, DataParallelGroup group)
+        {
+            if (metadata.RankRandomStates is { } states && states.Count == group.Size)
+            {
+                using var state = torch.tensor(states[group.Rank], dtype: uint8);
+                torch.random.set_rng_state(state);
+            }
+            else if (!group.IsRoot)
+            {
+                TorchDevices.Seed(DataParallelGroup.NoiseSeed(settings.Seed + metadata.Step, group.Rank));
+            }
         }
 
         /// <summary>Multiplies each masked layer's weight by its mask after a step, so that pruned weights stay 0.</summary>
@@ -301,16 +468,56 @@ namespace Ibex.Runtime.Training
                 informationPerSample = information.to(float64).item<double>() / n;
             }
 
-            double testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes);
+            double testAccuracy;
+            if (parallel is null)
+            {
+                testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes);
+            }
+            else
+            {
+                AverageRunningStatistics(parallel);
+                RequireSameWeights(parallel, epoch);
+                testAccuracy = test is null ? double.NaN : EvaluateShared(test, parallel);
+            }
+
             network.train();
             double meanLoss = sums.LossSum / Math.Max(1, sums.Batches);
             return new EpochReport(epoch, meanLoss, sums.CrossEntropySum / Math.Max(1, sums.Batches), informationPerSample,
                 sums.Correct / (double)Math.Max(1, sums.Seen), testAccuracy, sums.Seconds + seconds);
         }
 
-        private void WriteCheckpoint(CheckpointStore? checkpoints, ITrainingObserver? observer, OptimizerHelper optimizer, Tensor shuffleState,
+        /// <summary>The mean network's accuracy on <paramref name="data"/>, each rank evaluating its contiguous share.</summary>
+        private double EvaluateShared(LabeledData data, DataParallelGroup group)
+        {
+            var (start, count) = Shard(data.Count, group);
+            Span<double> correct = stackalloc double[1];
+            if (count > 0)
+            {
+                using var features = data.Features.narrow(0, start, count);
+                using var labels = data.Labels.narrow(0, start, count);
+                using var share = new LabeledData(features.alias(), labels.alias());
+                correct[0] = Math.Round(Evaluate(network, share, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes) * count);
+            }
+
+            group.AllreduceSum(correct, "the test accuracy");
+            return correct[0] / data.Count;
+        }
+
+        private void WriteCheckpoint(CheckpointStore? checkpoints, bool writesCheckpoints, ITrainingObserver? observer, OptimizerHelper optimizer, Tensor shuffleState,
             List<EpochReport> reports, List<RunSegment> segments, int epoch, long nextBatch, long step, EpochAccumulator accumulated, long n)
         {
+            if (!writesCheckpoints)
+            {
+                return;
+            }
+
+            byte[][]? rankStates = null;
+            if (parallel is not null)
+            {
+                AverageRunningStatistics(parallel);
+                rankStates = parallel.GatherToRoot(CheckpointStore.Bytes(torch.random.get_rng_state()), "the checkpoint's gather of the noise streams");
+            }
+
             if (checkpoints is null)
             {
                 return;
@@ -331,6 +538,7 @@ namespace Ibex.Runtime.Training
                 Reports = reports.ToArray(),
                 Settings = settings,
                 Segments = segments.ToArray(),
+                RankRandomStates = rankStates,
             };
             checkpoints.Write(metadata, network, optimizer, shuffleState);
             observer?.OnCheckpointWritten(checkpoints.FilePath, epoch, nextBatch);

@@ -33,6 +33,12 @@ namespace Ibex.Runtime.Training
                 fingerprint[nameof(TrainingSettings.Momentum)] = Text(settings.Momentum);
             }
 
+            if (settings.DataParallel is { Size: > 1 } group)
+            {
+                // Each rank draws its own noise stream: another number of ranks trains on other noise.
+                fingerprint["DataParallelRanks"] = Text(group.Size);
+            }
+
             foreach (var (key, value) in settings.DataFingerprint ?? new Dictionary<string, string>())
             {
                 fingerprint["Data:" + key] = value;

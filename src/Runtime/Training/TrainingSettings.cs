@@ -70,6 +70,14 @@ namespace Ibex.Runtime.Training
         [System.Text.Json.Serialization.JsonIgnore]
         public IReadOnlyDictionary<string, torch.Tensor>? WeightMasks { get; init; }
 
+        /// <summary>
+        /// The processes this run trains with, data-parallel (see <see cref="Distributed.DataParallelGroup"/>): each takes its
+        /// share of every batch, and the gradients are summed over them before each step. Null, or a group of one, trains in
+        /// this process alone. Its size is part of a checkpoint's fingerprint.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public Distributed.DataParallelGroup? DataParallel { get; init; }
+
         /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
         public void Validate()
         {
