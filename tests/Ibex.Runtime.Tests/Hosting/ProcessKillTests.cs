@@ -58,7 +58,7 @@ public sealed class ProcessKillTests : IDisposable
             ("CheckpointDirectory", checkpoints), ("OutputDirectory", Path.Combine(folder, "output")));
 
     /// <summary>The epoch a checkpoint resumes at, read from its metadata section (0 when there is none yet).</summary>
-    private static int ReadEpoch(string path)
+    internal static int ReadEpoch(string path)
     {
         try
         {
