@@ -37,6 +37,10 @@ public static class Program
                 return Profile.Run(args[1]);
             case "time-steps" when args.Length is 5 or 6:
                 return MemoryProbe.TimeChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), evaluation: args.Length == 6 && args[5] == "eval");
+            case "data-parallel-rank" when args.Length == 3:
+                return DataParallelBench.RunRank(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+            case "data-parallel":
+                return DataParallelBench.Run(args.Skip(1).ToArray());
             case "micro":
                 return Micro.Run();
             case "check":
@@ -50,7 +54,7 @@ public static class Program
             case "run":
                 return Run(args.Skip(1).ToArray());
             default:
-                Console.Error.WriteLine("Usage: run [--out FILE] [--memory-steps N] | check | memory IMPLEMENTATION WORKLOAD STEPS");
+                Console.Error.WriteLine("Usage: run [--out FILE] [--memory-steps N] | check | data-parallel [--rounds R] [--steps S] | memory IMPLEMENTATION WORKLOAD STEPS");
                 return 2;
         }
     }

@@ -34,6 +34,8 @@ namespace Ibex.Runtime.Distributed
 
         private readonly Thread watchdog;
         private long waitingSince;
+        private long collectiveTicks;
+        private long collectiveCalls;
         private string waitingFor = "";
         private Tensor? staging;
         private bool disposed;
@@ -66,6 +68,12 @@ namespace Ibex.Runtime.Distributed
 
         /// <summary>How long any collective may wait for the other ranks before this process ends itself (see the class remarks).</summary>
         public TimeSpan Timeout { get; set; }
+
+        /// <summary>Time this rank has spent inside collectives so far: the transfers and sums, and waiting for slower ranks.</summary>
+        public TimeSpan TimeInCollectives => Stopwatch.GetElapsedTime(0, collectiveTicks);
+
+        /// <summary>Collective calls this rank has made so far.</summary>
+        public long Collectives => collectiveCalls;
 
         /// <summary>
         /// Whether an MPI launcher (<c>mpiexec</c>, <c>srun --mpi=pmi2</c>) started this process as one of several. Throws
@@ -327,7 +335,8 @@ namespace Ibex.Runtime.Distributed
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             Volatile.Write(ref waitingFor, purpose);
-            Interlocked.Exchange(ref waitingSince, Stopwatch.GetTimestamp());
+            long start = Stopwatch.GetTimestamp();
+            Interlocked.Exchange(ref waitingSince, start);
             try
             {
                 MpiLibrary.Check(call(), $"{name} ({purpose})");
@@ -335,6 +344,8 @@ namespace Ibex.Runtime.Distributed
             finally
             {
                 Interlocked.Exchange(ref waitingSince, 0);
+                collectiveTicks += Stopwatch.GetTimestamp() - start;
+                collectiveCalls++;
             }
         }
 

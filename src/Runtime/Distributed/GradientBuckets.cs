@@ -29,7 +29,8 @@ namespace Ibex.Runtime.Distributed
             {
                 var current = groups.Count == 0 ? null : groups[^1];
                 long size = parameter.numel() * parameter.element_size();
-                bool fits = current is not null && current[0].dtype == parameter.dtype && current[0].device == parameter.device && bytes + size <= bucketBytes;
+                bool fits = current is not null && current[0].dtype == parameter.dtype && current[0].device_type == parameter.device_type
+                    && current[0].device_index == parameter.device_index && bytes + size <= bucketBytes;
                 if (!fits)
                 {
                     groups.Add(current = new List<Parameter>());
