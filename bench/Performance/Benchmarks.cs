@@ -67,8 +67,10 @@ public class EvaluationBenchmarks
     private Workload handWritten = null!;
     private Workload ibex = null!;
 
-    [Params("mlp-128", "mlp-512")]
+    [ParamsSource(nameof(Workloads))]
     public string Workload { get; set; } = "mlp-128";
+
+    public static IEnumerable<string> Workloads => WorkloadKind.All.Select(k => k.ToString());
 
     [GlobalSetup]
     public void Setup()

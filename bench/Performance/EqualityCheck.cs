@@ -27,16 +27,16 @@ public static class EqualityCheck
     }
 
     public static IReadOnlyList<Result> Run(PyTorchRunner python)
-        => new[] { Check("mlp", python), Check("cnn", python) };
+        => new[] { "mlp", "cnn", "vgg", "resnet" }.Select(model => Check(model, python)).ToArray();
 
     private static Result Check(string model, PyTorchRunner python)
     {
         const int batch = 64;
         const int seed = 7;
         torch.manual_seed(0);
-        using InformationNetwork ibex = model == "mlp" ? new BenchMlp() : new BenchCnn();
-        using nn.Module<Tensor, Tensor> handWritten = model == "mlp" ? new HandWrittenMlp() : new HandWrittenCnn();
-        Func<Tensor> kl = handWritten is HandWrittenMlp mlp ? mlp.Kl : ((HandWrittenCnn)handWritten).Kl;
+        using InformationNetwork ibex = Workload.IbexNetwork(model);
+        var (handWritten, kl) = Workload.HandWrittenNetwork(model);
+        using var handWrittenModule = handWritten;
 
         // Copy every Ibex tensor into the hand-written module under the same key: each must exist there, and only
         // nn.BatchNorm2d's step counter (which Ibex's BatchNorm does not keep) may be left unset.

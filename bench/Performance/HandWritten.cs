@@ -38,12 +38,12 @@ public sealed class BayesLinear : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var rho = log_alpha.clamp(Bounds.MinLogAlpha, Bounds.LogAlphaMax);
         if (!training)
         {
             return linear(x, weight, bias);
         }
 
+        var rho = log_alpha.clamp(Bounds.MinLogAlpha, Bounds.LogAlphaMax);
         var mean = linear(x, weight, bias);
         var variance = linear(x.square(), weight.square() * rho.exp().expm1());
         return mean + (variance + Bounds.VarianceFloor).sqrt() * torch.randn_like(mean);
@@ -63,27 +63,29 @@ public sealed class BayesConv2d : nn.Module<Tensor, Tensor>
     private readonly Parameter bias;
     private readonly Parameter log_alpha;
     private readonly long[] padding;
+    private readonly long[] stride;
 
-    public BayesConv2d(long inChannels, long outChannels, long kernel, long padding) : base(nameof(BayesConv2d))
+    public BayesConv2d(long inChannels, long outChannels, long kernel, long padding, long stride = 1) : base(nameof(BayesConv2d))
     {
         double bound = 1.0 / Math.Sqrt(inChannels * kernel * kernel);
         weight = new Parameter(torch.empty(outChannels, inChannels, kernel, kernel).uniform_(-bound, bound));
         bias = new Parameter(torch.empty(outChannels).uniform_(-bound, bound));
         log_alpha = new Parameter(torch.full(new[] { outChannels, inChannels, kernel, kernel }, -6.0));
         this.padding = new[] { padding, padding };
+        this.stride = new[] { stride, stride };
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
-        var rho = log_alpha.clamp(Bounds.MinLogAlpha, Bounds.LogAlphaMax);
         if (!training)
         {
-            return conv2d(x, weight, bias, padding: padding);
+            return conv2d(x, weight, bias, strides: stride, padding: padding);
         }
 
-        var mean = conv2d(x, weight, bias, padding: padding);
-        var variance = conv2d(x.square(), weight.square() * rho.exp().expm1(), padding: padding);
+        var rho = log_alpha.clamp(Bounds.MinLogAlpha, Bounds.LogAlphaMax);
+        var mean = conv2d(x, weight, bias, strides: stride, padding: padding);
+        var variance = conv2d(x.square(), weight.square() * rho.exp().expm1(), strides: stride, padding: padding);
         return mean + (variance + Bounds.VarianceFloor).sqrt() * torch.randn_like(mean);
     }
 
@@ -165,4 +167,67 @@ public sealed class HandWrittenCnn : nn.Module<Tensor, Tensor>
     }
 
     public Tensor Kl() => Conv1.Kl() + Conv2.Kl() + Hidden.Kl() + Scores.Kl() + Activation1.Kl();
+}
+
+/// <summary>The VGG-style network of <c>BenchVgg</c>, one module per layer; its KL is a separate pass.</summary>
+public sealed class HandWrittenVgg : nn.Module<Tensor, Tensor>
+{
+    private readonly BayesConv2d Conv1a = new(1, 32, 3, 1);
+    private readonly BatchNorm2d Norm1a = nn.BatchNorm2d(32);
+    private readonly BayesConv2d Conv1b = new(32, 32, 3, 1);
+    private readonly BatchNorm2d Norm1b = nn.BatchNorm2d(32);
+    private readonly BayesConv2d Conv2a = new(32, 64, 3, 1);
+    private readonly BatchNorm2d Norm2a = nn.BatchNorm2d(64);
+    private readonly BayesConv2d Conv2b = new(64, 64, 3, 1);
+    private readonly BatchNorm2d Norm2b = nn.BatchNorm2d(64);
+    private readonly BayesLinear Hidden = new(3136, 256);
+    private readonly BayesLinear Scores = new(256, 10);
+
+    public HandWrittenVgg() : base(nameof(HandWrittenVgg)) => RegisterComponents();
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = input.reshape(-1, 1, 28, 28);
+        x = relu(Norm1b.call(Conv1b.call(relu(Norm1a.call(Conv1a.call(x))))));
+        x = max_pool2d(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+        x = relu(Norm2b.call(Conv2b.call(relu(Norm2a.call(Conv2a.call(x))))));
+        x = max_pool2d(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+        return Scores.call(relu(Hidden.call(x.flatten(1))));
+    }
+
+    public Tensor Kl() => Conv1a.Kl() + Conv1b.Kl() + Conv2a.Kl() + Conv2b.Kl() + Hidden.Kl() + Scores.Kl();
+}
+
+/// <summary>The ResNet-style network of <c>BenchResNet</c>, one module per layer; its KL is a separate pass.</summary>
+public sealed class HandWrittenResNet : nn.Module<Tensor, Tensor>
+{
+    private readonly BayesConv2d Stem = new(1, 32, 3, 1);
+    private readonly BatchNorm2d StemNorm = nn.BatchNorm2d(32);
+    private readonly BayesConv2d Conv1a = new(32, 32, 3, 1);
+    private readonly BatchNorm2d Norm1a = nn.BatchNorm2d(32);
+    private readonly BayesConv2d Conv1b = new(32, 32, 3, 1);
+    private readonly BatchNorm2d Norm1b = nn.BatchNorm2d(32);
+    private readonly BayesConv2d Conv2a = new(32, 64, 3, 1, stride: 2);
+    private readonly BatchNorm2d Norm2a = nn.BatchNorm2d(64);
+    private readonly BayesConv2d Conv2b = new(64, 64, 3, 1);
+    private readonly BatchNorm2d Norm2b = nn.BatchNorm2d(64);
+    private readonly Conv2d Skip2 = nn.Conv2d(32, 64, 1, stride: 2, bias: false);
+    private readonly BayesConv2d Conv3a = new(64, 64, 3, 1);
+    private readonly BatchNorm2d Norm3a = nn.BatchNorm2d(64);
+    private readonly BayesConv2d Conv3b = new(64, 64, 3, 1);
+    private readonly BatchNorm2d Norm3b = nn.BatchNorm2d(64);
+    private readonly BayesLinear Scores = new(64, 10);
+
+    public HandWrittenResNet() : base(nameof(HandWrittenResNet)) => RegisterComponents();
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = relu(StemNorm.call(Stem.call(input.reshape(-1, 1, 28, 28))));
+        x = relu(Norm1b.call(Conv1b.call(relu(Norm1a.call(Conv1a.call(x))))) + x);
+        x = relu(Norm2b.call(Conv2b.call(relu(Norm2a.call(Conv2a.call(x))))) + Skip2.call(x));
+        x = relu(Norm3b.call(Conv3b.call(relu(Norm3a.call(Conv3a.call(x))))) + x);
+        return Scores.call(x.mean(new long[] { 2, 3 }));
+    }
+
+    public Tensor Kl() => Stem.Kl() + Conv1a.Kl() + Conv1b.Kl() + Conv2a.Kl() + Conv2b.Kl() + Conv3a.Kl() + Conv3b.Kl() + Scores.Kl();
 }

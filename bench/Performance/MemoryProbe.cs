@@ -17,6 +17,9 @@ public static class MemoryProbe
     /// <summary>The workloads whose Ibex step runs the full memory probe (2,000 steps unless --memory-steps says otherwise): the fused Dense path and the convolutional one.</summary>
     public static readonly string[] LongRunWorkloads = { "mlp-128", "cnn-128" };
 
+    /// <summary>Ibex steps of the memory probe for the other workloads: the VGG- and ResNet-style steps take a second each on 2 cores, so 300.</summary>
+    public const int DeepNetworkSteps = 300;
+
     /// <param name="RssCurveMb">Resident memory after each tenth of the steps.</param>
     public sealed record Sample(string Implementation, string Workload, int Steps, double RssAfterWarmupMb, double RssEndMb, double PeakRssMb,
         long LiveTensorsAfterWarmup, long LiveTensorsEnd, double[] RssCurveMb)

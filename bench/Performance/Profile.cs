@@ -15,14 +15,15 @@ public static class Profile
     {
         var kind = WorkloadKind.Parse(workload);
         torch.manual_seed(0);
-        InformationNetwork network = kind.Model == "mlp" ? new BenchMlp() : new BenchCnn();
+        InformationNetwork network = Workload.IbexNetwork(kind.Model);
+        var (warmup, measured) = kind.Model == "mlp" ? (600, 100) : (20, 40);
         using var optimizer = TrainingOptimizers.Create(network, new TrainingSettings());
         var (x, y) = Workload.Batch(kind.Batch, 1);
         network.train();
         var phases = new[] { "forward", "backward", "optimizer", "clamp" };
         var times = phases.ToDictionary(p => p, _ => new System.Collections.Generic.List<double>());
         var clock = new Stopwatch();
-        for (int step = 0; step < 700; step++)
+        for (int step = 0; step < warmup + measured; step++)
         {
             using var scope = torch.NewDisposeScope();
             clock.Restart();
@@ -36,7 +37,7 @@ public static class Profile
             double step_ = clock.Elapsed.TotalMilliseconds;
             network.ClampLogAlpha();
             double clamp = clock.Elapsed.TotalMilliseconds;
-            if (step >= 600)
+            if (step >= warmup)
             {
                 times["forward"].Add(forward);
                 times["backward"].Add(backward - forward);

@@ -87,7 +87,7 @@ public static class Program
         foreach (var kind in WorkloadKind.All)
         {
             memory.Add(MemoryProbe.Measure("handwritten", kind, 30));
-            memory.Add(MemoryProbe.Measure("ibex", kind, MemoryProbe.LongRunWorkloads.Contains(kind.ToString()) ? memorySteps : 30));
+            memory.Add(MemoryProbe.Measure("ibex", kind, MemoryProbe.LongRunWorkloads.Contains(kind.ToString()) ? memorySteps : MemoryProbe.DeepNetworkSteps));
         }
 
         // The same comparisons with every implementation in a process of its own, alternating.
@@ -159,15 +159,16 @@ public static class Program
         {
             foreach (var kind in WorkloadKind.All)
             {
-                var (warmup, steps) = kind.Model == "mlp" ? (150, 100) : (20, 40);
+                var (warmup, steps) = kind.Model switch { "mlp" => (150, 100), "cnn" => (20, 40), _ => (10, 20) };
                 Add("HandWritten/" + kind, kind, MemoryProbe.TimeInOwnProcess("hand", kind, warmup, steps, evaluation: false));
                 Add("Ibex/" + kind, kind, MemoryProbe.TimeInOwnProcess("ibex", kind, warmup, steps, evaluation: false));
             }
 
-            foreach (var kind in WorkloadKind.All.Where(k => k.Model == "mlp"))
+            foreach (var kind in WorkloadKind.All)
             {
-                Add("Eval:Deterministic/" + kind, kind, MemoryProbe.TimeInOwnProcess("deterministic", kind, 100, 200, evaluation: true));
-                Add("Eval:Ibex/" + kind, kind, MemoryProbe.TimeInOwnProcess("ibex", kind, 100, 200, evaluation: true));
+                var (warmup, steps) = kind.Model == "mlp" ? (100, 200) : (10, 30);
+                Add("Eval:Deterministic/" + kind, kind, MemoryProbe.TimeInOwnProcess("deterministic", kind, warmup, steps, evaluation: true));
+                Add("Eval:Ibex/" + kind, kind, MemoryProbe.TimeInOwnProcess("ibex", kind, warmup, steps, evaluation: true));
             }
         }
 

@@ -10,10 +10,13 @@ using static TorchSharp.torch;
 
 namespace Ibex.Bench.Performance;
 
-/// <summary>A model and batch to time: the MLP at batch 128 or 512, or the CNN at batch 128.</summary>
+/// <summary>A model and batch to time: the MLP at batch 128 or 512, the CNN, the VGG-style or the ResNet-style network at batch 128.</summary>
 public sealed record WorkloadKind(string Model, int Batch)
 {
-    public static readonly WorkloadKind[] All = { new("mlp", 128), new("mlp", 512), new("cnn", 128) };
+    public static readonly WorkloadKind[] All = { new("mlp", 128), new("mlp", 512), new("cnn", 128), new("vgg", 128), new("resnet", 128) };
+
+    /// <summary>The convolutional workloads.</summary>
+    public static readonly WorkloadKind[] Convolutional = All.Where(k => k.Model != "mlp").ToArray();
 
     public override string ToString() => $"{Model}-{Batch}";
 
@@ -29,13 +32,32 @@ public sealed record WorkloadKind(string Model, int Batch)
     /// except that nothing needs the gradient with respect to the images; Information Dropout's α layer adds one
     /// conv1-sized product and its weight gradient. MLP: 6× the mean network's forward minus the first layer's input
     /// gradients (2.45 GFLOP at batch 128). CNN: 6× the mean network's forward exactly.
+    /// VGG and ResNet: 6× each stochastic layer's forward product, 3× the deterministic projection's, less the stem's two
+    /// input gradients.
     /// </summary>
-    public double TrainingFlops => Model == "mlp"
-        ? 6 * MlpFlops(Batch) - 2 * (2.0 * Batch * 784 * 1024)
-        : 6 * CnnFlops(Batch);
+    public double TrainingFlops => Model switch
+    {
+        "mlp" => 6 * MlpFlops(Batch) - 2 * (2.0 * Batch * 784 * 1024),
+        "cnn" => 6 * CnnFlops(Batch),
+        _ => 2.0 * Batch * (6 * StochasticMacs - 2 * StemMacs + 3 * ProjectionMacs),
+    };
 
     /// <summary>FLOPs of one evaluation forward (the mean network: one product per layer).</summary>
-    public double EvaluationFlops => Model == "mlp" ? MlpFlops(Batch) : CnnFlops(Batch);
+    public double EvaluationFlops => Model switch
+    {
+        "mlp" => MlpFlops(Batch),
+        "cnn" => CnnFlops(Batch),
+        _ => 2.0 * Batch * (StochasticMacs + ProjectionMacs),
+    };
+
+    /// <summary>Multiply-adds per example of the VGG- or ResNet-style network's stochastic layers (3×3 convolutions at 28² and 14², the Dense head).</summary>
+    private double StochasticMacs => Model == "vgg"
+        ? 28 * 28 * 32 * (1 * 9 + 32 * 9) + 14 * 14 * 64 * (32 * 9 + 64 * 9) + 3136 * 256 + 256 * 10
+        : 28 * 28 * 32 * (1 * 9 + 2 * 32 * 9) + 14 * 14 * 64 * (32 * 9 + 3 * 64 * 9) + 64 * 10;
+
+    private double StemMacs => 28 * 28 * 32 * 9;
+
+    private double ProjectionMacs => Model == "resnet" ? 14 * 14 * 64 * 32 : 0;
 
     private static double MlpFlops(int batch) => 2.0 * batch * (784 * 1024 + 1024 * 1024 + 1024 * 10);
 
@@ -63,7 +85,7 @@ public sealed class Workload : IDisposable
     public static Workload Ibex(WorkloadKind kind)
     {
         torch.manual_seed(0);
-        InformationNetwork network = kind.Model == "mlp" ? new BenchMlp() : new BenchCnn();
+        InformationNetwork network = IbexNetwork(kind.Model);
         var optimizer = TrainingOptimizers.Create(network, new TrainingSettings());
         var (x, y) = Batch(kind.Batch, seed: 1);
         return new Workload(network, optimizer, x, y,
@@ -84,8 +106,7 @@ public sealed class Workload : IDisposable
     public static Workload HandWritten(WorkloadKind kind)
     {
         torch.manual_seed(0);
-        nn.Module<Tensor, Tensor> model = kind.Model == "mlp" ? new HandWrittenMlp() : new HandWrittenCnn();
-        Func<Tensor> kl = model is HandWrittenMlp mlp ? mlp.Kl : ((HandWrittenCnn)model).Kl;
+        var (model, kl) = HandWrittenNetwork(kind.Model);
         var parameters = model.named_parameters().ToList();
         var logAlphas = parameters.Where(p => p.name.EndsWith("log_alpha", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
         var others = parameters.Where(p => !p.name.EndsWith("log_alpha", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
@@ -109,9 +130,50 @@ public sealed class Workload : IDisposable
             () => model.call(x));
     }
 
-    /// <summary>A plain deterministic MLP 784-1024-1024-10 (nn.Linear and ReLU): the evaluation baseline.</summary>
+    /// <summary>The Ibex-generated network of a model name.</summary>
+    public static InformationNetwork IbexNetwork(string model) => model switch
+    {
+        "mlp" => new BenchMlp(),
+        "cnn" => new BenchCnn(),
+        "vgg" => new BenchVgg(),
+        "resnet" => new BenchResNet(),
+        _ => throw new ArgumentException($"unknown model '{model}'", nameof(model)),
+    };
+
+    /// <summary>The hand-written network of a model name, with its separate KL pass.</summary>
+    public static (nn.Module<Tensor, Tensor> Model, Func<Tensor> Kl) HandWrittenNetwork(string model)
+    {
+        switch (model)
+        {
+            case "mlp":
+                var mlp = new HandWrittenMlp();
+                return (mlp, mlp.Kl);
+            case "cnn":
+                var cnn = new HandWrittenCnn();
+                return (cnn, cnn.Kl);
+            case "vgg":
+                var vgg = new HandWrittenVgg();
+                return (vgg, vgg.Kl);
+            case "resnet":
+                var resnet = new HandWrittenResNet();
+                return (resnet, resnet.Kl);
+            default:
+                throw new ArgumentException($"unknown model '{model}'", nameof(model));
+        }
+    }
+
+    /// <summary>
+    /// The evaluation baseline, the network built from plain modules: for the MLP an <c>nn.Sequential</c> of
+    /// <c>nn.Linear</c> and ReLU; for the convolutional networks the hand-written network in evaluation mode, whose layers
+    /// then run nothing but <c>conv2d</c>/<c>linear</c> with their weights, BatchNorm2d, ReLU and pooling.
+    /// </summary>
     public static Workload Deterministic(WorkloadKind kind)
     {
+        if (kind.Model != "mlp")
+        {
+            return HandWritten(kind);
+        }
+
         torch.manual_seed(0);
         var model = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10));
         var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);

@@ -1,9 +1,9 @@
-"""PyTorch reference for bench/Performance: the stochastic MLP 784-1024-1024-10 and the stochastic CNN of
-examples/FashionMnist/FashionCnn.cs, with the same per-weight log-normal noise (local reparameterization), Information
+"""PyTorch reference for bench/Performance: the stochastic MLP 784-1024-1024-10, the stochastic CNN of
+examples/FashionMnist/FashionCnn.cs and the VGG- and ResNet-style networks of Networks.cs, with the same per-weight log-normal noise (local reparameterization), Information
 Dropout, KL, loss, Adam step and clamp as the Ibex-generated networks, run eagerly on the CPU.
 
-  time  --model mlp|cnn --batch B --steps S   median milliseconds of a training step and of an evaluation forward
-  check --model mlp|cnn --batch B --weights F --seed S   the training-mode loss on exported weights and seeded noise
+  time  --model mlp|cnn|vgg|resnet --batch B --steps S   median milliseconds of a training step and of an evaluation forward
+  check --model mlp|cnn|vgg|resnet --batch B --weights F --seed S   the training-mode loss on exported weights and seeded noise
 
 Prints one JSON object."""
 import argparse
@@ -39,20 +39,21 @@ class StochasticDense(torch.nn.Module):
 
 
 class StochasticConv(torch.nn.Module):
-    def __init__(self, c_in, c_out, kernel, padding):
+    def __init__(self, c_in, c_out, kernel, padding, stride=1):
         super().__init__()
         bound = 1.0 / math.sqrt(c_in * kernel * kernel)
         self.weight = torch.nn.Parameter(torch.empty(c_out, c_in, kernel, kernel).uniform_(-bound, bound))
         self.bias = torch.nn.Parameter(torch.empty(c_out).uniform_(-bound, bound))
         self.log_alpha = torch.nn.Parameter(torch.full((c_out, c_in, kernel, kernel), -6.0))
         self.padding = padding
+        self.stride = stride
 
     def forward(self, x):
         rho = self.log_alpha.clamp(MIN_LOG_ALPHA, LOG_ALPHA_MAX)
         if not self.training:
-            return F.conv2d(x, self.weight, self.bias, padding=self.padding), rho
-        mean = F.conv2d(x, self.weight, self.bias, padding=self.padding)
-        variance = F.conv2d(x * x, self.weight * self.weight * torch.expm1(torch.exp(rho)), padding=self.padding)
+            return F.conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding), rho
+        mean = F.conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding)
+        variance = F.conv2d(x * x, self.weight * self.weight * torch.expm1(torch.exp(rho)), stride=self.stride, padding=self.padding)
         return mean + torch.sqrt(variance + VARIANCE_FLOOR) * torch.randn_like(mean), rho
 
 
@@ -115,8 +116,79 @@ class Cnn(torch.nn.Module):
         return x, information + activation_information
 
 
+class Vgg(torch.nn.Module):
+    """The VGG-style network of bench/Performance/Networks.cs (BenchVgg)."""
+
+    def __init__(self):
+        super().__init__()
+        self.Conv1a = StochasticConv(1, 32, 3, 1)
+        self.Norm1a = torch.nn.BatchNorm2d(32)
+        self.Conv1b = StochasticConv(32, 32, 3, 1)
+        self.Norm1b = torch.nn.BatchNorm2d(32)
+        self.Conv2a = StochasticConv(32, 64, 3, 1)
+        self.Norm2a = torch.nn.BatchNorm2d(64)
+        self.Conv2b = StochasticConv(64, 64, 3, 1)
+        self.Norm2b = torch.nn.BatchNorm2d(64)
+        self.Hidden = StochasticDense(3136, 256)
+        self.Scores = StochasticDense(256, 10)
+
+    def forward(self, x):
+        x = x.reshape(-1, 1, 28, 28)
+        information = 0
+        for conv, norm in [(self.Conv1a, self.Norm1a), (self.Conv1b, self.Norm1b)]:
+            x, rho = conv(x)
+            x = F.relu(norm(x))
+            information = information + weight_information(rho)
+        x = F.max_pool2d(x, 2, 2)
+        for conv, norm in [(self.Conv2a, self.Norm2a), (self.Conv2b, self.Norm2b)]:
+            x, rho = conv(x)
+            x = F.relu(norm(x))
+            information = information + weight_information(rho)
+        x = F.max_pool2d(x, 2, 2)
+        x, r1 = self.Hidden(x.flatten(1))
+        x, r2 = self.Scores(F.relu(x))
+        return x, information + weight_information(r1) + weight_information(r2)
+
+
+class ResNet(torch.nn.Module):
+    """The ResNet-style network of bench/Performance/Networks.cs (BenchResNet)."""
+
+    def __init__(self):
+        super().__init__()
+        self.Stem = StochasticConv(1, 32, 3, 1)
+        self.StemNorm = torch.nn.BatchNorm2d(32)
+        self.Conv1a = StochasticConv(32, 32, 3, 1)
+        self.Norm1a = torch.nn.BatchNorm2d(32)
+        self.Conv1b = StochasticConv(32, 32, 3, 1)
+        self.Norm1b = torch.nn.BatchNorm2d(32)
+        self.Conv2a = StochasticConv(32, 64, 3, 1, stride=2)
+        self.Norm2a = torch.nn.BatchNorm2d(64)
+        self.Conv2b = StochasticConv(64, 64, 3, 1)
+        self.Norm2b = torch.nn.BatchNorm2d(64)
+        self.Skip2 = torch.nn.Conv2d(32, 64, 1, stride=2, bias=False)
+        self.Conv3a = StochasticConv(64, 64, 3, 1)
+        self.Norm3a = torch.nn.BatchNorm2d(64)
+        self.Conv3b = StochasticConv(64, 64, 3, 1)
+        self.Norm3b = torch.nn.BatchNorm2d(64)
+        self.Scores = StochasticDense(64, 10)
+
+    def block(self, x, conv_a, norm_a, conv_b, norm_b, shortcut):
+        h, r_a = conv_a(x)
+        h, r_b = conv_b(F.relu(norm_a(h)))
+        return F.relu(norm_b(h) + shortcut), weight_information(r_a) + weight_information(r_b)
+
+    def forward(self, x):
+        x, r = self.Stem(x.reshape(-1, 1, 28, 28))
+        x = F.relu(self.StemNorm(x))
+        x, i1 = self.block(x, self.Conv1a, self.Norm1a, self.Conv1b, self.Norm1b, x)
+        x, i2 = self.block(x, self.Conv2a, self.Norm2a, self.Conv2b, self.Norm2b, self.Skip2(x))
+        x, i3 = self.block(x, self.Conv3a, self.Norm3a, self.Conv3b, self.Norm3b, x)
+        x, r_scores = self.Scores(x.mean((2, 3)))
+        return x, weight_information(r) + i1 + i2 + i3 + weight_information(r_scores)
+
+
 def model_of(name):
-    return Mlp() if name == "mlp" else Cnn()
+    return {"mlp": Mlp, "cnn": Cnn, "vgg": Vgg, "resnet": ResNet}[name]()
 
 
 def optimizer_of(model):
@@ -188,7 +260,7 @@ def check(args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("verb", choices=["time", "check"])
-    parser.add_argument("--model", choices=["mlp", "cnn"], required=True)
+    parser.add_argument("--model", choices=["mlp", "cnn", "vgg", "resnet"], required=True)
     parser.add_argument("--batch", type=int, required=True)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
