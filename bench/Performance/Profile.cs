@@ -55,3 +55,77 @@ public static class Profile
         return 0;
     }
 }
+
+/// <summary>
+/// <c>conv-floor WORKLOAD</c>: the convolutions and products of one training step of a convolutional workload, alone, as
+/// plain libtorch calls: for each stochastic layer the two forward products (mean and variance), their two input gradients
+/// (none for the stem, whose input needs none) and their two weight gradients, plus the projection shortcut's and
+/// Information Dropout's α layer's (one forward product each), the Dense layers run as 1×1 convolutions. No
+/// implementation that runs its convolutions through libtorch can take less; it prints that floor beside the FLOPs.
+/// </summary>
+public static class ConvolutionFloor
+{
+    private sealed record Product(long InChannels, long OutChannels, long Size, long Kernel, long Stride, long Padding, bool First, bool Stochastic);
+
+    public static int Run(string workload)
+    {
+        var kind = WorkloadKind.Parse(workload);
+        var products = Layers(kind.Model);
+        long batch = kind.Batch;
+        var timed = new System.Collections.Generic.List<double>();
+        for (int step = 0; step < 15; step++)
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var p in products)
+            {
+                using var scope = torch.NewDisposeScope();
+                var x = torch.randn(batch, p.InChannels, p.Size, p.Size).requires_grad_(!p.First);
+                var w = torch.randn(p.OutChannels, p.InChannels, p.Kernel, p.Kernel).requires_grad_(true);
+                var inputs = p.First ? new[] { w } : new[] { x, w };
+                int passes = p.Stochastic ? 2 : 1;
+                for (int pass = 0; pass < passes; pass++)
+                {
+                    var y = nn.functional.conv2d(x, w, strides: new[] { p.Stride, p.Stride }, padding: new[] { p.Padding, p.Padding });
+                    var g = torch.ones_like(y);
+                    torch.autograd.grad(new[] { y }, inputs, new[] { g });
+                }
+            }
+
+            if (step >= 5)
+            {
+                timed.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        double flops = products.Sum(p =>
+        {
+            long outSize = (p.Size + 2 * p.Padding - p.Kernel) / p.Stride + 1;
+            double forward = 2.0 * batch * outSize * outSize * p.OutChannels * p.InChannels * p.Kernel * p.Kernel;
+            return (p.Stochastic ? 2 : 1) * forward * (p.First ? 2 : 3);
+        });
+        double median = timed.OrderBy(t => t).ElementAt(timed.Count / 2);
+        Console.WriteLine($"{workload}: the step's convolutions and products alone {median:F1} ms, {flops / 1e9:F2} GFLOP, {flops / median / 1e6:F1} GFLOP/s");
+        return 0;
+    }
+
+    private static Product[] Layers(string model) => model switch
+    {
+        "cnn" => new Product[]
+        {
+            new(1, 32, 28, 3, 1, 1, true, true), new(1, 32, 28, 3, 1, 1, true, false), new(32, 64, 14, 3, 1, 1, false, true),
+            new(3136, 256, 1, 1, 1, 0, false, true), new(256, 10, 1, 1, 1, 0, false, true),
+        },
+        "vgg" => new Product[]
+        {
+            new(1, 32, 28, 3, 1, 1, true, true), new(32, 32, 28, 3, 1, 1, false, true),
+            new(32, 64, 14, 3, 1, 1, false, true), new(64, 64, 14, 3, 1, 1, false, true),
+            new(3136, 256, 1, 1, 1, 0, false, true), new(256, 10, 1, 1, 1, 0, false, true),
+        },
+        _ => new Product[]
+        {
+            new(1, 32, 28, 3, 1, 1, true, true), new(32, 32, 28, 3, 1, 1, false, true), new(32, 32, 28, 3, 1, 1, false, true),
+            new(32, 64, 28, 3, 2, 1, false, true), new(64, 64, 14, 3, 1, 1, false, true), new(32, 64, 28, 1, 2, 0, false, false),
+            new(64, 64, 14, 3, 1, 1, false, true), new(64, 64, 14, 3, 1, 1, false, true), new(64, 10, 1, 1, 1, 0, false, true),
+        },
+    };
+}

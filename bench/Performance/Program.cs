@@ -35,6 +35,8 @@ public static class Program
                 return MemoryProbe.RunChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
             case "profile" when args.Length == 2:
                 return Profile.Run(args[1]);
+            case "conv-floor" when args.Length == 2:
+                return ConvolutionFloor.Run(args[1]);
             case "time-steps" when args.Length is 5 or 6:
                 return MemoryProbe.TimeChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), evaluation: args.Length == 6 && args[5] == "eval");
             case "data-parallel-rank" when args.Length == 3:

@@ -229,6 +229,16 @@ def median_ms(action, warmup, steps):
     return times[len(times) // 2]
 
 
+def peak_resident_mb():
+    """This process's peak resident set (VmHWM). Not getrusage's ru_maxrss: Linux keeps that across execve, so a child
+    of a large process (the .NET bench) would report its parent's peak."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def time_model(args):
     torch.manual_seed(0)
     model = model_of(args.model)
@@ -239,7 +249,7 @@ def time_model(args):
     model.eval()
     with torch.no_grad():
         eval_ms = median_ms(lambda: model(x), args.warmup, args.steps)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_resident_mb()
     return {"model": args.model, "batch": args.batch, "train_step_ms": train_ms, "eval_forward_ms": eval_ms,
             "peak_rss_mb": peak_mb, "threads": torch.get_num_threads(), "torch": torch.__version__}
 
