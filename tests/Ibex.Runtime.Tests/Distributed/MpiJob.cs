@@ -2,36 +2,25 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Text;
+using Ibex.Runtime.Tests.Hosting;
 
 namespace Ibex.Runtime.Tests.Distributed;
 
 /// <summary>An <c>mpiexec -n K dotnet APP.dll …</c> job (MPICH's Hydra), its output collected as it comes.</summary>
 internal sealed class MpiJob : IDisposable
 {
-    private readonly StringBuilder output = new();
+    private readonly CollectedOutput output;
 
     private MpiJob(Process process)
     {
         Process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        output = new CollectedOutput(process);
     }
 
     public Process Process { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
-    }
+    /// <summary>What the process printed so far.</summary>
+    public string Output => output.ToString();
 
     /// <summary>Starts <paramref name="ranks"/> processes of the .NET program <paramref name="dll"/> (in the tests' folder) with <paramref name="arguments"/>.</summary>
     public static MpiJob Start(int ranks, string dll, params string[] arguments)
@@ -141,13 +130,5 @@ internal sealed class MpiJob : IDisposable
         }
 
         return false;
-    }
-
-    private void Append(string? line)
-    {
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
     }
 }

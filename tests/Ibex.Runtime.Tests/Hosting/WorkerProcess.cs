@@ -1,37 +1,24 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Text;
 
 namespace Ibex.Runtime.Tests.Hosting;
 
 /// <summary>The example worker (examples/WorkerService) in a process of its own, its output collected as it comes.</summary>
 internal sealed class WorkerProcess : IDisposable
 {
-    private readonly StringBuilder output = new();
+    private readonly CollectedOutput output;
 
     private WorkerProcess(Process process)
     {
         Process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        output = new CollectedOutput(process);
     }
 
     public Process Process { get; }
 
-    /// <summary>What the process printed so far, read under the lock its output handlers append under.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
-    }
+    /// <summary>What the process printed so far.</summary>
+    public string Output => output.ToString();
 
     /// <summary>Starts the worker with each option given as <c>--Ibex:Training:{key}={value}</c>.</summary>
     public static WorkerProcess Start(params (string Key, string Value)[] options)
@@ -54,12 +41,4 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     public void Dispose() => Process.Dispose();
-
-    private void Append(string? line)
-    {
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
 }
