@@ -67,15 +67,14 @@ public static class DataParallelBench
     {
         int rounds = int.Parse(Option(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
         int steps = int.Parse(Option(args, "--steps") ?? "60", CultureInfo.InvariantCulture);
-        string self = typeof(DataParallelBench).Assembly.Location;
         var results = new List<Measurement>();
         var clock = Stopwatch.StartNew();
         foreach (string model in new[] { "mlp", "cnn" })
         {
             for (int round = 0; round < rounds; round++)
             {
-                results.Add(Launch(null, self, model, steps));
-                results.Add(Launch("mpiexec", self, model, steps));
+                results.Add(Launch(twoRanks: false, model, steps));
+                results.Add(Launch(twoRanks: true, model, steps));
             }
         }
 
@@ -129,20 +128,14 @@ public static class DataParallelBench
         }
     }
 
-    private static Measurement Launch(string? launcher, string self, string model, int steps)
+    /// <summary>This program's rank run, alone or under <c>mpiexec -n 2</c>.</summary>
+    private static Measurement Launch(bool twoRanks, string model, int steps)
     {
-        var start = new ProcessStartInfo(launcher ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (launcher is not null)
+        var start = MemoryProbe.ChildProcess($"data-parallel-rank {model} {steps.ToString(CultureInfo.InvariantCulture)}");
+        start.RedirectStandardError = true;
+        if (twoRanks)
         {
-            foreach (string argument in new[] { "-n", "2", "dotnet" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-
-        foreach (string argument in new[] { self, "data-parallel-rank", model, steps.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
+            start = new ProcessStartInfo("mpiexec", $"-n 2 {start.FileName} {start.Arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
         }
 
         using var process = Process.Start(start)!;
@@ -152,7 +145,7 @@ public static class DataParallelBench
         string? line = output.Split('\n').FirstOrDefault(l => l.StartsWith("MEASUREMENT ", StringComparison.Ordinal));
         if (process.ExitCode != 0 || line is null)
         {
-            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}):\n{output}\n{errors}");
+            throw new InvalidOperationException($"{start.FileName} {start.Arguments} failed ({process.ExitCode}):\n{output}\n{errors}");
         }
 
         return JsonSerializer.Deserialize<Measurement>(line["MEASUREMENT ".Length..])!;

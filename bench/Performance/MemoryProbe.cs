@@ -156,7 +156,7 @@ public static class MemoryProbe
     /// This program with <paramref name="arguments"/>: through the same host (<c>dotnet bench.dll</c>, or the app host
     /// <c>dotnet run</c> starts) so the child loads the same runtime and native libraries.
     /// </summary>
-    private static ProcessStartInfo ChildProcess(string arguments)
+    internal static ProcessStartInfo ChildProcess(string arguments)
     {
         string host = Environment.ProcessPath!;
         bool viaDotnet = Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase);

@@ -255,12 +255,8 @@ namespace Ibex.Runtime.Training
             using Scalar weight = informationWeight;
             var loss = crossEntropy.add(information, weight);
 
-            // One transfer for the logged scalars: loss, cross-entropy and the number of correct predictions, read from the
-            // copy's memory (data<double>() would leave its accessor to the finalizer).
-            var loggedValues = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
-                .to(float64).cpu().contiguous();
-            var logged = MemoryMarshal.Cast<byte, double>(loggedValues.bytes);
-            var result = (logged[0], logged[1], (long)logged[2]);
+            var logged = LoggedValues(loss, crossEntropy, logits, labels);
+            var result = (logged.Loss, logged.CrossEntropy, (long)logged.Correct);
             if (double.IsFinite(result.Item1))
             {
                 network.BackwardAndStep(loss, optimizer);
@@ -298,12 +294,10 @@ namespace Ibex.Runtime.Training
                 using Scalar shareScalar = share;
                 loss = local.mul(shareScalar);
 
-                var values = torch.stack(new[] { local.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
-                    .to(float64).cpu().contiguous();
-                var read = MemoryMarshal.Cast<byte, double>(values.bytes);
-                logged[0] = read[0] * count;
-                logged[1] = read[1] * count;
-                logged[2] = read[2];
+                var values = LoggedValues(local, crossEntropy, logits, labels);
+                logged[0] = values.Loss * count;
+                logged[1] = values.CrossEntropy * count;
+                logged[2] = values.Correct;
             }
 
             group.AllreduceSum(logged, $"the loss sum of {position}");
@@ -315,6 +309,18 @@ namespace Ibex.Runtime.Training
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The logged scalars of a step in one transfer: loss, cross-entropy and the number of correct predictions, read from
+        /// the copy's memory (data&lt;double&gt;() would leave its accessor to the finalizer).
+        /// </summary>
+        private static (double Loss, double CrossEntropy, double Correct) LoggedValues(Tensor loss, Tensor crossEntropy, Tensor logits, Tensor labels)
+        {
+            var values = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
+                .to(float64).cpu().contiguous();
+            var read = MemoryMarshal.Cast<byte, double>(values.bytes);
+            return (read[0], read[1], read[2]);
         }
 
         /// <summary>Rank r's examples of a global batch of <paramref name="global"/>: contiguous, sizes differing by at most one.</summary>
@@ -419,6 +425,10 @@ namespace Ibex.Runtime.Training
         /// default prediction memory budget).
         /// </summary>
         public static double Evaluate(InformationNetwork network, LabeledData data, int batchSize = 2000, long memoryBudgetBytes = ActivationMemory.DefaultBudgetBytes)
+            => CountCorrect(network, data, 0, data.Count, batchSize, memoryBudgetBytes) / (double)data.Count;
+
+        /// <summary>How many of the <paramref name="count"/> examples from <paramref name="start"/> the mean network classifies right (see <see cref="Evaluate"/>).</summary>
+        private static long CountCorrect(InformationNetwork network, LabeledData data, long start, long count, int batchSize, long memoryBudgetBytes)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
             ArgumentOutOfRangeException.ThrowIfLessThan(memoryBudgetBytes, 1);
@@ -430,17 +440,17 @@ namespace Ibex.Runtime.Training
                 using var noGrad = torch.no_grad();
                 var device = DeviceOf(network);
                 long correct = 0;
-                for (long start = 0; start < data.Count; start += batchSize)
+                for (long chunk = start; chunk < start + count; chunk += batchSize)
                 {
                     using var scope = torch.NewDisposeScope();
-                    long size = Math.Min(batchSize, data.Count - start);
-                    var inputs = data.Features.narrow(0, start, size).to(device);
-                    var labels = data.Labels.narrow(0, start, size).to(device);
+                    long size = Math.Min(batchSize, start + count - chunk);
+                    var inputs = data.Features.narrow(0, chunk, size).to(device);
+                    var labels = data.Labels.narrow(0, chunk, size).to(device);
                     var (logits, _) = network.call(inputs);
                     correct += logits.argmax(1).eq(labels).sum().item<long>();
                 }
 
-                return correct / (double)data.Count;
+                return correct;
             }
             finally
             {
@@ -490,15 +500,7 @@ namespace Ibex.Runtime.Training
         private double EvaluateShared(LabeledData data, DataParallelGroup group)
         {
             var (start, count) = Shard(data.Count, group);
-            Span<double> correct = stackalloc double[1];
-            if (count > 0)
-            {
-                using var features = data.Features.narrow(0, start, count);
-                using var labels = data.Labels.narrow(0, start, count);
-                using var share = new LabeledData(features.alias(), labels.alias());
-                correct[0] = Math.Round(Evaluate(network, share, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes) * count);
-            }
-
+            Span<double> correct = stackalloc double[] { CountCorrect(network, data, start, count, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes) };
             group.AllreduceSum(correct, "the test accuracy");
             return correct[0] / data.Count;
         }
