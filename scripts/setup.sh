@@ -10,11 +10,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# grep reads the whole listing: with pipefail, `grep -q` would stop early and ldconfig's SIGPIPE would fail the test.
+mpich_library_cached() { ldconfig -p 2>/dev/null | grep 'libmpich\.so\.12' >/dev/null; }
+
 dataset=/usr/share/datasets/fashion-mnist
 missing=()
 [ -f "$dataset/t10k-labels-idx1-ubyte.gz" ] || missing+=(dataset-fashion-mnist)
 /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing+=(python3-onnx)
-if ! command -v mpiexec >/dev/null 2>&1 || ! ldconfig -p | grep -q 'libmpich\.so\.12'; then missing+=(mpich); fi
+if ! command -v mpiexec >/dev/null 2>&1 || ! mpich_library_cached; then missing+=(mpich); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -39,7 +42,7 @@ for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-
     exit 1
   fi
 done
-if ! ldconfig -p | grep -q 'libmpich\.so\.12'; then
+if ! mpich_library_cached; then
   echo "setup: mpich is installed but libmpich.so.12 is not in the linker cache." >&2
   exit 1
 fi
