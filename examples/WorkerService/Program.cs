@@ -25,6 +25,11 @@ try
 {
     await host.RunAsync();
 }
+catch (OperationCanceledException)
+{
+    // Ctrl+C or SIGTERM while the host was still starting: nothing ran yet, so starting again is all there is to do.
+    return TrainingWorker<WorkerMlp>.StoppedExitCode;
+}
 catch (OptionsValidationException invalid)
 {
     // The options are checked before any training: report what to change, not a stack trace.

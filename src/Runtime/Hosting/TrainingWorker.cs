@@ -60,12 +60,20 @@ namespace Ibex.Runtime.Hosting
         public const string PrunedOnnxFileName = "network.pruned.onnx";
 
         /// <inheritdoc/>
+        public override Task StartAsync(CancellationToken cancellationToken)
+        {
+            // Until the run finishes or is refused, the process has stopped short: a stop at any moment exits with 3, never 0.
+            // Set here, not in ExecuteAsync: BackgroundService starts ExecuteAsync through Task.Run with the stopping token,
+            // and a stop that comes before the thread pool runs it cancels it unrun.
+            Environment.ExitCode = StoppedExitCode;
+            return base.StartAsync(cancellationToken);
+        }
+
+        /// <inheritdoc/>
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             // Training is synchronous TorchSharp work; keep the whole run on this one background thread (dispose scopes and
             // grad mode are thread-local).
-            // Until the run finishes or is refused, the process has stopped short: a stop at any moment exits with 3, never 0.
-            Environment.ExitCode = StoppedExitCode;
             await Task.Yield();
 
             // Stop as soon as the application starts stopping (Ctrl+C, SIGTERM, StopApplication), not only when the host

@@ -22,6 +22,9 @@ public sealed class SignalTests : IDisposable
 
     public SignalTests(ITestOutputHelper output) => this.output = output;
 
+    /// <summary>128 + SIGTERM: the .NET runtime's exit for a SIGTERM that comes before anything has registered for it.</summary>
+    private const int RuntimeDefaultSigtermExitCode = 143;
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
@@ -49,6 +52,14 @@ public sealed class SignalTests : IDisposable
             worker.WaitForExit();
             exits.Add(worker.ExitCode.ToString());
             output.WriteLine($"--- attempt {attempt}, exit {worker.ExitCode}\n{running.Output}");
+            if (worker.ExitCode == RuntimeDefaultSigtermExitCode)
+            {
+                // SIGTERM before the host had installed its handlers: the runtime ends the process as it does by default.
+                // Acceptable only if nothing had started: not a line logged.
+                Assert.True(running.Output.Trim().Length == 0, $"exit code {worker.ExitCode} after the worker had started:\n{running.Output}");
+                continue;
+            }
+
             Assert.True(worker.ExitCode is 0 or 3, $"exit code {worker.ExitCode}:\n{running.Output}");
             Assert.DoesNotContain("   at ", running.Output);
             if (worker.ExitCode == 0)

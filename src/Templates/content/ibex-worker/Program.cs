@@ -18,6 +18,11 @@ try
 {
     await host.RunAsync();
 }
+catch (OperationCanceledException)
+{
+    // Ctrl+C or SIGTERM while the host was still starting: nothing ran yet, so starting again is all there is to do.
+    return TrainingWorker<Classifier>.StoppedExitCode;
+}
 catch (OptionsValidationException invalid)
 {
     // The options are checked before any training starts.
