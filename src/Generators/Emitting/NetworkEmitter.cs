@@ -166,15 +166,23 @@ namespace Ibex.Generators.Emitting
                 WriteInputView(writer, network);
                 WritePassScalars(writer, network, training: true);
                 bool anyDropout = network.Layers.Any(l => l.ActivationNoise is not null);
-                foreach (var layer in network.Layers)
+                var releases = new IntermediateReleases(network, training: true);
+                for (int index = 0; index < network.Layers.Count; index++)
                 {
+                    var layer = network.Layers[index];
                     writer.WriteLine();
-                    if (network.Layers.Any(l => l.ActivationNoise?.SourceLayer == layer.Name))
+                    writer.WriteLine($"// {layer.Name}: {layer.Rule.Summary(layer)}.");
+                    if (IsInformationDropoutSource(network, layer))
                     {
                         writer.WriteLine($"var {layer.Local("input")} = x; // Information Dropout's α(x) reads it");
                     }
+                    else if (releases.DeclaresInput(index))
+                    {
+                        writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
+                    }
 
-                    WriteLayerForward(writer, network, layer, training: true);
+                    layer.Rule.WriteForward(writer, network, layer, training: true);
+                    WriteReleases(writer, releases, index);
                     if (layer.KeepsOutput)
                     {
                         writer.WriteLine($"var {layer.Local("output")} = x; // a residual connection adds it later");
@@ -224,10 +232,19 @@ namespace Ibex.Generators.Emitting
             {
                 WriteInputView(writer, network);
                 WritePassScalars(writer, network, training: false);
-                foreach (var layer in network.Layers)
+                var releases = new IntermediateReleases(network, training: false);
+                for (int index = 0; index < network.Layers.Count; index++)
                 {
+                    var layer = network.Layers[index];
                     writer.WriteLine();
-                    WriteLayerForward(writer, network, layer, training: false);
+                    writer.WriteLine($"// {layer.Name}: {layer.Rule.Summary(layer)}.");
+                    if (releases.DeclaresInput(index))
+                    {
+                        writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
+                    }
+
+                    layer.Rule.WriteForward(writer, network, layer, training: false);
+                    WriteReleases(writer, releases, index);
                     if (layer.KeepsOutput)
                     {
                         writer.WriteLine($"var {layer.Local("output")} = x;");
@@ -297,11 +314,17 @@ namespace Ibex.Generators.Emitting
             }
         }
 
-        private static void WriteLayerForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
+        private static bool IsInformationDropoutSource(NetworkSpec network, LayerSpec layer)
+            => network.Layers.Any(l => l.ActivationNoise?.SourceLayer == layer.Name);
+
+        private static void WriteReleases(IndentedTextWriter writer, IntermediateReleases releases, int index)
         {
-            writer.WriteLine($"// {layer.Name}: {layer.Rule.Summary(layer)}.");
-            layer.Rule.WriteForward(writer, network, layer, training);
+            foreach (string local in releases.ReleasedAfter(index))
+            {
+                writer.WriteLine($"{CompilerServices}.Intermediates.Release({local}, x);");
+            }
         }
+
 
         private static void WriteInformation(IndentedTextWriter writer, NetworkSpec network)
         {

@@ -26,6 +26,8 @@ namespace Ibex.Generators.Layers
 
         public override LayerShape? Read(LayerReading reading) => reading.SameShape(new NoSettings(this));
 
+        public override bool MayPassInputThrough(LayerSpec layer, bool training) => Apply(layer) is null;
+
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
         {
             if (Apply(layer) is { } applied)

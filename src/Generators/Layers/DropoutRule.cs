@@ -50,6 +50,8 @@ namespace Ibex.Generators.Layers
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
             => writer.WriteLine(training ? $"x = {Functional}.dropout(x, {Number(((Settings)layer.Settings).Rate)}, training: true);" : "// Off in evaluation.");
 
+        public override bool MayPassInputThrough(LayerSpec layer, bool training) => !training;
+
         /// <summary>Dropout is off in the mean network: nothing to record.</summary>
         public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
         {

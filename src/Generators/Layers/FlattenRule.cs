@@ -45,6 +45,8 @@ namespace Ibex.Generators.Layers
         public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)
             => writer.WriteLine($"x = graph.Flatten(\"{layer.Name}\", x, new[] {{ {Shape(layer.OutputShape)} }});");
 
+        public override bool MayPassInputThrough(LayerSpec layer, bool training) => layer.InputShape.Count == 1;
+
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
             => writer.WriteLine(layer.InputShape.Count == 1 ? "// Already flat: nothing to do." : "x = x.flatten(1);");
     }

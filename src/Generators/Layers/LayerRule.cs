@@ -72,6 +72,9 @@ namespace Ibex.Generators.Layers
         /// <summary>Whether the layer's output may be laid out unit-major in memory, so that the pass ends with <c>contiguous()</c>.</summary>
         public virtual bool LeavesStridedOutput(LayerSpec layer) => false;
 
+        /// <summary>Whether the pass's code for this layer may leave <c>x</c> as it found it (the same tensor), so that freeing the layer's input would free its output.</summary>
+        public virtual bool MayPassInputThrough(LayerSpec layer, bool training) => false;
+
         /// <summary>What gives the layer's saved parameters their meaning, for the declaration hash.</summary>
         public virtual DeclarationFields Declaration(LayerSpec layer) => DeclarationFields.None;
     }

@@ -55,6 +55,7 @@ namespace Ibex.Generators.Layers
             writer.WriteLine($"var {layer.Local("mean")} = {rule.Operation(layer, "x", $"{field}.Weight", bias)};");
             writer.WriteLine($"var {layer.Local("variance")} = {rule.Operation(layer, "x.mul(x)", layer.Local("weightVariance"), "null")};");
             writer.WriteLine($"x = {CompilerServices}.LocalReparameterization.Sample({layer.Local("mean")}, {layer.Local("variance")}, VarianceFloor);");
+            writer.WriteLine($"{layer.Local("mean")}.Dispose(); // only the sample reads it; autograd keeps the variance for the backward");
         }
     }
 }

@@ -116,22 +116,32 @@ namespace Snapshots
             (x, var inner_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, innerLayer.Weight, innerLayer.Bias, innerLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
+            var norm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.05, eps: 0.001);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(norm_input, x);
 
             // Gate: Sigmoid.
+            var gate_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.sigmoid(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(gate_input, x);
 
             // Drop: Dropout, rate 0.3 (training only).
+            var drop_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.dropout(x, 0.3, training: true);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(drop_input, x);
 
             // Skip: residual connection, adds the output of Start.
+            var skip_input = x; // freed once the layer is done
             x = x.add(start_output, one);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(skip_input, x);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
+            var scores_input = x; // freed once the layer is done
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
             (x, var scores_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -155,19 +165,27 @@ namespace Snapshots
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, innerLayer.Weight, innerLayer.Bias);
 
             // Norm: BatchNorm over 20 features, batch statistics in training, running statistics in eval.
+            var norm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: false, momentum: 0.05, eps: 0.001);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(norm_input, x);
 
             // Gate: Sigmoid.
+            var gate_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.sigmoid(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(gate_input, x);
 
             // Drop: Dropout, rate 0.3 (training only).
             // Off in evaluation.
 
             // Skip: residual connection, adds the output of Start.
+            var skip_input = x; // freed once the layer is done
             x = x.add(start_output, one);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(skip_input, x);
 
             // Scores: stochastic Dense [20] → [4]; log-normal weight noise, one α per weight.
+            var scores_input = x; // freed once the layer is done
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             return x.contiguous();
         }

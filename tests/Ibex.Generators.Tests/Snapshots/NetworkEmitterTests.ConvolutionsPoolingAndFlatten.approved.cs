@@ -111,27 +111,40 @@ namespace Snapshots
             var stem_mean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stem_mean, stem_variance, VarianceFloor);
+            stem_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
 
             // Rectify: ReLU.
+            var rectify_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(rectify_input, x);
 
             // Pool: MaxPool2d, kernel 2, stride 2, [8, 16, 16] → [8, 8, 8].
+            var pool_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.max_pool2d(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_input, x);
 
             // Reduce: Conv2d, kernel 3, stride 2, padding 0, [8, 8, 8] → [16, 3, 3].
+            var reduce_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.conv2d(x, reduceLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(reduce_input, x);
 
             // Smooth: AvgPool2d, kernel 2, stride 1, [16, 3, 3] → [16, 2, 2].
+            var smooth_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.avg_pool2d(x, new long[] { 2, 2 }, new long[] { 1, 1 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(smooth_input, x);
 
             // Features: Flatten, [16, 2, 2] → [64].
+            var features_input = x; // freed once the layer is done
             x = x.flatten(1);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(features_input, x);
 
             // Scores: stochastic Dense [64] → [10]; log-normal weight noise, one α per weight.
+            var scores_input = x; // freed once the layer is done
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
             (x, var scores_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -150,22 +163,34 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
 
             // Rectify: ReLU.
+            var rectify_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(rectify_input, x);
 
             // Pool: MaxPool2d, kernel 2, stride 2, [8, 16, 16] → [8, 8, 8].
+            var pool_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.max_pool2d(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_input, x);
 
             // Reduce: Conv2d, kernel 3, stride 2, padding 0, [8, 8, 8] → [16, 3, 3].
+            var reduce_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.conv2d(x, reduceLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(reduce_input, x);
 
             // Smooth: AvgPool2d, kernel 2, stride 1, [16, 3, 3] → [16, 2, 2].
+            var smooth_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.avg_pool2d(x, new long[] { 2, 2 }, new long[] { 1, 1 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(smooth_input, x);
 
             // Features: Flatten, [16, 2, 2] → [64].
+            var features_input = x; // freed once the layer is done
             x = x.flatten(1);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(features_input, x);
 
             // Scores: stochastic Dense [64] → [10]; log-normal weight noise, one α per weight.
+            var scores_input = x; // freed once the layer is done
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             return x.contiguous();
         }

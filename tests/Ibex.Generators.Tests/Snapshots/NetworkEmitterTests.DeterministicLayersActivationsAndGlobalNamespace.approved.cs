@@ -99,22 +99,32 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         x = global::TorchSharp.torch.nn.functional.linear(x, embedLayer.Weight, null);
 
         // Squash: Tanh.
+        var squash_input = x; // freed once the layer is done
         x = global::TorchSharp.torch.nn.functional.tanh(x);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(squash_input, x);
 
         // Hidden: stochastic Dense [64] → [16]; log-normal weight noise, one α per weight.
+        var hidden_input = x; // freed once the layer is done
         // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
         // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
         // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
         (x, var hidden_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden_input, x);
 
         // Smooth: Softplus, log(1 + eˣ).
+        var smooth_input = x; // freed once the layer is done
         x = global::TorchSharp.torch.nn.functional.softplus(x);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(smooth_input, x);
 
         // Bend: ELU, α = 0.5.
+        var bend_input = x; // freed once the layer is done
         x = global::TorchSharp.torch.nn.functional.elu(x, alpha: 0.5);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(bend_input, x);
 
         // Scores: Dense [16] → [3].
+        var scores_input = x; // freed once the layer is done
         x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
         // Ĩ(w;D) over every stochastic weight.
         var information = hidden_information;
@@ -131,19 +141,29 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         x = global::TorchSharp.torch.nn.functional.linear(x, embedLayer.Weight, null);
 
         // Squash: Tanh.
+        var squash_input = x; // freed once the layer is done
         x = global::TorchSharp.torch.nn.functional.tanh(x);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(squash_input, x);
 
         // Hidden: stochastic Dense [64] → [16]; log-normal weight noise, one α per weight.
+        var hidden_input = x; // freed once the layer is done
         x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, hiddenLayer.Weight, hiddenLayer.Bias);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden_input, x);
 
         // Smooth: Softplus, log(1 + eˣ).
+        var smooth_input = x; // freed once the layer is done
         x = global::TorchSharp.torch.nn.functional.softplus(x);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(smooth_input, x);
 
         // Bend: ELU, α = 0.5.
+        var bend_input = x; // freed once the layer is done
         x = global::TorchSharp.torch.nn.functional.elu(x, alpha: 0.5);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(bend_input, x);
 
         // Scores: Dense [16] → [3].
+        var scores_input = x; // freed once the layer is done
         x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+        global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
         return x.contiguous();
     }

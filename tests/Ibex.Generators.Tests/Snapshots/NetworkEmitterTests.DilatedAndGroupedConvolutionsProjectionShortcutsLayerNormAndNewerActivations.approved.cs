@@ -150,12 +150,17 @@ namespace Snapshots
             var stem_mean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 2, 2 }, dilation: new long[] { 2, 2 });
             var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 2, 2 }, dilation: new long[] { 2, 2 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stem_mean, stem_variance, VarianceFloor);
+            stem_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
 
             // StemNorm: LayerNorm over each example's [8, 16, 16], the same in training and eval.
+            var stemNorm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.layer_norm(x, new long[] { 8, 16, 16 }, stemNormLayer.Weight, stemNormLayer.Bias, eps: 1E-05);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemNorm_input, x);
 
             // StemAct: LeakyReLU, slope 0.1 below 0.
+            var stemAct_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.leaky_relu(x, 0.1);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemAct_input, x);
             var stemAct_output = x; // a residual connection adds it later
 
             // Down: stochastic Conv2d, kernel 3, stride 2, padding 1, 4 groups, [8, 16, 16] → [16, 8, 8]; log-normal weight noise, one α per channel.
@@ -166,37 +171,56 @@ namespace Snapshots
             var down_mean = global::TorchSharp.torch.nn.functional.conv2d(x, downLayer.Weight, downLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 }, groups: 4);
             var down_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), down_weightVariance, null, strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 }, groups: 4);
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(down_mean, down_variance, VarianceFloor);
+            down_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
 
             // DownAct: GELU, x·Φ(x).
+            var downAct_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.gelu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(downAct_input, x);
 
             // Shortcut: residual connection, adds the output of StemAct through a learned 1×1 convolution, stride 2 (projection shortcut).
+            var shortcut_input = x; // freed once the layer is done
             x = x.add(global::TorchSharp.torch.nn.functional.conv2d(stemAct_output, shortcutLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }), one);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(shortcut_input, x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemAct_output, x);
 
             // Pool: global average pooling, [16, 8, 8] → [16].
+            var pool_input = x; // freed once the layer is done
             x = x.mean(new long[] { 2, 3 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_input, x);
             var pool_output = x; // a residual connection adds it later
 
             // Hidden: Dense [16] → [24].
             x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
 
             // HiddenNorm: LayerNorm over each example's [24], the same in training and eval.
+            var hiddenNorm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.layer_norm(x, new long[] { 24 }, hiddenNormLayer.Weight, hiddenNormLayer.Bias, eps: 1E-06);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hiddenNorm_input, x);
 
             // HiddenAct: SiLU, x·sigmoid(x).
+            var hiddenAct_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.silu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hiddenAct_input, x);
 
             // Widen: residual connection, adds the output of Pool through a learned linear map (projection shortcut).
+            var widen_input = x; // freed once the layer is done
             x = x.add(global::TorchSharp.torch.nn.functional.linear(pool_output, widenLayer.Weight, null), one);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_output, x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(widen_input, x);
 
             // Leak: LeakyReLU, slope 0.01 below 0.
+            var leak_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.leaky_relu(x, 0.01);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(leak_input, x);
 
             // Scores: stochastic Dense [24] → [10]; log-normal weight noise, one α per weight.
+            var scores_input = x; // freed once the layer is done
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
             (x, var scores_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -218,42 +242,64 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 2, 2 }, dilation: new long[] { 2, 2 });
 
             // StemNorm: LayerNorm over each example's [8, 16, 16], the same in training and eval.
+            var stemNorm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.layer_norm(x, new long[] { 8, 16, 16 }, stemNormLayer.Weight, stemNormLayer.Bias, eps: 1E-05);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemNorm_input, x);
 
             // StemAct: LeakyReLU, slope 0.1 below 0.
+            var stemAct_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.leaky_relu(x, 0.1);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemAct_input, x);
             var stemAct_output = x;
 
             // Down: stochastic Conv2d, kernel 3, stride 2, padding 1, 4 groups, [8, 16, 16] → [16, 8, 8]; log-normal weight noise, one α per channel.
             x = global::TorchSharp.torch.nn.functional.conv2d(x, downLayer.Weight, downLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 }, groups: 4);
 
             // DownAct: GELU, x·Φ(x).
+            var downAct_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.gelu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(downAct_input, x);
 
             // Shortcut: residual connection, adds the output of StemAct through a learned 1×1 convolution, stride 2 (projection shortcut).
+            var shortcut_input = x; // freed once the layer is done
             x = x.add(global::TorchSharp.torch.nn.functional.conv2d(stemAct_output, shortcutLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }), one);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(shortcut_input, x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemAct_output, x);
 
             // Pool: global average pooling, [16, 8, 8] → [16].
+            var pool_input = x; // freed once the layer is done
             x = x.mean(new long[] { 2, 3 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_input, x);
             var pool_output = x;
 
             // Hidden: Dense [16] → [24].
             x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
 
             // HiddenNorm: LayerNorm over each example's [24], the same in training and eval.
+            var hiddenNorm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.layer_norm(x, new long[] { 24 }, hiddenNormLayer.Weight, hiddenNormLayer.Bias, eps: 1E-06);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hiddenNorm_input, x);
 
             // HiddenAct: SiLU, x·sigmoid(x).
+            var hiddenAct_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.silu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hiddenAct_input, x);
 
             // Widen: residual connection, adds the output of Pool through a learned linear map (projection shortcut).
+            var widen_input = x; // freed once the layer is done
             x = x.add(global::TorchSharp.torch.nn.functional.linear(pool_output, widenLayer.Weight, null), one);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_output, x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(widen_input, x);
 
             // Leak: LeakyReLU, slope 0.01 below 0.
+            var leak_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.leaky_relu(x, 0.01);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(leak_input, x);
 
             // Scores: stochastic Dense [24] → [10]; log-normal weight noise, one α per weight.
+            var scores_input = x; // freed once the layer is done
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             return x.contiguous();
         }

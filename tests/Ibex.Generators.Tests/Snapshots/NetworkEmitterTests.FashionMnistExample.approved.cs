@@ -98,22 +98,30 @@ namespace Ibex.Examples
             (x, var hidden1_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hidden1Layer.Weight, hidden1Layer.Bias, hidden1Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Activation1: ReLU.
+            var activation1_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(activation1_input, x);
 
             // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
+            var hidden2_input = x; // freed once the layer is done
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
             (x, var hidden2_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hidden2Layer.Weight, hidden2Layer.Bias, hidden2Layer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden2_input, x);
 
             // Activation2: ReLU.
+            var activation2_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(activation2_input, x);
 
             // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
+            var scores_input = x; // freed once the layer is done
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
             (x, var scores_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, scoresLayer.Weight, scoresLayer.Bias, scoresLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -131,16 +139,24 @@ namespace Ibex.Examples
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, hidden1Layer.Weight, hidden1Layer.Bias);
 
             // Activation1: ReLU.
+            var activation1_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(activation1_input, x);
 
             // Hidden2: stochastic Dense [512] → [256]; log-normal weight noise, one α per weight.
+            var hidden2_input = x; // freed once the layer is done
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, hidden2Layer.Weight, hidden2Layer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden2_input, x);
 
             // Activation2: ReLU.
+            var activation2_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(activation2_input, x);
 
             // Scores: stochastic Dense [256] → [10]; log-normal weight noise, one α per weight.
+            var scores_input = x; // freed once the layer is done
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, scoresLayer.Weight, scoresLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             return x.contiguous();
         }

@@ -106,11 +106,15 @@ namespace Snapshots
             var convolve_mean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             var convolve_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), convolve_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(convolve_mean, convolve_variance, VarianceFloor);
+            convolve_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
 
             // Features: Flatten, [4, 4, 4] → [64].
+            var features_input = x; // freed once the layer is done
             x = x.flatten(1);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(features_input, x);
 
             // Hidden: stochastic Dense [64] → [8]; Gaussian weight noise, one α per weight.
+            var hidden_input = x; // freed once the layer is done
             var hidden_logAlpha = hiddenLayer.LogAlpha.clamp(minLogAlpha, gaussianMaxLogAlpha);
             var hidden_weightVariance = hiddenLayer.Weight.mul(hiddenLayer.Weight).mul(hidden_logAlpha.exp());
             var hidden_information = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(hidden_logAlpha);
@@ -118,11 +122,16 @@ namespace Snapshots
             var hidden_mean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
             var hidden_variance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), hidden_weightVariance, null);
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(hidden_mean, hidden_variance, VarianceFloor);
+            hidden_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden_input, x);
 
             // Squash: Tanh.
+            var squash_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.tanh(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(squash_input, x);
 
             // Scores: stochastic Dense [8] → [3]; log-normal weight noise, one α per unit.
+            var scores_input = x; // freed once the layer is done
             var scores_logAlpha = scoresLayer.LogAlpha.clamp(minLogAlpha, logAlphaMax);
             var scores_weightVariance = scoresLayer.Weight.mul(scoresLayer.Weight).mul(scores_logAlpha.exp().expm1());
             var scores_information = global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scores_logAlpha, LogAlphaMax, weightsPerAlpha: 8);
@@ -130,6 +139,8 @@ namespace Snapshots
             var scores_mean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
             var scores_variance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), scores_weightVariance, null);
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(scores_mean, scores_variance, VarianceFloor);
+            scores_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -147,16 +158,24 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
 
             // Features: Flatten, [4, 4, 4] → [64].
+            var features_input = x; // freed once the layer is done
             x = x.flatten(1);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(features_input, x);
 
             // Hidden: stochastic Dense [64] → [8]; Gaussian weight noise, one α per weight.
+            var hidden_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden_input, x);
 
             // Squash: Tanh.
+            var squash_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.tanh(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(squash_input, x);
 
             // Scores: stochastic Dense [8] → [3]; log-normal weight noise, one α per unit.
+            var scores_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             return x;
         }

@@ -104,14 +104,17 @@ namespace Snapshots
             // Images may arrive flat, [batch, 144]: view them as [batch, 1, 12, 12].
             var x = input.reshape(-1, 1, 12, 12);
 
-            var convolve_input = x; // Information Dropout's α(x) reads it
             // Convolve: Conv2d, kernel 3, stride 2, padding 0, [1, 12, 12] → [4, 5, 5].
+            var convolve_input = x; // Information Dropout's α(x) reads it
             x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
 
             // Norm: BatchNorm over 4 channels, batch statistics in training, running statistics in eval.
+            var norm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(norm_input, x);
 
             // Smooth: Softplus, log(1 + eˣ), with Information Dropout.
+            var smooth_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.softplus(x);
             // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
             // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Convolve, α_max = 1.0.
@@ -121,18 +124,22 @@ namespace Snapshots
             // KL against the learned log-normal prior log z ~ N(μ₁, σ₁²): log(σ₁/α) + (α² + (log f(x) − μ₁)²)/(2σ₁²) − ½ per unit;
             // summed over units, averaged over the batch.
             var smooth_information = global::Ibex.Runtime.CompilerServices.InformationTerms.LogNormalActivationNats(smooth_alpha, smooth_logActivation, smoothLayer.PriorMean, smoothLayer.PriorLogStd);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(smooth_input, x);
 
             // Features: Flatten, [4, 5, 5] → [100].
+            var features_input = x; // freed once the layer is done
             x = x.flatten(1);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(features_input, x);
 
-            var hidden_input = x; // Information Dropout's α(x) reads it
             // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
+            var hidden_input = x; // Information Dropout's α(x) reads it
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)): the whole layer, its gradients
             // included, is one autograd function (Ibex.Runtime.CompilerServices.LogNormalLinear).
             (x, var hidden_information) = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Sample(x, hiddenLayer.Weight, hiddenLayer.Bias, hiddenLayer.LogAlpha, MinLogAlpha, LogAlphaMax, VarianceFloor);
 
             // Rectify: ReLU, with Information Dropout.
+            var rectify_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
             // Information Dropout (Achille & Soatto, arXiv:1611.01353): z = f(h)·ε, log ε ~ N(0, α(x)²), with
             // α(x) = 0.001 + α_max·sigmoid(·) from a layer parallel to Hidden, α_max = 0.7.
@@ -140,9 +147,13 @@ namespace Snapshots
             // the batch. The noise, z and the KL take one pass (Ibex.Runtime.CompilerServices.InformationDropoutNoise).
             var rectify_alphaLogits = global::TorchSharp.torch.nn.functional.linear(hidden_input, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias);
             (x, var rectify_information) = global::Ibex.Runtime.CompilerServices.InformationDropoutNoise.LogUniform(x, rectify_alphaLogits, 0.7);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden_input, x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(rectify_input, x);
 
             // Scores: Dense [12] → [3].
+            var scores_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             // Ĩ(w;D) over every stochastic weight, plus Information Dropout's KL: both enter the loss with β/N.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -161,22 +172,34 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
 
             // Norm: BatchNorm over 4 channels, batch statistics in training, running statistics in eval.
+            var norm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: false, momentum: 0.1, eps: 1E-05);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(norm_input, x);
 
             // Smooth: Softplus, log(1 + eˣ), with Information Dropout.
+            var smooth_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.softplus(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(smooth_input, x);
 
             // Features: Flatten, [4, 5, 5] → [100].
+            var features_input = x; // freed once the layer is done
             x = x.flatten(1);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(features_input, x);
 
             // Hidden: stochastic Dense [100] → [12]; log-normal weight noise, one α per weight.
+            var hidden_input = x; // freed once the layer is done
             x = global::Ibex.Runtime.CompilerServices.LogNormalLinear.Mean(x, hiddenLayer.Weight, hiddenLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden_input, x);
 
             // Rectify: ReLU, with Information Dropout.
+            var rectify_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(rectify_input, x);
 
             // Scores: Dense [12] → [3].
+            var scores_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             return x.contiguous();
         }

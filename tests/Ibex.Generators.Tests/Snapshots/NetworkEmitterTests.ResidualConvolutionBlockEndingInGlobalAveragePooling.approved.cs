@@ -114,9 +114,12 @@ namespace Snapshots
             var stem_mean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stem_mean, stem_variance, VarianceFloor);
+            stem_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
 
             // StemActivation: ReLU.
+            var stemActivation_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemActivation_input, x);
             var stemActivation_output = x; // a residual connection adds it later
 
             // Block: stochastic Conv2d, kernel 3, stride 1, padding 1, [6, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
@@ -126,23 +129,34 @@ namespace Snapshots
             var block_mean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             var block_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), block_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(block_mean, block_variance, VarianceFloor);
+            block_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
+            var blockNorm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(blockNorm_input, x);
 
             // Shortcut: residual connection, adds the output of StemActivation.
+            var shortcut_input = x; // freed once the layer is done
             x = x.add(stemActivation_output, one);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(shortcut_input, x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemActivation_output, x);
 
             // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
+            var classMaps_input = x; // freed once the layer is done
             // ŵ²·(e^α − 1), α = e^clamp(ρ), and this layer's Ĩ = ½·Σ(log α_max − clamp(ρ)) in one pass over the weights.
             var (classMaps_weightVariance, classMaps_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(classMapsLayer.Weight, classMapsLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var classMaps_mean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             var classMaps_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), classMaps_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(classMaps_mean, classMaps_variance, VarianceFloor);
+            classMaps_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(classMaps_input, x);
 
             // Scores: global average pooling, [5, 8, 8] → [5].
+            var scores_input = x; // freed once the layer is done
             x = x.mean(new long[] { 2, 3 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             // Ĩ(w;D) over every stochastic weight.
             // Summed as stack(…).sum(): each `+` would leave a Scalar (its alpha of 1) to the finalizer at every step.
@@ -163,23 +177,34 @@ namespace Snapshots
             x = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
 
             // StemActivation: ReLU.
+            var stemActivation_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.relu(x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemActivation_input, x);
             var stemActivation_output = x;
 
             // Block: stochastic Conv2d, kernel 3, stride 1, padding 1, [6, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
             x = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
+            var blockNorm_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: false, momentum: 0.1, eps: 1E-05);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(blockNorm_input, x);
 
             // Shortcut: residual connection, adds the output of StemActivation.
+            var shortcut_input = x; // freed once the layer is done
             x = x.add(stemActivation_output, one);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(shortcut_input, x);
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemActivation_output, x);
 
             // ClassMaps: stochastic Conv2d, kernel 1, stride 1, padding 0, [6, 8, 8] → [5, 8, 8]; log-normal weight noise, one α per weight.
+            var classMaps_input = x; // freed once the layer is done
             x = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(classMaps_input, x);
 
             // Scores: global average pooling, [5, 8, 8] → [5].
+            var scores_input = x; // freed once the layer is done
             x = x.mean(new long[] { 2, 3 });
+            global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             return x;
         }
