@@ -20,9 +20,11 @@ public static class MemoryProbe
     /// <summary>Ibex steps of the memory probe for the other workloads: the VGG- and ResNet-style steps take a second each on 2 cores, so 300.</summary>
     public const int DeepNetworkSteps = 300;
 
+    /// <param name="RssBeforeNetworkMb">Resident memory once the runtime and libtorch are loaded, before the network is built.</param>
+    /// <param name="HeapAfterForwardMb">The most the C heap held for live allocations right after a step's forward (<see cref="NativeHeapInUse"/>), over all steps.</param>
     /// <param name="RssCurveMb">Resident memory after each tenth of the steps.</param>
-    public sealed record Sample(string Implementation, string Workload, int Steps, double RssAfterWarmupMb, double RssEndMb, double PeakRssMb,
-        long LiveTensorsAfterWarmup, long LiveTensorsEnd, double[] RssCurveMb)
+    public sealed record Sample(string Implementation, string Workload, int Steps, double RssBeforeNetworkMb, double HeapAfterForwardMb,
+        double RssAfterWarmupMb, double RssEndMb, double PeakRssMb, long LiveTensorsAfterWarmup, long LiveTensorsEnd, double[] RssCurveMb)
     {
         /// <summary>
         /// Flat: no more live tensors at the end than after warm-up, and no upward trend in resident memory: the second
@@ -38,7 +40,10 @@ public static class MemoryProbe
     {
         torch.set_num_threads(Program.Threads);
         var kind = WorkloadKind.Parse(workload);
+        double rssBeforeNetwork = Status("VmRSS");
         using var run = implementation == "ibex" ? Workload.Ibex(kind) : Workload.HandWritten(kind);
+        double heapAfterForward = 0;
+        run.AfterForward = () => heapAfterForward = Math.Max(heapAfterForward, NativeHeapInUse.Mb());
         run.Train();
         int warmup = Math.Min(50, steps / 2);
         double rssWarm = 0;
@@ -59,7 +64,7 @@ public static class MemoryProbe
             }
         }
 
-        var sample = new Sample(implementation, workload, steps, rssWarm, Status("VmRSS"), Status("VmHWM"), liveWarm, torch.Tensor.TotalCount, curve);
+        var sample = new Sample(implementation, workload, steps, rssBeforeNetwork, heapAfterForward, rssWarm, Status("VmRSS"), Status("VmHWM"), liveWarm, torch.Tensor.TotalCount, curve);
         Console.WriteLine(JsonSerializer.Serialize(sample));
         return 0;
     }

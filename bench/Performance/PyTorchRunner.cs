@@ -13,14 +13,17 @@ public sealed class PyTorchRunner
 
     public PyTorchRunner(string python = "/usr/bin/python3") => this.python = python;
 
-    public sealed record Timing(double TrainStepMs, double EvalForwardMs, double PeakRssMb, string Version);
+    /// <param name="RssBeforeNetworkMb">Resident memory once torch is imported, before the network is built.</param>
+    /// <param name="HeapAfterForwardMb">The most glibc's heap held for live allocations right after a training forward.</param>
+    public sealed record Timing(double TrainStepMs, double EvalForwardMs, double PeakRssMb, double RssBeforeNetworkMb, double HeapAfterForwardMb, string Version);
 
     public Timing Time(WorkloadKind kind, int steps)
     {
         using var json = Run($"time --model {kind.Model} --batch {kind.Batch} --steps {steps} --threads {Program.Threads}");
         var root = json.RootElement;
         return new Timing(root.GetProperty("train_step_ms").GetDouble(), root.GetProperty("eval_forward_ms").GetDouble(),
-            root.GetProperty("peak_rss_mb").GetDouble(), root.GetProperty("torch").GetString()!);
+            root.GetProperty("peak_rss_mb").GetDouble(), root.GetProperty("rss_before_network_mb").GetDouble(),
+            root.GetProperty("heap_after_forward_mb").GetDouble(), root.GetProperty("torch").GetString()!);
     }
 
     public double Check(string model, int batch, string weights, int seed)

@@ -81,6 +81,9 @@ public sealed class Workload : IDisposable
 
     public nn.Module Module => module;
 
+    /// <summary>Called in every training step after the loss is formed and before the backward: the moment the step holds the most.</summary>
+    public Action? AfterForward { get; set; }
+
     /// <summary>The Ibex-generated network, trained with the runtime's own optimizer and step.</summary>
     public static Workload Ibex(WorkloadKind kind)
     {
@@ -88,7 +91,8 @@ public sealed class Workload : IDisposable
         InformationNetwork network = IbexNetwork(kind.Model);
         var optimizer = TrainingOptimizers.Create(network, new TrainingSettings());
         var (x, y) = Batch(kind.Batch, seed: 1);
-        return new Workload(network, optimizer, x, y,
+        Workload? workload = null;
+        workload = new Workload(network, optimizer, x, y,
             () =>
             {
                 using var scope = torch.NewDisposeScope();
@@ -97,9 +101,11 @@ public sealed class Workload : IDisposable
                 // As InformationTrainer forms it: the weight in a Scalar disposed here rather than left to the finalizer.
                 using Scalar informationWeight = BetaOverN;
                 var loss = nn.functional.cross_entropy(logits, y).add(information, informationWeight);
+                workload!.AfterForward?.Invoke();
                 network.BackwardAndStep(loss, optimizer);
             },
             () => network.call(x).Logits);
+        return workload;
     }
 
     /// <summary>The hand-written per-layer modules with a separate KL pass and TorchSharp's Adam.</summary>
@@ -112,13 +118,15 @@ public sealed class Workload : IDisposable
         var others = parameters.Where(p => !p.name.EndsWith("log_alpha", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
         var optimizer = torch.optim.Adam(new List<Adam.ParamGroup> { new(others, lr: 1e-3), new(logAlphas, lr: 3e-2) }, lr: 1e-3);
         var (x, y) = Batch(kind.Batch, seed: 1);
-        return new Workload(model, optimizer, x, y,
+        Workload? workload = null;
+        workload = new Workload(model, optimizer, x, y,
             () =>
             {
                 using var scope = torch.NewDisposeScope();
                 model.zero_grad();
                 var logits = model.call(x);
                 var loss = nn.functional.cross_entropy(logits, y) + kl() * BetaOverN;
+                workload!.AfterForward?.Invoke();
                 loss.backward();
                 optimizer.step();
                 using var noGrad = torch.no_grad();
@@ -128,6 +136,7 @@ public sealed class Workload : IDisposable
                 }
             },
             () => model.call(x));
+        return workload;
     }
 
     /// <summary>The Ibex-generated network of a model name.</summary>

@@ -7,11 +7,39 @@ Dropout, KL, loss, Adam step and clamp as the Ibex-generated networks, run eager
 
 Prints one JSON object."""
 import argparse
+import ctypes
 import json
 import math
-import resource
 import time
 
+
+def resident_mb(key="VmRSS"):
+    """A line of /proc/self/status in MiB: VmRSS now, VmHWM the peak. Not getrusage's ru_maxrss for the peak: Linux keeps
+    that across execve, so a child of a large process (the .NET bench) would report its parent's peak."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    raise KeyError(key + " is not in /proc/self/status")
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+_libc = ctypes.CDLL("libc.so.6")
+_libc.mallinfo2.restype = _MallInfo2
+
+
+def heap_in_use_mb():
+    """What glibc's heap holds for live allocations (uordblks + hblkhd), as the .NET bench's NativeHeapInUse reads it."""
+    info = _libc.mallinfo2()
+    return (info.uordblks + info.hblkhd) / (1024 * 1024)
+
+
+# Resident memory before torch is imported is the interpreter's; the bench compares what is resident once the framework is
+# loaded and before the network is built.
 import torch
 import torch.nn.functional as F
 
@@ -204,10 +232,12 @@ def batch_of(batch, seed):
     return x, y
 
 
-def step(model, optimizer, x, y):
+def step(model, optimizer, x, y, after_forward=None):
     model.zero_grad(set_to_none=True)
     logits, information = model(x)
     loss = F.cross_entropy(logits, y) + information * BETA_OVER_N
+    if after_forward is not None:
+        after_forward()
     loss.backward()
     optimizer.step()
     with torch.no_grad():
@@ -229,18 +259,9 @@ def median_ms(action, warmup, steps):
     return times[len(times) // 2]
 
 
-def peak_resident_mb():
-    """This process's peak resident set (VmHWM). Not getrusage's ru_maxrss: Linux keeps that across execve, so a child
-    of a large process (the .NET bench) would report its parent's peak."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def time_model(args):
     torch.manual_seed(0)
+    rss_before_network = resident_mb()
     model = model_of(args.model)
     optimizer = optimizer_of(model)
     x, y = batch_of(args.batch, 1)
@@ -249,9 +270,17 @@ def time_model(args):
     model.eval()
     with torch.no_grad():
         eval_ms = median_ms(lambda: model(x), args.warmup, args.steps)
-    peak_mb = peak_resident_mb()
+    model.train()
+    heap_after_forward = [0.0]
+
+    def sample_heap():
+        heap_after_forward[0] = max(heap_after_forward[0], heap_in_use_mb())
+
+    for _ in range(3):
+        step(model, optimizer, x, y, sample_heap)
     return {"model": args.model, "batch": args.batch, "train_step_ms": train_ms, "eval_forward_ms": eval_ms,
-            "peak_rss_mb": peak_mb, "threads": torch.get_num_threads(), "torch": torch.__version__}
+            "peak_rss_mb": resident_mb("VmHWM"), "rss_before_network_mb": rss_before_network,
+            "heap_after_forward_mb": heap_after_forward[0], "threads": torch.get_num_threads(), "torch": torch.__version__}
 
 
 def check(args):
