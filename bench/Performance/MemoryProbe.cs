@@ -22,8 +22,9 @@ public static class MemoryProbe
 
     /// <param name="RssBeforeNetworkMb">Resident memory once the runtime and libtorch are loaded, before the network is built.</param>
     /// <param name="HeapAfterForwardMb">The most the C heap held for live allocations right after a step's forward (<see cref="NativeHeapInUse"/>), over all steps.</param>
+    /// <param name="HeapPeakMb">The most it held at any moment of the steps after warm-up, read about every millisecond (<see cref="NativeHeapInUse.PeakSampler"/>).</param>
     /// <param name="RssCurveMb">Resident memory after each tenth of the steps.</param>
-    public sealed record Sample(string Implementation, string Workload, int Steps, double RssBeforeNetworkMb, double HeapAfterForwardMb,
+    public sealed record Sample(string Implementation, string Workload, int Steps, double RssBeforeNetworkMb, double HeapAfterForwardMb, double HeapPeakMb,
         double RssAfterWarmupMb, double RssEndMb, double PeakRssMb, long LiveTensorsAfterWarmup, long LiveTensorsEnd, double[] RssCurveMb)
     {
         /// <summary>
@@ -49,6 +50,7 @@ public static class MemoryProbe
         double rssWarm = 0;
         long liveWarm = 0;
         var curve = new double[10];
+        NativeHeapInUse.PeakSampler? sampler = null;
         for (int i = 1; i <= steps; i++)
         {
             run.Step();
@@ -56,6 +58,7 @@ public static class MemoryProbe
             {
                 rssWarm = Status("VmRSS");
                 liveWarm = torch.Tensor.TotalCount;
+                sampler = new NativeHeapInUse.PeakSampler();
             }
 
             if (i % Math.Max(1, steps / 10) == 0 && i / Math.Max(1, steps / 10) <= 10)
@@ -64,7 +67,9 @@ public static class MemoryProbe
             }
         }
 
-        var sample = new Sample(implementation, workload, steps, rssBeforeNetwork, heapAfterForward, rssWarm, Status("VmRSS"), Status("VmHWM"), liveWarm, torch.Tensor.TotalCount, curve);
+        double heapPeak = sampler?.PeakMb ?? 0;
+        sampler?.Dispose();
+        var sample = new Sample(implementation, workload, steps, rssBeforeNetwork, heapAfterForward, heapPeak, rssWarm, Status("VmRSS"), Status("VmHWM"), liveWarm, torch.Tensor.TotalCount, curve);
         Console.WriteLine(JsonSerializer.Serialize(sample));
         return 0;
     }

@@ -17,6 +17,40 @@ public static class NativeHeapInUse
         return ((double)info.uordblks + info.hblkhd) / (1024 * 1024);
     }
 
+    /// <summary>
+    /// Reads <see cref="Mb"/> about every millisecond on a thread of its own until disposed, keeping the highest value:
+    /// the peak allocation within a step (during the backward, when activation gradients meet what the forward saved),
+    /// which no single moment of the step shows.
+    /// </summary>
+    public sealed class PeakSampler : IDisposable
+    {
+        private readonly System.Threading.Thread thread;
+        private volatile bool stopping;
+        private double peak;
+
+        public PeakSampler()
+        {
+            thread = new System.Threading.Thread(() =>
+            {
+                while (!stopping)
+                {
+                    peak = Math.Max(peak, Mb());
+                    System.Threading.Thread.Sleep(1);
+                }
+            }) { IsBackground = true, Name = "heap sampler" };
+            thread.Start();
+        }
+
+        /// <summary>The highest value read so far.</summary>
+        public double PeakMb => peak;
+
+        public void Dispose()
+        {
+            stopping = true;
+            thread.Join();
+        }
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     private struct MallInfo2
     {

@@ -155,19 +155,19 @@ public sealed record PerformanceReport(
         md.AppendLine();
         md.AppendLine("## Memory");
         md.AppendLine();
-        md.AppendLine("Each row is a process of its own running that many training steps (`memory` verb); resident memory from /proc/self/status (VmRSS, and VmHWM for the peak), live tensors from `torch.Tensor.TotalCount`. \"Before the network\": resident once the runtime and libtorch are loaded, before the network is built. \"Heap after the forward\": what glibc's heap holds for live allocations (`mallinfo2`: uordblks + hblkhd) right after the loss is formed, the most over the steps: every CPU tensor of libtorch lives there, so this is the step's peak allocation (weights, optimizer state and all the forward keeps for the backward) without the freed memory a heap keeps. PyTorch's row is its timing process (the steps of the table above, then 3 more with the heap read after each forward).");
+        md.AppendLine("Each row is a process of its own running that many training steps (`memory` verb); resident memory from /proc/self/status (VmRSS, and VmHWM for the peak), live tensors from `torch.Tensor.TotalCount`. \"Before the network\": resident once the runtime and libtorch are loaded, before the network is built. \"Heap after the forward\": what glibc's heap holds for live allocations (`mallinfo2`: uordblks + hblkhd) right after the loss is formed, the most over the steps: every CPU tensor of libtorch lives there, so this is what the step holds at the end of its forward (weights, optimizer state and all the forward keeps for the backward) without the freed memory a heap keeps. \"Heap peak\": the same read about every millisecond by a thread of its own through the steps after warm-up, the step's peak allocation (during the backward). PyTorch's row is its timing process (the steps of the table above, then 3 more with the heap read after each forward and sampled throughout).");
         md.AppendLine();
-        md.AppendLine("| implementation | workload | steps | RSS before the network MiB | heap after the forward MiB | RSS after warm-up MiB | RSS at end MiB | peak RSS MiB | live tensors after warm-up | at end |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| implementation | workload | steps | RSS before the network MiB | heap after the forward MiB | heap peak MiB | RSS after warm-up MiB | RSS at end MiB | peak RSS MiB | live tensors after warm-up | at end |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var m in Memory)
         {
-            md.AppendLine(Invariant($"| {m.Implementation} | {m.Workload} | {m.Steps} | {m.RssBeforeNetworkMb:F0} | {m.HeapAfterForwardMb:F0} | {m.RssAfterWarmupMb:F0} | {m.RssEndMb:F0} | {m.PeakRssMb:F0} | {m.LiveTensorsAfterWarmup} | {m.LiveTensorsEnd} |"));
+            md.AppendLine(Invariant($"| {m.Implementation} | {m.Workload} | {m.Steps} | {m.RssBeforeNetworkMb:F0} | {m.HeapAfterForwardMb:F0} | {m.HeapPeakMb:F0} | {m.RssAfterWarmupMb:F0} | {m.RssEndMb:F0} | {m.PeakRssMb:F0} | {m.LiveTensorsAfterWarmup} | {m.LiveTensorsEnd} |"));
         }
 
         foreach (var kind in WorkloadKind.All)
         {
             var python = PyTorch[kind.ToString()];
-            md.AppendLine(Invariant($"| pytorch | {kind} | timing run | {python.RssBeforeNetworkMb:F0} | {python.HeapAfterForwardMb:F0} | | | {python.PeakRssMb:F0} | | |"));
+            md.AppendLine(Invariant($"| pytorch | {kind} | timing run | {python.RssBeforeNetworkMb:F0} | {python.HeapAfterForwardMb:F0} | {python.HeapPeakMb:F0} | | | {python.PeakRssMb:F0} | | |"));
         }
 
         md.AppendLine();
@@ -226,7 +226,7 @@ public sealed record PerformanceReport(
             {
                 var ibex = Memory.Single(m => m.Implementation == "ibex" && m.Workload == key);
                 var python = PyTorch[key];
-                yield return Invariant($"{Label(kind)}, peak resident memory ≤ PyTorch's: Ibex {ibex.PeakRssMb:F0} MiB, PyTorch {python.PeakRssMb:F0} MiB → {Mark(ibex.PeakRssMb <= python.PeakRssMb)} (heap in use after the forward: Ibex {ibex.HeapAfterForwardMb:F0} MiB, PyTorch {python.HeapAfterForwardMb:F0} MiB; resident before the network: Ibex {ibex.RssBeforeNetworkMb:F0} MiB, PyTorch {python.RssBeforeNetworkMb:F0} MiB)");
+                yield return Invariant($"{Label(kind)}, peak resident memory ≤ PyTorch's: Ibex {ibex.PeakRssMb:F0} MiB, PyTorch {python.PeakRssMb:F0} MiB → {Mark(ibex.PeakRssMb <= python.PeakRssMb)} (heap in use after the forward: Ibex {ibex.HeapAfterForwardMb:F0} MiB, PyTorch {python.HeapAfterForwardMb:F0} MiB; heap peak: Ibex {ibex.HeapPeakMb:F0} MiB, PyTorch {python.HeapPeakMb:F0} MiB; resident before the network: Ibex {ibex.RssBeforeNetworkMb:F0} MiB, PyTorch {python.RssBeforeNetworkMb:F0} MiB)");
             }
         }
 

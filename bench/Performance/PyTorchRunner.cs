@@ -15,7 +15,8 @@ public sealed class PyTorchRunner
 
     /// <param name="RssBeforeNetworkMb">Resident memory once torch is imported, before the network is built.</param>
     /// <param name="HeapAfterForwardMb">The most glibc's heap held for live allocations right after a training forward.</param>
-    public sealed record Timing(double TrainStepMs, double EvalForwardMs, double PeakRssMb, double RssBeforeNetworkMb, double HeapAfterForwardMb, string Version);
+    /// <param name="HeapPeakMb">The most it held at any moment of those steps, read about every millisecond.</param>
+    public sealed record Timing(double TrainStepMs, double EvalForwardMs, double PeakRssMb, double RssBeforeNetworkMb, double HeapAfterForwardMb, double HeapPeakMb, string Version);
 
     public Timing Time(WorkloadKind kind, int steps)
     {
@@ -23,7 +24,7 @@ public sealed class PyTorchRunner
         var root = json.RootElement;
         return new Timing(root.GetProperty("train_step_ms").GetDouble(), root.GetProperty("eval_forward_ms").GetDouble(),
             root.GetProperty("peak_rss_mb").GetDouble(), root.GetProperty("rss_before_network_mb").GetDouble(),
-            root.GetProperty("heap_after_forward_mb").GetDouble(), root.GetProperty("torch").GetString()!);
+            root.GetProperty("heap_after_forward_mb").GetDouble(), root.GetProperty("heap_peak_mb").GetDouble(), root.GetProperty("torch").GetString()!);
     }
 
     public double Check(string model, int batch, string weights, int seed)

@@ -10,6 +10,7 @@ import argparse
 import ctypes
 import json
 import math
+import threading
 import time
 
 
@@ -276,11 +277,25 @@ def time_model(args):
     def sample_heap():
         heap_after_forward[0] = max(heap_after_forward[0], heap_in_use_mb())
 
+    # The peak within a step (during the backward), read about every millisecond by a thread of its own: libtorch's
+    # operations release the GIL, so it runs while they do.
+    heap_peak = [0.0]
+    sampling = threading.Event()
+
+    def sample_peak():
+        while not sampling.is_set():
+            heap_peak[0] = max(heap_peak[0], heap_in_use_mb())
+            time.sleep(0.001)
+
+    sampler = threading.Thread(target=sample_peak, daemon=True)
+    sampler.start()
     for _ in range(3):
         step(model, optimizer, x, y, sample_heap)
+    sampling.set()
+    sampler.join()
     return {"model": args.model, "batch": args.batch, "train_step_ms": train_ms, "eval_forward_ms": eval_ms,
             "peak_rss_mb": resident_mb("VmHWM"), "rss_before_network_mb": rss_before_network,
-            "heap_after_forward_mb": heap_after_forward[0], "threads": torch.get_num_threads(), "torch": torch.__version__}
+            "heap_after_forward_mb": heap_after_forward[0], "heap_peak_mb": heap_peak[0], "threads": torch.get_num_threads(), "torch": torch.__version__}
 
 
 def check(args):

@@ -66,6 +66,7 @@ namespace Ibex.Runtime
                 loss.backward();
             }
 
+            Kernels.AutogradFunctionMemory.ReleasePending();
             NativeHeap.AfterTrainingStep();
         }
 
@@ -85,6 +86,7 @@ namespace Ibex.Runtime
             using (Kernels.GradientHandover.Begin(deferUpdates: fused is not null))
             {
                 loss.backward();
+                Kernels.AutogradFunctionMemory.ReleasePending();
                 var deferred = Kernels.GradientHandover.TakeDeferred();
                 if (fused is not null)
                 {
@@ -114,6 +116,8 @@ namespace Ibex.Runtime
                 {
                     loss.backward();
                 }
+
+                Kernels.AutogradFunctionMemory.ReleasePending();
             }
 
             reduceGradients();

@@ -159,14 +159,18 @@ namespace Ibex.Generators.Layers
         {
             var settings = (Settings)layer.Settings;
             string shortcut = LayerSpec.LocalOf(settings.From, "output");
-            if (settings.Projects)
+            if (!settings.Projects)
             {
-                shortcut = layer.InputShape.Count == 3
-                    ? $"{Functional}.conv2d({shortcut}, {layer.FieldName}.Weight, null, strides: {Longs(settings.ProjectionStride, settings.ProjectionStride)}, padding: {Longs(0, 0)})"
-                    : $"{Functional}.linear({shortcut}, {layer.FieldName}.Weight, null)";
+                writer.WriteLine($"x = x.add({shortcut}, one);");
+                return;
             }
 
-            writer.WriteLine($"x = x.add({shortcut}, one);");
+            string projection = layer.Local("projection");
+            writer.WriteLine(layer.InputShape.Count == 3
+                ? $"var {projection} = {Functional}.conv2d({shortcut}, {layer.FieldName}.Weight, null, strides: {Longs(settings.ProjectionStride, settings.ProjectionStride)}, padding: {Longs(0, 0)});"
+                : $"var {projection} = {Functional}.linear({shortcut}, {layer.FieldName}.Weight, null);");
+            writer.WriteLine($"x = x.add({projection}, one);");
+            writer.WriteLine($"{projection}.Dispose(); // read by the sum alone");
         }
 
         public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)

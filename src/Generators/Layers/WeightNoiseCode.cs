@@ -53,9 +53,13 @@ namespace Ibex.Generators.Layers
 
             writer.WriteLine($"// Local reparameterization (Kingma et al. 2015): {rule.ReparameterizationText(VarianceText(noise))}");
             writer.WriteLine($"var {layer.Local("mean")} = {rule.Operation(layer, "x", $"{field}.Weight", bias)};");
-            writer.WriteLine($"var {layer.Local("variance")} = {rule.Operation(layer, "x.mul(x)", layer.Local("weightVariance"), "null")};");
+            writer.WriteLine($"var {layer.Local("squaredInput")} = x.mul(x);");
+            writer.WriteLine($"var {layer.Local("variance")} = {rule.Operation(layer, layer.Local("squaredInput"), layer.Local("weightVariance"), "null")};");
             writer.WriteLine($"x = {CompilerServices}.LocalReparameterization.Sample({layer.Local("mean")}, {layer.Local("variance")}, VarianceFloor);");
-            writer.WriteLine($"{layer.Local("mean")}.Dispose(); // only the sample reads it; autograd keeps the variance for the backward");
+            writer.WriteLine("// What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.");
+            writer.WriteLine($"{layer.Local("mean")}.Dispose();");
+            writer.WriteLine($"{layer.Local("squaredInput")}.Dispose();");
+            writer.WriteLine($"{layer.Local("variance")}.Dispose();");
         }
     }
 }

@@ -33,6 +33,7 @@ namespace Ibex.Runtime.CompilerServices
             }
 
             var outputs = Function.apply(activation, alphaLogits, alphaMax);
+            AutogradFunctionMemory.Applied();
             return (outputs[0], outputs[1]);
         }
 
@@ -47,6 +48,7 @@ namespace Ibex.Runtime.CompilerServices
                 float alphaMax = (float)(double)vars[2];
                 var noise = NormalNoise.Like(activation);
                 var output = torch.empty_like(activation);
+                AutogradFunctionMemory.Forwarding(ctx, noise, output);
                 ctx.save_for_backward(new List<Tensor> { activation, logits, noise });
                 ctx.save_data("alphaMax", alphaMax);
                 double logAlphaSum = Forward(activation, logits, noise, output, alphaMax);
@@ -57,14 +59,18 @@ namespace Ibex.Runtime.CompilerServices
 
             public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
             {
+                AutogradFunctionMemory.BackwardStarting();
                 var saved = ctx.get_saved_variables();
                 float alphaMax = (float)ctx.get_data("alphaMax");
-                var gradient = gradOutputs[0] is { } g ? g.contiguous() : torch.zeros_like(saved[0]);
-                float informationGrad = gradOutputs[1] is { } gi ? KernelLoops.Single(gi) / saved[0].size(0) : 0f;
+                var gradient = gradOutputs[0] is { IsInvalid: false } g ? g.contiguous() : torch.zeros_like(saved[0]);
+                float informationGrad = gradOutputs[1] is { IsInvalid: false } gi ? KernelLoops.Single(gi) / saved[0].size(0) : 0f;
                 var activationGrad = torch.empty_like(saved[0]);
                 var logitsGrad = torch.empty_like(saved[1]);
                 Backward(saved[0], saved[1], saved[2], gradient, activationGrad, logitsGrad, alphaMax, informationGrad);
-                return new List<Tensor> { activationGrad, logitsGrad, null! };
+                var gradients = new List<Tensor> { activationGrad, logitsGrad, null! };
+                AutogradFunctionMemory.BackwardDone(ctx, saved, gradOutputs, gradients);
+                gradient.Dispose();
+                return gradients;
             }
         }
 

@@ -31,7 +31,9 @@ namespace Ibex.Runtime.CompilerServices
                 return mean.addcmul(variance.add(varianceFloor).sqrt(), NormalNoise.Like(mean), 1.0);
             }
 
-            return Function.apply(mean, variance, varianceFloor)[0];
+            var output = Function.apply(mean, variance, varianceFloor)[0];
+            AutogradFunctionMemory.Applied();
+            return output;
         }
 
         private static bool CanFuse(Tensor mean, Tensor variance)
@@ -48,6 +50,7 @@ namespace Ibex.Runtime.CompilerServices
                 float floor = (float)(double)vars[2];
                 var noise = NormalNoise.Like(mean);
                 var output = torch.empty_like(mean);
+                AutogradFunctionMemory.Forwarding(ctx, noise, output);
                 ctx.save_for_backward(new List<Tensor> { variance, noise });
                 ctx.save_data("floor", floor);
                 Forward(KernelLoops.Floats(mean), KernelLoops.Floats(variance), KernelLoops.Floats(noise), KernelLoops.Floats(output), floor);
@@ -56,11 +59,24 @@ namespace Ibex.Runtime.CompilerServices
 
             public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
             {
+                AutogradFunctionMemory.BackwardStarting();
                 var saved = ctx.get_saved_variables();
-                var gradient = gradOutputs[0].contiguous();
-                var varianceGrad = torch.empty_like(saved[0]);
-                Backward(KernelLoops.Floats(gradient), KernelLoops.Floats(saved[0]), KernelLoops.Floats(saved[1]), KernelLoops.Floats(varianceGrad), (float)ctx.get_data("floor"));
-                return new List<Tensor> { gradient, varianceGrad, null! };
+                // The sample always feeds the rest of the network; a missing gradient (the output unused) means zeros.
+                List<Tensor> gradients;
+                if (gradOutputs[0] is not { IsInvalid: false } outputGrad)
+                {
+                    gradients = new List<Tensor> { null!, null!, null! };
+                }
+                else
+                {
+                    var gradient = outputGrad.contiguous();
+                    var varianceGrad = torch.empty_like(saved[0]);
+                    Backward(KernelLoops.Floats(gradient), KernelLoops.Floats(saved[0]), KernelLoops.Floats(saved[1]), KernelLoops.Floats(varianceGrad), (float)ctx.get_data("floor"));
+                    gradients = new List<Tensor> { gradient, varianceGrad, null! };
+                }
+
+                AutogradFunctionMemory.BackwardDone(ctx, saved, gradOutputs, gradients);
+                return gradients;
             }
         }
 

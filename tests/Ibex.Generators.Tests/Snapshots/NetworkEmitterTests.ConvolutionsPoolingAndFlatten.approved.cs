@@ -109,9 +109,13 @@ namespace Snapshots
             var (stem_weightVariance, stem_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var stem_mean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var stem_squaredInput = x.mul(x);
+            var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(stem_squaredInput, stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stem_mean, stem_variance, VarianceFloor);
-            stem_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            stem_mean.Dispose();
+            stem_squaredInput.Dispose();
+            stem_variance.Dispose();
 
             // Rectify: ReLU.
             var rectify_input = x; // freed once the layer is done

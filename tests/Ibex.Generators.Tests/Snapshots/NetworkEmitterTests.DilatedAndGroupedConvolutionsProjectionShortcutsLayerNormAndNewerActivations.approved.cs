@@ -148,9 +148,13 @@ namespace Snapshots
             var (stem_weightVariance, stem_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var stem_mean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 2, 2 }, dilation: new long[] { 2, 2 });
-            var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 2, 2 }, dilation: new long[] { 2, 2 });
+            var stem_squaredInput = x.mul(x);
+            var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(stem_squaredInput, stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 2, 2 }, dilation: new long[] { 2, 2 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stem_mean, stem_variance, VarianceFloor);
-            stem_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            stem_mean.Dispose();
+            stem_squaredInput.Dispose();
+            stem_variance.Dispose();
 
             // StemNorm: LayerNorm over each example's [8, 16, 16], the same in training and eval.
             var stemNorm_input = x; // freed once the layer is done
@@ -169,9 +173,13 @@ namespace Snapshots
             var down_information = global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(down_logAlpha, LogAlphaMax, weightsPerAlpha: 18);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var down_mean = global::TorchSharp.torch.nn.functional.conv2d(x, downLayer.Weight, downLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 }, groups: 4);
-            var down_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), down_weightVariance, null, strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 }, groups: 4);
+            var down_squaredInput = x.mul(x);
+            var down_variance = global::TorchSharp.torch.nn.functional.conv2d(down_squaredInput, down_weightVariance, null, strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 }, groups: 4);
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(down_mean, down_variance, VarianceFloor);
-            down_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            down_mean.Dispose();
+            down_squaredInput.Dispose();
+            down_variance.Dispose();
 
             // DownAct: GELU, x·Φ(x).
             var downAct_input = x; // freed once the layer is done
@@ -180,7 +188,9 @@ namespace Snapshots
 
             // Shortcut: residual connection, adds the output of StemAct through a learned 1×1 convolution, stride 2 (projection shortcut).
             var shortcut_input = x; // freed once the layer is done
-            x = x.add(global::TorchSharp.torch.nn.functional.conv2d(stemAct_output, shortcutLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }), one);
+            var shortcut_projection = global::TorchSharp.torch.nn.functional.conv2d(stemAct_output, shortcutLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+            x = x.add(shortcut_projection, one);
+            shortcut_projection.Dispose(); // read by the sum alone
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(shortcut_input, x);
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemAct_output, x);
 
@@ -205,7 +215,9 @@ namespace Snapshots
 
             // Widen: residual connection, adds the output of Pool through a learned linear map (projection shortcut).
             var widen_input = x; // freed once the layer is done
-            x = x.add(global::TorchSharp.torch.nn.functional.linear(pool_output, widenLayer.Weight, null), one);
+            var widen_projection = global::TorchSharp.torch.nn.functional.linear(pool_output, widenLayer.Weight, null);
+            x = x.add(widen_projection, one);
+            widen_projection.Dispose(); // read by the sum alone
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_output, x);
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(widen_input, x);
 
@@ -262,7 +274,9 @@ namespace Snapshots
 
             // Shortcut: residual connection, adds the output of StemAct through a learned 1×1 convolution, stride 2 (projection shortcut).
             var shortcut_input = x; // freed once the layer is done
-            x = x.add(global::TorchSharp.torch.nn.functional.conv2d(stemAct_output, shortcutLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 }), one);
+            var shortcut_projection = global::TorchSharp.torch.nn.functional.conv2d(stemAct_output, shortcutLayer.Weight, null, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+            x = x.add(shortcut_projection, one);
+            shortcut_projection.Dispose(); // read by the sum alone
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(shortcut_input, x);
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(stemAct_output, x);
 
@@ -287,7 +301,9 @@ namespace Snapshots
 
             // Widen: residual connection, adds the output of Pool through a learned linear map (projection shortcut).
             var widen_input = x; // freed once the layer is done
-            x = x.add(global::TorchSharp.torch.nn.functional.linear(pool_output, widenLayer.Weight, null), one);
+            var widen_projection = global::TorchSharp.torch.nn.functional.linear(pool_output, widenLayer.Weight, null);
+            x = x.add(widen_projection, one);
+            widen_projection.Dispose(); // read by the sum alone
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_output, x);
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(widen_input, x);
 

@@ -104,9 +104,13 @@ namespace Snapshots
             var convolve_information = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(convolve_logAlpha, weightsPerAlpha: 9);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·α)·ξ, ξ ~ N(0, 1) per example and output position.
             var convolve_mean = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            var convolve_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), convolve_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            var convolve_squaredInput = x.mul(x);
+            var convolve_variance = global::TorchSharp.torch.nn.functional.conv2d(convolve_squaredInput, convolve_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(convolve_mean, convolve_variance, VarianceFloor);
-            convolve_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            convolve_mean.Dispose();
+            convolve_squaredInput.Dispose();
+            convolve_variance.Dispose();
 
             // Features: Flatten, [4, 4, 4] → [64].
             var features_input = x; // freed once the layer is done
@@ -120,9 +124,13 @@ namespace Snapshots
             var hidden_information = global::Ibex.Runtime.CompilerServices.InformationTerms.SparseVdWeightNats(hidden_logAlpha);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·α)·ξ, ξ ~ N(0, 1) per example and unit.
             var hidden_mean = global::TorchSharp.torch.nn.functional.linear(x, hiddenLayer.Weight, hiddenLayer.Bias);
-            var hidden_variance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), hidden_weightVariance, null);
+            var hidden_squaredInput = x.mul(x);
+            var hidden_variance = global::TorchSharp.torch.nn.functional.linear(hidden_squaredInput, hidden_weightVariance, null);
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(hidden_mean, hidden_variance, VarianceFloor);
-            hidden_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            hidden_mean.Dispose();
+            hidden_squaredInput.Dispose();
+            hidden_variance.Dispose();
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(hidden_input, x);
 
             // Squash: Tanh.
@@ -137,9 +145,13 @@ namespace Snapshots
             var scores_information = global::Ibex.Runtime.CompilerServices.InformationTerms.LogUniformWeightNats(scores_logAlpha, LogAlphaMax, weightsPerAlpha: 8);
             // Local reparameterization (Kingma et al. 2015): b = x·ŵ + √(x²·ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and unit.
             var scores_mean = global::TorchSharp.torch.nn.functional.linear(x, scoresLayer.Weight, scoresLayer.Bias);
-            var scores_variance = global::TorchSharp.torch.nn.functional.linear(x.mul(x), scores_weightVariance, null);
+            var scores_squaredInput = x.mul(x);
+            var scores_variance = global::TorchSharp.torch.nn.functional.linear(scores_squaredInput, scores_weightVariance, null);
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(scores_mean, scores_variance, VarianceFloor);
-            scores_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            scores_mean.Dispose();
+            scores_squaredInput.Dispose();
+            scores_variance.Dispose();
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(scores_input, x);
 
             // Ĩ(w;D) over every stochastic weight.

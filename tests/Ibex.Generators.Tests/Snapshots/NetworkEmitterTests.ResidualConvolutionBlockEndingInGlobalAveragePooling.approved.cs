@@ -112,9 +112,13 @@ namespace Snapshots
             var (stem_weightVariance, stem_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(stemLayer.Weight, stemLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var stem_mean = global::TorchSharp.torch.nn.functional.conv2d(x, stemLayer.Weight, stemLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var stem_squaredInput = x.mul(x);
+            var stem_variance = global::TorchSharp.torch.nn.functional.conv2d(stem_squaredInput, stem_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(stem_mean, stem_variance, VarianceFloor);
-            stem_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            stem_mean.Dispose();
+            stem_squaredInput.Dispose();
+            stem_variance.Dispose();
 
             // StemActivation: ReLU.
             var stemActivation_input = x; // freed once the layer is done
@@ -127,9 +131,13 @@ namespace Snapshots
             var (block_weightVariance, block_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(blockLayer.Weight, blockLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var block_mean = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
-            var block_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), block_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            var block_squaredInput = x.mul(x);
+            var block_variance = global::TorchSharp.torch.nn.functional.conv2d(block_squaredInput, block_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(block_mean, block_variance, VarianceFloor);
-            block_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            block_mean.Dispose();
+            block_squaredInput.Dispose();
+            block_variance.Dispose();
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
             var blockNorm_input = x; // freed once the layer is done
@@ -148,9 +156,13 @@ namespace Snapshots
             var (classMaps_weightVariance, classMaps_information) = global::Ibex.Runtime.CompilerServices.LogNormalWeightNoise.Apply(classMapsLayer.Weight, classMapsLayer.LogAlpha, MinLogAlpha, LogAlphaMax);
             // Local reparameterization (Kingma et al. 2015): b = conv(x, ŵ) + √conv(x², ŵ²·(e^α − 1))·ξ, ξ ~ N(0, 1) per example and output position.
             var classMaps_mean = global::TorchSharp.torch.nn.functional.conv2d(x, classMapsLayer.Weight, classMapsLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
-            var classMaps_variance = global::TorchSharp.torch.nn.functional.conv2d(x.mul(x), classMaps_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
+            var classMaps_squaredInput = x.mul(x);
+            var classMaps_variance = global::TorchSharp.torch.nn.functional.conv2d(classMaps_squaredInput, classMaps_weightVariance, null, strides: new long[] { 1, 1 }, padding: new long[] { 0, 0 });
             x = global::Ibex.Runtime.CompilerServices.LocalReparameterization.Sample(classMaps_mean, classMaps_variance, VarianceFloor);
-            classMaps_mean.Dispose(); // only the sample reads it; autograd keeps the variance for the backward
+            // What the backward needs, autograd holds and frees as it goes; these handles would keep it to the step's end.
+            classMaps_mean.Dispose();
+            classMaps_squaredInput.Dispose();
+            classMaps_variance.Dispose();
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(classMaps_input, x);
 
             // Scores: global average pooling, [5, 8, 8] → [5].
