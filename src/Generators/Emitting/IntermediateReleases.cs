@@ -15,7 +15,10 @@ namespace Ibex.Generators.Emitting
         private readonly HashSet<int> declaresInput = new HashSet<int>();
         private readonly Dictionary<int, List<string>> releasedAfter = new Dictionary<int, List<string>>();
 
-        public IntermediateReleases(NetworkSpec network, bool training)
+        /// <param name="network">The network.</param>
+        /// <param name="training">The training pass, or the mean network's.</param>
+        /// <param name="folded">Layers the pass does not run, folded into the layer before them: they pass the tensor on.</param>
+        public IntermediateReleases(NetworkSpec network, bool training, ISet<int>? folded = null)
         {
             var layers = network.Layers;
             int count = layers.Count;
@@ -25,7 +28,8 @@ namespace Ibex.Generators.Emitting
             maker[0] = -1;
             for (int i = 0; i < count; i++)
             {
-                maker[i + 1] = layers[i].Rule.MayPassInputThrough(layers[i], training) ? maker[i] : i;
+                bool passesThrough = layers[i].Rule.MayPassInputThrough(layers[i], training) || (folded?.Contains(i) ?? false);
+                maker[i + 1] = passesThrough ? maker[i] : i;
             }
 
             // The last reader of each tensor and the local that names it there.

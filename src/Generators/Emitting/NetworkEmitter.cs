@@ -232,7 +232,8 @@ namespace Ibex.Generators.Emitting
             {
                 WriteInputView(writer, network);
                 WritePassScalars(writer, network, training: false);
-                var releases = new IntermediateReleases(network, training: false);
+                var folded = BatchNormFold.FoldedNorms(network);
+                var releases = new IntermediateReleases(network, training: false, folded);
                 for (int index = 0; index < network.Layers.Count; index++)
                 {
                     var layer = network.Layers[index];
@@ -243,7 +244,19 @@ namespace Ibex.Generators.Emitting
                         writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
                     }
 
-                    layer.Rule.WriteForward(writer, network, layer, training: false);
+                    if (folded.Contains(index + 1))
+                    {
+                        BatchNormFold.WriteFoldedConvolution(writer, layer, network.Layers[index + 1]);
+                    }
+                    else if (folded.Contains(index))
+                    {
+                        writer.WriteLine($"// Folded into {network.Layers[index - 1].Name} above.");
+                    }
+                    else
+                    {
+                        layer.Rule.WriteForward(writer, network, layer, training: false);
+                    }
+
                     WriteReleases(writer, releases, index);
                     if (layer.KeepsOutput)
                     {

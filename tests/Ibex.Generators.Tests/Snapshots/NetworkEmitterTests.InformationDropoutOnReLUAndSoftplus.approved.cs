@@ -169,12 +169,14 @@ namespace Snapshots
             var x = input.reshape(-1, 1, 12, 12);
 
             // Convolve: Conv2d, kernel 3, stride 2, padding 0, [1, 12, 12] → [4, 5, 5].
-            x = global::TorchSharp.torch.nn.functional.conv2d(x, convolveLayer.Weight, convolveLayer.Bias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+            // With Norm's running statistics folded in: conv(x, w·s) + (b − μ)·s + β, s = γ/√(σ² + ε).
+            var (convolve_foldedWeight, convolve_foldedBias) = global::Ibex.Runtime.CompilerServices.BatchNormFolding.Fold(convolveLayer.Weight, convolveLayer.Bias, normLayer.Weight, normLayer.Bias, normLayer.RunningMean, normLayer.RunningVariance, 1E-05);
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, convolve_foldedWeight, convolve_foldedBias, strides: new long[] { 2, 2 }, padding: new long[] { 0, 0 });
+            convolve_foldedWeight.Dispose();
+            convolve_foldedBias.Dispose();
 
             // Norm: BatchNorm over 4 channels, batch statistics in training, running statistics in eval.
-            var norm_input = x; // freed once the layer is done
-            x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: false, momentum: 0.1, eps: 1E-05);
-            global::Ibex.Runtime.CompilerServices.Intermediates.Release(norm_input, x);
+            // Folded into Convolve above.
 
             // Smooth: Softplus, log(1 + eˣ), with Information Dropout.
             var smooth_input = x; // freed once the layer is done

@@ -195,12 +195,14 @@ namespace Snapshots
             var stemActivation_output = x;
 
             // Block: stochastic Conv2d, kernel 3, stride 1, padding 1, [6, 8, 8] → [6, 8, 8]; log-normal weight noise, one α per weight.
-            x = global::TorchSharp.torch.nn.functional.conv2d(x, blockLayer.Weight, blockLayer.Bias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            // With BlockNorm's running statistics folded in: conv(x, w·s) + (b − μ)·s + β, s = γ/√(σ² + ε).
+            var (block_foldedWeight, block_foldedBias) = global::Ibex.Runtime.CompilerServices.BatchNormFolding.Fold(blockLayer.Weight, blockLayer.Bias, blockNormLayer.Weight, blockNormLayer.Bias, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, 1E-05);
+            x = global::TorchSharp.torch.nn.functional.conv2d(x, block_foldedWeight, block_foldedBias, strides: new long[] { 1, 1 }, padding: new long[] { 1, 1 });
+            block_foldedWeight.Dispose();
+            block_foldedBias.Dispose();
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
-            var blockNorm_input = x; // freed once the layer is done
-            x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: false, momentum: 0.1, eps: 1E-05);
-            global::Ibex.Runtime.CompilerServices.Intermediates.Release(blockNorm_input, x);
+            // Folded into Block above.
 
             // Shortcut: residual connection, adds the output of StemActivation.
             var shortcut_input = x; // freed once the layer is done
