@@ -38,6 +38,9 @@ namespace Ibex.Runtime.Kernels
 
         private static readonly FieldInfo? SavedOfContext = typeof(autograd.AutogradContext).GetField("_savedVariables", Private);
 
+        private static readonly MethodInfo? ResetSavedData = typeof(autograd.AutogradContext).Assembly
+            .GetType("TorchSharp.torch+autograd+SavedVariable")?.GetMethod("reset_data", BindingFlags.Instance | BindingFlags.Public);
+
         [ThreadStatic]
         private static autograd.AutogradContext? forwarded;
 
@@ -76,11 +79,14 @@ namespace Ibex.Runtime.Kernels
         /// </summary>
         public static void BackwardDone(autograd.AutogradContext context, List<Tensor> saved, List<Tensor> gradOutputs, List<Tensor> gradients)
         {
-            if (SavedOfContext?.GetValue(context) is IList variables)
+            if (ResetSavedData is not null && SavedOfContext?.GetValue(context) is IList variables)
             {
                 foreach (var variable in variables)
                 {
-                    variable?.GetType().GetMethod("reset_data")?.Invoke(variable, null);
+                    if (variable is not null)
+                    {
+                        ResetSavedData.Invoke(variable, null);
+                    }
                 }
             }
 
