@@ -338,7 +338,6 @@ namespace Ibex.Generators.Emitting
             }
         }
 
-
         private static void WriteInformation(IndentedTextWriter writer, NetworkSpec network)
         {
             var stochastic = network.Layers.Where(l => l.WeightNoise is not null).ToList();
