@@ -67,8 +67,8 @@ public static class MemoryProbe
             }
         }
 
-        double heapPeak = sampler?.PeakMb ?? 0;
         sampler?.Dispose();
+        double heapPeak = sampler?.PeakMb ?? 0;
         var sample = new Sample(implementation, workload, steps, rssBeforeNetwork, heapAfterForward, heapPeak, rssWarm, Status("VmRSS"), Status("VmHWM"), liveWarm, torch.Tensor.TotalCount, curve);
         Console.WriteLine(JsonSerializer.Serialize(sample));
         return 0;

@@ -72,11 +72,11 @@ public sealed class Workload : IDisposable
     private readonly OptimizerHelper optimizer;
     private readonly Tensor inputs;
     private readonly Tensor labels;
-    private readonly Action step;
+    private readonly Action<Workload> step;
     private readonly Func<Tensor> evaluate;
     private readonly nn.Module module;
 
-    private Workload(nn.Module module, OptimizerHelper optimizer, Tensor inputs, Tensor labels, Action step, Func<Tensor> evaluate)
+    private Workload(nn.Module module, OptimizerHelper optimizer, Tensor inputs, Tensor labels, Action<Workload> step, Func<Tensor> evaluate)
         => (this.module, this.optimizer, this.inputs, this.labels, this.step, this.evaluate) = (module, optimizer, inputs, labels, step, evaluate);
 
     public nn.Module Module => module;
@@ -91,9 +91,8 @@ public sealed class Workload : IDisposable
         InformationNetwork network = IbexNetwork(kind.Model);
         var optimizer = TrainingOptimizers.Create(network, new TrainingSettings());
         var (x, y) = Batch(kind.Batch, seed: 1);
-        Workload? workload = null;
-        workload = new Workload(network, optimizer, x, y,
-            () =>
+        return new Workload(network, optimizer, x, y,
+            workload =>
             {
                 using var scope = torch.NewDisposeScope();
                 network.zero_grad();
@@ -101,11 +100,10 @@ public sealed class Workload : IDisposable
                 // As InformationTrainer forms it: the weight in a Scalar disposed here rather than left to the finalizer.
                 using Scalar informationWeight = BetaOverN;
                 var loss = nn.functional.cross_entropy(logits, y).add(information, informationWeight);
-                workload!.AfterForward?.Invoke();
+                workload.AfterForward?.Invoke();
                 network.BackwardAndStep(loss, optimizer);
             },
             () => network.call(x).Logits);
-        return workload;
     }
 
     /// <summary>The hand-written per-layer modules with a separate KL pass and TorchSharp's Adam.</summary>
@@ -118,15 +116,14 @@ public sealed class Workload : IDisposable
         var others = parameters.Where(p => !p.name.EndsWith("log_alpha", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
         var optimizer = torch.optim.Adam(new List<Adam.ParamGroup> { new(others, lr: 1e-3), new(logAlphas, lr: 3e-2) }, lr: 1e-3);
         var (x, y) = Batch(kind.Batch, seed: 1);
-        Workload? workload = null;
-        workload = new Workload(model, optimizer, x, y,
-            () =>
+        return new Workload(model, optimizer, x, y,
+            workload =>
             {
                 using var scope = torch.NewDisposeScope();
                 model.zero_grad();
                 var logits = model.call(x);
                 var loss = nn.functional.cross_entropy(logits, y) + kl() * BetaOverN;
-                workload!.AfterForward?.Invoke();
+                workload.AfterForward?.Invoke();
                 loss.backward();
                 optimizer.step();
                 using var noGrad = torch.no_grad();
@@ -136,7 +133,6 @@ public sealed class Workload : IDisposable
                 }
             },
             () => model.call(x));
-        return workload;
     }
 
     /// <summary>The Ibex-generated network of a model name.</summary>
@@ -187,7 +183,7 @@ public sealed class Workload : IDisposable
         var model = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10));
         var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
         var (x, y) = Batch(kind.Batch, seed: 1);
-        return new Workload(model, optimizer, x, y, () => { }, () => model.call(x));
+        return new Workload(model, optimizer, x, y, _ => { }, () => model.call(x));
     }
 
     /// <summary>The same batch on every side: x ~ U(0, 1), the label of x its largest of the first ten features.</summary>
@@ -202,7 +198,7 @@ public sealed class Workload : IDisposable
 
     public void Eval() => module.eval();
 
-    public void Step() => step();
+    public void Step() => step(this);
 
     public void EvaluationForward()
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Reflection;
 using static TorchSharp.torch;
 
@@ -61,13 +62,16 @@ namespace Ibex.Runtime.Kernels
             (afterApply ??= new List<Tensor>()).AddRange(dropAfterApply);
         }
 
-        /// <summary>After <c>apply</c> returned: frees the output copies and the forward's handles. Returns how many copies it freed.</summary>
-        public static int Applied()
+        /// <summary>After <c>apply</c> returned: frees the output copies and the forward's handles.</summary>
+        public static void Applied()
         {
-            int freed = forwarded is { } context ? ReleaseOutputCopies(context) : 0;
+            if (forwarded is { } context)
+            {
+                ReleaseOutputCopies(context);
+            }
+
             forwarded = null;
             DisposeAll(afterApply);
-            return freed;
         }
 
         /// <summary>At the start of a backward: the handles of the previous backward's gradients, which autograd has taken by now.</summary>
@@ -92,21 +96,7 @@ namespace Ibex.Runtime.Kernels
 
             DisposeAll(saved);
             pending ??= new List<Tensor>();
-            foreach (var tensor in gradOutputs)
-            {
-                if (tensor is { IsInvalid: false })
-                {
-                    pending.Add(tensor);
-                }
-            }
-
-            foreach (var tensor in gradients)
-            {
-                if (tensor is { IsInvalid: false })
-                {
-                    pending.Add(tensor);
-                }
-            }
+            pending.AddRange(gradOutputs.Concat(gradients).Where(tensor => tensor is { IsInvalid: false }));
         }
 
         /// <summary>When a backward has ended: the gradient handles still queued.</summary>
