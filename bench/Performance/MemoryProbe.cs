@@ -14,12 +14,6 @@ namespace Ibex.Bench.Performance;
 /// </summary>
 public static class MemoryProbe
 {
-    /// <summary>The workloads whose Ibex step runs the full memory probe (2,000 steps unless --memory-steps says otherwise): the fused Dense path and the convolutional one.</summary>
-    public static readonly string[] LongRunWorkloads = { "mlp-128", "cnn-128" };
-
-    /// <summary>Ibex steps of the memory probe for the other workloads: the VGG- and ResNet-style steps take a second each on 2 cores, so 300.</summary>
-    public const int DeepNetworkSteps = 300;
-
     /// <param name="RssBeforeNetworkMb">Resident memory once the runtime and libtorch are loaded, before the network is built.</param>
     /// <param name="HeapAfterForwardMb">The most the C heap held for live allocations right after a step's forward (<see cref="NativeHeapInUse"/>), over all steps.</param>
     /// <param name="HeapPeakMb">The most it held at any moment of the steps after warm-up, read about every millisecond (<see cref="NativeHeapInUse.PeakSampler"/>).</param>

@@ -89,7 +89,7 @@ public static class Program
         foreach (var kind in WorkloadKind.All)
         {
             memory.Add(MemoryProbe.Measure("handwritten", kind, 30));
-            memory.Add(MemoryProbe.Measure("ibex", kind, MemoryProbe.LongRunWorkloads.Contains(kind.ToString()) ? memorySteps : MemoryProbe.DeepNetworkSteps));
+            memory.Add(MemoryProbe.Measure("ibex", kind, memorySteps));
         }
 
         // The same comparisons with every implementation in a process of its own, alternating.
@@ -143,8 +143,9 @@ public static class Program
     /// Median over <paramref name="rounds"/> alternating rounds of each implementation's median step in its own process,
     /// keyed like <see cref="Medians"/> ("HandWritten/mlp-128", "Ibex/mlp-128"; "Eval:Ibex/mlp-128" for evaluation forwards);
     /// for the training steps, each round's fraction of the ceiling timed beside them in the same process; for each workload
-    /// (keyed "mlp-128"), each round's Ibex step over the hand-written step timed just before it; and the fastest of the
-    /// ceilings in milliseconds.
+    /// (keyed "mlp-128"), each round's Ibex step over the hand-written step timed just before it, and (keyed "Eval:mlp-128")
+    /// each round's Ibex evaluation forward over the plain network's timed just before it; and the fastest of the ceilings
+    /// in milliseconds.
     /// </summary>
     private static (Dictionary<string, double> Medians, Dictionary<string, IReadOnlyList<double>> SideBySideFractions,
         Dictionary<string, IReadOnlyList<double>> PairedRatios, double FastestCeilingMs) OwnProcessMedians(int rounds)
@@ -178,9 +179,13 @@ public static class Program
         var fractions = samples.Where(s => !s.Key.StartsWith("Eval:", StringComparison.Ordinal)).ToDictionary(
             s => s.Key,
             s => (IReadOnlyList<double>)s.Value.Select(t => Statistics.FractionOfCeiling(kinds[s.Key].TrainingFlops, t.StepMs, t.CeilingMs)).ToList());
-        var paired = WorkloadKind.All.ToDictionary(
-            k => k.ToString(),
-            k => (IReadOnlyList<double>)samples["Ibex/" + k].Zip(samples["HandWritten/" + k], (ibex, hand) => ibex.StepMs / hand.StepMs).ToList());
+        var paired = new Dictionary<string, IReadOnlyList<double>>();
+        foreach (var k in WorkloadKind.All)
+        {
+            paired[k.ToString()] = samples["Ibex/" + k].Zip(samples["HandWritten/" + k], (ibex, hand) => ibex.StepMs / hand.StepMs).ToList();
+            paired["Eval:" + k] = samples["Eval:Ibex/" + k].Zip(samples["Eval:Deterministic/" + k], (ibex, plain) => ibex.StepMs / plain.StepMs).ToList();
+        }
+
         return (medians, fractions, paired, samples.Values.SelectMany(v => v).Min(t => t.CeilingMs));
     }
 
