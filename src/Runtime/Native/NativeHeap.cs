@@ -5,25 +5,23 @@ using System.Threading;
 namespace Ibex.Runtime
 {
     /// <summary>
-    /// Sets glibc's malloc on Linux up for training: a step's largest tensors get mappings of their own, and the heap that
-    /// serves the rest keeps its pages from one step to the next.
+    /// Sets up glibc's malloc on Linux so that a training step's megabyte-sized tensors reuse heap memory that is already
+    /// mapped, instead of faulting fresh pages in every step.
     /// </summary>
     /// <remarks>
-    /// <para>glibc serves a block at or above its mmap threshold with a mapping of its own, unmapped when freed, and every
-    /// other block from its heap, whose free top it returns to the kernel once it exceeds the trim threshold. Left alone,
-    /// both start at 128 and 256 KiB and rise whenever a mapped block is freed, the mmap threshold to that block's size, up
-    /// to 32 MiB. A training step allocates and frees the same tensors every step, so glibc's rule ends up either way
-    /// badly: while the thresholds are low, the heap's top is trimmed and faulted in again every step (the batch-128 CNN
-    /// step: about 14,000 page faults, 55 MB of fresh pages, 117 ms against 93 ms with the top kept); once they have
-    /// risen, every tensor lives in the heap, where each activation-sized hole a freed tensor leaves is split by smaller
-    /// blocks and the heap grows to place the next one (the batch-128 ResNet-style step: 385 MiB in use at its peak,
-    /// 900 MiB resident).</para>
-    /// <para><see cref="TuneThresholds"/> therefore sets both with <c>mallopt</c>, which also turns glibc's rule off: blocks
-    /// of <see cref="MmapThresholdBytes"/> and more are mapped (at batch 128, the 28×28 convolutional activations with 32
-    /// channels), and the heap keeps up to <see cref="TrimThresholdBytes"/> of free top. The ResNet-style step's peak resident
-    /// memory went from 900 to 802 MiB, the VGG-style step's from 687 to 614 MiB, the CNN's from 545 to 503 MiB, for
-    /// 1–3 % of their step time (the fresh pages of the mapped activations); a smaller threshold maps the 6 MB activations
-    /// and buffers too, and doubled the ResNet-style step's time (`performance-analysis.md`, Memory).</para>
+    /// <para>glibc gives blocks above its mmap threshold their own mappings and returns the top of the heap to the kernel
+    /// above its trim threshold (twice the mmap threshold). Both start at 128 KiB and 256 KiB and rise only when a mapped
+    /// block is freed: the mmap threshold becomes that block's size, up to 32 MiB. Until a large enough block has been freed,
+    /// a step that allocates and frees the same few 4 MB tensors has the heap's top trimmed and grown again every step: on
+    /// this project's 2-core machines the batch-128 MLP step took 4,700 page faults and 30.6 ms in one process, and 300
+    /// faults and 26.2 ms in another where an earlier free had raised the thresholds.</para>
+    /// <para><see cref="PrimeThresholds"/> first frees one block just under 32 MiB, which moves the thresholds where glibc's
+    /// own rule would eventually move them (mapping above 32 MiB, trimming above 64 MiB). That is as far as the rule goes,
+    /// and a step whose activations come and go by more than 64 MiB still has its heap trimmed and regrown every step: the
+    /// batch-128 CNN's step took about 14,000 page faults (55 MB of fresh pages) and 115–119 ms. So it then raises the trim
+    /// threshold alone to <see cref="TrimThresholdBytes"/> with <c>mallopt</c>, which also freezes the mmap threshold where
+    /// the priming left it, at the rule's own maximum: the same step takes about 200 faults and 92–94 ms, and its resident
+    /// memory stays at the step's peak instead of falling and rising with every step.</para>
     /// <para>With the heap kept, what fragments it is small native blocks that outlive their step: each one placed inside a
     /// large freed block keeps the next tensor of that size from fitting there. TorchSharp leaves such blocks to the garbage
     /// collector for every custom autograd function it applies (the CNN's step, seven functions, left about 25 that CoreCLR
@@ -35,32 +33,30 @@ namespace Ibex.Runtime
     /// <para>Both are process-wide. The tuning is applied once, by <see cref="TorchNative.EnsureLoaded"/>; an application
     /// that shares the process with other native code and wants malloc left alone sets <see cref="TuneAllocator"/> to false
     /// before it loads libtorch, and <see cref="CollectPeriodically"/> to false to stop the collections (or sets
-    /// <c>IBEX_NATIVE_HEAP=default</c>, which turns both off). Where the C library is not glibc (Windows, macOS, musl)
-    /// nothing is changed.</para>
+    /// <c>IBEX_NATIVE_HEAP=default</c>, which turns both off). Where the C library is not glibc (Windows, macOS, musl) the
+    /// block is allocated and freed and nothing else happens.</para>
     /// </remarks>
     public static class NativeHeap
     {
         /// <summary>The environment variable that turns <see cref="TuneAllocator"/> and <see cref="CollectPeriodically"/> off when set to <c>default</c>.</summary>
         public const string SettingVariable = "IBEX_NATIVE_HEAP";
 
-        /// <summary>Blocks of this size and more get mappings of their own, returned to the kernel when freed: 8 MiB.</summary>
-        public const int MmapThresholdBytes = 8 << 20;
+        /// <summary>glibc's largest dynamic mmap threshold on 64-bit systems (DEFAULT_MMAP_THRESHOLD_MAX), less a margin for the block's header.</summary>
+        public const int PrimingBytes = (32 << 20) - (64 << 10);
 
         /// <summary>Free memory glibc may keep at the top of the heap before it returns any to the kernel: 1 GiB.</summary>
         public const int TrimThresholdBytes = 1 << 30;
 
-        // M_TRIM_THRESHOLD and M_MMAP_THRESHOLD in glibc's malloc.h.
+        // M_TRIM_THRESHOLD in glibc's malloc.h.
         private const int MallocTrimThreshold = -1;
-        private const int MallocMmapThreshold = -3;
 
         /// <summary>Training steps between the gen-0 collections <see cref="AfterTrainingStep"/> runs.</summary>
         public const int StepsPerCollection = 10;
 
         private static int trainingSteps;
-        private static int tuningAttempted;
 
         /// <summary>
-        /// Whether <see cref="TorchNative.EnsureLoaded"/> tunes malloc for this process (<see cref="TuneThresholds"/>): true
+        /// Whether <see cref="TorchNative.EnsureLoaded"/> tunes malloc for this process (<see cref="PrimeThresholds"/>): true
         /// unless <c>IBEX_NATIVE_HEAP=default</c>. Set it to false before libtorch is loaded to leave malloc's settings
         /// alone; a tuning already applied stays for the life of the process.
         /// </summary>
@@ -72,25 +68,26 @@ namespace Ibex.Runtime
         /// </summary>
         public static bool CollectPeriodically { get; set; } = Environment.GetEnvironmentVariable(SettingVariable) != "default";
 
-        /// <summary>Whether glibc accepted <see cref="MmapThresholdBytes"/> and <see cref="TrimThresholdBytes"/> as its thresholds in this process.</summary>
-        public static bool IsTuned { get; private set; }
+        /// <summary>Whether the priming block was freed in this process.</summary>
+        public static bool IsPrimed { get; private set; }
 
-        /// <summary>
-        /// Sets glibc's mmap threshold to <see cref="MmapThresholdBytes"/> and its trim threshold to
-        /// <see cref="TrimThresholdBytes"/>, once, where the C library is glibc and <see cref="TuneAllocator"/> is true;
-        /// returns <see cref="IsTuned"/>.
-        /// </summary>
-        public static bool TuneThresholds()
+        /// <summary>Whether glibc accepted <see cref="TrimThresholdBytes"/> as its trim threshold in this process.</summary>
+        public static bool IsTrimThresholdRaised { get; private set; }
+
+        /// <summary>Frees one block of <see cref="PrimingBytes"/> and raises glibc's trim threshold, once; returns whether the block was freed.</summary>
+        public static bool PrimeThresholds()
         {
-            if (!TuneAllocator || !OperatingSystem.IsLinux() || Interlocked.Exchange(ref tuningAttempted, 1) == 1)
+            if (IsPrimed || !OperatingSystem.IsLinux() || !TuneAllocator)
             {
-                return IsTuned;
+                return IsPrimed;
             }
 
-            IsTuned = IsGlibc()
-                && mallopt(MallocMmapThreshold, MmapThresholdBytes) == 1
-                && mallopt(MallocTrimThreshold, TrimThresholdBytes) == 1;
-            return IsTuned;
+            // Marshal.AllocHGlobal is malloc on Unix: a block this large is mapped, and freeing it raises the thresholds.
+            // This comes first: mallopt turns the rule off, so the mmap threshold stays where this free leaves it.
+            Marshal.FreeHGlobal(Marshal.AllocHGlobal(PrimingBytes));
+            IsPrimed = true;
+            IsTrimThresholdRaised = IsGlibc() && mallopt(MallocTrimThreshold, TrimThresholdBytes) == 1;
+            return true;
         }
 
         /// <summary>
@@ -100,7 +97,7 @@ namespace Ibex.Runtime
         /// </summary>
         public static void AfterTrainingStep()
         {
-            if (CollectPeriodically && IsTuned && Interlocked.Increment(ref trainingSteps) % StepsPerCollection == 0)
+            if (CollectPeriodically && IsTrimThresholdRaised && Interlocked.Increment(ref trainingSteps) % StepsPerCollection == 0)
             {
                 GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             }

@@ -35,7 +35,7 @@ namespace Ibex.Runtime
 
         /// <summary>
         /// Makes sure libtorch is loaded and usable; throws <see cref="TorchNativeLoadException"/> if not. The first call also
-        /// tunes glibc's malloc for the whole process (<see cref="NativeHeap.TuneThresholds"/>) unless
+        /// tunes glibc's malloc for the whole process (<see cref="NativeHeap.PrimeThresholds"/>) unless
         /// <see cref="NativeHeap.TuneAllocator"/> was set to false before it.
         /// </summary>
         public static void EnsureLoaded()
@@ -71,7 +71,7 @@ namespace Ibex.Runtime
                     throw new TorchNativeLoadException(bridge ?? BridgeLibraryName, Innermost(e).Message, e);
                 }
 
-                NativeHeap.TuneThresholds();
+                NativeHeap.PrimeThresholds();
                 loaded = true;
             }
         }
