@@ -26,6 +26,57 @@ public sealed class NativeHeapTests
     }
 
     [Fact]
+    public void WithLargeBlocksMappedBlocksFromEightMebibytesUpGetMappingsOfTheirOwnAndOtherwiseNot()
+    {
+        TorchNative.EnsureLoaded();
+        bool wasOn = NativeHeap.AreLargeBlocksMapped;
+        if (!NativeHeap.MapLargeBlocks(true))
+        {
+            Assert.False(NativeHeap.IsTrimThresholdRaised, "glibc kept the trim threshold but refused the mmap threshold.");
+            return;
+        }
+
+        try
+        {
+            Assert.True(NativeHeap.AreLargeBlocksMapped);
+            for (int trial = 0; trial < 8; trial++)
+            {
+                int large = NativeHeap.LargeBlockBytes + Random.Shared.Next(0, 2 * NativeHeap.LargeBlockBytes);
+                int small = Random.Shared.Next(1 << 18, NativeHeap.LargeBlockBytes - (64 << 10));
+                Assert.True(IsMapped(large), $"A block of {large} bytes came from the heap with large blocks mapped.");
+                Assert.False(IsMapped(small), $"A block of {small} bytes got a mapping of its own; only blocks from {NativeHeap.LargeBlockBytes} up should.");
+            }
+
+            // Turned off, the threshold is back where priming left it: a block under 32 MiB comes from the heap.
+            Assert.True(NativeHeap.MapLargeBlocks(false));
+            Assert.False(NativeHeap.AreLargeBlocksMapped);
+            int unmapped = NativeHeap.LargeBlockBytes + Random.Shared.Next(0, 2 * NativeHeap.LargeBlockBytes);
+            Assert.False(IsMapped(unmapped), $"A block of {unmapped} bytes got a mapping of its own with large blocks no longer mapped.");
+        }
+        finally
+        {
+            NativeHeap.MapLargeBlocks(wasOn);
+        }
+    }
+
+    /// <summary>
+    /// Allocates <paramref name="bytes"/> with malloc and reads glibc's IS_MMAPPED bit (0x2) in the size word just before
+    /// the block, then frees it.
+    /// </summary>
+    private static bool IsMapped(int bytes)
+    {
+        IntPtr block = Marshal.AllocHGlobal(bytes);
+        try
+        {
+            return (Marshal.ReadInt64(block, -8) & 2) != 0;
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(block);
+        }
+    }
+
+    [Fact]
     public void EveryTenthTrainingStepCollectsGenerationZeroWhereGlibcKeepsTheHeap()
     {
         TorchNative.EnsureLoaded();
