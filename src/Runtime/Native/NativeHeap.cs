@@ -38,7 +38,7 @@ namespace Ibex.Runtime
     /// <para>A process short of memory can trade some speed for a lower peak with <see cref="MapLargeBlocks"/> (or
     /// <c>IBEX_NATIVE_HEAP=map-large</c>): blocks of <see cref="LargeBlockBytes"/> and more then get mappings of their own,
     /// so the largest activations cannot fragment the kept heap. Over 80 batch-128 training steps the ResNet-style bench
-    /// network's peak resident memory was 767 MiB against 900, the VGG-style one's 614 against 687, for 1–3 % of the
+    /// network's peak resident memory was 789 MiB against 919, the VGG-style one's 614 against 687, for 1–3 % of the
     /// training step; but a pass that frees each activation early, such as the mean network, then faults every mapped
     /// activation in afresh (the VGG-style evaluation forward: 82 ms against 50). It is off unless asked for.</para>
     /// </remarks>
