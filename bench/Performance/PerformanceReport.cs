@@ -129,6 +129,7 @@ public sealed record PerformanceReport(
                 "no-fused-update" => "nothing, but ŵ's and ρ's gradients are stored and then read by a separate Adam pass",
                 "no-handover" => "as no-fused-update, and ŵ's and ρ's gradients go back through autograd, which copies them",
                 "no-activations" => "the reparameterization sample and Information Dropout",
+                "no-pooling" => "max pooling (libtorch's max_pool2d)",
                 "no-adam" => "Adam (TorchSharp's, about seven operations per parameter)",
                 _ => "all of them",
             };

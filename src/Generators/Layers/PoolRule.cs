@@ -53,6 +53,13 @@ namespace Ibex.Generators.Layers
         public override void WriteForward(IndentedTextWriter writer, NetworkSpec network, LayerSpec layer, bool training)
         {
             var settings = (Settings)layer.Settings;
+            if (this == Max)
+            {
+                // Non-overlapping windows on CPU take one pass each way (MaxPooling); anything else, max_pool2d.
+                writer.WriteLine($"x = {CompilerServices}.MaxPooling.Pool2d(x, {settings.Kernel}, {settings.Stride});");
+                return;
+            }
+
             writer.WriteLine($"x = {Functional}.{function}(x, {Longs(settings.Kernel, settings.Kernel)}, {Longs(settings.Stride, settings.Stride)});");
         }
 

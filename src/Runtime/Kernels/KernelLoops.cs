@@ -35,14 +35,29 @@ namespace Ibex.Runtime.Kernels
         public static double Chunked(int length, Func<int, int, double> body)
         {
             int chunks = Math.Max(1, Math.Min(ThreadSetting ?? torch.get_num_threads(), length / 65536));
+            // Chunk boundaries on multiples of the vector width, so that only the last chunk has a scalar tail.
+            return RunChunks(length, chunks, (length / chunks + 31) & ~31, body);
+        }
+
+        /// <summary>
+        /// As <see cref="Chunked"/>, over <paramref name="items"/> units of work (an image plane, a row) of
+        /// <paramref name="elementsPerItem"/> elements each, never splitting one.
+        /// </summary>
+        public static double ChunkedItems(int items, long elementsPerItem, Func<int, int, double> body)
+        {
+            long elements = items * elementsPerItem;
+            int chunks = (int)Math.Max(1, Math.Min(Math.Min(ThreadSetting ?? torch.get_num_threads(), items), elements / 65536));
+            return RunChunks(items, chunks, (items + chunks - 1) / chunks, body);
+        }
+
+        private static double RunChunks(int length, int chunks, int size, Func<int, int, double> body)
+        {
             if (chunks == 1)
             {
                 return body(0, length);
             }
 
             var results = new double[chunks];
-            // Chunk boundaries on multiples of the vector width, so that only the last chunk has a scalar tail.
-            int size = (length / chunks + 31) & ~31;
             void RunChunk(int c)
             {
                 int start = Math.Min(length, c * size);

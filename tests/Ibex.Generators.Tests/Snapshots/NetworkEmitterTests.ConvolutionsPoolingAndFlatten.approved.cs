@@ -124,7 +124,7 @@ namespace Snapshots
 
             // Pool: MaxPool2d, kernel 2, stride 2, [8, 16, 16] → [8, 8, 8].
             var pool_input = x; // freed once the layer is done
-            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+            x = global::Ibex.Runtime.CompilerServices.MaxPooling.Pool2d(x, 2, 2);
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_input, x);
 
             // Reduce: Conv2d, kernel 3, stride 2, padding 0, [8, 8, 8] → [16, 3, 3].
@@ -173,7 +173,7 @@ namespace Snapshots
 
             // Pool: MaxPool2d, kernel 2, stride 2, [8, 16, 16] → [8, 8, 8].
             var pool_input = x; // freed once the layer is done
-            x = global::TorchSharp.torch.nn.functional.max_pool2d(x, new long[] { 2, 2 }, new long[] { 2, 2 });
+            x = global::Ibex.Runtime.CompilerServices.MaxPooling.Pool2d(x, 2, 2);
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(pool_input, x);
 
             // Reduce: Conv2d, kernel 3, stride 2, padding 0, [8, 8, 8] → [16, 3, 3].
