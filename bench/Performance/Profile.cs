@@ -60,34 +60,42 @@ public static class Profile
 /// <c>conv-floor WORKLOAD</c>: the convolutions and products of one training step of a convolutional workload, alone, as
 /// plain libtorch calls: for each stochastic layer the two forward products (mean and variance), their two input gradients
 /// (none for the stem, whose input needs none) and their two weight gradients, plus the projection shortcut's and
-/// Information Dropout's α layer's (one forward product each), the Dense layers run as 1×1 convolutions. No
+/// Information Dropout's α layer's (one forward product each), the Dense layers as matrix products (<c>linear</c>). No
 /// implementation that runs its convolutions through libtorch can take less; it prints that floor beside the FLOPs.
 /// </summary>
 public static class ConvolutionFloor
 {
-    private sealed record Product(long InChannels, long OutChannels, long Size, long Kernel, long Stride, long Padding, bool First, bool Stochastic);
+    private sealed record Product(long InChannels, long OutChannels, long Size, long Kernel, long Stride, long Padding, bool First, bool Stochastic)
+    {
+        /// <summary>A Dense layer, written as a 1×1 convolution over a 1×1 image and run as the matrix product it is.</summary>
+        public bool Dense => Size == 1 && Kernel == 1;
+    }
 
     public static int Run(string workload)
     {
         var kind = WorkloadKind.Parse(workload);
         var products = Layers(kind.Model);
         long batch = kind.Batch;
+        // Inputs and weights drawn once, outside the clock: drawing them is no part of a step's products.
+        var inputs = products.Select(p => p.Dense ? torch.randn(batch, p.InChannels) : torch.randn(batch, p.InChannels, p.Size, p.Size)).ToArray();
+        var weights = products.Select(p => p.Dense ? torch.randn(p.OutChannels, p.InChannels) : torch.randn(p.OutChannels, p.InChannels, p.Kernel, p.Kernel)).ToArray();
         var timed = new System.Collections.Generic.List<double>();
         for (int step = 0; step < 15; step++)
         {
             var clock = Stopwatch.StartNew();
-            foreach (var p in products)
+            for (int i = 0; i < products.Length; i++)
             {
+                var p = products[i];
                 using var scope = torch.NewDisposeScope();
-                var x = torch.randn(batch, p.InChannels, p.Size, p.Size).requires_grad_(!p.First);
-                var w = torch.randn(p.OutChannels, p.InChannels, p.Kernel, p.Kernel).requires_grad_(true);
-                var inputs = p.First ? new[] { w } : new[] { x, w };
+                var x = inputs[i].detach().requires_grad_(!p.First);
+                var w = weights[i].detach().requires_grad_(true);
+                var differentiated = p.First ? new[] { w } : new[] { x, w };
                 int passes = p.Stochastic ? 2 : 1;
                 for (int pass = 0; pass < passes; pass++)
                 {
-                    var y = nn.functional.conv2d(x, w, strides: new[] { p.Stride, p.Stride }, padding: new[] { p.Padding, p.Padding });
+                    var y = p.Dense ? nn.functional.linear(x, w) : nn.functional.conv2d(x, w, strides: new[] { p.Stride, p.Stride }, padding: new[] { p.Padding, p.Padding });
                     var g = torch.ones_like(y);
-                    torch.autograd.grad(new[] { y }, inputs, new[] { g });
+                    torch.autograd.grad(new[] { y }, differentiated, new[] { g });
                 }
             }
 
