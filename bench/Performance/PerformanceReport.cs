@@ -130,6 +130,7 @@ public sealed record PerformanceReport(
                 "no-handover" => "as no-fused-update, and ŵ's and ρ's gradients go back through autograd, which copies them",
                 "no-activations" => "the reparameterization sample and Information Dropout",
                 "no-pooling" => "max pooling (libtorch's max_pool2d)",
+                "no-normalization" => "BatchNorm in training (libtorch's batch_norm)",
                 "no-adam" => "Adam (TorchSharp's, about seven operations per parameter)",
                 _ => "all of them",
             };

@@ -107,7 +107,7 @@ public static class Program
         foreach (var kind in new[] { WorkloadKind.All[0], WorkloadKind.All[2] })
         {
             int warmup = kind.Model == "mlp" ? 600 : 150;
-            foreach (string kernels in new[] { "on", "no-fused-update", "no-handover", "no-layers", "no-noise", "no-generator", "no-activations", "no-pooling", "no-adam", "off" })
+            foreach (string kernels in new[] { "on", "no-fused-update", "no-handover", "no-layers", "no-noise", "no-generator", "no-activations", "no-pooling", "no-normalization", "no-adam", "off" })
             {
                 ablation.Add((kernels, kind.ToString(), MemoryProbe.TimeWithKernels(kernels, kind, warmup, 60).StepMs));
             }

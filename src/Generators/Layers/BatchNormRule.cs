@@ -60,6 +60,13 @@ namespace Ibex.Generators.Layers
         {
             var settings = (Settings)layer.Settings;
             string field = layer.FieldName;
+            if (training && layer.InputShape.Count == 3)
+            {
+                // Images on CPU: statistics and normalization in two passes each way (BatchNormalization); else batch_norm.
+                writer.WriteLine($"x = {CompilerServices}.BatchNormalization.Train(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, momentum: {Number(settings.Momentum)}, epsilon: {Number(settings.Epsilon)});");
+                return;
+            }
+
             writer.WriteLine($"x = {Functional}.batch_norm(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, training: {Bool(training)}, momentum: {Number(settings.Momentum)}, eps: {Number(settings.Epsilon)});");
         }
 

@@ -5,7 +5,7 @@ namespace Ibex.Runtime.Kernels
     /// <summary>
     /// Which of Ibex's fused CPU kernels run, for the whole process. Each is on unless the environment variable
     /// <c>IBEX_KERNELS</c> turns it off when the process starts (<c>off</c> turns every one off; <c>no-adam</c>,
-    /// <c>no-noise</c>, <c>no-activations</c>, <c>no-pooling</c>, <c>no-layers</c>, <c>no-generator</c>, <c>no-handover</c> or
+    /// <c>no-noise</c>, <c>no-activations</c>, <c>no-pooling</c>, <c>no-normalization</c>, <c>no-layers</c>, <c>no-generator</c>, <c>no-handover</c> or
     /// <c>no-fused-update</c> one of them), and code can set each before training. A kernel that is off leaves its work to
     /// separate libtorch operations with the same formulas: the results agree to float rounding, only slower. They exist
     /// for ablations and for checking the kernels.
@@ -25,6 +25,9 @@ namespace Ibex.Runtime.Kernels
 
         /// <summary>Max pooling over non-overlapping windows, keeping one byte per window for the backward (<c>no-pooling</c>).</summary>
         public static bool Pooling { get; set; } = Setting is not ("off" or "no-pooling");
+
+        /// <summary>BatchNorm over images in training: statistics, normalization and their gradients in two passes each way (<c>no-normalization</c>).</summary>
+        public static bool Normalization { get; set; } = Setting is not ("off" or "no-normalization");
 
         /// <summary>The kernels' own counter-based normal generator; off, they draw through libtorch (<c>no-generator</c>).</summary>
         public static bool Generator { get; set; } = Setting is not ("off" or "no-generator");

@@ -110,7 +110,7 @@ namespace Snapshots
 
             // Norm: BatchNorm over 4 channels, batch statistics in training, running statistics in eval.
             var norm_input = x; // freed once the layer is done
-            x = global::TorchSharp.torch.nn.functional.batch_norm(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
+            x = global::Ibex.Runtime.CompilerServices.BatchNormalization.Train(x, normLayer.RunningMean, normLayer.RunningVariance, normLayer.Weight, normLayer.Bias, momentum: 0.1, epsilon: 1E-05);
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(norm_input, x);
 
             // Smooth: Softplus, log(1 + eˣ), with Information Dropout.

@@ -141,7 +141,7 @@ namespace Snapshots
 
             // BlockNorm: BatchNorm over 6 channels, batch statistics in training, running statistics in eval.
             var blockNorm_input = x; // freed once the layer is done
-            x = global::TorchSharp.torch.nn.functional.batch_norm(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, training: true, momentum: 0.1, eps: 1E-05);
+            x = global::Ibex.Runtime.CompilerServices.BatchNormalization.Train(x, blockNormLayer.RunningMean, blockNormLayer.RunningVariance, blockNormLayer.Weight, blockNormLayer.Bias, momentum: 0.1, epsilon: 1E-05);
             global::Ibex.Runtime.CompilerServices.Intermediates.Release(blockNorm_input, x);
 
             // Shortcut: residual connection, adds the output of StemActivation.
