@@ -1,4 +1,8 @@
 using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using Xunit;
 
@@ -29,50 +33,65 @@ public sealed class NativeHeapTests
     public void WithLargeBlocksMappedBlocksFromEightMebibytesUpGetMappingsOfTheirOwnAndOtherwiseNot()
     {
         TorchNative.EnsureLoaded();
-        bool wasOn = NativeHeap.AreLargeBlocksMapped;
-        if (!NativeHeap.MapLargeBlocks(true))
+        var large = new int[4];
+        var small = new int[4];
+        for (int trial = 0; trial < large.Length; trial++)
         {
-            Assert.False(NativeHeap.IsTrimThresholdRaised, "glibc kept the trim threshold but refused the mmap threshold.");
+            large[trial] = NativeHeap.LargeBlockBytes + Random.Shared.Next(0, 2 * NativeHeap.LargeBlockBytes);
+            small[trial] = Random.Shared.Next(1 << 18, NativeHeap.LargeBlockBytes - (64 << 10));
+        }
+
+        // In a process of its own: glibc serves a request from a large enough free chunk before it looks at the mmap
+        // threshold, and this process's heap has grown and shrunk through the tests before this one.
+        var probe = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        probe.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ibex.Runtime.Tests.HeapProbe.dll"));
+        foreach (int bytes in large.Concat(small))
+        {
+            probe.ArgumentList.Add(bytes.ToString(CultureInfo.InvariantCulture));
+        }
+
+        probe.Environment.Remove(NativeHeap.SettingVariable);
+        using var process = Process.Start(probe)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"the probe failed: {errors}");
+        if (output.Trim() == "refused")
+        {
+            Assert.False(IsGlibc, "glibc refused the 8 MiB mmap threshold");
             return;
         }
 
+        var results = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' '))
+            .ToDictionary(fields => (fields[0], int.Parse(fields[1], CultureInfo.InvariantCulture)), fields => fields[2] == "mapped");
+        foreach (int bytes in large)
+        {
+            Assert.True(results[("on", bytes)], $"A block of {bytes} bytes came from the heap with large blocks mapped.");
+            // Turned off, the threshold is back where priming left it: a block under 32 MiB comes from the heap.
+            Assert.False(results[("off", bytes)], $"A block of {bytes} bytes got a mapping of its own with large blocks no longer mapped.");
+        }
+
+        foreach (int bytes in small)
+        {
+            Assert.False(results[("on", bytes)], $"A block of {bytes} bytes got a mapping of its own; only blocks from {NativeHeap.LargeBlockBytes} up should.");
+        }
+    }
+
+    [Fact]
+    public void MappingLargeBlocksInCodeIsRecordedAndUndone()
+    {
+        TorchNative.EnsureLoaded();
+        bool wasOn = NativeHeap.AreLargeBlocksMapped;
         try
         {
-            Assert.True(NativeHeap.AreLargeBlocksMapped);
-            for (int trial = 0; trial < 8; trial++)
-            {
-                int large = NativeHeap.LargeBlockBytes + Random.Shared.Next(0, 2 * NativeHeap.LargeBlockBytes);
-                int small = Random.Shared.Next(1 << 18, NativeHeap.LargeBlockBytes - (64 << 10));
-                Assert.True(IsMapped(large), $"A block of {large} bytes came from the heap with large blocks mapped.");
-                Assert.False(IsMapped(small), $"A block of {small} bytes got a mapping of its own; only blocks from {NativeHeap.LargeBlockBytes} up should.");
-            }
-
-            // Turned off, the threshold is back where priming left it: a block under 32 MiB comes from the heap.
-            Assert.True(NativeHeap.MapLargeBlocks(false));
+            Assert.Equal(NativeHeap.IsTrimThresholdRaised, NativeHeap.MapLargeBlocks(true));
+            Assert.Equal(NativeHeap.IsTrimThresholdRaised, NativeHeap.AreLargeBlocksMapped);
+            Assert.Equal(NativeHeap.IsTrimThresholdRaised, NativeHeap.MapLargeBlocks(false));
             Assert.False(NativeHeap.AreLargeBlocksMapped);
-            int unmapped = NativeHeap.LargeBlockBytes + Random.Shared.Next(0, 2 * NativeHeap.LargeBlockBytes);
-            Assert.False(IsMapped(unmapped), $"A block of {unmapped} bytes got a mapping of its own with large blocks no longer mapped.");
         }
         finally
         {
             NativeHeap.MapLargeBlocks(wasOn);
-        }
-    }
-
-    /// <summary>
-    /// Allocates <paramref name="bytes"/> with malloc and reads glibc's IS_MMAPPED bit (0x2) in the size word just before
-    /// the block, then frees it.
-    /// </summary>
-    private static bool IsMapped(int bytes)
-    {
-        IntPtr block = Marshal.AllocHGlobal(bytes);
-        try
-        {
-            return (Marshal.ReadInt64(block, -8) & 2) != 0;
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(block);
         }
     }
 
