@@ -20,7 +20,7 @@ namespace Ibex.Runtime.CompilerServices
     /// <remarks>
     /// The sums are taken in double, over values shifted by the channel's first one, so that a large mean does not eat the
     /// variance's digits. libtorch's <c>batch_norm</c> took about 4.2 ms forward and 2.4 ms back over a [128, 32, 28, 28]
-    /// batch on two cores (docs/performance-analysis.md, "Normalization"). Other layouts, dtypes and devices, and a batch
+    /// batch on two cores (docs/performance-analysis.md, "Max pooling and BatchNorm"). Other layouts, dtypes and devices, and a batch
     /// with a single value per channel (which libtorch refuses with its own message), take <c>batch_norm</c>, as does
     /// everything when <see cref="FusedKernels.Normalization"/> is off.
     /// </remarks>

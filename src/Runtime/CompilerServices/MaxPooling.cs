@@ -19,7 +19,7 @@ namespace Ibex.Runtime.CompilerServices
     /// <remarks>
     /// libtorch's <c>max_pool2d</c> on this layout keeps the input and an int64 index per output for its backward, and its
     /// forward over a [128, 32, 28, 28] batch took about 12 ms on two cores against under 1 ms for a ReLU over the same
-    /// tensor (docs/performance-analysis.md, "Pooling"). Overlapping windows, other layouts, dtypes and devices take
+    /// tensor (docs/performance-analysis.md, "Max pooling and BatchNorm"). Overlapping windows, other layouts, dtypes and devices take
     /// <c>max_pool2d</c>, as does everything when <see cref="FusedKernels.Pooling"/> is off.
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
