@@ -12,6 +12,12 @@ using TorchSharp;
 // DataParallelGroup, then saves this rank's network (parameters and buffers) as rank{R}.bin in the output folder, so that
 // the test can compare every rank with a single-process reference.
 // Usage: RANKS NETWORK(mlp|normalized) EXAMPLES BATCH EPOCHS SEED OUTPUT
+//    or: RANKS exceptions (joins the group, then throws and catches the exceptions .NET raises from hardware signals)
+if (args is ["exceptions"])
+{
+    return SignalExceptionsRun.Run();
+}
+
 if (args.Length != 6)
 {
     Console.Error.WriteLine("usage: Ibex.Runtime.Tests.Ranks NETWORK EXAMPLES BATCH EPOCHS SEED OUTPUT");

@@ -20,6 +20,14 @@ namespace Ibex.Runtime.Distributed
         /// <summary>MPICH's <c>MPI_IN_PLACE</c>, <c>(void *) -1</c>.</summary>
         public static readonly IntPtr InPlace = new(-1);
 
+        /// <summary>
+        /// UCX, the transport MPICH 4 is built on, reads this variable when its library loads: the signals it takes over to
+        /// print a backtrace and end the process. By default these are SIGSEGV, SIGBUS, SIGILL and SIGFPE, the signals .NET
+        /// turns into <see cref="NullReferenceException"/> and <see cref="DivideByZeroException"/>, so under UCX's handlers
+        /// any such exception, even one caught at once, kills the rank ("Caught signal 11").
+        /// </summary>
+        public const string UcxErrorSignalsVariable = "UCX_ERROR_SIGNALS";
+
         private static readonly string[] MpichNames = { "libmpich.so.12", "libmpich.so", "libmpich.12.dylib", "libmpich.dylib" };
         private static readonly object Gate = new();
         private static bool resolverSet;
@@ -71,6 +79,7 @@ namespace Ibex.Runtime.Distributed
                 return IntPtr.Zero;
             }
 
+            LeaveSignalsToTheRuntime();
             if (System.Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } configured)
             {
                 if (NativeLibrary.TryLoad(configured, out var handle))
@@ -94,6 +103,22 @@ namespace Ibex.Runtime.Distributed
                 $"scripts/setup.sh does it), or set {LibraryVariable} to the library's path. Open MPI cannot be used: its handles are pointers, MPI.NET's are MPICH's integers.");
         }
 
+        /// <summary>
+        /// Sets <see cref="UcxErrorSignalsVariable"/> to the empty list in the process's C environment (which UCX's library
+        /// constructor reads, and which <see cref="System.Environment.SetEnvironmentVariable(string, string)"/> does not
+        /// change on Unix) before MPICH and UCX load, unless the user set it. A crash in native code still ends the
+        /// process, with .NET's report instead of UCX's.
+        /// </summary>
+        private static void LeaveSignalsToTheRuntime()
+        {
+            if (SetNativeEnvironmentVariable(UcxErrorSignalsVariable, "", overwrite: 0) != 0)
+            {
+                throw new DataParallelException(
+                    $"Could not set {UcxErrorSignalsVariable} before loading MPICH (setenv failed with error {Marshal.GetLastPInvokeError()}). " +
+                    $"Start the ranks with {UcxErrorSignalsVariable}= (empty) in their environment.");
+            }
+        }
+
         /// <summary>Ends this process at once with <paramref name="exitCode"/>, from any thread, without running anything else.</summary>
         public static void ExitImmediately(int exitCode, string message)
         {
@@ -106,6 +131,10 @@ namespace Ibex.Runtime.Distributed
 
             ExitProcess(exitCode);
         }
+
+        [DllImport("libc", EntryPoint = "setenv", ExactSpelling = true, SetLastError = true)]
+        private static extern int SetNativeEnvironmentVariable(
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 
         [DllImport("libc", EntryPoint = "_exit", ExactSpelling = true)]
         private static extern void ExitProcess(int status);
