@@ -13,9 +13,13 @@ using TorchSharp;
 // the test can compare every rank with a single-process reference.
 // Usage: RANKS NETWORK(mlp|normalized) EXAMPLES BATCH EPOCHS SEED OUTPUT
 //    or: RANKS exceptions (joins the group, then throws and catches the exceptions .NET raises from hardware signals)
-if (args is ["exceptions"])
+//    or: RANKS libc-code (joins the group and says whether libc's memory functions were rewritten meanwhile)
+switch (args)
 {
-    return SignalExceptionsRun.Run();
+    case ["exceptions"]:
+        return SignalExceptionsRun.Run();
+    case ["libc-code"]:
+        return LibcCodeRun.Run();
 }
 
 if (args.Length != 6)

@@ -21,12 +21,20 @@ namespace Ibex.Runtime.Distributed
         public static readonly IntPtr InPlace = new(-1);
 
         /// <summary>
-        /// UCX, the transport MPICH 4 is built on, reads this variable when its library loads: the signals it takes over to
-        /// print a backtrace and end the process. By default these are SIGSEGV, SIGBUS, SIGILL and SIGFPE, the signals .NET
-        /// turns into <see cref="NullReferenceException"/> and <see cref="DivideByZeroException"/>, so under UCX's handlers
-        /// any such exception, even one caught at once, kills the rank ("Caught signal 11").
+        /// UCX settings for a .NET process, set before MPICH (built on UCX) loads unless the user set them. UCX reads them
+        /// when its libraries load and when MPI_Init starts it:
+        /// <list type="bullet">
+        /// <item><c>UCX_ERROR_SIGNALS</c> empty: by default UCX takes SIGSEGV, SIGBUS, SIGILL and SIGFPE to print a
+        /// backtrace and end the process. .NET raises <see cref="NullReferenceException"/> and
+        /// <see cref="DivideByZeroException"/> from those signals, so under UCX's handlers the first such exception, even
+        /// one caught at once, kills the rank ("Caught signal 11").</item>
+        /// <item><c>UCX_MEM_EVENTS</c> no: UCX's memory events rewrite the first bytes of libc's mmap, munmap, mremap,
+        /// madvise, brk, sbrk, shmat and shmdt with jumps into UCX during MPI_Init, while the runtime's other threads
+        /// (the host, the GC, the JIT) may be executing them; a thread that runs a half-written jump dies. The events
+        /// keep the cache of memory registered for RDMA networks valid; without them UCX does not cache registrations.</item>
+        /// </list>
         /// </summary>
-        public const string UcxErrorSignalsVariable = "UCX_ERROR_SIGNALS";
+        public static readonly (string Name, string Value)[] UcxSettings = { ("UCX_ERROR_SIGNALS", ""), ("UCX_MEM_EVENTS", "no") };
 
         private static readonly string[] MpichNames = { "libmpich.so.12", "libmpich.so", "libmpich.12.dylib", "libmpich.dylib" };
         private static readonly object Gate = new();
@@ -79,7 +87,7 @@ namespace Ibex.Runtime.Distributed
                 return IntPtr.Zero;
             }
 
-            LeaveSignalsToTheRuntime();
+            SetUcxDefaults();
             if (System.Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } configured)
             {
                 if (NativeLibrary.TryLoad(configured, out var handle))
@@ -104,18 +112,19 @@ namespace Ibex.Runtime.Distributed
         }
 
         /// <summary>
-        /// Sets <see cref="UcxErrorSignalsVariable"/> to the empty list in the process's C environment (which UCX's library
-        /// constructor reads, and which <see cref="System.Environment.SetEnvironmentVariable(string, string)"/> does not
-        /// change on Unix) before MPICH and UCX load, unless the user set it. A crash in native code still ends the
-        /// process, with .NET's report instead of UCX's.
+        /// Sets each of <see cref="UcxSettings"/> in the process's C environment, which UCX reads and which
+        /// <see cref="System.Environment.SetEnvironmentVariable(string, string)"/> does not change on Unix, unless it is set.
         /// </summary>
-        private static void LeaveSignalsToTheRuntime()
+        private static void SetUcxDefaults()
         {
-            if (SetNativeEnvironmentVariable(UcxErrorSignalsVariable, "", overwrite: 0) != 0)
+            foreach (var (name, value) in UcxSettings)
             {
-                throw new DataParallelException(
-                    $"Could not set {UcxErrorSignalsVariable} before loading MPICH (setenv failed with error {Marshal.GetLastPInvokeError()}). " +
-                    $"Start the ranks with {UcxErrorSignalsVariable}= (empty) in their environment.");
+                if (SetNativeEnvironmentVariable(name, value, overwrite: 0) != 0)
+                {
+                    throw new DataParallelException(
+                        $"Could not set {name} before loading MPICH (setenv failed with error {Marshal.GetLastPInvokeError()}). " +
+                        $"Start the ranks with {name}={value} in their environment.");
+                }
             }
         }
 

@@ -62,4 +62,15 @@ public sealed class DataParallelTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("rank 0 of 2: caught 2 exceptions, 4 over all ranks", job.Output);
         Assert.Contains("rank 1 of 2: caught 2 exceptions, 4 over all ranks", job.Output);
     }
+
+    // UCX's memory events patch libc's mmap, madvise, … with jumps during MPI_Init, racing the runtime's other threads.
+    [Fact]
+    public void JoiningLeavesLibcsMemoryFunctionsAsTheyWere()
+    {
+        using var job = MpiJob.Start(2, "Ibex.Runtime.Tests.Ranks.dll", "libc-code");
+        int exitCode = job.WaitForExit(TimeSpan.FromMinutes(1));
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{job.Output}");
+        Assert.Contains("rank 0 of 2: 0 of 8 libc memory functions rewritten", job.Output);
+        Assert.Contains("rank 1 of 2: 0 of 8 libc memory functions rewritten", job.Output);
+    }
 }
