@@ -77,18 +77,83 @@ public sealed class BatchNormalizationTests
         Assert.True(allclose(perChannel.var(new long[] { 1 }, unbiased: false), ones(3), rtol: 1e-4, atol: 0));
     }
 
+    // TrainRectified masks inside Train's own passes, so it must give relu(Train(…)) to the last bit: the same y, and back
+    // the same sums over the masked gradient that relu's backward hands Train.
+    [Fact]
+    public void RectifiedIsReluOfTrainToTheLastBit()
+    {
+        var random = new Random();
+        for (int draw = 0; draw < 12; draw++)
+        {
+            using var scope = NewDisposeScope();
+            long batch = random.Next(1, 6), channels = random.Next(1, 5), height = random.Next(1, 10), width = random.Next(2, 10);
+            var input = (randn(batch, channels, height, width) * (rand(1, channels, 1, 1) * 3 + 0.1) + randn(1, channels, 1, 1)).to_type(ScalarType.Float32);
+            var (gamma, beta, upstream) = (randn(channels) * 0.5 + 1, randn(channels), randn(batch, channels, height, width));
+            var (runningMean, runningVariance) = (randn(channels), rand(channels) + 0.5);
+            double momentum = random.NextDouble();
+            bool inputNeedsGrad = draw % 3 != 2;
+            var fused = Run(input, gamma, beta, upstream, runningMean, runningVariance, momentum, inputNeedsGrad, Norm.Rectified);
+            var separate = Run(input, gamma, beta, upstream, runningMean, runningVariance, momentum, inputNeedsGrad, Norm.TrainThenRelu);
+            Assert.True(fused[0]!.lt(0).sum().item<long>() == 0, "a rectified output below zero");
+            for (int part = 0; part < fused.Length; part++)
+            {
+                Assert.Equal(separate[part] is null, fused[part] is null);
+                if (fused[part] is { } actual)
+                {
+                    Assert.True(actual.eq(separate[part]!).all().item<bool>(),
+                        $"{Parts[part]} for [{batch}, {channels}, {height}, {width}]: max |Δ| {(actual - separate[part]!).abs().max().item<float>():E2}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void RectifiedKeepsNaNAndFallsBackToLibTorchWhereItCannotFuse()
+    {
+        using var scope = NewDisposeScope();
+        var input = randn(3, 2, 4, 5);
+        input[1, 0, 2, 3] = tensor(float.NaN);
+        Tensor output;
+        using (no_grad())
+        {
+            output = BatchNormalization.TrainRectified(input, zeros(2), ones(2), ones(2), zeros(2), momentum: 0.1, epsilon: 1e-5);
+        }
+
+        // Channel 0's statistics are NaN, so all of it is; channel 1 is finite and ≥ 0.
+        Assert.True(output[.., 0].isnan().all().item<bool>(), "relu turned NaN into a number");
+        Assert.True(output[.., 1].ge(0).all().item<bool>());
+
+        // float64 is not fused: libtorch's batch_norm and relu.
+        var doubles = randn(3, 2, 4, 5, dtype: ScalarType.Float64).requires_grad_(true);
+        var (weight, bias) = (rand(2, dtype: ScalarType.Float64) + 0.5, randn(2, dtype: ScalarType.Float64));
+        var fallback = BatchNormalization.TrainRectified(doubles, zeros(2, dtype: ScalarType.Float64), ones(2, dtype: ScalarType.Float64), weight, bias, momentum: 0.1, epsilon: 1e-5);
+        var expected = nn.functional.relu(nn.functional.batch_norm(doubles, zeros(2, dtype: ScalarType.Float64), ones(2, dtype: ScalarType.Float64), weight, bias, training: true, momentum: 0.1, eps: 1e-5));
+        Assert.True(fallback.eq(expected).all().item<bool>());
+        Assert.True(fallback.requires_grad);
+    }
+
     private static readonly string[] Parts = { "output", "running mean", "running variance", "input gradient", "γ gradient", "β gradient" };
+
+    private enum Norm { LibTorch, Train, Rectified, TrainThenRelu }
 
     private static Tensor?[] Run(Tensor input, Tensor gamma, Tensor beta, Tensor upstream, Tensor runningMean, Tensor runningVariance, double momentum,
         bool inputNeedsGrad, bool fused)
+        => Run(input, gamma, beta, upstream, runningMean, runningVariance, momentum, inputNeedsGrad, fused ? Norm.Train : Norm.LibTorch);
+
+    private static Tensor?[] Run(Tensor input, Tensor gamma, Tensor beta, Tensor upstream, Tensor runningMean, Tensor runningVariance, double momentum,
+        bool inputNeedsGrad, Norm norm)
     {
         var x = input.detach().clone().requires_grad_(inputNeedsGrad);
         var weight = gamma.detach().clone().requires_grad_(true);
         var bias = beta.detach().clone().requires_grad_(true);
         var (mean, variance) = (runningMean.clone(), runningVariance.clone());
-        var output = fused
-            ? BatchNormalization.Train(x, mean, variance, weight, bias, momentum, epsilon: 1e-5)
-            : nn.functional.batch_norm(x, mean, variance, weight, bias, training: true, momentum: momentum, eps: 1e-5);
+        var output = norm switch
+        {
+            Norm.Train => BatchNormalization.Train(x, mean, variance, weight, bias, momentum, epsilon: 1e-5),
+            Norm.Rectified => BatchNormalization.TrainRectified(x, mean, variance, weight, bias, momentum, epsilon: 1e-5),
+            Norm.TrainThenRelu => nn.functional.relu(BatchNormalization.Train(x, mean, variance, weight, bias, momentum, epsilon: 1e-5)),
+            _ => nn.functional.batch_norm(x, mean, variance, weight, bias, training: true, momentum: momentum, eps: 1e-5),
+        };
         var differentiated = inputNeedsGrad ? new[] { x, weight, bias } : new[] { weight, bias };
         var gradients = autograd.grad(new[] { output }, differentiated, new[] { upstream });
         return inputNeedsGrad

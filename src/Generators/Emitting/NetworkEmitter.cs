@@ -166,7 +166,8 @@ namespace Ibex.Generators.Emitting
                 WriteInputView(writer, network);
                 WritePassScalars(writer, network, training: true);
                 bool anyDropout = network.Layers.Any(l => l.ActivationNoise is not null);
-                var releases = new IntermediateReleases(network, training: true);
+                var rectified = RectifiedNorms.FusedActivations(network);
+                var releases = new IntermediateReleases(network, training: true, rectified);
                 for (int index = 0; index < network.Layers.Count; index++)
                 {
                     var layer = network.Layers[index];
@@ -181,7 +182,19 @@ namespace Ibex.Generators.Emitting
                         writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
                     }
 
-                    layer.Rule.WriteForward(writer, network, layer, training: true);
+                    if (rectified.Contains(index + 1))
+                    {
+                        BatchNormRule.WriteRectifiedImageTraining(writer, layer, network.Layers[index + 1]);
+                    }
+                    else if (rectified.Contains(index))
+                    {
+                        writer.WriteLine($"// Applied by {network.Layers[index - 1].Name} above.");
+                    }
+                    else
+                    {
+                        layer.Rule.WriteForward(writer, network, layer, training: true);
+                    }
+
                     WriteReleases(writer, releases, index);
                     if (layer.KeepsOutput)
                     {

@@ -63,11 +63,25 @@ namespace Ibex.Generators.Layers
             if (training && layer.InputShape.Count == 3)
             {
                 // Images on CPU: statistics and normalization in two passes each way (BatchNormalization); else batch_norm.
-                writer.WriteLine($"x = {CompilerServices}.BatchNormalization.Train(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, momentum: {Number(settings.Momentum)}, epsilon: {Number(settings.Epsilon)});");
+                WriteImageTraining(writer, layer, "Train");
                 return;
             }
 
             writer.WriteLine($"x = {Functional}.batch_norm(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, training: {Bool(training)}, momentum: {Number(settings.Momentum)}, eps: {Number(settings.Epsilon)});");
+        }
+
+        /// <summary>The training pass of an image BatchNorm followed by the ReLU after it, in the same passes.</summary>
+        public static void WriteRectifiedImageTraining(IndentedTextWriter writer, LayerSpec layer, LayerSpec activation)
+        {
+            writer.WriteLine($"// With {activation.Name}'s ReLU: max(0, y) forward, the gradient where the output is positive back.");
+            WriteImageTraining(writer, layer, "TrainRectified");
+        }
+
+        private static void WriteImageTraining(IndentedTextWriter writer, LayerSpec layer, string method)
+        {
+            var settings = (Settings)layer.Settings;
+            string field = layer.FieldName;
+            writer.WriteLine($"x = {CompilerServices}.BatchNormalization.{method}(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, momentum: {Number(settings.Momentum)}, epsilon: {Number(settings.Epsilon)});");
         }
 
         public override void WriteMeanGraph(IndentedTextWriter writer, LayerSpec layer)

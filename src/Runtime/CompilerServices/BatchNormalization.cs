@@ -35,6 +35,27 @@ namespace Ibex.Runtime.CompilerServices
                 return nn.functional.batch_norm(input, runningMean, runningVariance, weight, bias, training: true, momentum: momentum, eps: epsilon);
             }
 
+            return Normalize(input, runningMean, runningVariance, weight, bias, momentum, epsilon, rectified: false);
+        }
+
+        /// <summary>
+        /// <see cref="Train"/> followed by a ReLU in the same passes: <c>max(0, y)</c> forward (NaN stays NaN, as in
+        /// <c>relu</c>), and back the upstream gradient where the output is positive and 0 elsewhere, as
+        /// <c>threshold_backward</c> gives, so the result equals <c>relu(Train(…))</c> without the tensor between them.
+        /// </summary>
+        public static Tensor TrainRectified(Tensor input, Tensor runningMean, Tensor runningVariance, Tensor weight, Tensor bias, double momentum, double epsilon)
+        {
+            if (!CanFuse(input, runningMean, runningVariance, weight, bias))
+            {
+                using var normalized = nn.functional.batch_norm(input, runningMean, runningVariance, weight, bias, training: true, momentum: momentum, eps: epsilon);
+                return nn.functional.relu(normalized);
+            }
+
+            return Normalize(input, runningMean, runningVariance, weight, bias, momentum, epsilon, rectified: true);
+        }
+
+        private static Tensor Normalize(Tensor input, Tensor runningMean, Tensor runningVariance, Tensor weight, Tensor bias, double momentum, double epsilon, bool rectified)
+        {
             var (mean, variance) = Statistics(input);
             long count = input.numel() / input.size(1);
             UpdateRunning(runningMean, runningVariance, mean, variance, momentum, count);
@@ -47,11 +68,11 @@ namespace Ibex.Runtime.CompilerServices
             if (!(torch.is_grad_enabled() && (input.requires_grad || weight.requires_grad || bias.requires_grad)))
             {
                 var normalized = torch.empty_like(input);
-                Transform(input, normalized, weight, bias, mean, inverseDeviation);
+                Transform(input, normalized, weight, bias, mean, inverseDeviation, rectified);
                 return normalized;
             }
 
-            var output = Function.apply(input, weight, bias, mean, inverseDeviation)[0];
+            var output = Function.apply(input, weight, bias, mean, inverseDeviation, rectified)[0];
             AutogradFunctionMemory.Applied();
             return output;
         }
@@ -73,13 +94,15 @@ namespace Ibex.Runtime.CompilerServices
                 var bias = (Tensor)vars[2];
                 var mean = (double[])vars[3];
                 var inverseDeviation = (double[])vars[4];
+                bool rectified = (bool)vars[5];
                 var output = torch.empty_like(input);
                 AutogradFunctionMemory.Forwarding(ctx, output);
-                ctx.save_for_backward(new List<Tensor> { input, weight });
+                // A rectified pass keeps its output too: where it is positive is where the gradient passes.
+                ctx.save_for_backward(rectified ? new List<Tensor> { input, weight, output } : new List<Tensor> { input, weight });
                 ctx.save_data("mean", mean);
                 ctx.save_data("inverseDeviation", inverseDeviation);
                 ctx.save_data("inputNeedsGrad", input.requires_grad);
-                Transform(input, output, weight, bias, mean, inverseDeviation);
+                Transform(input, output, weight, bias, mean, inverseDeviation, rectified);
                 return new List<Tensor> { output };
             }
 
@@ -90,15 +113,16 @@ namespace Ibex.Runtime.CompilerServices
                 List<Tensor> gradients;
                 if (gradOutputs[0] is not { IsInvalid: false } outputGrad)
                 {
-                    gradients = new List<Tensor> { null!, null!, null!, null!, null! };
+                    gradients = new List<Tensor> { null!, null!, null!, null!, null!, null! };
                 }
                 else
                 {
                     var gradient = outputGrad.contiguous();
                     var (input, weight) = (saved[0], saved[1]);
+                    var rectifiedOutput = saved.Count > 2 ? saved[2] : null;
                     var mean = (double[])ctx.get_data("mean");
                     var inverseDeviation = (double[])ctx.get_data("inverseDeviation");
-                    var (gradientSum, centredProductSum) = GradientSums(gradient, input, mean);
+                    var (gradientSum, centredProductSum) = GradientSums(gradient, input, rectifiedOutput, mean);
                     int channels = mean.Length;
                     var weightGrad = torch.empty(channels, ScalarType.Float32, input.device);
                     var biasGrad = torch.empty(channels, ScalarType.Float32, input.device);
@@ -114,11 +138,11 @@ namespace Ibex.Runtime.CompilerServices
                     if ((bool)ctx.get_data("inputNeedsGrad"))
                     {
                         inputGrad = torch.empty_like(input);
-                        InputGradient(gradient, input, inputGrad, weight, mean, inverseDeviation, gradientSum, centredProductSum);
+                        InputGradient(gradient, input, rectifiedOutput, inputGrad, weight, mean, inverseDeviation, gradientSum, centredProductSum);
                     }
 
                     gradient.Dispose();
-                    gradients = new List<Tensor> { inputGrad, weightGrad, biasGrad, null!, null! };
+                    gradients = new List<Tensor> { inputGrad, weightGrad, biasGrad, null!, null!, null! };
                 }
 
                 AutogradFunctionMemory.BackwardDone(ctx, saved, gradOutputs, gradients);
@@ -196,8 +220,11 @@ namespace Ibex.Runtime.CompilerServices
             return (Vector256.Sum(sum) + tailSum, Vector256.Sum(square) + tailSquare);
         }
 
-        /// <summary>y = (x − μ)·a + β per channel, a = γ·s (centred first: x·a + (β − μ·a) would cancel away digits when |μ| is large).</summary>
-        private static unsafe void Transform(Tensor input, Tensor output, Tensor weight, Tensor bias, double[] mean, double[] inverseDeviation)
+        /// <summary>
+        /// y = (x − μ)·a + β per channel, a = γ·s (centred first: x·a + (β − μ·a) would cancel away digits when |μ| is
+        /// large), then max(0, y) when <paramref name="rectified"/>.
+        /// </summary>
+        private static unsafe void Transform(Tensor input, Tensor output, Tensor weight, Tensor bias, double[] mean, double[] inverseDeviation, bool rectified)
         {
             var (_, channels, plane) = Dimensions(input);
             var scale = new float[channels];
@@ -218,7 +245,12 @@ namespace Ibex.Runtime.CompilerServices
                     for (int index = start; index < end; index++)
                     {
                         int channel = index % channels;
-                        Affine((float*)ip + (long)index * plane, centre[channel], centreLow[channel], null, (float*)op + (long)index * plane, plane, scale[channel], 0f, offset[channel]);
+                        float* target = (float*)op + (long)index * plane;
+                        Affine((float*)ip + (long)index * plane, centre[channel], centreLow[channel], null, null, target, plane, scale[channel], 0f, offset[channel]);
+                        if (rectified)
+                        {
+                            Rectify(target, plane);
+                        }
                     }
 
                     return 0;
@@ -226,16 +258,16 @@ namespace Ibex.Runtime.CompilerServices
             }
         }
 
-        /// <summary>Each channel's Σg and Σg·(x − μ).</summary>
-        private static unsafe (double[] GradientSum, double[] CentredProductSum) GradientSums(Tensor gradient, Tensor input, double[] mean)
+        /// <summary>Each channel's Σg and Σg·(x − μ), g masked by <paramref name="rectifiedOutput"/> &gt; 0 when there is one.</summary>
+        private static unsafe (double[] GradientSum, double[] CentredProductSum) GradientSums(Tensor gradient, Tensor input, Tensor? rectifiedOutput, double[] mean)
         {
             var (batch, channels, plane) = Dimensions(input);
             var gradientSum = new double[channels];
             var productSum = new double[channels];
             var (centres, centreLows) = Split(mean);
-            fixed (float* gradientStart = KernelLoops.Floats(gradient), inputStart = KernelLoops.Floats(input))
+            fixed (float* gradientStart = KernelLoops.Floats(gradient), inputStart = KernelLoops.Floats(input), maskStart = OptionalFloats(rectifiedOutput))
             {
-                var (gp, ip) = ((IntPtr)gradientStart, (IntPtr)inputStart);
+                var (gp, ip, mp) = ((IntPtr)gradientStart, (IntPtr)inputStart, (IntPtr)maskStart);
                 KernelLoops.ChunkedItems(channels, (long)batch * plane, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
                 {
                     for (int channel = start; channel < end; channel++)
@@ -247,12 +279,13 @@ namespace Ibex.Runtime.CompilerServices
                         {
                             long offset = ((long)example * channels + channel) * plane;
                             float* g = (float*)gp + offset, x = (float*)ip + offset;
+                            float* mask = mp == IntPtr.Zero ? null : (float*)mp + offset;
                             var sumLanes = Vector256<float>.Zero;
                             var productLanes = Vector256<float>.Zero;
                             int i = 0;
                             for (; i + Vector256<float>.Count <= plane; i += Vector256<float>.Count)
                             {
-                                var upstream = Vector256.Load(g + i);
+                                var upstream = Masked(g, mask, i);
                                 sumLanes += upstream;
                                 productLanes += upstream * (Vector256.Load(x + i) - centre - centreLow);
                             }
@@ -260,8 +293,9 @@ namespace Ibex.Runtime.CompilerServices
                             double tailSum = 0, tailProduct = 0;
                             for (; i < plane; i++)
                             {
-                                tailSum += g[i];
-                                tailProduct += g[i] * (x[i] - centres[channel] - centreLows[channel]);
+                                float upstream = mask == null || mask[i] > 0 ? g[i] : 0f;
+                                tailSum += upstream;
+                                tailProduct += upstream * (x[i] - centres[channel] - centreLows[channel]);
                             }
 
                             sum += Vector256.Sum(sumLanes) + tailSum;
@@ -279,8 +313,8 @@ namespace Ibex.Runtime.CompilerServices
         }
 
         /// <summary>∂/∂x = g·k₁ + (x − μ)·k₂ + k₃ per channel: k₁ = γ·s, k₂ = −γ·s³·Σg(x − μ)/M, k₃ = −γ·s·Σg/M.</summary>
-        private static unsafe void InputGradient(Tensor gradient, Tensor input, Tensor inputGrad, Tensor weight, double[] mean, double[] inverseDeviation,
-            double[] gradientSum, double[] centredProductSum)
+        private static unsafe void InputGradient(Tensor gradient, Tensor input, Tensor? rectifiedOutput, Tensor inputGrad, Tensor weight, double[] mean,
+            double[] inverseDeviation, double[] gradientSum, double[] centredProductSum)
         {
             var (batch, channels, plane) = Dimensions(input);
             double count = (double)batch * plane;
@@ -297,16 +331,18 @@ namespace Ibex.Runtime.CompilerServices
                 k3[channel] = (float)(-gradientScale * gradientSum[channel] / count);
             }
 
-            fixed (float* gradientStart = KernelLoops.Floats(gradient), inputStart = KernelLoops.Floats(input), inputGradStart = KernelLoops.Floats(inputGrad))
+            fixed (float* gradientStart = KernelLoops.Floats(gradient), inputStart = KernelLoops.Floats(input), inputGradStart = KernelLoops.Floats(inputGrad),
+                   maskStart = OptionalFloats(rectifiedOutput))
             {
-                var (gp, ip, op) = ((IntPtr)gradientStart, (IntPtr)inputStart, (IntPtr)inputGradStart);
+                var (gp, ip, op, mp) = ((IntPtr)gradientStart, (IntPtr)inputStart, (IntPtr)inputGradStart, (IntPtr)maskStart);
                 KernelLoops.ChunkedItems((int)(input.numel() / plane), plane, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
                 {
                     for (int index = start; index < end; index++)
                     {
                         int channel = index % channels;
                         long offset = (long)index * plane;
-                        Affine((float*)ip + offset, centre[channel], centreLow[channel], (float*)gp + offset, (float*)op + offset, plane, k2[channel], k1[channel], k3[channel]);
+                        float* mask = mp == IntPtr.Zero ? null : (float*)mp + offset;
+                        Affine((float*)ip + offset, centre[channel], centreLow[channel], (float*)gp + offset, mask, (float*)op + offset, plane, k2[channel], k1[channel], k3[channel]);
                     }
 
                     return 0;
@@ -315,12 +351,13 @@ namespace Ibex.Runtime.CompilerServices
         }
 
         /// <summary>
-        /// target = (x − centre)·xScale + g·gScale + offset over <paramref name="length"/> values (g may be absent), the
-        /// centre given as two floats whose sum is the double mean: x − high is exact for x near it, and the low part then
-        /// keeps the digits a float mean would lose (they matter when |μ| is large against σ).
+        /// target = (x − centre)·xScale + g·gScale + offset over <paramref name="length"/> values (g may be absent, and is
+        /// taken as 0 where <paramref name="mask"/>, if given, is not &gt; 0), the centre given as two floats whose sum is the
+        /// double mean: x − high is exact for x near it, and the low part then keeps the digits a float mean would lose
+        /// (they matter when |μ| is large against σ).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe void Affine(float* x, float centre, float centreLow, float* g, float* target, int length, float xScale, float gScale, float offset)
+        private static unsafe void Affine(float* x, float centre, float centreLow, float* g, float* mask, float* target, int length, float xScale, float gScale, float offset)
         {
             var (c, cl, xs, gs, o) = (Vector256.Create(centre), Vector256.Create(centreLow), Vector256.Create(xScale), Vector256.Create(gScale), Vector256.Create(offset));
             int i = 0;
@@ -341,14 +378,46 @@ namespace Ibex.Runtime.CompilerServices
 
             for (; i + Vector256<float>.Count <= length; i += Vector256<float>.Count)
             {
-                ((Vector256.Load(x + i) - c - cl) * xs + Vector256.Load(g + i) * gs + o).Store(target + i);
+                ((Vector256.Load(x + i) - c - cl) * xs + Masked(g, mask, i) * gs + o).Store(target + i);
             }
 
             for (; i < length; i++)
             {
-                target[i] = (x[i] - centre - centreLow) * xScale + g[i] * gScale + offset;
+                float upstream = mask == null || mask[i] > 0 ? g[i] : 0f;
+                target[i] = (x[i] - centre - centreLow) * xScale + upstream * gScale + offset;
             }
         }
+
+        /// <summary>Eight values of g from <paramref name="i"/>, each 0 where <paramref name="mask"/> (if given) is not &gt; 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe Vector256<float> Masked(float* g, float* mask, int i)
+        {
+            var upstream = Vector256.Load(g + i);
+            return mask == null ? upstream : Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Load(mask + i), Vector256<float>.Zero), upstream, Vector256<float>.Zero);
+        }
+
+        /// <summary>v ← 0 where v &lt; 0 (NaN stays NaN, as <c>relu</c> leaves it).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void Rectify(float* values, int length)
+        {
+            int i = 0;
+            for (; i + Vector256<float>.Count <= length; i += Vector256<float>.Count)
+            {
+                var v = Vector256.Load(values + i);
+                Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v).Store(values + i);
+            }
+
+            for (; i < length; i++)
+            {
+                if (values[i] < 0)
+                {
+                    values[i] = 0;
+                }
+            }
+        }
+
+        /// <summary>The tensor's floats, or an empty span (a null pointer under <c>fixed</c>) when there is none.</summary>
+        private static Span<float> OptionalFloats(Tensor? tensor) => tensor is null ? Span<float>.Empty : KernelLoops.Floats(tensor);
 
         /// <summary>r ← (1 − m)·r + m·μ and r ← (1 − m)·r + m·σ²·M/(M − 1), on the buffers' memory.</summary>
         private static void UpdateRunning(Tensor runningMean, Tensor runningVariance, double[] mean, double[] variance, double momentum, long count)

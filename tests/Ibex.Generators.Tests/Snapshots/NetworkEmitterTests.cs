@@ -187,6 +187,34 @@ public sealed class NetworkEmitterTests
             }
             """);
 
+    [Fact]
+    public void ImageBatchNormTakesTheReLUAfterItInTraining()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(1)]
+            [Input(2, 8, 8)]
+            public partial class NormalizedConvolutions
+            {
+                [Stochastic, Conv2d(4, 3, Padding = 1)] public partial Layer Stem { get; }
+                [BatchNorm] public partial Layer StemNorm { get; }
+                [ReLU] public partial Layer StemActivation { get; }
+                [Stochastic, Conv2d(4, 3, Padding = 1)] public partial Layer Block { get; }
+                [BatchNorm] public partial Layer BlockNorm { get; }
+                [ReLU] public partial Layer BlockActivation { get; }
+                [Stochastic, Conv2d(4, 3, Padding = 1)] public partial Layer Mix { get; }
+                [Residual(nameof(BlockNorm))] public partial Layer Shortcut { get; }
+                [Flatten] public partial Layer Features { get; }
+                [Stochastic, Dense(8)] public partial Layer Hidden { get; }
+                [BatchNorm] public partial Layer HiddenNorm { get; }
+                [ReLU] public partial Layer HiddenActivation { get; }
+                [Dense(3)] public partial Layer Scores { get; }
+            }
+            """);
+
     private static void VerifyGenerated(string declaration)
     {
         var outcome = GeneratorHarness.Run(declaration);
