@@ -28,6 +28,24 @@ public static class Program
     {
         TorchNative.EnsureLoaded();
         torch.set_num_threads(Threads);
+        try
+        {
+            return Dispatch(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+
+    private const string Usage =
+        "Usage: run [--out FILE] [--memory-steps N] | check | data-parallel [--rounds R] [--steps S] | memory IMPLEMENTATION WORKLOAD STEPS | " +
+        "time-steps IMPLEMENTATION WORKLOAD WARMUP STEPS [eval] | profile WORKLOAD | conv-floor WORKLOAD | micro";
+
+    private static int Dispatch(string[] args)
+    {
         string verb = args.Length > 0 ? args[0] : "run";
         switch (verb)
         {
@@ -56,7 +74,7 @@ public static class Program
             case "run":
                 return Run(args.Skip(1).ToArray());
             default:
-                Console.Error.WriteLine("Usage: run [--out FILE] [--memory-steps N] | check | data-parallel [--rounds R] [--steps S] | memory IMPLEMENTATION WORKLOAD STEPS");
+                Console.Error.WriteLine(Usage);
                 return 2;
         }
     }

@@ -22,8 +22,8 @@ public sealed record WorkloadKind(string Model, int Batch)
 
     public static WorkloadKind Parse(string text)
     {
-        var parts = text.Split('-');
-        return new WorkloadKind(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        var match = All.FirstOrDefault(kind => kind.ToString() == text);
+        return match ?? throw new ArgumentException($"unknown workload '{text}': use one of {string.Join(", ", All)}");
     }
 
     /// <summary>
