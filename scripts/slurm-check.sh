@@ -28,7 +28,7 @@ fi
 
 stop() {
   scontrol shutdown >/dev/null 2>&1 || true
-  for pid in "$work/slurmd.pid" "$work/slurmctld.pid" "$work/munged.pid"; do
+  for pid in "$work/slurmd.pid" "$work/slurmctld.pid" "$work/munge/munged.pid"; do
     [ -f "$pid" ] && kill "$(cat "$pid")" >/dev/null 2>&1 || true
   done
   sleep 1
@@ -41,7 +41,7 @@ dd if=/dev/urandom bs=1 count=1024 of="$work/munge/munge.key" status=none
 chown -R munge:munge "$work/munge" 2>/dev/null || true
 chmod 755 "$work/munge"; chmod 400 "$work/munge/munge.key"
 runuser -u munge -- munged --key-file="$work/munge/munge.key" --socket="$work/munge/munge.socket" \
-  --pid-file="$work/munged.pid" --log-file="$work/munge/munged.log" --seed-file="$work/munge/munged.seed"
+  --pid-file="$work/munge/munged.pid" --log-file="$work/munge/munged.log" --seed-file="$work/munge/munged.seed"
 
 node="$(hostname -s)"
 cpus="$(nproc)"
