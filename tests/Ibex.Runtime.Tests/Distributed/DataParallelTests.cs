@@ -56,21 +56,26 @@ public sealed class DataParallelTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public void ExceptionsRaisedFromSignalsReachTheirCatchBlocksInEveryRank()
     {
-        using var job = MpiJob.Start(2, "Ibex.Runtime.Tests.Ranks.dll", "exceptions");
-        int exitCode = job.WaitForExit(TimeSpan.FromMinutes(1));
-        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{job.Output}");
-        Assert.Contains("rank 0 of 2: caught 2 exceptions, 4 over all ranks", job.Output);
-        Assert.Contains("rank 1 of 2: caught 2 exceptions, 4 over all ranks", job.Output);
+        string output = RunTwoRanks("exceptions");
+        Assert.Contains("rank 0 of 2: caught 2 exceptions, 4 over all ranks", output);
+        Assert.Contains("rank 1 of 2: caught 2 exceptions, 4 over all ranks", output);
     }
 
     // UCX's memory events patch libc's mmap, madvise, … with jumps during MPI_Init, racing the runtime's other threads.
     [Fact]
     public void JoiningLeavesLibcsMemoryFunctionsAsTheyWere()
     {
-        using var job = MpiJob.Start(2, "Ibex.Runtime.Tests.Ranks.dll", "libc-code");
+        string output = RunTwoRanks("libc-code");
+        Assert.Contains("rank 0 of 2: 0 of 8 libc memory functions rewritten", output);
+        Assert.Contains("rank 1 of 2: 0 of 8 libc memory functions rewritten", output);
+    }
+
+    /// <summary>Runs the ranks program's <paramref name="mode"/> on 2 ranks and returns what they printed; fails unless both exit with 0.</summary>
+    private static string RunTwoRanks(string mode)
+    {
+        using var job = MpiJob.Start(2, "Ibex.Runtime.Tests.Ranks.dll", mode);
         int exitCode = job.WaitForExit(TimeSpan.FromMinutes(1));
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{job.Output}");
-        Assert.Contains("rank 0 of 2: 0 of 8 libc memory functions rewritten", job.Output);
-        Assert.Contains("rank 1 of 2: 0 of 8 libc memory functions rewritten", job.Output);
+        return job.Output;
     }
 }
