@@ -293,7 +293,7 @@ namespace Ibex.Runtime.CompilerServices
                             double tailSum = 0, tailProduct = 0;
                             for (; i < plane; i++)
                             {
-                                float upstream = mask == null || mask[i] > 0 ? g[i] : 0f;
+                                float upstream = MaskedAt(g, mask, i);
                                 tailSum += upstream;
                                 tailProduct += upstream * (x[i] - centres[channel] - centreLows[channel]);
                             }
@@ -383,8 +383,7 @@ namespace Ibex.Runtime.CompilerServices
 
             for (; i < length; i++)
             {
-                float upstream = mask == null || mask[i] > 0 ? g[i] : 0f;
-                target[i] = (x[i] - centre - centreLow) * xScale + upstream * gScale + offset;
+                target[i] = (x[i] - centre - centreLow) * xScale + MaskedAt(g, mask, i) * gScale + offset;
             }
         }
 
@@ -395,6 +394,10 @@ namespace Ibex.Runtime.CompilerServices
             var upstream = Vector256.Load(g + i);
             return mask == null ? upstream : Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Load(mask + i), Vector256<float>.Zero), upstream, Vector256<float>.Zero);
         }
+
+        /// <summary>g[i], or 0 where <paramref name="mask"/> (if given) is not &gt; 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe float MaskedAt(float* g, float* mask, int i) => mask == null || mask[i] > 0 ? g[i] : 0f;
 
         /// <summary>v ← 0 where v &lt; 0 (NaN stays NaN, as <c>relu</c> leaves it).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -34,7 +34,7 @@ namespace Ibex.Runtime.Distributed
         /// keep the cache of memory registered for RDMA networks valid; without them UCX does not cache registrations.</item>
         /// </list>
         /// </summary>
-        public static readonly (string Name, string Value)[] UcxSettings = { ("UCX_ERROR_SIGNALS", ""), ("UCX_MEM_EVENTS", "no") };
+        private static readonly (string Name, string Value)[] UcxSettings = { ("UCX_ERROR_SIGNALS", ""), ("UCX_MEM_EVENTS", "no") };
 
         private static readonly string[] MpichNames = { "libmpich.so.12", "libmpich.so", "libmpich.12.dylib", "libmpich.dylib" };
         private static readonly object Gate = new();
