@@ -53,7 +53,7 @@ static int Run(ExampleOptions options)
     using var test = options.Source switch
     {
         "csv" or "stream" => CsvData.Load(Path.Combine(options.DataDirectory, "test.csv")),
-        "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "test"), imageShape),
+        "images" => ImageFolder.Load(Path.Combine(options.DataDirectory, "test"), imageShape, inMemory!.ClassNames),
         _ => FashionMnist.LoadTest(options.DataDirectory),
     };
 

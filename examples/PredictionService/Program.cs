@@ -51,6 +51,8 @@ app.MapGet("/network", (Predictor<WorkerMlp> predictor) => Results.Ok(new
     predictor.Description.Classes,
     predictor.Description.Information.Beta,
     predictor.Description.StochasticWeightCount,
+    predictor.ClassNames,
+    InputsStandardized = predictor.InputStandardization is not null,
 }));
 
 app.MapPost("/predict", async (HttpRequest request, Predictor<WorkerMlp> predictor, IConfiguration configuration) =>

@@ -22,6 +22,41 @@ namespace Ibex.Runtime
         /// <summary>The declaration the generator compiled this network from.</summary>
         public abstract NetworkDescription Description { get; }
 
+        /// <summary>
+        /// The statistics the training inputs were standardized with, or null for raw inputs. The trainer sets it from the
+        /// training data (<see cref="Data.Standardization.Apply"/> marks what it returns), <see cref="Checkpoints.NetworkFile"/>
+        /// saves and loads it, and <see cref="Prediction.Predictor{TNetwork}"/> applies it to the raw examples it is given.
+        /// </summary>
+        /// <exception cref="System.ArgumentException">The statistics are for another number of input features.</exception>
+        public InputStandardization? InputStandardization
+        {
+            get => inputStandardization;
+            set
+            {
+                if (value is not null && value.Features != Description.InputFeatures)
+                {
+                    throw new System.ArgumentException(
+                        $"{Description.Name} takes {Description.InputFeatures} input features, but the standardization is for {value.Features}.", nameof(value));
+                }
+
+                inputStandardization = value;
+            }
+        }
+
+        /// <summary>
+        /// The name of each class in label order, or null when the data did not name them. The trainer sets it from the
+        /// training data (image folders name their classes), and <see cref="Checkpoints.NetworkFile"/> saves and loads it.
+        /// </summary>
+        /// <exception cref="System.ArgumentException">There is not one name per class, or a name is empty or repeated.</exception>
+        public IReadOnlyList<string>? ClassNames
+        {
+            get => classNames;
+            set => classNames = value is null ? null : ClassNameList.Checked(value, Description.Classes, Description.Name);
+        }
+
+        private InputStandardization? inputStandardization;
+        private IReadOnlyList<string>? classNames;
+
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass (weights only: Information Dropout's KL depends on the input).</summary>
         public abstract torch.Tensor Information();
 

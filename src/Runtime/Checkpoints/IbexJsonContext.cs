@@ -6,6 +6,7 @@ namespace Ibex.Runtime.Checkpoints
     [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
         UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
     [JsonSerializable(typeof(SavedNetworkHeader))]
+    [JsonSerializable(typeof(SavedPrediction))]
     internal sealed partial class IbexJsonContext : JsonSerializerContext
     {
     }

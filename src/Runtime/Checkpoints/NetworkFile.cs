@@ -8,8 +8,10 @@ using TorchSharp.PyBridge;
 namespace Ibex.Runtime.Checkpoints
 {
     /// <summary>
-    /// Saves a trained network with its declaration hash, and loads it back only into the same declaration. The weights
-    /// inside are TorchSharp's own format; <see cref="ExportPyTorch"/> writes a file PyTorch's <c>torch.load</c> reads.
+    /// Saves a trained network as a bundle of what prediction needs: its declaration hash, the input standardization and
+    /// class names it was trained with (<see cref="SavedPrediction"/>), and its weights; and loads it back only into the same
+    /// declaration. The weights inside are TorchSharp's own format; <see cref="ExportPyTorch"/> writes a file PyTorch's
+    /// <c>torch.load</c> reads (weights only).
     /// </summary>
     public static class NetworkFile
     {
@@ -18,7 +20,10 @@ namespace Ibex.Runtime.Checkpoints
         /// <summary>Writes <paramref name="network"/> to <paramref name="path"/>, atomically.</summary>
         public static void Save(InformationNetwork network, string path)
         {
-            var header = new SavedNetworkHeader(network.Description.Name, network.Description.DeclarationHash, network.Description.Information.Beta);
+            var header = new SavedNetworkHeader(network.Description.Name, network.Description.DeclarationHash, network.Description.Information.Beta)
+            {
+                Prediction = SavedPrediction.Of(network),
+            };
             byte[] weights = BinarySections.Capture(writer => network.save(writer));
             IO.AtomicFile.Write(path, stream =>
             {
@@ -30,9 +35,10 @@ namespace Ibex.Runtime.Checkpoints
         }
 
         /// <summary>
-        /// Loads weights saved by <see cref="Save"/>, all or nothing: every section is verified against its checksum first, and
-        /// the network is unchanged when anything fails. Throws <see cref="CheckpointException"/> for a damaged file or
-        /// another declaration.
+        /// Loads a network saved by <see cref="Save"/>, all or nothing: every section is verified against its checksum first, and
+        /// the network is unchanged when anything fails. Its <see cref="InformationNetwork.InputStandardization"/> and
+        /// <see cref="InformationNetwork.ClassNames"/> become the file's (null for a file saved without them). Throws
+        /// <see cref="CheckpointException"/> for a damaged file or another declaration.
         /// </summary>
         public static void Load(InformationNetwork network, string path)
         {
@@ -52,9 +58,12 @@ namespace Ibex.Runtime.Checkpoints
                     $"'{network.Description.Name}' (declaration hash {network.Description.DeclarationHash}).");
             }
 
+            var (standardization, classNames) = (header.Prediction ?? SavedPrediction.None).Read(network.Description, path);
             byte[] weights = BinarySections.ReadSection(reader, path, "weights", version);
             BinarySections.ReadEnd(reader, path);
             WeightsSection.Load(network, weights, path);
+            network.InputStandardization = standardization;
+            network.ClassNames = classNames;
         }
 
         /// <summary>
@@ -76,5 +85,9 @@ namespace Ibex.Runtime.Checkpoints
     /// <param name="Network">The network's class name.</param>
     /// <param name="DeclarationHash">Its declaration hash.</param>
     /// <param name="DeclaredBeta">Its declared β.</param>
-    public sealed record SavedNetworkHeader(string Network, string DeclarationHash, double DeclaredBeta);
+    public sealed record SavedNetworkHeader(string Network, string DeclarationHash, double DeclaredBeta)
+    {
+        /// <summary>What prediction needs besides the weights; null in files saved before Ibex wrote it.</summary>
+        public SavedPrediction? Prediction { get; init; }
+    }
 }

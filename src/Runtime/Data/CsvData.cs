@@ -19,13 +19,21 @@ namespace Ibex.Runtime.Data
 
         /// <summary>The field separator; null detects it (comma, semicolon, tab or bar) from the first lines.</summary>
         public char? Separator { get; set; }
+
+        /// <summary>
+        /// The culture numbers are written in; default the invariant culture ("0.5", "-1e-3"). Set it, for example to
+        /// <c>CultureInfo.GetCultureInfo("de-DE")</c>, for a file written with decimal commas ("0,5"). Digit-group separators
+        /// are never accepted, so that "0,5" cannot silently read as 5.
+        /// </summary>
+        public CultureInfo Culture { get; set; } = CultureInfo.InvariantCulture;
     }
 
     /// <summary>
     /// Reads labelled examples from a CSV file with a header row (CsvHelper): one example per row, its class in the label
-    /// column, its features in the feature columns, numbers in the invariant culture ("0.5", not "0,5"). A missing column,
-    /// a short row, a value that is not a number or a label that is not a whole number is a <see cref="DatasetException"/>
-    /// naming the file, the row and the column.
+    /// column (a whole number, written "3" or "3.0"), its features in the feature columns, numbers in the invariant culture
+    /// ("0.5", not "0,5") unless <see cref="CsvDataOptions.Culture"/> says otherwise. A missing column, a row with more or
+    /// fewer fields than the header, a value that is not a finite number or a label that is not a whole number is a
+    /// <see cref="DatasetException"/> naming the file, the row (1 the first row after the header) and the column.
     /// </summary>
     public static class CsvData
     {
@@ -64,7 +72,13 @@ namespace Ibex.Runtime.Data
                 throw new DatasetException(path, "the CSV file does not exist.");
             }
 
-            var readerOptions = CsvReaderOptions.Default with { FormatProvider = CultureInfo.InvariantCulture, HasHeader = true };
+            ArgumentNullException.ThrowIfNull(options.Culture);
+            if (new FileInfo(path).Length == 0)
+            {
+                throw new DatasetException(path, "the file is empty; a CSV file needs a header row naming its columns, then one row per example.");
+            }
+
+            var readerOptions = CsvReaderOptions.Default with { FormatProvider = options.Culture, HasHeader = true };
             if (options.Separator is { } separator)
             {
                 readerOptions = readerOptions with { Separator = separator };
@@ -84,31 +98,45 @@ namespace Ibex.Runtime.Data
             }
 
             int[] featureIndexes = FeatureIndexes(path, headers, labelIndex, options.FeatureColumns);
-            int lastIndex = Math.Max(labelIndex, featureIndexes.Max());
             foreach (CsvRow row in reader)
             {
-                if (row.FieldCount <= lastIndex)
+                if (row.FieldCount != headers.Length)
                 {
-                    throw new DatasetException(path, $"row {row.RowNumber} has {row.FieldCount} fields, but the header has {headers.Length}.");
+                    throw new DatasetException(path,
+                        $"row {row.RowNumber} has {row.FieldCount} fields, but the header has {headers.Length}: every row needs exactly one field per column " +
+                        "(a field that holds the separator must be quoted).");
                 }
 
-                if (!row[labelIndex].TryParse(out long label))
+                var labelText = row.GetSpan(labelIndex);
+                if (!double.TryParse(labelText, Numbers, options.Culture, out double labelValue) || labelValue != Math.Floor(labelValue) || Math.Abs(labelValue) > int.MaxValue)
                 {
-                    throw new DatasetException(path, $"row {row.RowNumber}, column '{headers[labelIndex]}': '{row[labelIndex].ToString()}' is not a class index (a whole number 0 … K−1).");
+                    throw new DatasetException(path, $"row {row.RowNumber}, column '{headers[labelIndex]}': '{row.GetString(labelIndex)}' is not a class index (a whole number 0 … K−1).");
                 }
 
                 var values = new float[featureIndexes.Length];
                 for (int i = 0; i < featureIndexes.Length; i++)
                 {
-                    if (!row[featureIndexes[i]].TryParse(out values[i]))
+                    var text = row.GetSpan(featureIndexes[i]);
+                    if (!float.TryParse(text, Numbers, options.Culture, out values[i]))
                     {
-                        throw new DatasetException(path, $"row {row.RowNumber}, column '{headers[featureIndexes[i]]}': '{row[featureIndexes[i]].ToString()}' is not a number.");
+                        throw new DatasetException(path, $"row {row.RowNumber}, column '{headers[featureIndexes[i]]}': '{row.GetString(featureIndexes[i])}' is not a number in the " +
+                            $"{CultureName(options.Culture)} culture{(text.IndexOf((byte)',') >= 0 ? " (a decimal comma needs CsvDataOptions.Culture set to a culture that writes one)" : "")}.");
+                    }
+
+                    if (!float.IsFinite(values[i]))
+                    {
+                        throw new DatasetException(path, $"row {row.RowNumber}, column '{headers[featureIndexes[i]]}': '{row.GetString(featureIndexes[i])}' is not a finite number; features must be finite.");
                     }
                 }
 
-                yield return new StreamedExample(values, label);
+                yield return new StreamedExample(values, (long)labelValue);
             }
         }
+
+        /// <summary>Signs, decimal points and exponents, never digit-group separators: "0,5" must not read as 5.</summary>
+        private const NumberStyles Numbers = NumberStyles.Float;
+
+        private static string CultureName(CultureInfo culture) => culture.Name.Length == 0 ? "invariant" : culture.Name;
 
         private static int[] FeatureIndexes(string path, string[] headers, int labelIndex, IReadOnlyList<string>? names)
         {

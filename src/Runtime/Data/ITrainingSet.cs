@@ -26,6 +26,12 @@ namespace Ibex.Runtime.Data
         /// current when the enumerator advances.
         /// </summary>
         IEnumerable<TrainingBatch> ReadEpoch(int batchSize, torch.Generator shuffling, long skipBatches);
+
+        /// <summary>The statistics the features were standardized with, or null for raw features; the trainer gives them to the network.</summary>
+        InputStandardization? StandardizedWith => null;
+
+        /// <summary>The name of each class in label order, or null; the trainer gives them to the network.</summary>
+        IReadOnlyList<string>? ClassNames => null;
     }
 
     /// <summary>One batch: features float32 [B, F] and labels int64 [B].</summary>

@@ -33,8 +33,15 @@ namespace Ibex.Runtime.Data
                 : throw new DatasetException(root, "it has no sub-folders; put each class's images in a sub-folder named after the class.");
         }
 
-        /// <summary>Loads every image under <paramref name="root"/> in the shape [channels, height, width] (channels 1 or 3).</summary>
-        public static LabeledData Load(string root, IReadOnlyList<int> shape)
+        /// <summary>
+        /// Loads every image under <paramref name="root"/> in the shape [channels, height, width] (channels 1 or 3), with
+        /// <see cref="LabeledData.ClassNames"/> set. Without <paramref name="classNames"/> the classes are the sub-folders in
+        /// ordinal order. With them (a test or new folder for a network trained on another folder: pass the training data's
+        /// or the network's <see cref="InformationNetwork.ClassNames"/>) each sub-folder's label is its name's place in that
+        /// list, so a folder that lacks a class keeps every other label where training put it; a sub-folder that names no
+        /// class is an error, and so is a class without a sub-folder unless <paramref name="allowMissingClasses"/>.
+        /// </summary>
+        public static LabeledData Load(string root, IReadOnlyList<int> shape, IReadOnlyList<string>? classNames = null, bool allowMissingClasses = false)
         {
             ArgumentNullException.ThrowIfNull(shape);
             if (shape.Count != 3 || shape[0] is not (1 or 3) || shape[1] < 1 || shape[2] < 1)
@@ -43,7 +50,27 @@ namespace Ibex.Runtime.Data
                     $"Image folders give images of shape [1, height, width] (grey) or [3, height, width] (RGB); [{string.Join(", ", shape)}] is neither. Declare such an [Input].", nameof(shape));
             }
 
-            var classes = ClassNames(root);
+            var folders = ClassNames(root);
+            var classes = classNames ?? folders;
+            if (classNames is not null)
+            {
+                var unknown = folders.Where(f => !classNames.Contains(f, StringComparer.Ordinal)).ToArray();
+                if (unknown.Length > 0)
+                {
+                    throw new DatasetException(root,
+                        $"its sub-folder{(unknown.Length == 1 ? "" : "s")} {string.Join(", ", unknown.Select(u => $"'{u}'"))} name{(unknown.Length == 1 ? "s" : "")} no class the network knows " +
+                        $"({string.Join(", ", classNames)}); rename or remove {(unknown.Length == 1 ? "it" : "them")}.");
+                }
+
+                var missing = classNames.Where(c => !folders.Contains(c, StringComparer.Ordinal)).ToArray();
+                if (missing.Length > 0 && !allowMissingClasses)
+                {
+                    throw new DatasetException(root,
+                        $"it has no sub-folder for class{(missing.Length == 1 ? "" : "es")} {string.Join(", ", missing.Select(m => $"'{m}'"))}; add the images, " +
+                        "or pass allowMissingClasses: true when this folder is meant to lack them (every other class keeps its label).");
+                }
+            }
+
             int channels = shape[0], height = shape[1], width = shape[2];
             long perImage = (long)channels * height * width;
             var features = new List<float[]>();
@@ -51,6 +78,11 @@ namespace Ibex.Runtime.Data
             for (int label = 0; label < classes.Count; label++)
             {
                 string folder = Path.Combine(root, classes[label]);
+                if (!Directory.Exists(folder))
+                {
+                    continue;
+                }
+
                 var files = Directory.GetFiles(folder)
                     .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                     .Order(StringComparer.Ordinal)
@@ -73,7 +105,10 @@ namespace Ibex.Runtime.Data
                 features[i].CopyTo(flat, i * perImage);
             }
 
-            return new LabeledData(torch.tensor(flat, new long[] { features.Count, channels, height, width }), torch.tensor(labels.ToArray()));
+            return new LabeledData(torch.tensor(flat, new long[] { features.Count, channels, height, width }), torch.tensor(labels.ToArray()))
+            {
+                ClassNames = classes.ToArray(),
+            };
         }
 
         private static float[] Grey(string file, int height, int width)

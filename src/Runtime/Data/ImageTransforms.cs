@@ -17,10 +17,15 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentException($"Cannot pool {data.Features.shape[1]}-feature images as {side}×{side} by {factor}: the side must be a multiple of the factor.");
             }
 
+            if (data.StandardizedWith is not null)
+            {
+                throw new ArgumentException("The images are standardized already: pool the raw images, then standardize the pooled ones.", nameof(data));
+            }
+
             using var scope = torch.NewDisposeScope();
             var images = data.Features.reshape(data.Count, 1, side, side);
             var pooled = torch.nn.functional.avg_pool2d(images, factor).reshape(data.Count, (side / factor) * (side / factor));
-            return new LabeledData(pooled.MoveToOuterDisposeScope(), data.Labels.clone().MoveToOuterDisposeScope());
+            return new LabeledData(pooled.MoveToOuterDisposeScope(), data.Labels.clone().MoveToOuterDisposeScope()) { ClassNames = data.ClassNames };
         }
     }
 }

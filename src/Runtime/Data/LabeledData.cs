@@ -55,6 +55,15 @@ namespace Ibex.Runtime.Data
         /// <summary>The shape of one example as it was given: [F] when flat, [C, H, W] for images given so.</summary>
         public IReadOnlyList<long> ExampleShape { get; internal init; }
 
+        /// <summary>
+        /// The statistics these features were standardized with (<see cref="Standardization.Apply"/> sets it), or null for
+        /// raw features. The trainer hands it to the network, which then standardizes the raw examples it predicts.
+        /// </summary>
+        public InputStandardization? StandardizedWith { get; init; }
+
+        /// <summary>The name of each class in label order (<see cref="ImageFolder"/> sets it), or null.</summary>
+        public IReadOnlyList<string>? ClassNames { get; init; }
+
         /// <summary>The examples, one per row.</summary>
         public torch.Tensor Features { get; }
 
@@ -75,8 +84,12 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take examples {start} to {start + count - 1} of {Count}.");
             }
 
-            return new LabeledData(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone()) { ExampleShape = ExampleShape };
+            return WithFeaturesAndLabels(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone());
         }
+
+        /// <summary>New data of these features and labels (this object owns them) that keeps this data's example shape, standardization and class names.</summary>
+        internal LabeledData WithFeaturesAndLabels(torch.Tensor features, torch.Tensor labels)
+            => new(features, labels) { ExampleShape = ExampleShape, StandardizedWith = StandardizedWith, ClassNames = ClassNames };
 
         /// <inheritdoc/>
         public void Dispose()

@@ -25,6 +25,9 @@ namespace Ibex.Runtime.Data
         /// <summary>The per-feature standard deviations σ of the training data (1 where a feature is constant).</summary>
         public float[] StandardDeviation => scale.data<float>().ToArray();
 
+        /// <summary>The statistics as the network and its saved file carry them.</summary>
+        public InputStandardization Statistics => new(Mean, StandardDeviation);
+
         /// <summary>Computes μ and σ of every feature of <paramref name="train"/>.</summary>
         public static Standardization Fit(LabeledData train)
         {
@@ -37,7 +40,10 @@ namespace Ibex.Runtime.Data
             return new Standardization(mean.to(torch.float32).MoveToOuterDisposeScope(), scale.to(torch.float32).MoveToOuterDisposeScope());
         }
 
-        /// <summary>The standardized copy of <paramref name="data"/>, on its device.</summary>
+        /// <summary>
+        /// The standardized copy of <paramref name="data"/>, on its device, marked with the statistics
+        /// (<see cref="LabeledData.StandardizedWith"/>) so that a network trained on it standardizes what it predicts.
+        /// </summary>
         public LabeledData Apply(LabeledData data)
         {
             ArgumentNullException.ThrowIfNull(data);
@@ -49,7 +55,17 @@ namespace Ibex.Runtime.Data
             var device = data.Features.device;
             using var m = mean.to(device);
             using var s = scale.to(device);
-            return new LabeledData(data.Features.sub(m).div_(s), data.Labels.clone()) { ExampleShape = data.ExampleShape };
+            if (data.StandardizedWith is not null)
+            {
+                throw new ArgumentException("The data is standardized already; apply the standardization to the raw data once.", nameof(data));
+            }
+
+            return new LabeledData(data.Features.sub(m).div_(s), data.Labels.clone())
+            {
+                ExampleShape = data.ExampleShape,
+                StandardizedWith = Statistics,
+                ClassNames = data.ClassNames,
+            };
         }
 
         /// <inheritdoc/>

@@ -36,7 +36,7 @@ namespace Ibex.Runtime.Hosting
                 DataSourceKind.FashionMnist => FashionMnistFor(data, network),
                 DataSourceKind.Idx => (FashionMnist.LoadTrain(data.Path), FashionMnist.LoadTest(data.Path)),
                 DataSourceKind.Csv => (CsvData.Load(data.Path, Csv(data)), data.TestPath is null ? null : CsvData.Load(data.TestPath, Csv(data))),
-                DataSourceKind.ImageFolder => (ImageFolder.Load(data.Path, network.InputShape), data.TestPath is null ? null : ImageFolder.Load(data.TestPath, network.InputShape)),
+                DataSourceKind.ImageFolder => Images(data, network),
                 _ => throw new InvalidOperationException($"Ibex:Training:Data:Source = {data.Source} is not a data source Ibex knows."),
             };
 
@@ -51,7 +51,7 @@ namespace Ibex.Runtime.Hosting
             if (data.RandomLabelFraction > 0)
             {
                 var noisy = LabelNoise.Randomize(train.Labels, data.RandomLabelFraction, network.Classes, data.LabelSeed);
-                var replaced = new LabeledData(train.Features.clone(), noisy);
+                var replaced = train.WithFeaturesAndLabels(train.Features.clone(), noisy);
                 train.Dispose();
                 train = replaced;
             }
@@ -84,6 +84,21 @@ namespace Ibex.Runtime.Hosting
             }
 
             return (FashionMnist.LoadTrain(data.Path), FashionMnist.LoadTest(data.Path));
+        }
+
+        /// <summary>The test folder's labels follow the training folder's class names, so a test folder that lacks a class is an error naming it, not shifted labels.</summary>
+        private static (LabeledData Train, LabeledData? Test) Images(DataOptions data, NetworkDescription network)
+        {
+            var train = ImageFolder.Load(data.Path, network.InputShape);
+            try
+            {
+                return (train, data.TestPath is null ? null : ImageFolder.Load(data.TestPath, network.InputShape, train.ClassNames));
+            }
+            catch
+            {
+                train.Dispose();
+                throw;
+            }
         }
 
         private static CsvDataOptions Csv(DataOptions data) => new() { LabelColumn = data.LabelColumn };

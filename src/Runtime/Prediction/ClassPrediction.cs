@@ -12,6 +12,9 @@ namespace Ibex.Runtime.Prediction
     /// comes from not knowing the weights (epistemic); null without samples.</param>
     public sealed record ClassPrediction(int Class, IReadOnlyList<float> Probabilities, int Samples, double? PredictiveEntropy, double? MutualInformation)
     {
+        /// <summary>The name of <see cref="Class"/>, when the network's training data named its classes; otherwise null.</summary>
+        public string? ClassName { get; init; }
+
         /// <summary>The probability of <see cref="Class"/>.</summary>
         public float Confidence => Probabilities[Class];
     }

@@ -7,7 +7,9 @@ using TorchSharp;
 namespace Ibex.Runtime.Prediction
 {
     /// <summary>
-    /// Predicts with a trained network: the class and its probabilities from the mean network (every ε = 1), and with
+    /// Predicts with a trained network from raw examples: a network trained on standardized data carries its statistics
+    /// (<see cref="InformationNetwork.InputStandardization"/>, saved in its file), and the predictor applies them to every
+    /// example first. It gives the class and its probabilities from the mean network (every ε = 1), and with
     /// S Monte-Carlo weight samples the predictive mean <c>p̄ = (1/S)·Σ_s softmax(f(x; w_s))</c>, its entropy H[p̄] and the
     /// mutual information between the prediction and the weights, <c>I(y; w | x) = H[p̄] − (1/S)·Σ_s H[p_s]</c>, in nats.
     /// </summary>
@@ -69,6 +71,12 @@ namespace Ibex.Runtime.Prediction
         /// <summary>The declaration of the network it predicts with.</summary>
         public NetworkDescription Description => network.Description;
 
+        /// <summary>The standardization applied to every example before the network sees it, or null when it takes raw inputs.</summary>
+        public InputStandardization? InputStandardization => network.InputStandardization;
+
+        /// <summary>The class names in label order, or null when the training data did not name them.</summary>
+        public IReadOnlyList<string>? ClassNames => network.ClassNames;
+
         /// <summary>How many examples go through the network at once under the memory budget.</summary>
         public long ExamplesPerChunk => examplesPerChunk;
 
@@ -123,7 +131,12 @@ namespace Ibex.Runtime.Prediction
             {
                 ObjectDisposedException.ThrowIf(disposed, this);
                 using var noGrad = torch.no_grad();
-                return samples == 0 ? MeanNetwork(batch) : MonteCarlo(batch, samples);
+                using var standardized = network.InputStandardization?.Apply(batch);
+                var inputs = standardized ?? batch;
+                var predictions = samples == 0 ? MeanNetwork(inputs) : MonteCarlo(inputs, samples);
+                return network.ClassNames is { } names
+                    ? Array.ConvertAll(predictions, p => p with { ClassName = names[p.Class] })
+                    : predictions;
             }
         }
 
@@ -241,6 +254,8 @@ namespace Ibex.Runtime.Prediction
             ArgumentNullException.ThrowIfNull(trained);
             var copy = TNetwork.Create(DeviceOf(trained));
             WeightSampler.CopyState(trained, copy);
+            copy.InputStandardization = trained.InputStandardization;
+            copy.ClassNames = trained.ClassNames;
             return copy;
         }
 

@@ -92,6 +92,8 @@ namespace Ibex.Runtime.Training
         {
             train.Validate(network.Description, "training data");
             test?.Validate(network.Description, "test data");
+            ClassCoverage.Require(network.Description, train);
+            InputConventions.Adopt(network, train, test);
 
             long n = train.Count;
             var fingerprint = RunFingerprint.Of(settings, network.Description, n, Beta);

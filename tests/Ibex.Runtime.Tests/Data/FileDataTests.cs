@@ -40,6 +40,21 @@ public sealed class FileDataTests : IDisposable
     }
 
     [Fact]
+    public void DecimalCommasReadInTheCultureThatWritesThemAndWholeLabelsMayCarryADecimalPoint()
+    {
+        float a = (float)Math.Round(random.NextDouble() * 100, 3), b = -(float)Math.Round(random.NextDouble(), 4);
+        var german = CultureInfo.GetCultureInfo("de-DE");
+        string path = Path.Combine(folder, "comma.csv");
+        File.WriteAllText(path, $"label;x;y\n1,0;{a.ToString(german)};{b.ToString(german)}\n2;1;0\n");
+
+        using var read = CsvData.Load(path, new CsvDataOptions { Culture = german, Separator = ';' });
+
+        Assert.Equal(new[] { a, b, 1f, 0f }, read.Features.data<float>().ToArray());
+        Assert.Equal(new long[] { 1, 2 }, read.Labels.data<long>().ToArray());
+        Assert.Throws<DatasetException>(() => CsvData.Load(path, new CsvDataOptions { Separator = ';' }));
+    }
+
+    [Fact]
     public void NamedFeatureColumnsAreTakenInTheGivenOrder()
     {
         string path = Path.Combine(folder, "named.csv");
@@ -68,6 +83,12 @@ public sealed class FileDataTests : IDisposable
     [InlineData("label,x,y\n0,1,2\n1.5,2,3\n", "row 2, column 'label': '1.5' is not a class index")]
     [InlineData("x,y\n1,2\n", "it has no column 'label' for the labels; its columns are 'x', 'y'")]
     [InlineData("label,x\n", "it has a header but no rows")]
+    [InlineData("label,x,y\n0,1,2\n1,2,3,4\n", "row 2 has 4 fields, but the header has 3")]
+    [InlineData("label,x,y\n0,1,2\n1,2\n", "row 2 has 2 fields, but the header has 3")]
+    [InlineData("label;x;y\n0;0,5;2\n", "row 1, column 'x': '0,5' is not a number in the invariant culture (a decimal comma needs CsvDataOptions.Culture")]
+    [InlineData("label,x,y\n0,1,2\n1,2,3\n0,NaN,1\n", "row 3, column 'x': 'NaN' is not a finite number")]
+    [InlineData("label,x,y\n0,1,-Infinity\n", "row 1, column 'y': '-Infinity' is not a finite number")]
+    [InlineData("", "the file is empty; a CSV file needs a header row")]
     public void AMalformedCsvNamesTheRowAndColumn(string text, string expected)
     {
         string path = Path.Combine(folder, "bad.csv");
@@ -106,6 +127,50 @@ public sealed class FileDataTests : IDisposable
         Assert.True(colour.Features.min().item<float>() >= 0 && colour.Features.max().item<float>() <= 1);
         var shape = Assert.Throws<ArgumentException>(() => ImageFolder.Load(Path.Combine(folder, "large"), new[] { 2, 6, 6 }));
         Assert.Contains("[2, 6, 6] is neither", shape.Message);
+    }
+
+    [Fact]
+    public void AFolderThatLacksAClassKeepsTheTrainingLabelsOfTheOthers()
+    {
+        WriteImageFolder("train", classes: 3, perClass: 2, width: 6, height: 6);
+        var pixels = WriteImageFolder("test", classes: 3, perClass: 2, width: 6, height: 6);
+        Directory.Delete(Path.Combine(folder, "test", "class1"), recursive: true);
+        using var train = ImageFolder.Load(Path.Combine(folder, "train"), new[] { 1, 6, 6 });
+
+        var missing = Assert.Throws<DatasetException>(() => ImageFolder.Load(Path.Combine(folder, "test"), new[] { 1, 6, 6 }, train.ClassNames));
+        using var test = ImageFolder.Load(Path.Combine(folder, "test"), new[] { 1, 6, 6 }, train.ClassNames, allowMissingClasses: true);
+
+        Assert.Contains("no sub-folder for class 'class1'", missing.Message);
+        Assert.Equal(new long[] { 0, 0, 2, 2 }, test.Labels.data<long>().ToArray());
+        Assert.Equal(train.ClassNames, test.ClassNames);
+        Assert.Equal(pixels.Take(2 * 36).Concat(pixels.Skip(4 * 36)).Select(p => p / 255f), test.Features.data<float>().ToArray());
+        using var numberedByItself = ImageFolder.Load(Path.Combine(folder, "test"), new[] { 1, 6, 6 });
+        using var network = new SoftplusDropoutNetwork();
+        var shifted = Assert.Throws<ArgumentException>(() => new InformationTrainer(network, new TrainingSettings { Epochs = 1 }).Fit(train, numberedByItself));
+        Assert.Contains("are not the training data's", shifted.Message);
+    }
+
+    [Fact]
+    public void AFolderWithAClassTheNetworkDoesNotKnowIsRefusedByName()
+    {
+        WriteImageFolder("known", classes: 3, perClass: 1, width: 6, height: 6);
+        Directory.Move(Path.Combine(folder, "known", "class1"), Path.Combine(folder, "known", "cat"));
+
+        var error = Assert.Throws<DatasetException>(() => ImageFolder.Load(Path.Combine(folder, "known"), new[] { 1, 6, 6 }, new[] { "class0", "class1", "class2" }));
+
+        Assert.Contains("'cat' names no class the network knows", error.Message);
+    }
+
+    [Fact]
+    public void TrainingDataOfOneClassIsRefused()
+    {
+        WriteImageFolder("one", classes: 1, perClass: 3, width: 6, height: 6);
+        using var images = ImageFolder.Load(Path.Combine(folder, "one"), new[] { 1, 6, 6 });
+        using var network = new SoftplusDropoutNetwork();
+
+        var error = Assert.Throws<ArgumentException>(() => new InformationTrainer(network, new TrainingSettings { Epochs = 1 }).Fit(images));
+
+        Assert.Contains("holds one class only (class 'class0', all 3 examples)", error.Message);
     }
 
     [Fact]

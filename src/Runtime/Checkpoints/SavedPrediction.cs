@@ -1,0 +1,44 @@
+using System;
+using System.Collections.Generic;
+
+namespace Ibex.Runtime.Checkpoints
+{
+    /// <summary>
+    /// The part of a saved network that prediction needs besides the weights, as JSON in the file's header. Every member is
+    /// optional, so that later members (a softmax temperature, label descriptions) can be added without a new file format.
+    /// </summary>
+    /// <param name="Standardization">The input standardization <c>x' = (x − μ) / σ</c>, or null for raw inputs.</param>
+    /// <param name="ClassNames">The class names in label order, or null.</param>
+    public sealed record SavedPrediction(SavedStandardization? Standardization, IReadOnlyList<string>? ClassNames)
+    {
+        internal static SavedPrediction None { get; } = new(null, null);
+
+        internal static SavedPrediction Of(InformationNetwork network)
+            => new(network.InputStandardization is { } s ? new SavedStandardization(s.Mean, s.StandardDeviation) : null, network.ClassNames);
+
+        /// <summary>The network's settings from these, checked against <paramref name="description"/>; a file whose values do not fit is damaged.</summary>
+        internal (InputStandardization? Standardization, IReadOnlyList<string>? ClassNames) Read(NetworkDescription description, string path)
+        {
+            try
+            {
+                var standardization = Standardization is null ? null : new InputStandardization(Standardization.Mean, Standardization.StandardDeviation);
+                if (standardization is not null && standardization.Features != description.InputFeatures)
+                {
+                    throw new ArgumentException($"its standardization is for {standardization.Features} features, the network takes {description.InputFeatures}");
+                }
+
+                var names = ClassNames is null ? null : ClassNameList.Checked(ClassNames, description.Classes, description.Name);
+                return (standardization, names);
+            }
+            catch (ArgumentException e)
+            {
+                throw CheckpointException.Damaged(path, $"its prediction settings do not fit {description.Name} ({e.Message}).", e);
+            }
+        }
+    }
+
+    /// <summary>Per-feature means μ and standard deviations σ of a saved input standardization.</summary>
+    /// <param name="Mean">μ, one per input feature.</param>
+    /// <param name="StandardDeviation">σ, one per input feature.</param>
+    public sealed record SavedStandardization(IReadOnlyList<float> Mean, IReadOnlyList<float> StandardDeviation);
+}
