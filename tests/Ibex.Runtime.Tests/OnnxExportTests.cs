@@ -26,7 +26,7 @@ public sealed class OnnxExportTests
     public static TheoryData<string, OnnxInitializers> Networks()
     {
         var data = new TheoryData<string, OnnxInitializers>();
-        foreach (var name in new[] { nameof(SmallFashionMlp), nameof(SmallFashionCnn), nameof(ModernBlocksNetwork), nameof(PlainBlocksNetwork), nameof(SoftplusDropoutNetwork), nameof(GaussianConvolutionProbe), nameof(GroupedDilatedProbe) })
+        foreach (var name in new[] { nameof(SmallFashionMlp), nameof(SmallFashionCnn), nameof(ModernBlocksNetwork), nameof(PlainBlocksNetwork), nameof(SoftplusDropoutNetwork), nameof(GaussianConvolutionProbe), nameof(GroupedDilatedProbe), nameof(AwkwardNamesNetwork) })
         {
             data.Add(name, OnnxInitializers.Dense);
             data.Add(name, OnnxInitializers.Sparse);
@@ -226,6 +226,7 @@ public sealed class OnnxExportTests
         nameof(SoftplusDropoutNetwork) => new SoftplusDropoutNetwork(),
         nameof(GaussianConvolutionProbe) => new GaussianConvolutionProbe(),
         nameof(GroupedDilatedProbe) => new GroupedDilatedProbe(),
+        nameof(AwkwardNamesNetwork) => new AwkwardNamesNetwork(),
         _ => throw new ArgumentException(name),
     };
 

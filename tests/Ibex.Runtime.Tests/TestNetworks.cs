@@ -65,3 +65,19 @@ public sealed partial class OddSizedClassifier
     [ReLU] public partial Layer Activation { get; }
     [Stochastic, Dense(5)] public partial Layer Scores { get; }
 }
+
+/// <summary>
+/// Layers named with C# keywords (escaped with '@') and like the ONNX exporter's own output node: the generated code must
+/// compile and the exported model must be valid whatever the layer names.
+/// </summary>
+[InfoRegularized(0.01)]
+[Input(12)]
+public sealed partial class AwkwardNamesNetwork
+{
+    [Stochastic, Dense(10)] public partial Layer @in { get; }
+    [ReLU] public partial Layer @fixed { get; }
+    [Residual(nameof(@in))] public partial Layer @base { get; }
+    [Stochastic, Dense(8)] public partial Layer @checked { get; }
+    [Tanh] public partial Layer Output { get; }
+    [Stochastic, Dense(3)] public partial Layer @out { get; }
+}

@@ -66,9 +66,27 @@ namespace Ibex.Generators.Diagnostics
         public static readonly DiagnosticDescriptor MustEndWithClassScores = new(
             id: "IBX0007",
             title: "Network must end with class scores",
-            messageFormat: "Network '{0}' ends with {1} layer '{2}' of shape [{3}], but it must end with a vector of class scores: a Dense layer with one unit per class (or a GlobalAvgPool over one channel per class); add [Dense(classes)] at the end",
+            messageFormat: "Network '{0}' ends with {1} layer '{2}' of shape [{3}], but it must end with a vector of class scores: a Dense layer with one unit per class (or a GlobalAvgPool over one channel per class); {4}",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>Network '{0}' ends with '{1}', which gives one class score.</summary>
+        public static readonly DiagnosticDescriptor SingleClassScore = new(
+            id: "IBX0010",
+            title: "Network ends in a single class score",
+            messageFormat: "Network '{0}' ends with '{1}', which gives one class score: the softmax of one score is always 1, so the cross-entropy is 0 and nothing is learned; give it one unit per class (at least 2)",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        /// <summary>[Input({0})] looks channels-last.</summary>
+        public static readonly DiagnosticDescriptor ChannelsLastInput = new(
+            id: "IBX0011",
+            title: "Input shape looks channels-last",
+            messageFormat: "[Input({0})] reads as {1} channels of {2} × {3} pixels; if the images have {4} channels, declare them channels first, [Input({4}, {1}, {2})], and give the pixels in that order",
+            category: DiagnosticCategories.Shapes,
+            defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
 
         /// <summary>'{0}' is a {1}, but a network must be a class.</summary>
@@ -197,11 +215,11 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
-        /// <summary>{0} layer '{1}' (kernel {2}, stride {3}, padding {4}) does not fit its [{5}] input.</summary>
+        /// <summary>{0} layer '{1}' (kernel {2}, stride {3}, padding {4}) does not fit its [{5}] input; {6}: the window against the padded input, and the fix.</summary>
         public static readonly DiagnosticDescriptor WindowDoesNotFit = new(
             id: "IBX0112",
             title: "Kernel does not fit the input",
-            messageFormat: "{0} layer '{1}' (kernel {2}, stride {3}, padding {4}) does not fit its [{5}] input: the output would be {6} × {7}; use a smaller kernel or stride, or more padding",
+            messageFormat: "{0} layer '{1}' (kernel {2}, stride {3}, padding {4}) does not fit its [{5}] input: {6}",
             category: DiagnosticCategories.Shapes,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -247,6 +265,24 @@ namespace Ibex.Generators.Diagnostics
             id: "IBX0117",
             title: "Layer that does nothing",
             messageFormat: "{0} = {1} on layer '{2}' leaves its input unchanged; {3}",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        /// <summary>LeakyReLU layer '{0}' has slope {1} &lt; 0 for its negative part.</summary>
+        public static readonly DiagnosticDescriptor NegativeLeakySlope = new(
+            id: "IBX0119",
+            title: "Negative LeakyReLU slope",
+            messageFormat: "LeakyReLU layer '{0}' has slope {1} for its negative part: a negative slope flips the sign of negative inputs, which is almost never meant; use a small positive slope such as 0.01",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
+        /// <summary>Residual layer '{0}' adds the output of '{1}', the layer just before it: x + x.</summary>
+        public static readonly DiagnosticDescriptor ResidualOfItsOwnInput = new(
+            id: "IBX0120",
+            title: "Residual adds its own input",
+            messageFormat: "Residual layer '{0}' adds the output of '{1}', the layer just before it, to itself: that is 2·x, not a residual connection; name the layer where the block starts (the one before the block's first layer)",
             category: DiagnosticCategories.Declaration,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true);

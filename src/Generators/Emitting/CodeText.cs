@@ -16,6 +16,16 @@ namespace Ibex.Generators.Emitting
         /// <summary>The runtime's kernels and information terms, public for generated code only.</summary>
         public const string CompilerServices = "global::Ibex.Runtime.CompilerServices";
 
+        /// <summary>
+        /// A declared name as generated code must write it: with '@' where it is a C# keyword, reserved or contextual
+        /// (a property declared <c>@in</c> is named "in", and <c>partial Layer in</c> does not compile).
+        /// </summary>
+        public static string Identifier(string name)
+            => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+                || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+                ? "@" + name
+                : name;
+
         /// <summary>A shape as "1, 28, 28".</summary>
         public static string Shape(IEnumerable<int> shape) => string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
 

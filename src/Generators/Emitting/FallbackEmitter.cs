@@ -30,7 +30,7 @@ namespace Ibex.Generators.Emitting
                 foreach (var property in fallback.Properties)
                 {
                     string prefix = property.Modifiers.Length == 0 ? string.Empty : property.Modifiers + " ";
-                    writer.WriteLine($"{prefix}partial {property.TypeName} {property.Name} => throw new global::System.InvalidOperationException(\"{fallback.TypeName} has Ibex errors (IBX…); fix them to generate its layers.\");");
+                    writer.WriteLine($"{prefix}partial {property.TypeName} {CodeText.Identifier(property.Name)} => throw new global::System.InvalidOperationException(\"{fallback.TypeName} has Ibex errors (IBX…); fix them to generate its layers.\");");
                 }
             }
         }

@@ -81,7 +81,7 @@ namespace Ibex.Generators.Emitting
 
                 foreach (var layer in network.Layers)
                 {
-                    writer.WriteLine($"{Prefix(layer.Accessibility)}partial {Runtime}.Layer {layer.Name} {{ get => {layer.FieldName}; }}");
+                    writer.WriteLine($"{Prefix(layer.Accessibility)}partial {Runtime}.Layer {layer.Identifier} {{ get => {layer.FieldName}; }}");
                     writer.WriteLine();
                 }
 

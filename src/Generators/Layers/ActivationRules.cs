@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Ibex.Generators.Emitting;
+using Ibex.Generators.Diagnostics;
 using Ibex.Generators.Model;
 using static Ibex.Generators.Emitting.CodeText;
 using static Ibex.Generators.Parsing.AttributeReading;
@@ -238,6 +239,11 @@ namespace Ibex.Generators.Layers
             {
                 reading.InvalidArgument("Slope", Format(slope), "the slope of the negative part must be a finite number (default 0.01)");
                 return null;
+            }
+
+            if (slope < 0)
+            {
+                reading.Report(DiagnosticDescriptors.NegativeLeakySlope, reading.Name, Format(slope));
             }
 
             return reading.SameShape(new Settings(slope));

@@ -19,9 +19,10 @@ namespace Ibex.Generators.Layers
         private readonly List<DiagnosticInfo> diagnostics;
         private readonly bool imageInputDeclared;
 
-        public LayerReading(string name, AttributeData attribute, int[]? input, IReadOnlyList<LayerSpec> earlier, bool imageInputDeclared, List<DiagnosticInfo> diagnostics)
+        public LayerReading(string name, AttributeData attribute, int[]? input, IReadOnlyList<LayerSpec> earlier, IReadOnlyList<string> declared, bool imageInputDeclared, List<DiagnosticInfo> diagnostics)
         {
             Name = name;
+            Declared = declared;
             Attribute = attribute;
             Input = input;
             Earlier = earlier;
@@ -40,6 +41,9 @@ namespace Ibex.Generators.Layers
 
         /// <summary>The valid layers declared before this one, in order.</summary>
         public IReadOnlyList<LayerSpec> Earlier { get; }
+
+        /// <summary>Every layer property's name in declaration order, this one and those in error included.</summary>
+        public IReadOnlyList<string> Declared { get; }
 
         /// <summary>Where the attribute is written.</summary>
         public LocationInfo? At { get; }
@@ -129,8 +133,11 @@ namespace Ibex.Generators.Layers
             long width = Floor((long)image[2] + 2L * padding - span, stride) + 1;
             if (height < 1 || width < 1)
             {
+                // The window is larger than the padded image, so no stride can help: only a smaller window or more padding can.
+                string window = span == kernel ? $"its {Format(kernel)} × {Format(kernel)} window" : $"its window of {Format(kernel)} taps at dilation {Format(dilation)} spans {span} × {span} pixels, which";
+                string fix = dilation > 1 ? "use a smaller dilation or kernel, or more padding" : "use a smaller kernel or more padding";
                 Report(DiagnosticDescriptors.WindowDoesNotFit, kind, Name, dilation == 1 ? Format(kernel) : Format(kernel) + ", dilation " + Format(dilation), Format(stride), Format(padding),
-                    Shape(image), Math.Max(height, 0).ToString(CultureInfo.InvariantCulture), Math.Max(width, 0).ToString(CultureInfo.InvariantCulture));
+                    Shape(image), $"{window} is larger than the padded input ({(long)image[1] + 2L * padding} × {(long)image[2] + 2L * padding}); {fix} (a stride cannot make it fit)");
                 return null;
             }
 

@@ -33,6 +33,19 @@ namespace Ibex.Generators.Layers
             public bool Projects => ProjectionStride > 0;
         }
 
+        private static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (names[i] == name)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
         public override LayerShape? Read(LayerReading reading)
         {
             if (reading.Attribute.ConstructorArguments.Length != 1 || reading.Attribute.ConstructorArguments[0].Kind == Microsoft.CodeAnalysis.TypedConstantKind.Error)
@@ -43,6 +56,22 @@ namespace Ibex.Generators.Layers
             string from = reading.Attribute.ConstructorArguments[0].Value as string ?? string.Empty;
             var earlier = reading.Earlier;
             var source = earlier.FirstOrDefault(l => l.Name == from);
+            int position = IndexOf(reading.Declared, reading.Name);
+            int sourcePosition = IndexOf(reading.Declared, from);
+            if (source is null && sourcePosition >= 0 && sourcePosition < position)
+            {
+                return null; // a layer declared before this one but in error: its own diagnostic says why, and one mistake gets one error
+            }
+
+            if (source is null && sourcePosition >= position)
+            {
+                string where = sourcePosition == position
+                    ? "a residual cannot add its own output"
+                    : $"'{from}' is declared after '{reading.Name}'; a residual adds the output of a layer above it: move the Residual below '{from}', or name the layer where the block starts";
+                reading.Report(DiagnosticDescriptors.ResidualSourceNotFound, reading.Name, from, where);
+                return null;
+            }
+
             if (source is null)
             {
                 string? closest = NearMiss.Closest(from, earlier.Select(l => l.Name));
@@ -50,7 +79,7 @@ namespace Ibex.Generators.Layers
                     ? $"did you mean '{closest}'? Name it with nameof, [Residual(nameof({closest}))], so that a rename keeps it"
                     : earlier.Count == 0
                         ? "a residual connection needs a layer before it"
-                        : $"the earlier layers are {string.Join(", ", earlier.Select(l => l.Name))}; name one with nameof, for example [Residual(nameof({earlier[earlier.Count - 1].Name}))]";
+                        : $"the earlier layers are {string.Join(", ", earlier.Select(l => l.Name))}; name one with nameof, for example [Residual(nameof({earlier[earlier.Count - 1].Identifier}))]";
                 reading.Report(DiagnosticDescriptors.ResidualSourceNotFound, reading.Name, from, advice);
                 return null;
             }
@@ -58,6 +87,11 @@ namespace Ibex.Generators.Layers
             if (reading.Input is not { } input)
             {
                 return null;
+            }
+
+            if (sourcePosition == position - 1)
+            {
+                reading.Report(DiagnosticDescriptors.ResidualOfItsOwnInput, reading.Name, from);
             }
 
             bool projection = reading.Named("Projection", false);

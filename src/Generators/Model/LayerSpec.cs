@@ -33,6 +33,9 @@ namespace Ibex.Generators.Model
 
         public bool IsStochastic => WeightNoise is not null || ActivationNoise is not null;
 
+        /// <summary>The property's name as generated code writes it (<c>@in</c> for a layer named with a keyword).</summary>
+        public string Identifier => Emitting.CodeText.Identifier(Name);
+
         /// <summary>The private field that holds the layer's module in the generated class.</summary>
         public string FieldName => LocalPrefix + "Layer";
 

@@ -16,10 +16,7 @@ namespace Ibex.Generators.Model
         public string FullyQualifiedName => Namespace.Length == 0 ? "global::" + Identifier : "global::" + Namespace + "." + Identifier;
 
         /// <summary>The class name as code writes it: with '@' when it is also a keyword or contextual keyword ('partial', 'record').</summary>
-        public string Identifier => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(TypeName) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
-            || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKind(TypeName) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
-                ? "@" + TypeName
-                : TypeName;
+        public string Identifier => Emitting.CodeText.Identifier(TypeName);
 
         public string HintName => (Namespace.Length == 0 ? TypeName : Namespace + "." + TypeName) + ".g.cs";
     }

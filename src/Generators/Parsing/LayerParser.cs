@@ -23,6 +23,7 @@ namespace Ibex.Generators.Parsing
         private readonly bool imageInput;
         private readonly List<DiagnosticInfo> diagnostics;
         private readonly List<LayerSpec> layers = new();
+        private IReadOnlyList<string> declared = Array.Empty<string>();
 
         private LayerParser(InformationSpec? information, int[]? inputShape, List<DiagnosticInfo> diagnostics)
         {
@@ -34,7 +35,13 @@ namespace Ibex.Generators.Parsing
         /// <summary>The layers in forward order, or null when any of them is in error (its diagnostics are reported).</summary>
         public static List<LayerSpec>? Read(INamedTypeSymbol type, InformationSpec? information, int[]? inputShape, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
-            var parser = new LayerParser(information, inputShape, diagnostics);
+            var parser = new LayerParser(information, inputShape, diagnostics)
+            {
+                declared = LayerCandidates(type)
+                    .Where(p => p.GetAttributes().Any(a => DerivesFrom(a.AttributeClass, KnownTypeNames.LayerAttribute)))
+                    .Select(p => p.Name)
+                    .ToList(),
+            };
             bool valid = true;
             int[]? shape = inputShape;
 
@@ -119,7 +126,7 @@ namespace Ibex.Generators.Parsing
         private LayerSpec? ReadLayer(IPropertySymbol property, LayerRule rule, AttributeData attribute, AttributeData? stochastic, int[]? input)
         {
             string name = property.Name;
-            var shape = rule.Read(new LayerReading(name, attribute, input, layers, imageInput, diagnostics));
+            var shape = rule.Read(new LayerReading(name, attribute, input, layers, declared, imageInput, diagnostics));
             var spec = shape is null
                 ? null
                 : new LayerSpec(name, AccessibilityText(property), shape.Settings, new EquatableArray<int>(shape.Input), new EquatableArray<int>(shape.Output));

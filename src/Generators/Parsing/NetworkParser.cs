@@ -111,8 +111,14 @@ namespace Ibex.Generators.Parsing
             if (!last.Rule.GivesClassScores)
             {
                 var lastLocation = LocationInfo.From(type.GetMembers(last.Name).FirstOrDefault()?.Locations.FirstOrDefault()) ?? typeLocation;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MustEndWithClassScores, lastLocation, type.Name, last.Kind, last.Name, Shape(last.OutputShape)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MustEndWithClassScores, lastLocation, type.Name, last.Kind, last.Name, Shape(last.OutputShape), ClassScoresFix(layers)));
                 return null;
+            }
+
+            if (last.OutputShape[0] < 2)
+            {
+                var lastLocation = LocationInfo.From(type.GetMembers(last.Name).FirstOrDefault()?.Locations.FirstOrDefault()) ?? typeLocation;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SingleClassScore, lastLocation, type.Name, last.Name));
             }
 
             if (!HasUniqueNames(type, layers, diagnostics))
@@ -132,6 +138,22 @@ namespace Ibex.Generators.Parsing
 
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
             return new NetworkSpec(ns, type.Name, new EquatableArray<int>(inputShape), information, new EquatableArray<LayerSpec>(layers));
+        }
+
+        /// <summary>
+        /// How to end with class scores: layers after the last one that gives them, which keep its shape, are to be removed
+        /// (the scores must reach the softmax as they are); otherwise a Dense layer of one unit per class is missing.
+        /// </summary>
+        private static string ClassScoresFix(List<LayerSpec> layers)
+        {
+            int scores = layers.FindLastIndex(l => l.Rule.GivesClassScores);
+            if (scores >= 0 && layers.Skip(scores + 1).All(l => l.OutputShape.SequenceEqual(layers[scores].OutputShape)))
+            {
+                var after = layers.Skip(scores + 1).Select(l => $"'{l.Name}'").ToList();
+                return $"remove {string.Join(", ", after)} after the class scores of '{layers[scores].Name}': they must reach the softmax unchanged";
+            }
+
+            return "add [Dense(classes)] at the end";
         }
 
         /// <summary>
@@ -168,8 +190,8 @@ namespace Ibex.Generators.Parsing
 
         /// <summary>
         /// The partial properties of a refused network that carry an attribute (a layer, [Stochastic], or one the compiler
-        /// cannot resolve) and have no implementation, when a part can be added to the type: it and every type containing
-        /// it declared partial, in a namespace with a readable name.
+        /// cannot resolve) and have no implementation, when a part can be added to the type: every type containing it
+        /// declared partial, in a namespace with a readable name.
         /// </summary>
         private static FallbackSpec? Fallback(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -181,7 +203,9 @@ namespace Ibex.Generators.Parsing
             var headers = new List<string>();
             for (SyntaxNode? node = declaration; node is TypeDeclarationSyntax part; node = part.Parent)
             {
-                if (!part.Modifiers.Any(SyntaxKind.PartialKeyword) || !SyntaxFacts.IsValidIdentifier(part.Identifier.ValueText))
+                // The network class itself may lack 'partial' (IBX0001): a partial part still implements its properties, so the
+                // compiler adds only CS0260 beside IBX0001 instead of an error for every layer property.
+                if ((part != declaration && !part.Modifiers.Any(SyntaxKind.PartialKeyword)) || !SyntaxFacts.IsValidIdentifier(part.Identifier.ValueText))
                 {
                     return null;
                 }
@@ -389,6 +413,14 @@ namespace Ibex.Generators.Parsing
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, location, shapeText, "one example may hold at most 2³¹ − 1 values"));
                 return null;
+            }
+
+            // [Input(32, 32, 3)]: 32 "channels" of 32 × 3 pixels is almost surely an RGB image written channels-last.
+            if (shape.Length == 3 && shape[0] >= 8 && shape[1] >= 8 && shape[2] is 1 or 3 or 4)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ChannelsLastInput, location, shapeText,
+                    shape[0].ToString(CultureInfo.InvariantCulture), shape[1].ToString(CultureInfo.InvariantCulture), shape[2].ToString(CultureInfo.InvariantCulture),
+                    shape[2].ToString(CultureInfo.InvariantCulture)));
             }
 
             return shape;

@@ -104,7 +104,8 @@ namespace Ibex.Runtime.Export
                 }
 
                 // The output value gets the output's name through an Identity node: every value keeps one name.
-                Node("Identity", "Output", new[] { Name(graph.Output) }, options.OutputName);
+                // "ibex/output": a node name no layer can take ('/' is in no C# identifier, and every other node is named after its layer).
+                Node("Identity", "ibex/output", new[] { Name(graph.Output) }, options.OutputName);
                 return proto;
             }
 

@@ -94,6 +94,10 @@ public sealed class DiagnosticsTests
     [InlineData("IBX0201", "[[|InfoRegularized(1, AlphaSharing = (AlphaSharing)(-1))|]][Input(4)] public partial class N { " + Scores + " }")]
     [InlineData("IBX0201", "[[|InfoRegularized(1, Noise = NoiseFamily.Gaussian, InitialLogAlpha = 9)|]][Input(4)] public partial class N { " + Scores + " }")]
     [InlineData("IBX0202", "[[|InfoRegularized(1, AlphaMax = 1)|]][Input(4)] public partial class N { " + Scores + " }")]
+    [InlineData("IBX0010", "[InfoRegularized(1)][Input(4)] public partial class N { [Stochastic, Dense(1)] public partial Layer [|Score|] { get; } }")]
+    [InlineData("IBX0011", "[InfoRegularized(1)][[|Input(32, 32, 3)|]] public partial class N { [Flatten] public partial Layer F { get; } " + Scores + " }")]
+    [InlineData("IBX0119", "[InfoRegularized(1)][Input(4)] public partial class N { [[|LeakyReLU(-0.2)|]] public partial Layer Leak { get; } " + Scores + " }")]
+    [InlineData("IBX0120", "[InfoRegularized(1)][Input(4)] public partial class N { [Dense(4)] public partial Layer Same { get; } [[|Residual(nameof(Same))|]] public partial Layer Twice { get; } " + Scores + " }")]
     public void ReportsAtTheMarkedSpan(string id, string markedSource)
     {
         var (source, span) = Markup.Parse(Usings + markedSource);
@@ -110,7 +114,7 @@ public sealed class DiagnosticsTests
         }
 
         Assert.Equal(span, diagnostic.Location.SourceSpan);
-        Assert.Equal(id is "IBX0106" or "IBX0116" or "IBX0117" or "IBX0202" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(id is "IBX0010" or "IBX0011" or "IBX0106" or "IBX0116" or "IBX0117" or "IBX0119" or "IBX0120" or "IBX0202" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
         // A location in the compilation's own tree is what lets #pragma warning disable apply (tests/Ibex.Runtime.Tests
         // relies on it: it builds with warnings as errors and silences IBX0202 that way).
         Assert.True(diagnostic.Location.IsInSource, "the location must be in the real syntax tree so that #pragma applies");
@@ -132,6 +136,9 @@ public sealed class DiagnosticsTests
     [InlineData("[InfoRegularized(1)][Input(4)] public partial class SameShapeResidual { [Identity] public partial Layer Start { get; } [Dense(4)] public partial Layer Same { get; } [Residual(nameof(Start))] public partial Layer Skip { get; } " + Scores + " }")]
     [InlineData("[InfoRegularized(1)][Input(1, 8, 8)] public partial class DropoutThroughBatchNorm { [Conv2d(4, 3)] public partial Layer C { get; } [BatchNorm] public partial Layer Norm { get; } [Stochastic(AlphaMax = 1)] [Softplus] public partial Layer Act { get; } [Flatten] public partial Layer F { get; } " + Scores + " }")]
     [InlineData("[InfoRegularized(1, Noise = NoiseFamily.Gaussian, AlphaSharing = AlphaSharing.PerUnit, InitialLogAlpha = 7)][Input(4)] public partial class GaussianPerUnit { " + Scores + " }")]
+    [InlineData("[InfoRegularized(1)][Input(4)] public partial class KeywordNames { [Stochastic, Dense(8)] public partial Layer @in { get; } [ReLU] public partial Layer @fixed { get; } [Residual(nameof(@in))] public partial Layer @base { get; } [Stochastic, Dense(6)] public partial Layer @checked { get; } [Tanh] public partial Layer @out { get; } [Stochastic, Dense(3)] public partial Layer @class { get; } }")]
+    [InlineData("[InfoRegularized(1)][Input(4)] public partial class GentleLeak { [LeakyReLU(0)] public partial Layer Flat { get; } [LeakyReLU(0.2)] public partial Layer Leak { get; } " + Scores + " }")]
+    [InlineData("[InfoRegularized(1)][Input(3, 32, 32)] public partial class ChannelsFirst { [Flatten] public partial Layer F { get; } " + Scores + " }")]
     [InlineData("[InfoRegularized(1)][Input(4)] public partial class DropoutRateBelowOne { [Dropout(0.999)] public partial Layer Drop { get; } [BatchNorm(Momentum = 1, Epsilon = 1e-3)] public partial Layer Norm { get; } " + Scores + " }")]
     public void ValidNearMissesReportNothingAndCompile(string source)
     {
@@ -172,6 +179,62 @@ public sealed class DidYouMeanTests
         var diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
         Assert.Equal("IBX0113", diagnostic.Id);
         Assert.EndsWith("or learn a projection of the shortcut: [Residual(nameof(Start), Projection = true)]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void AResidualNamingALayerDeclaredAfterAFailedOneGetsNoErrorOfItsOwn()
+    {
+        var outcome = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Conv2d(4, 9)] public partial Layer Bad { get; } "
+            + "[Identity] public partial Layer Start { get; } [Conv2d(4, 3, Padding = 1)] public partial Layer C { get; } [Residual(nameof(Start))] public partial Layer Skip { get; } "
+            + "[Flatten] public partial Layer F { get; } [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
+
+        var diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
+        Assert.Equal("IBX0112", diagnostic.Id);
+    }
+
+    [Fact]
+    public void AResidualNamingALaterLayerIsToldItIsDeclaredAfterIt()
+    {
+        var outcome = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(4)] public partial class N { [Identity] public partial Layer Stem { get; } [Residual(nameof(Block))] public partial Layer Skip { get; } "
+            + "[Dense(4)] public partial Layer Block { get; } [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
+
+        var diagnostic = Assert.Single(outcome.GeneratorDiagnostics, d => d.Id == "IBX0114");
+        string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("'Block' is declared after 'Skip'", message);
+        Assert.DoesNotContain("did you mean", message);
+    }
+
+    [Fact]
+    public void AWindowThatDoesNotFitIsToldWhatCanMakeItFit()
+    {
+        var dilated = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Conv2d(4, 3, Dilation = 4, Stride = 2)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
+        var large = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(1, 8, 8)] public partial class N { [Conv2d(4, 9)] public partial Layer C { get; } [Flatten] public partial Layer F { get; } [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
+
+        string dilatedMessage = Assert.Single(dilated.GeneratorDiagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        string largeMessage = Assert.Single(large.GeneratorDiagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("spans 9 × 9 pixels, which is larger than the padded input (8 × 8); use a smaller dilation or kernel, or more padding", dilatedMessage);
+        Assert.Contains("its 9 × 9 window is larger than the padded input (8 × 8); use a smaller kernel or more padding", largeMessage);
+        Assert.DoesNotContain("smaller kernel or stride", dilatedMessage + largeMessage);
+    }
+
+    [Fact]
+    public void ANormalizationAfterTheClassScoresIsToldToGo()
+    {
+        var outcome = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(4)] public partial class N { [Stochastic, Dense(3)] public partial Layer Scores { get; } [LayerNorm] public partial Layer Norm { get; } }");
+
+        string message = Assert.Single(outcome.GeneratorDiagnostics, d => d.Id == "IBX0007").GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.EndsWith("remove 'Norm' after the class scores of 'Scores': they must reach the softmax unchanged", message);
+        Assert.DoesNotContain("add [Dense(classes)]", message);
+    }
+
+    [Fact]
+    public void ANetworkWithoutPartialGetsIbx0001AndTheCompilersCs0260Only()
+    {
+        var outcome = GeneratorHarness.Run(Usings + "[InfoRegularized(1)][Input(4)] public class Plain { [Stochastic, Dense(8)] public partial Layer Hidden { get; } [ReLU] public partial Layer Act { get; } [Stochastic, Dense(3)] public partial Layer Scores { get; } }");
+
+        Assert.Equal("IBX0001", Assert.Single(outcome.GeneratorDiagnostics).Id);
+        Assert.Equal(new[] { "CS0260" }, outcome.CompilationErrors.Select(e => e.Id).Distinct());
+        Assert.Single(outcome.CompilationErrors);
     }
 
     [Fact]
