@@ -26,7 +26,8 @@ namespace Ibex.Runtime.Hosting
             var builder = services.AddOptions<TrainingOptions>().Configure<IConfiguration>((options, configuration) =>
             {
                 var section = configuration.GetSection(TrainingOptions.SectionName);
-                var problems = TrainingConfigurationText.Problems(section);
+                var problems = TrainingConfigurationKeys.Problems(configuration);
+                problems.AddRange(TrainingConfigurationText.Problems(section));
                 if (problems.Count > 0)
                 {
                     options.ConfigurationProblems = problems;

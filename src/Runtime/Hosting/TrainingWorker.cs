@@ -37,7 +37,6 @@ namespace Ibex.Runtime.Hosting
         IEnumerable<ITrainingObserver> observers,
         TrainingMetrics metrics,
         IHostApplicationLifetime lifetime,
-        IHostEnvironment environment,
         ILogger<TrainingWorker<TNetwork>> logger) : BackgroundService
         where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
     {
@@ -168,9 +167,10 @@ namespace Ibex.Runtime.Hosting
 
             TorchDevices.Seed(configured.Seed);
 
-            // Relative folders belong to the application (its content root), not to whatever directory it was started from.
-            string checkpointDirectory = Path.GetFullPath(configured.CheckpointDirectory, environment.ContentRootPath);
-            string outputDirectory = Path.GetFullPath(configured.OutputDirectory, environment.ContentRootPath);
+            // One rule for every path a user gives: relative to the working directory the process was started in, as a
+            // shell's own commands resolve it (the content root is where appsettings.json is found, which may be the build folder).
+            string checkpointDirectory = Path.GetFullPath(configured.CheckpointDirectory);
+            string outputDirectory = Path.GetFullPath(configured.OutputDirectory);
             using var network = TNetwork.Create(device);
             bool root = parallel?.IsRoot ?? true;
             IO.FolderLock? folderLock = null;
