@@ -122,6 +122,21 @@ namespace Ibex.Runtime.Training
         }
 
         /// <summary>
+        /// Settings that files of an older Ibex did not write take their defaults. The source-generated reader gives an
+        /// init-only property missing from the JSON default(T), not its initializer, so a 0 that no valid file can hold is
+        /// read as "not written".
+        /// </summary>
+        private static CheckpointMetadata WithDefaultsForUnwrittenSettings(CheckpointMetadata metadata)
+        {
+            if (metadata.Settings is { EvaluationMemoryBudgetBytes: 0 } settings)
+            {
+                return metadata with { Settings = settings with { EvaluationMemoryBudgetBytes = new TrainingSettings().EvaluationMemoryBudgetBytes } };
+            }
+
+            return metadata;
+        }
+
+        /// <summary>
         /// Reads a checkpoint from its <paramref name="bytes"/> (the other ranks of a data-parallel run get rank 0's file this
         /// way) and loads its weights into <paramref name="network"/>, with the checks of <see cref="TryLoad"/>.
         /// </summary>
@@ -129,7 +144,7 @@ namespace Ibex.Runtime.Training
         {
             using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
             int version = BinarySections.ReadHeader(reader, path, Magic, "checkpoint");
-            var metadata = BinarySections.ReadJson(reader, path, "metadata", version, TrainingJsonContext.Default.CheckpointMetadata);
+            var metadata = WithDefaultsForUnwrittenSettings(BinarySections.ReadJson(reader, path, "metadata", version, TrainingJsonContext.Default.CheckpointMetadata));
             CheckpointMetadataRules.Check(path, metadata);
 
             var description = network.Description;

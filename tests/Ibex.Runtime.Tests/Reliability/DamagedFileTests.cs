@@ -230,6 +230,38 @@ public sealed class DamagedFileTests : IDisposable
         Assert.Null(checkpoint.Warning);
     }
 
+    [Fact]
+    public void AVersionOneCheckpointWrittenBeforeLaterSettingsExistedLoadsWithTheirDefaults()
+    {
+        var store = TrainWithCheckpoints(epochs: 1);
+        byte[] v2 = File.ReadAllBytes(store.FilePath);
+        var sections = SectionSpans(v2);
+        var metadata = System.Text.Json.Nodes.JsonNode.Parse(v2.AsSpan(sections[0].Start, sections[0].End - sections[0].Start))!.AsObject();
+        var settings = metadata["settings"]!.AsObject();
+        // What format-1 files (Ibex before checksums) did not write: the evaluation memory budget and the resume policy.
+        settings.Remove("evaluationMemoryBudgetBytes");
+        settings.Remove("resume");
+        metadata["formatVersion"] = 1;
+        byte[] oldMetadata = System.Text.Encoding.UTF8.GetBytes(metadata.ToJsonString());
+        var v1 = new List<byte>(v2[..12]);
+        BinaryPrimitives.WriteInt32LittleEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(v1).Slice(8, 4), 1);
+        v1.AddRange(BitConverter.GetBytes((long)oldMetadata.Length));
+        v1.AddRange(oldMetadata);
+        foreach (var section in sections.Skip(1))
+        {
+            v1.AddRange(v2[(section.Start - 8)..section.End]);
+        }
+
+        File.WriteAllBytes(store.FilePath, v1.ToArray());
+        File.Delete(store.PreviousFilePath);
+        using var network = new SmallClassifier();
+
+        var checkpoint = store.TryLoad(network);
+
+        Assert.NotNull(checkpoint);
+        Assert.Equal(new TrainingSettings().EvaluationMemoryBudgetBytes, checkpoint.Metadata.Settings.EvaluationMemoryBudgetBytes);
+    }
+
     private CheckpointStore TrainWithCheckpoints(int epochs, int? totalEpochs = null)
     {
         var store = new CheckpointStore(Path.Combine(folder, $"run-{Guid.NewGuid():N}"));
