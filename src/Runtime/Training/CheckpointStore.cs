@@ -25,6 +25,9 @@ namespace Ibex.Runtime.Training
 
         private static readonly byte[] Magic = "IBEXCKPT"u8.ToArray();
 
+        /// <summary>Whether the latest file failed verification and could not be set aside: the next write replaces it instead of keeping it as the previous.</summary>
+        private bool latestFailedVerification;
+
         /// <summary>Uses <paramref name="directory"/> (created on first write).</summary>
         public CheckpointStore(string directory)
         {
@@ -40,7 +43,10 @@ namespace Ibex.Runtime.Training
         /// <summary>The checkpoint before the latest.</summary>
         public string PreviousFilePath => Path.Combine(Directory, PreviousFileName);
 
-        /// <summary>Writes a checkpoint atomically; the latest one becomes the previous.</summary>
+        /// <summary>
+        /// Writes a checkpoint atomically; the latest one becomes the previous, unless it failed verification when it was
+        /// loaded: a file that does not verify never becomes the fallback.
+        /// </summary>
         public void Write(CheckpointMetadata metadata, InformationNetwork network, OptimizerHelper optimizer, torch.Tensor shuffleStateAtEpochStart)
         {
             byte[] weights = BinarySections.Capture(writer => network.save(writer));
@@ -58,13 +64,16 @@ namespace Ibex.Runtime.Training
                 BinarySections.WriteSection(writer, optimizerState);
                 BinarySections.WriteSection(writer, globalRandom);
                 BinarySections.WriteSection(writer, shuffle);
-            }, keepPreviousAs: PreviousFilePath);
+            }, keepPreviousAs: latestFailedVerification ? null : PreviousFilePath);
+            latestFailedVerification = false;
         }
 
         /// <summary>
         /// Loads the latest checkpoint into <paramref name="network"/> (null when the folder holds none). Every section is
         /// verified and the metadata range-checked before anything in the network changes. When the latest is damaged and
-        /// the previous verifies, the previous is loaded and <see cref="TrainingCheckpoint.Warning"/> says so. Throws
+        /// the previous verifies, the previous is loaded, the damaged file is set aside as
+        /// <c>latest.damaged-{UTC time}.ibexckpt</c> (so that the next write cannot rotate it into the previous' place), and
+        /// <see cref="TrainingCheckpoint.Warning"/> says both. Throws
         /// <see cref="CheckpointException"/> when neither verifies (naming both), or when a sound checkpoint belongs to a
         /// different network or declaration; the network is left untouched then.
         /// </summary>
@@ -94,7 +103,7 @@ namespace Ibex.Runtime.Training
                     return previous with
                     {
                         Warning = $"{latest.Message} Resumed from the previous checkpoint {PreviousFilePath} instead " +
-                                  $"(epoch {previous.Metadata.Epoch}, batch {previous.Metadata.NextBatch}); the work since then is repeated.",
+                                  $"(epoch {previous.Metadata.Epoch}, batch {previous.Metadata.NextBatch}); the work since then is repeated. {SetAsideDamagedLatest()}",
                     };
                 }
                 catch (CheckpointException previous) when (previous.IsDamage)
@@ -103,6 +112,22 @@ namespace Ibex.Runtime.Training
                         $"neither checkpoint verifies. Latest: {latest.Message} Previous: {previous.Message} " +
                         "Delete the checkpoint folder (or point Ibex at another) to start afresh.", latest);
                 }
+            }
+        }
+
+        /// <summary>Moves the latest file, which failed verification, out of the rotation; says where it went.</summary>
+        private string SetAsideDamagedLatest()
+        {
+            string aside = Path.Combine(Directory, $"latest.damaged-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.ibexckpt");
+            try
+            {
+                File.Move(FilePath, aside, overwrite: false);
+                return $"The damaged file is kept as {aside}; the previous checkpoint stays the fallback.";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                latestFailedVerification = true;
+                return $"The damaged file could not be set aside ({e.Message}); the next checkpoint replaces it, and the previous checkpoint stays the fallback.";
             }
         }
 

@@ -154,13 +154,50 @@ public sealed class DamagedFileTests : IDisposable
         Assert.Equal(2, checkpoint.Metadata.Epoch);
         Assert.Contains("its weights section is damaged", checkpoint.Warning);
         Assert.Contains("Resumed from the previous checkpoint", checkpoint.Warning);
+        string aside = Assert.Single(Directory.GetFiles(store.Directory, "latest.damaged-*.ibexckpt"));
+        Assert.Contains($"The damaged file is kept as {aside}", checkpoint.Warning);
+        Assert.False(File.Exists(store.FilePath), "the damaged latest must leave the rotation");
 
+        File.Copy(aside, store.FilePath);
         byte[] previous = File.ReadAllBytes(store.PreviousFilePath);
         previous[random.Next(SectionSpans(previous)[0].Start, SectionSpans(previous)[0].End)] ^= 0x01;
         File.WriteAllBytes(store.PreviousFilePath, previous);
         var neither = Assert.Throws<CheckpointException>(() => store.TryLoad(network));
         Assert.Contains("neither checkpoint verifies", neither.Message);
         Assert.Contains(store.PreviousFilePath, neither.Message);
+    }
+
+    [Fact]
+    public void AfterFallingBackTheNextCheckpointsNeverMakeTheDamagedFileThePrevious()
+    {
+        var store = new CheckpointStore(Path.Combine(folder, $"run-{Guid.NewGuid():N}"));
+        using var data = SyntheticClusters.Create(200, 16, 4, random.Next());
+        var settings = new TrainingSettings { Epochs = 2, BatchSize = 64, Seed = random.Next() };
+        using (var first = new SmallClassifier())
+        {
+            new InformationTrainer(first, settings).Run(data, null, null, store, null, default);
+        }
+
+        byte[] latest = File.ReadAllBytes(store.FilePath);
+        var weights = SectionSpans(latest).Single(s => s.Name == "weights");
+        latest[random.Next(weights.Start, weights.End)] ^= 0x10;
+        File.WriteAllBytes(store.FilePath, latest);
+        using var network = new SmallClassifier();
+        var resumed = store.TryLoad(network);
+        Assert.NotNull(resumed);
+
+        // Epoch 2 again from the fallback writes one checkpoint: the previous must still be the verified one.
+        new InformationTrainer(network, settings).Run(data, null, null, store, resumed, default);
+
+        string copy = Path.Combine(folder, $"previous-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(copy);
+        File.Copy(store.PreviousFilePath, Path.Combine(copy, CheckpointStore.FileName));
+        using var probe = new SmallClassifier();
+        var previous = new CheckpointStore(copy).TryLoad(probe);
+        Assert.NotNull(previous);
+        Assert.Null(previous.Warning);
+        Assert.Equal(2, previous.Metadata.Epoch);
+        Assert.Single(Directory.GetFiles(store.Directory, "latest.damaged-*.ibexckpt"));
     }
 
     [Theory]
