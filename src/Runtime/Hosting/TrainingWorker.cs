@@ -328,32 +328,31 @@ namespace Ibex.Runtime.Hosting
 
         /// <summary>
         /// Accuracy of the Monte-Carlo predictive, and its mean predictive entropy and mutual information in nats, through
-        /// <see cref="Predictor{TNetwork}"/>: whole weight samples, the network left as it is, memory bounded by chunks.
+        /// <see cref="Predictor{TNetwork}"/>: whole weight samples, the network left as it is, memory bounded by chunks. A
+        /// stop request is honoured before the next weight sample (null then), whatever S is.
         /// </summary>
         private static (double Accuracy, double Entropy, double MutualInformation)? MonteCarlo(TNetwork network, LabeledData data, int samples, CancellationToken stoppingToken)
         {
-            // Chunks of examples, so that a stop request is honoured within one chunk's time whatever S is.
-            const int ChunkExamples = 1000;
             using var predictor = new Predictor<TNetwork>(network);
             using var labels = data.Labels.cpu();
             long[] classes = labels.data<long>().ToArray();
+            IReadOnlyList<ClassPrediction> predictions;
+            try
+            {
+                predictions = predictor.PredictBatch(data, samples, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return null;
+            }
+
             long correct = 0;
             double entropy = 0, mutualInformation = 0;
-            for (long start = 0; start < data.Count; start += ChunkExamples)
+            for (int i = 0; i < predictions.Count; i++)
             {
-                if (stoppingToken.IsCancellationRequested)
-                {
-                    return null;
-                }
-
-                using var chunk = data.Features.narrow(0, start, Math.Min(ChunkExamples, data.Count - start));
-                var predictions = predictor.PredictBatch(chunk, samples);
-                for (int i = 0; i < predictions.Count; i++)
-                {
-                    correct += predictions[i].Class == classes[start + i] ? 1 : 0;
-                    entropy += predictions[i].PredictiveEntropy!.Value;
-                    mutualInformation += predictions[i].MutualInformation!.Value;
-                }
+                correct += predictions[i].Class == classes[i] ? 1 : 0;
+                entropy += predictions[i].PredictiveEntropy!.Value;
+                mutualInformation += predictions[i].MutualInformation!.Value;
             }
 
             return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count);

@@ -120,7 +120,37 @@ namespace Ibex.Runtime.Prediction
             return Run(batch, samples);
         }
 
-        private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples)
+        /// <summary>
+        /// Predicts every example of <paramref name="data"/>. Raw data is standardized as the network's training data was;
+        /// data already standardized with the network's own statistics (<see cref="Data.LabeledData.StandardizedWith"/>, as the
+        /// test split of a standardized run is) is taken as it is; data standardized otherwise is refused.
+        /// <paramref name="cancellationToken"/> is observed before every weight sample and every chunk of examples, so a
+        /// stop request is honoured within one forward pass whatever <paramref name="samples"/> is.
+        /// </summary>
+        /// <exception cref="OperationCanceledException">The token was cancelled; nothing is returned.</exception>
+        public IReadOnlyList<ClassPrediction> PredictBatch(Data.LabeledData data, int samples, System.Threading.CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(data);
+            bool prepared = data.StandardizedWith is not null;
+            if (prepared && !Equals(data.StandardizedWith, network.InputStandardization))
+            {
+                throw new ArgumentException(network.InputStandardization is null
+                    ? $"The data is standardized, but {Description.Name} takes raw inputs; pass the raw data."
+                    : $"The data is standardized with other statistics than {Description.Name} was trained with; pass the raw data.", nameof(data));
+            }
+
+            if (data.Features.shape[1] != Description.InputFeatures)
+            {
+                throw new ArgumentException($"{Description.Name} takes examples of {Description.InputFeatures} features; the data has {data.Features.shape[1]}.", nameof(data));
+            }
+
+            using var batch = PredictionInputs.FromTensor(data.Features, Description);
+            return Run(batch, samples, standardized: prepared, cancellationToken);
+        }
+
+        private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples) => Run(batch, samples, standardized: false, default);
+
+        private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples, bool standardized, System.Threading.CancellationToken cancellationToken)
         {
             if (samples < 0)
             {
@@ -131,22 +161,23 @@ namespace Ibex.Runtime.Prediction
             {
                 ObjectDisposedException.ThrowIf(disposed, this);
                 using var noGrad = torch.no_grad();
-                using var standardized = network.InputStandardization?.Apply(batch);
-                var inputs = standardized ?? batch;
-                var predictions = samples == 0 ? MeanNetwork(inputs) : MonteCarlo(inputs, samples);
+                using var standardizedBatch = standardized ? null : network.InputStandardization?.Apply(batch);
+                var inputs = standardizedBatch ?? batch;
+                var predictions = samples == 0 ? MeanNetwork(inputs, cancellationToken) : MonteCarlo(inputs, samples, cancellationToken);
                 return network.ClassNames is { } names
                     ? Array.ConvertAll(predictions, p => p with { ClassName = names[p.Class] })
                     : predictions;
             }
         }
 
-        private ClassPrediction[] MeanNetwork(torch.Tensor batch)
+        private ClassPrediction[] MeanNetwork(torch.Tensor batch, System.Threading.CancellationToken cancellationToken)
         {
             long count = batch.shape[0];
             var predictions = new ClassPrediction[count];
             var device = DeviceOf(network);
             for (long start = 0; start < count; start += examplesPerChunk)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
                 long size = Math.Min(examplesPerChunk, count - start);
                 var (logits, _) = network.call(batch.narrow(0, start, size).to(device));
@@ -163,7 +194,7 @@ namespace Ibex.Runtime.Prediction
             return predictions;
         }
 
-        private ClassPrediction[] MonteCarlo(torch.Tensor batch, int samples)
+        private ClassPrediction[] MonteCarlo(torch.Tensor batch, int samples, System.Threading.CancellationToken cancellationToken)
         {
             var (target, weightSampler) = SamplingNetwork();
             long count = batch.shape[0];
@@ -173,9 +204,11 @@ namespace Ibex.Runtime.Prediction
             using var entropySums = torch.zeros(count, dtype: torch.float64);
             for (int sample = 0; sample < samples; sample++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 weightSampler.Draw(generator);
                 for (long start = 0; start < count; start += examplesPerChunk)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     using var scope = torch.NewDisposeScope();
                     long size = Math.Min(examplesPerChunk, count - start);
                     var (logits, _) = target.call(batch.narrow(0, start, size).to(device));

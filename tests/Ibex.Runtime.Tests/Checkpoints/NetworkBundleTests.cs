@@ -55,6 +55,51 @@ public sealed class NetworkBundleTests : IDisposable
     }
 
     [Fact]
+    public void PredictingLabeledDataTakesItRawOrStandardizedWithTheNetworksOwnStatistics()
+    {
+        TorchNative.EnsureLoaded();
+        long seed = Random.Shared.NextInt64(1, long.MaxValue);
+        var (rawTrain, rawTest) = OffsetClusters(seed);
+        using var _ = rawTrain;
+        using var __ = rawTest;
+        using var standardization = Standardization.Fit(rawTrain);
+        using var train = standardization.Apply(rawTrain);
+        using var test = standardization.Apply(rawTest);
+        torch.manual_seed(seed);
+        using var network = new SmallClassifier();
+        new InformationTrainer(network, new TrainingSettings { Epochs = 1, BatchSize = 100 }).Fit(train);
+        using var predictor = new Predictor<SmallClassifier>(network);
+
+        var fromRaw = predictor.PredictBatch(rawTest, samples: 3);
+        var fromStandardized = predictor.PredictBatch(test, samples: 3);
+
+        for (int i = 0; i < fromRaw.Count; i++)
+        {
+            Assert.Equal(fromRaw[i].Probabilities, fromStandardized[i].Probabilities);
+        }
+
+        using var otherStatistics = Standardization.Fit(rawTest);
+        using var foreign = otherStatistics.Apply(rawTest);
+        Assert.Throws<ArgumentException>(() => predictor.PredictBatch(foreign, samples: 0));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task AStopRequestEndsAMonteCarloPredictionBeforeTheNextWeightSample()
+    {
+        TorchNative.EnsureLoaded();
+        using var clusters = SeparatedClusters(Random.Shared.NextInt64(1, long.MaxValue));
+        using var network = new SmallClassifier();
+        using var predictor = new Predictor<SmallClassifier>(network);
+        using var stop = new System.Threading.CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        // Ten million weight samples would take hours; the stop must end it within one sample's pass.
+        var run = System.Threading.Tasks.Task.Run(() => predictor.PredictBatch(clusters, samples: 10_000_000, stop.Token));
+
+        Assert.True(await System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(TimeSpan.FromMinutes(1))) == run, "the prediction did not stop within a minute of the request");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
     public void ClassNamesTravelWithTheNetworkAndNameEachPrediction()
     {
         TorchNative.EnsureLoaded();
