@@ -60,7 +60,20 @@ namespace Ibex.Runtime.Data
                 features[row].CopyTo(flat, (long)row * width);
             }
 
-            return new LabeledData(torch.tensor(flat, new[] { (long)features.Count, width }), torch.tensor(labels.ToArray()));
+            return new LabeledData(torch.tensor(flat, new[] { (long)features.Count, width }), torch.tensor(labels.ToArray()))
+            {
+                Origin = Columns(path, options),
+            };
+        }
+
+        /// <summary>The label and feature columns' names, for messages about a row of a loaded file.</summary>
+        private static FileRows Columns(string path, CsvDataOptions? options)
+        {
+            options ??= new CsvDataOptions();
+            using var reader = CsvReader.FromFile(path, ReaderOptions(options));
+            var headers = reader.Headers.ToArray();
+            int labelIndex = Array.IndexOf(headers, options.LabelColumn);
+            return new FileRows(path, options.LabelColumn, FeatureIndexes(path, headers, labelIndex, options.FeatureColumns).Select(i => headers[i]).ToArray());
         }
 
         /// <summary>Reads the rows of <paramref name="path"/> one at a time, as <see cref="StreamingData"/> does.</summary>
@@ -69,7 +82,7 @@ namespace Ibex.Runtime.Data
             options ??= new CsvDataOptions();
             if (!File.Exists(path))
             {
-                throw new DatasetException(path, "the CSV file does not exist.");
+                throw DatasetException.Missing(path, "the CSV file");
             }
 
             ArgumentNullException.ThrowIfNull(options.Culture);
@@ -78,13 +91,13 @@ namespace Ibex.Runtime.Data
                 throw new DatasetException(path, "the file is empty; a CSV file needs a header row naming its columns, then one row per example.");
             }
 
-            var readerOptions = CsvReaderOptions.Default with { FormatProvider = options.Culture, HasHeader = true };
-            if (options.Separator is { } separator)
-            {
-                readerOptions = readerOptions with { Separator = separator };
-            }
+            return ReadRows(path, options, ReaderOptions(options));
+        }
 
-            return ReadRows(path, options, readerOptions);
+        private static CsvReaderOptions ReaderOptions(CsvDataOptions options)
+        {
+            var readerOptions = CsvReaderOptions.Default with { FormatProvider = options.Culture, HasHeader = true };
+            return options.Separator is { } separator ? readerOptions with { Separator = separator } : readerOptions;
         }
 
         private static IEnumerable<StreamedExample> ReadRows(string path, CsvDataOptions options, CsvReaderOptions readerOptions)

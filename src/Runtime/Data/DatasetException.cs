@@ -12,6 +12,13 @@ namespace Ibex.Runtime.Data
             Path = path;
         }
 
+        /// <summary>
+        /// "{what} does not exist", saying for a relative path which directory it was resolved against (the working directory),
+        /// since a path that exists from one folder may not from the one the program was started in.
+        /// </summary>
+        public static DatasetException Missing(string path, string what, Exception? inner = null)
+            => new(path, $"{what} does not exist{(System.IO.Path.IsPathRooted(path) ? "" : $" (a relative path, resolved against the working directory {Environment.CurrentDirectory})")}.", inner);
+
         /// <summary>The offending file.</summary>
         public string Path { get; }
     }

@@ -24,11 +24,11 @@ namespace Ibex.Runtime.Data
             }
             catch (FileNotFoundException e)
             {
-                throw new DatasetException(path, "the file does not exist.", e);
+                throw DatasetException.Missing(path, "the file", e);
             }
             catch (DirectoryNotFoundException e)
             {
-                throw new DatasetException(path, "its folder does not exist.", e);
+                throw DatasetException.Missing(path, "its folder", e);
             }
             catch (UnauthorizedAccessException e)
             {

@@ -24,7 +24,7 @@ namespace Ibex.Runtime.Data
         {
             if (!Directory.Exists(root))
             {
-                throw new DatasetException(root, "the image folder does not exist.");
+                throw DatasetException.Missing(root, "the image folder");
             }
 
             var classes = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();

@@ -10,7 +10,8 @@ namespace Ibex.Runtime.Data
         /// Checks that these examples fit <paramref name="network"/> before any training or evaluation: examples flat with
         /// the declared number of features or shaped as declared (a network declared flat takes examples of any shape with
         /// that many features), every feature finite, every label in [0, classes).
-        /// Throws <see cref="ArgumentException"/> naming the first example at fault.
+        /// Throws <see cref="ArgumentException"/> naming the first example at fault, or <see cref="DatasetException"/> naming
+        /// the file, row and column for examples read from a file.
         /// </summary>
         /// <param name="network">The declaration to check against.</param>
         /// <param name="name">What the data is called in messages ("training data", "test data").</param>
@@ -44,6 +45,13 @@ namespace Ibex.Runtime.Data
                 {
                     using var at = outOfRange.nonzero();
                     long example = at[0, 0].item<long>();
+                    if (Origin is { } file)
+                    {
+                        throw new DatasetException(file.Path,
+                            $"{file.Row(example)}, column '{file.LabelColumn}': label {Labels[example].item<long>()} is no class of {network.Name}, which produces " +
+                            $"{network.Classes} class scores: labels must lie in 0 … {network.Classes - 1}.");
+                    }
+
                     throw new ArgumentException(
                         $"The {name} has label {Labels[example].item<long>()} at example {example}, but {network.Name} produces " +
                         $"{network.Classes} class scores: labels must lie in 0 … {network.Classes - 1}.", name);
@@ -55,6 +63,12 @@ namespace Ibex.Runtime.Data
             {
                 using var at = finite.logical_not().nonzero();
                 long example = at[0, 0].item<long>(), feature = at[0, 1].item<long>();
+                if (Origin is { } file)
+                {
+                    throw new DatasetException(file.Path,
+                        $"{file.Row(example)}, column '{file.FeatureColumns[feature]}': {Features[example, feature].item<float>()} is not a finite number; features must be finite.");
+                }
+
                 throw new ArgumentException(
                     $"The {name} has {Features[example, feature].item<float>()} at example {example}, feature {feature}: features must be finite numbers.", name);
             }

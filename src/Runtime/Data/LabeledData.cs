@@ -64,6 +64,9 @@ namespace Ibex.Runtime.Data
         /// <summary>The name of each class in label order (<see cref="ImageFolder"/> sets it), or null.</summary>
         public IReadOnlyList<string>? ClassNames { get; init; }
 
+        /// <summary>The file the examples were read from, row by row (CSV): checks then name the file, the row and the column.</summary>
+        internal FileRows? Origin { get; init; }
+
         /// <summary>The examples, one per row.</summary>
         public torch.Tensor Features { get; }
 
@@ -84,12 +87,18 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take examples {start} to {start + count - 1} of {Count}.");
             }
 
-            return WithFeaturesAndLabels(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone());
+            var slice = WithFeaturesAndLabels(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone());
+            return start == 0 ? slice : new LabeledData(slice.Features, slice.Labels)
+            {
+                ExampleShape = ExampleShape,
+                StandardizedWith = StandardizedWith,
+                ClassNames = ClassNames,
+            };
         }
 
         /// <summary>New data of these features and labels (this object owns them) that keeps this data's example shape, standardization and class names.</summary>
         internal LabeledData WithFeaturesAndLabels(torch.Tensor features, torch.Tensor labels)
-            => new(features, labels) { ExampleShape = ExampleShape, StandardizedWith = StandardizedWith, ClassNames = ClassNames };
+            => new(features, labels) { ExampleShape = ExampleShape, StandardizedWith = StandardizedWith, ClassNames = ClassNames, Origin = Origin };
 
         /// <inheritdoc/>
         public void Dispose()

@@ -49,7 +49,7 @@ namespace Ibex.Runtime.Data
             {
                 if (!File.Exists(path))
                 {
-                    throw new DatasetException(path, "the CSV file does not exist.");
+                    throw DatasetException.Missing(path, "the CSV file");
                 }
             }
 

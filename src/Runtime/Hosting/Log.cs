@@ -59,5 +59,8 @@ namespace Ibex.Runtime.Hosting
 
         [LoggerMessage(EventId = 131, Level = LogLevel.Debug, Message = "Rank {Rank} of {Ranks} joined the data-parallel run on {Device}")]
         public static partial void RankJoined(ILogger logger, int rank, int ranks, string device);
+
+        [LoggerMessage(EventId = 140, Level = LogLevel.Warning, Message = "Ibex:Training:Data:TrainSize = {TrainSize}, but {Path} holds {Examples} training examples: training on all {Examples}")]
+        public static partial void TrainSizeBeyondData(ILogger logger, int trainSize, string path, long examples);
     }
 }

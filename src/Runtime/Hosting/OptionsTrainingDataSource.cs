@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using Ibex.Runtime.Data;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Ibex.Runtime.Hosting
@@ -9,7 +10,7 @@ namespace Ibex.Runtime.Hosting
     /// The default data source, as <see cref="DataOptions"/> configure it: Fashion-MNIST or any IDX folder, a CSV file, an
     /// image folder or synthetic clusters; then the training subset and the label noise.
     /// </summary>
-    public sealed class OptionsTrainingDataSource(IOptions<TrainingOptions> options) : ITrainingDataSource
+    public sealed class OptionsTrainingDataSource(IOptions<TrainingOptions> options, ILogger<OptionsTrainingDataSource> logger) : ITrainingDataSource
     {
         /// <inheritdoc/>
         public string Description
@@ -41,6 +42,11 @@ namespace Ibex.Runtime.Hosting
             };
 
             cancellationToken.ThrowIfCancellationRequested();
+            if (data.TrainSize is int wanted && wanted > train.Count)
+            {
+                Log.TrainSizeBeyondData(logger, wanted, data.Source == DataSourceKind.Synthetic ? "the synthetic data" : data.Path, train.Count);
+            }
+
             if (data.TrainSize is int size && size < train.Count)
             {
                 var subset = train.Take(size);

@@ -40,6 +40,40 @@ public sealed class FileDataTests : IDisposable
     }
 
     [Fact]
+    public async Task ABadLabelInTheWorkersCsvIsOneLineNamingTheFileRowAndColumn()
+    {
+        using var clusters = SyntheticClusters.Create(120, 16, 4, random.Next());
+        string csv = WriteCsv("labels.csv", clusters, ',', labelFirst: true);
+        var lines = File.ReadAllLines(csv);
+        int row = random.Next(1, lines.Length);
+        lines[row] = "7" + lines[row].Substring(lines[row].IndexOf(','));
+        File.WriteAllLines(csv, lines);
+        using var harness = new HostHarness();
+        var settings = harness.SyntheticRun(epochs: 1, seed: 1);
+        settings["Ibex:Training:Data:Source"] = "Csv";
+        settings["Ibex:Training:Data:Path"] = csv;
+        settings["Ibex:Training:Data:TrainSize"] = "1000";
+        using var host = harness.Build<SmallClassifier>(settings);
+
+        Assert.Equal(1, await harness.RunAsync(host));
+
+        var critical = Assert.Single(harness.Logs, l => l.StartsWith("Critical:", StringComparison.Ordinal));
+        Assert.Contains($"{csv}: row {row}, column 'label': label 7 is no class of SmallClassifier", critical);
+        Assert.DoesNotContain(" | ", critical);
+        Assert.Contains(harness.Logs, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains($"TrainSize = 1000, but {csv} holds 120 training examples"));
+    }
+
+    [Fact]
+    public void ARelativePathThatDoesNotExistSaysWhereItWasLookedFor()
+    {
+        string relative = Path.Combine("no-such-folder-" + random.Next(), "train.csv");
+
+        var error = Assert.Throws<DatasetException>(() => CsvData.Load(relative));
+
+        Assert.Contains($"resolved against the working directory {Environment.CurrentDirectory}", error.Message);
+    }
+
+    [Fact]
     public void DecimalCommasReadInTheCultureThatWritesThemAndWholeLabelsMayCarryADecimalPoint()
     {
         float a = (float)Math.Round(random.NextDouble() * 100, 3), b = -(float)Math.Round(random.NextDouble(), 4);
