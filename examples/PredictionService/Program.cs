@@ -4,7 +4,6 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ibex.Examples.PredictionService;
-using Ibex.Examples.WorkerService;
 using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Hosting;
 using Ibex.Runtime.Prediction;
@@ -13,9 +12,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
+// The network this service serves: to serve your own, reference its project and name its class here; nothing else changes.
+using ServedNetwork = Ibex.Examples.WorkerService.WorkerMlp;
 
 // Answers POST /predict with the class, the probabilities, the predictive entropy and the mutual information (nats) of
-// WorkerMlp, loaded from the file Ibex:Prediction:NetworkPath names (the worker example's output/network.ibexnet).
+// ServedNetwork (the worker example's WorkerMlp), loaded from the file Ibex:Prediction:NetworkPath names; relative paths
+// are relative to the working directory, like the worker's own folders (runs/worker/output/network.ibexnet when both run
+// from the repository root). A network trained on standardized data standardizes each request itself.
 //   JSON:  {"features": [784 values]} or {"examples": [[...], ...]}, optional "samples" (0 = mean network; default 16)
 //   Image: a PNG or JPEG body (image/png, image/jpeg), converted to 28 × 28 grey; ?samples=N
 // A request the network cannot take gets a 400 with a message; GET /network describes the network.
@@ -29,14 +32,14 @@ if (string.IsNullOrEmpty(networkPath) || !File.Exists(networkPath))
     return 2;
 }
 
-builder.Services.AddIbexPrediction<WorkerMlp>(networkPath);
+builder.Services.AddIbexPrediction<ServedNetwork>(networkPath);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
 var app = builder.Build();
 
 try
 {
     // Load now, so a damaged file stops the service at start instead of failing the first request.
-    _ = app.Services.GetRequiredService<Predictor<WorkerMlp>>();
+    _ = app.Services.GetRequiredService<Predictor<ServedNetwork>>();
 }
 catch (CheckpointException damaged)
 {
@@ -44,7 +47,7 @@ catch (CheckpointException damaged)
     return 2;
 }
 
-app.MapGet("/network", (Predictor<WorkerMlp> predictor) => Results.Ok(new
+app.MapGet("/network", (Predictor<ServedNetwork> predictor) => Results.Ok(new
 {
     predictor.Description.Name,
     predictor.Description.InputShape,
@@ -55,7 +58,7 @@ app.MapGet("/network", (Predictor<WorkerMlp> predictor) => Results.Ok(new
     InputsStandardized = predictor.InputStandardization is not null,
 }));
 
-app.MapPost("/predict", async (HttpRequest request, Predictor<WorkerMlp> predictor, IConfiguration configuration) =>
+app.MapPost("/predict", async (HttpRequest request, Predictor<ServedNetwork> predictor, IConfiguration configuration) =>
 {
     int maxSamples = configuration.GetValue("Ibex:Prediction:MaxSamples", 1000);
     string mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
