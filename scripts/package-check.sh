@@ -67,6 +67,8 @@ grep -q '^test image 7: ' "$work/run-console.log" || fail "the console project p
 (cd WorkerApp && dotnet run --no-build -- --Ibex:Training:Epochs=1 --Ibex:Training:Data:TrainSize=5000 --Ibex:Training:MonteCarloSamples=4) \
   > "$work/run-worker.log" 2>&1 || fail "the worker project's run" "$work/run-worker.log"
 [ -s WorkerApp/runs/output/report.json ] || fail "the worker wrote no report.json" "$work/run-worker.log"
+# dotnet run uses launchSettings.json (the Development environment): its logs must stay at Information.
+if grep -q 'dbug:' "$work/run-worker.log"; then fail "the worker template printed debug logs" "$work/run-worker.log"; fi
 [ -s WorkerApp/runs/output/network.ibexnet ] || fail "the worker wrote no network.ibexnet" "$work/run-worker.log"
 echo "package-check: worker: $(grep -o '"epochs": *[0-9]*' WorkerApp/runs/output/report.json | head -1), report.json and network.ibexnet written"
 

@@ -116,6 +116,62 @@ public sealed class PredictionServiceTests : IDisposable
         Assert.InRange(answer.Class, 0, 9);
     }
 
+    [Fact]
+    public async Task TheShippedSampleImageIsPredictedThroughTheNetworksStandardizationAndNamedClasses()
+    {
+        string[] names = { "t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot" };
+        var mean = Enumerable.Range(0, 784).Select(_ => (float)random.NextDouble() * 0.5f).ToArray();
+        var deviation = Enumerable.Range(0, 784).Select(_ => 0.1f + (float)random.NextDouble()).ToArray();
+        string bundlePath = Path.Combine(Path.GetTempPath(), $"ibex-service-{Path.GetRandomFileName()}.ibexnet");
+        using (var network = new WorkerMlp { InputStandardization = new InputStandardization(mean, deviation), ClassNames = names })
+        {
+            NetworkFile.Save(network, bundlePath);
+        }
+
+        try
+        {
+            using var bundled = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host.UseSetting("Ibex:Prediction:NetworkPath", bundlePath));
+            using var client = bundled.CreateClient();
+            string sample = Path.Combine(RepositoryRoot(), "examples", "PredictionService", "samples", "ankle-boot.png");
+            using var content = new ByteArrayContent(File.ReadAllBytes(sample));
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+
+            using var response = await client.PostAsync("/predict?samples=0", content);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var answer = Assert.Single((await response.Content.ReadFromJsonAsync<ClassPrediction[]>(Web))!);
+            using var image = Image.Load<L8>(sample);
+            var pixels = new float[784];
+            for (int y = 0; y < 28; y++)
+            {
+                for (int x = 0; x < 28; x++)
+                {
+                    pixels[y * 28 + x] = image[x, y].PackedValue / 255f;
+                }
+            }
+
+            using var predictor = Predictor<WorkerMlp>.Load(bundlePath);
+            var expected = predictor.Predict(pixels, samples: 0);
+            Assert.Equal(expected.Class, answer.Class);
+            Assert.Equal(names[answer.Class], answer.ClassName);
+            for (int k = 0; k < 10; k++)
+            {
+                Assert.Equal(expected.Probabilities[k], answer.Probabilities[k], 5);
+            }
+
+            string description = await client.GetStringAsync("/network");
+            Assert.Contains("\"inputsStandardized\":true", description);
+            Assert.Contains("\"ankle boot\"", description);
+        }
+        finally
+        {
+            File.Delete(bundlePath);
+        }
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+
     [Theory]
     [InlineData("application/json", "{\"features\": [1, 2, 3]}", "784 features")]
     [InlineData("application/json", "{\"examples\": [[0.5], [0.5]]}", "Example 0 has 1 values")]

@@ -64,26 +64,32 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
-    public async Task RelativeFoldersResolveAgainstTheContentRootAndTheFirstLineSaysWhere()
+    public async Task RelativeFoldersResolveAgainstTheWorkingDirectoryNotTheContentRootAndTheFirstLineSaysWhere()
     {
+        // Relative to the working directory (the process's, shared by every test: read, never changed), pointing into this
+        // test's folder; the content root is another folder, where nothing may be written.
+        string contentRoot = Path.Combine(harness.Folder, "content");
+        Directory.CreateDirectory(contentRoot);
         var options = harness.SyntheticRun(epochs: 1, seed: random.Next());
-        options["Ibex:Training:CheckpointDirectory"] = "run-checkpoints";
-        options["Ibex:Training:OutputDirectory"] = "run-output";
+        options["Ibex:Training:CheckpointDirectory"] = Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(harness.Folder, "run-checkpoints"));
+        options["Ibex:Training:OutputDirectory"] = Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(harness.Folder, "run-output"));
+        Assert.False(Path.IsPathRooted(options["Ibex:Training:CheckpointDirectory"]));
         string stale = Path.Combine(harness.Folder, "run-checkpoints", $".{CheckpointStore.FileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
         File.WriteAllText(stale, "half a checkpoint");
 
-        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options, contentRoot: harness.Folder)));
+        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options, contentRoot: contentRoot)));
 
         string checkpoints = Path.Combine(harness.Folder, "run-checkpoints");
         Assert.True(File.Exists(Path.Combine(checkpoints, CheckpointStore.FileName)));
         Assert.True(File.Exists(Path.Combine(harness.Folder, "run-output", "report.json")));
+        Assert.Empty(Directory.GetFileSystemEntries(contentRoot));
         Assert.False(File.Exists(stale), "the interrupted write's temporary file is still there");
         Assert.Contains($"Checkpoint folder {checkpoints} holds no checkpoint: starting afresh", FirstWorkerLine());
 
         options["Ibex:Training:Epochs"] = "2";
         harness.Logs.Clear();
-        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options, contentRoot: harness.Folder)));
+        Assert.Equal(0, await harness.RunAsync(harness.Build<SmallClassifier>(options, contentRoot: contentRoot)));
         Assert.Contains($"Resuming from {Path.Combine(checkpoints, CheckpointStore.FileName)} at epoch 2, batch 0", FirstWorkerLine());
     }
 
