@@ -48,7 +48,8 @@ namespace Ibex.Runtime.Hosting
                 bool hasChildren = child.GetChildren().Any();
                 if (!Known.TryGetValue(path, out bool isSection))
                 {
-                    problems.Add($"{full} is not a setting of the hosted trainer{Suggestion(path)}.");
+                    string suggestion = Suggestion(path);
+                    problems.Add($"{full} is not a setting of the hosted trainer{(suggestion.Length == 0 ? "." : suggestion)}");
                 }
                 else if (isSection && child.Value is { Length: > 0 } value)
                 {

@@ -56,6 +56,9 @@ namespace Ibex.Runtime.Hosting
             using var host = builder.Build();
             try
             {
+                // Validated before the host starts, so that a configuration mistake is the lines below and not also the
+                // host's own "Hosting failed to start" error with its stack trace.
+                _ = host.Services.GetRequiredService<IOptions<TrainingOptions>>().Value;
                 await host.RunAsync().ConfigureAwait(false);
             }
             catch (OperationCanceledException)

@@ -3,6 +3,7 @@ using System.IO;
 using System.Threading.Tasks;
 using Ibex.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Xunit;
 
@@ -75,10 +76,34 @@ public sealed class ConfigurationFaultTests : IDisposable
     public async Task AKeyTheTrainerDoesNotReadEndsTheProgramWithExitCodeTwo()
     {
         using var errors = new StringWriter();
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
-        int exitCode = await TrainingHost<SmallClassifier>.RunAsync(new[] { "--Ibex:Training:Epoch=1" }, null, new HostApplicationBuilderSettings { ContentRootPath = harness.Folder }, errors);
+        int exitCode = await TrainingHost<SmallClassifier>.RunAsync(new[] { "--Ibex:Training:Epoch=1" },
+            builder => builder.Logging.AddProvider(new QueueLoggerProvider(logs)), new HostApplicationBuilderSettings { ContentRootPath = harness.Folder }, errors);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("did you mean Ibex:Training:Epochs?", errors.ToString());
+        Assert.Equal(
+            "Invalid configuration:\n  Ibex:Training:Epoch is not a setting of the hosted trainer; did you mean Ibex:Training:Epochs?\n",
+            errors.ToString().ReplaceLineEndings("\n"));
+        Assert.DoesNotContain(logs, l => l.Contains("Hosting failed to start", StringComparison.Ordinal));
+    }
+
+    private sealed class QueueLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> logs) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new QueueLogger(logs);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class QueueLogger(System.Collections.Concurrent.ConcurrentQueue<string> logs) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => logs.Enqueue(formatter(state, exception));
     }
 }
