@@ -132,7 +132,7 @@ public sealed class PredictionServiceTests : IDisposable
         {
             using var bundled = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host.UseSetting("Ibex:Prediction:NetworkPath", bundlePath));
             using var client = bundled.CreateClient();
-            string sample = Path.Combine(RepositoryRoot(), "examples", "PredictionService", "samples", "ankle-boot.png");
+            string sample = Path.Combine(RepositoryFolder.Root, "examples", "PredictionService", "samples", "ankle-boot.png");
             using var content = new ByteArrayContent(File.ReadAllBytes(sample));
             content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
 
@@ -168,9 +168,6 @@ public sealed class PredictionServiceTests : IDisposable
             File.Delete(bundlePath);
         }
     }
-
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
 
     [Theory]
     [InlineData("application/json", "{\"features\": [1, 2, 3]}", "784 features")]

@@ -11,7 +11,7 @@ public sealed class RepositoryTests
     [Fact]
     public void NoRunOutputIsTrackedAndRunFoldersAreIgnoredEverywhere()
     {
-        string root = RepositoryRoot();
+        string root = RepositoryFolder.Root;
         string tracked = Git(root, "ls-files");
         var files = tracked.Split('\n', System.StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(files);
@@ -33,7 +33,4 @@ public sealed class RepositoryTests
         Assert.True(git.ExitCode == 0, $"git {arguments} failed ({git.ExitCode}): {error}");
         return output;
     }
-
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
 }
