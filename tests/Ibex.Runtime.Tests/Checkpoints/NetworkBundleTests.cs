@@ -23,17 +23,9 @@ public sealed class NetworkBundleTests : IDisposable
     [Fact]
     public void ANetworkTrainedOnStandardizedDataPredictsRawRowsAfterSavingAndLoading()
     {
-        TorchNative.EnsureLoaded();
-        long seed = Random.Shared.NextInt64(1, long.MaxValue);
-        var (rawTrain, rawTest) = OffsetClusters(seed);
-        using var _ = rawTrain;
-        using var __ = rawTest;
-        using var standardization = Standardization.Fit(rawTrain);
-        using var train = standardization.Apply(rawTrain);
-        using var test = standardization.Apply(rawTest);
-        torch.manual_seed(seed);
-        using var network = new SmallClassifier();
-        var reports = new InformationTrainer(network, new TrainingSettings { Epochs = 3, BatchSize = 50 }).Fit(train, test);
+        using var data = new StandardizedClusters();
+        var (rawTest, standardization, network) = (data.RawTest, data.Standardization, data.Network);
+        var reports = new InformationTrainer(network, new TrainingSettings { Epochs = 3, BatchSize = 50 }).Fit(data.Train, data.Test);
         Assert.Equal(standardization.Statistics, network.InputStandardization);
 
         string path = Path.Combine(folder, "network.ibexnet");
@@ -51,27 +43,19 @@ public sealed class NetworkBundleTests : IDisposable
             Assert.Equal(fromInMemory[i].Probabilities, fromRaw[i].Probabilities);
         }
 
-        Assert.True(accuracy > 0.8, $"accuracy {accuracy} on raw test rows (seed {seed}); chance is 0.25");
+        Assert.True(accuracy > 0.8, $"accuracy {accuracy} on raw test rows (seed {data.Seed}); chance is 0.25");
     }
 
     [Fact]
     public void PredictingLabeledDataTakesItRawOrStandardizedWithTheNetworksOwnStatistics()
     {
-        TorchNative.EnsureLoaded();
-        long seed = Random.Shared.NextInt64(1, long.MaxValue);
-        var (rawTrain, rawTest) = OffsetClusters(seed);
-        using var _ = rawTrain;
-        using var __ = rawTest;
-        using var standardization = Standardization.Fit(rawTrain);
-        using var train = standardization.Apply(rawTrain);
-        using var test = standardization.Apply(rawTest);
-        torch.manual_seed(seed);
-        using var network = new SmallClassifier();
-        new InformationTrainer(network, new TrainingSettings { Epochs = 1, BatchSize = 100 }).Fit(train);
+        using var data = new StandardizedClusters();
+        var (rawTest, network) = (data.RawTest, data.Network);
+        new InformationTrainer(network, new TrainingSettings { Epochs = 1, BatchSize = 100 }).Fit(data.Train);
         using var predictor = new Predictor<SmallClassifier>(network);
 
         var fromRaw = predictor.PredictBatch(rawTest, samples: 3);
-        var fromStandardized = predictor.PredictBatch(test, samples: 3);
+        var fromStandardized = predictor.PredictBatch(data.Test, samples: 3);
 
         for (int i = 0; i < fromRaw.Count; i++)
         {
@@ -147,21 +131,14 @@ public sealed class NetworkBundleTests : IDisposable
     [Fact]
     public void TrainingOnRawDataANetworkThatStandardizesOrEvaluatingOnDifferentlyPreparedDataIsRefused()
     {
-        TorchNative.EnsureLoaded();
-        long seed = Random.Shared.NextInt64(1, long.MaxValue);
-        var (rawTrain, rawTest) = OffsetClusters(seed);
-        using var _ = rawTrain;
-        using var __ = rawTest;
-        using var standardization = Standardization.Fit(rawTrain);
-        using var train = standardization.Apply(rawTrain);
-        using var network = new SmallClassifier();
-        var trainer = new InformationTrainer(network, new TrainingSettings { Epochs = 1, BatchSize = 100 });
+        using var data = new StandardizedClusters();
+        var trainer = new InformationTrainer(data.Network, new TrainingSettings { Epochs = 1, BatchSize = 100 });
 
-        var rawTestWithStandardTrain = Assert.Throws<ArgumentException>(() => trainer.Fit(train, rawTest));
+        var rawTestWithStandardTrain = Assert.Throws<ArgumentException>(() => trainer.Fit(data.Train, data.RawTest));
         Assert.Contains("test data is raw", rawTestWithStandardTrain.Message);
 
-        trainer.Fit(train);
-        var raw = Assert.Throws<ArgumentException>(() => trainer.Fit(rawTrain));
+        trainer.Fit(data.Train);
+        var raw = Assert.Throws<ArgumentException>(() => trainer.Fit(data.RawTrain));
         Assert.Contains("network.InputStandardization", raw.Message);
     }
 
@@ -174,6 +151,44 @@ public sealed class NetworkBundleTests : IDisposable
         Assert.Contains("16 input features", error.Message);
         Assert.Throws<ArgumentException>(() => network.ClassNames = new[] { "a", "b", "c", "a" });
         Assert.Throws<ArgumentException>(() => network.ClassNames = new[] { "a", "b" });
+    }
+
+    /// <summary>Raw offset clusters, split; the standardization fitted on the raw training part and applied to both; an untrained network.</summary>
+    private sealed class StandardizedClusters : IDisposable
+    {
+        public StandardizedClusters()
+        {
+            TorchNative.EnsureLoaded();
+            Seed = Random.Shared.NextInt64(1, long.MaxValue);
+            (RawTrain, RawTest) = OffsetClusters(Seed);
+            Standardization = Standardization.Fit(RawTrain);
+            Train = Standardization.Apply(RawTrain);
+            Test = Standardization.Apply(RawTest);
+            torch.manual_seed(Seed);
+            Network = new SmallClassifier();
+        }
+
+        public long Seed { get; }
+
+        public LabeledData RawTrain { get; }
+
+        public LabeledData RawTest { get; }
+
+        public Standardization Standardization { get; }
+
+        public LabeledData Train { get; }
+
+        public LabeledData Test { get; }
+
+        public SmallClassifier Network { get; }
+
+        public void Dispose()
+        {
+            foreach (IDisposable part in new IDisposable[] { RawTrain, RawTest, Standardization, Train, Test, Network })
+            {
+                part.Dispose();
+            }
+        }
     }
 
     /// <summary>Four separated clusters in 16 dimensions, moved far from the origin and scaled, as raw measurements are.</summary>

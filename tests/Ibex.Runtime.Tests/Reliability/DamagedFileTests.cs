@@ -249,15 +249,7 @@ public sealed class DamagedFileTests : IDisposable
     {
         var store = TrainWithCheckpoints(epochs: 1);
         byte[] v2 = File.ReadAllBytes(store.FilePath);
-        var sections = SectionSpans(v2);
-        var v1 = new List<byte>(v2[..12]);
-        BinaryPrimitives.WriteInt32LittleEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(v1).Slice(8, 4), 1);
-        foreach (var section in sections)
-        {
-            v1.AddRange(v2[(section.Start - 8)..section.End]);
-        }
-
-        File.WriteAllBytes(store.FilePath, v1.ToArray());
+        File.WriteAllBytes(store.FilePath, AsVersionOne(v2, metadata: null));
         File.Delete(store.PreviousFilePath);
         using var network = new SmallClassifier();
 
@@ -279,17 +271,7 @@ public sealed class DamagedFileTests : IDisposable
         settings.Remove("evaluationMemoryBudgetBytes");
         settings.Remove("resume");
         metadata["formatVersion"] = 1;
-        byte[] oldMetadata = System.Text.Encoding.UTF8.GetBytes(metadata.ToJsonString());
-        var v1 = new List<byte>(v2[..12]);
-        BinaryPrimitives.WriteInt32LittleEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(v1).Slice(8, 4), 1);
-        v1.AddRange(BitConverter.GetBytes((long)oldMetadata.Length));
-        v1.AddRange(oldMetadata);
-        foreach (var section in sections.Skip(1))
-        {
-            v1.AddRange(v2[(section.Start - 8)..section.End]);
-        }
-
-        File.WriteAllBytes(store.FilePath, v1.ToArray());
+        File.WriteAllBytes(store.FilePath, AsVersionOne(v2, System.Text.Encoding.UTF8.GetBytes(metadata.ToJsonString())));
         File.Delete(store.PreviousFilePath);
         using var network = new SmallClassifier();
 
@@ -297,6 +279,28 @@ public sealed class DamagedFileTests : IDisposable
 
         Assert.NotNull(checkpoint);
         Assert.Equal(new TrainingSettings().EvaluationMemoryBudgetBytes, checkpoint.Metadata.Settings.EvaluationMemoryBudgetBytes);
+    }
+
+    /// <summary>A version-2 checkpoint rewritten as version 1 (no checksums), with other metadata when given.</summary>
+    private static byte[] AsVersionOne(byte[] v2, byte[]? metadata)
+    {
+        var sections = SectionSpans(v2);
+        var v1 = new List<byte>(v2[..12]);
+        BinaryPrimitives.WriteInt32LittleEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(v1).Slice(8, 4), 1);
+        for (int i = 0; i < sections.Count; i++)
+        {
+            if (i == 0 && metadata is not null)
+            {
+                v1.AddRange(BitConverter.GetBytes((long)metadata.Length));
+                v1.AddRange(metadata);
+            }
+            else
+            {
+                v1.AddRange(v2[(sections[i].Start - 8)..sections[i].End]);
+            }
+        }
+
+        return v1.ToArray();
     }
 
     private CheckpointStore TrainWithCheckpoints(int epochs, int? totalEpochs = null)
