@@ -17,8 +17,8 @@ namespace Ibex.Generators.Emitting
 
         /// <param name="network">The network.</param>
         /// <param name="training">The training pass, or the mean network's.</param>
-        /// <param name="folded">Layers the pass does not run, folded into the layer before them: they pass the tensor on.</param>
-        public IntermediateReleases(NetworkSpec network, bool training, ISet<int>? folded = null)
+        /// <param name="absorbed">Layers the pass computes inside the layer before them (<see cref="AbsorbedLayers"/>): they pass the tensor on.</param>
+        public IntermediateReleases(NetworkSpec network, bool training, ISet<int>? absorbed = null)
         {
             var layers = network.Layers;
             int count = layers.Count;
@@ -28,7 +28,7 @@ namespace Ibex.Generators.Emitting
             maker[0] = -1;
             for (int i = 0; i < count; i++)
             {
-                bool passesThrough = layers[i].Rule.MayPassInputThrough(layers[i], training) || (folded?.Contains(i) ?? false);
+                bool passesThrough = layers[i].Rule.MayPassInputThrough(layers[i], training) || (absorbed?.Contains(i) ?? false);
                 maker[i + 1] = passesThrough ? maker[i] : i;
             }
 

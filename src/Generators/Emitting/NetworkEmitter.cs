@@ -166,8 +166,8 @@ namespace Ibex.Generators.Emitting
                 WriteInputView(writer, network);
                 WritePassScalars(writer, network, training: true);
                 bool anyDropout = network.Layers.Any(l => l.ActivationNoise is not null);
-                var rectified = RectifiedNorms.FusedActivations(network);
-                var releases = new IntermediateReleases(network, training: true, rectified);
+                var absorbed = AbsorbedLayers.Of(network, training: true);
+                var releases = new IntermediateReleases(network, training: true, absorbed);
                 for (int index = 0; index < network.Layers.Count; index++)
                 {
                     var layer = network.Layers[index];
@@ -182,11 +182,11 @@ namespace Ibex.Generators.Emitting
                         writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
                     }
 
-                    if (rectified.Contains(index + 1))
+                    if (absorbed.Contains(index + 1))
                     {
-                        BatchNormRule.WriteRectifiedImageTraining(writer, layer, network.Layers[index + 1]);
+                        layer.Rule.WriteForwardAbsorbing(writer, layer, network.Layers[index + 1], training: true);
                     }
-                    else if (rectified.Contains(index))
+                    else if (absorbed.Contains(index))
                     {
                         writer.WriteLine($"// Applied by {network.Layers[index - 1].Name} above.");
                     }
@@ -245,8 +245,8 @@ namespace Ibex.Generators.Emitting
             {
                 WriteInputView(writer, network);
                 WritePassScalars(writer, network, training: false);
-                var folded = BatchNormFold.FoldedNorms(network);
-                var releases = new IntermediateReleases(network, training: false, folded);
+                var absorbed = AbsorbedLayers.Of(network, training: false);
+                var releases = new IntermediateReleases(network, training: false, absorbed);
                 for (int index = 0; index < network.Layers.Count; index++)
                 {
                     var layer = network.Layers[index];
@@ -257,11 +257,11 @@ namespace Ibex.Generators.Emitting
                         writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
                     }
 
-                    if (folded.Contains(index + 1))
+                    if (absorbed.Contains(index + 1))
                     {
-                        BatchNormFold.WriteFoldedConvolution(writer, layer, network.Layers[index + 1]);
+                        layer.Rule.WriteForwardAbsorbing(writer, layer, network.Layers[index + 1], training: false);
                     }
-                    else if (folded.Contains(index))
+                    else if (absorbed.Contains(index))
                     {
                         writer.WriteLine($"// Folded into {network.Layers[index - 1].Name} above.");
                     }

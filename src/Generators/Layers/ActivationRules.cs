@@ -103,6 +103,8 @@ namespace Ibex.Generators.Layers
 
         protected override string Apply(LayerSpec layer) => $"{Functional}.relu(x)";
 
+        public override bool IsPlainRectifier(LayerSpec layer) => layer.ActivationNoise is null;
+
         public override string Summary(LayerSpec layer) => layer.ActivationNoise is null ? "ReLU" : "ReLU, with Information Dropout";
     }
 

@@ -70,11 +70,22 @@ namespace Ibex.Generators.Layers
             writer.WriteLine($"x = {Functional}.batch_norm(x, {field}.RunningMean, {field}.RunningVariance, {field}.Weight, {field}.Bias, training: {Bool(training)}, momentum: {Number(settings.Momentum)}, eps: {Number(settings.Epsilon)});");
         }
 
+        /// <summary>In training, an image BatchNorm applies a plain ReLU after it in its own passes (<c>BatchNormalization.TrainRectified</c>).</summary>
+        public override bool Absorbs(LayerSpec layer, LayerSpec next, bool training)
+            => training && layer.InputShape.Count == 3 && !layer.KeepsOutput && next.Rule.IsPlainRectifier(next);
+
         /// <summary>The training pass of an image BatchNorm followed by the ReLU after it, in the same passes.</summary>
-        public static void WriteRectifiedImageTraining(IndentedTextWriter writer, LayerSpec layer, LayerSpec activation)
+        public override void WriteForwardAbsorbing(IndentedTextWriter writer, LayerSpec layer, LayerSpec next, bool training)
         {
-            writer.WriteLine($"// With {activation.Name}'s ReLU: max(0, y) forward, the gradient where the output is positive back.");
+            writer.WriteLine($"// With {next.Name}'s ReLU: max(0, y) forward, the gradient where the output is positive back.");
             WriteImageTraining(writer, layer, "TrainRectified");
+        }
+
+        /// <summary>γ, β and the running statistics, which the mean network folds into a convolution before the BatchNorm.</summary>
+        public override string? FoldableStatistics(LayerSpec layer)
+        {
+            string field = layer.FieldName;
+            return $"{field}.Weight, {field}.Bias, {field}.RunningMean, {field}.RunningVariance, {Number(((Settings)layer.Settings).Epsilon)}";
         }
 
         private static void WriteImageTraining(IndentedTextWriter writer, LayerSpec layer, string method)

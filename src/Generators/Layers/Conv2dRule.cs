@@ -1,4 +1,5 @@
 using Ibex.Generators.Diagnostics;
+using Ibex.Generators.Emitting;
 using Ibex.Generators.Model;
 using static Ibex.Generators.Emitting.CodeText;
 using static Ibex.Generators.Parsing.AttributeReading;
@@ -101,6 +102,23 @@ namespace Ibex.Generators.Layers
             string dilation = settings.Dilation == 1 ? "" : $", dilation: {Longs(settings.Dilation, settings.Dilation)}";
             string groups = settings.Groups == 1 ? "" : $", groups: {settings.Groups}";
             return $"{Functional}.conv2d({input}, {weight}, {bias}, strides: {Longs(settings.Stride, settings.Stride)}, padding: {Longs(settings.Padding, settings.Padding)}{dilation}{groups})";
+        }
+
+        /// <summary>In the mean network a convolution takes the running statistics of a normalization after it into its weights.</summary>
+        public override bool Absorbs(LayerSpec layer, LayerSpec next, bool training)
+            => !training && !layer.KeepsOutput && next.Rule.FoldableStatistics(next) is not null;
+
+        /// <summary>The convolution with <paramref name="next"/>'s running statistics folded into its weights and bias.</summary>
+        public override void WriteForwardAbsorbing(IndentedTextWriter writer, LayerSpec layer, LayerSpec next, bool training)
+        {
+            string bias = HasBias(layer) ? $"{layer.FieldName}.Bias" : "null";
+            string weight = layer.Local("foldedWeight");
+            string foldedBias = layer.Local("foldedBias");
+            writer.WriteLine($"// With {next.Name}'s running statistics folded in: conv(x, w·s) + (b − μ)·s + β, s = γ/√(σ² + ε).");
+            writer.WriteLine($"var ({weight}, {foldedBias}) = {CompilerServices}.BatchNormFolding.Fold({layer.FieldName}.Weight, {bias}, {next.Rule.FoldableStatistics(next)});");
+            writer.WriteLine($"x = {Operation(layer, "x", weight, foldedBias)};");
+            writer.WriteLine($"{weight}.Dispose();");
+            writer.WriteLine($"{foldedBias}.Dispose();");
         }
 
         public override string ReparameterizationText(string weightVariance) => $"b = conv(x, ŵ) + √conv(x², {weightVariance})·ξ, ξ ~ N(0, 1) per example and output position.";

@@ -75,6 +75,27 @@ namespace Ibex.Generators.Layers
         /// <summary>Whether the pass's code for this layer may leave <c>x</c> as it found it (the same tensor), so that freeing the layer's input would free its output.</summary>
         public virtual bool MayPassInputThrough(LayerSpec layer, bool training) => false;
 
+        /// <summary>
+        /// Whether this layer's step in the training (<paramref name="training"/>) or mean pass also computes
+        /// <paramref name="next"/>, the layer after it, whose own step is then left out: a convolution folds the running
+        /// statistics of a normalization after it into its weights in the mean network; an image normalization applies a
+        /// plain rectifier after it in training. Only a layer whose output nothing else reads can absorb the next one.
+        /// </summary>
+        public virtual bool Absorbs(LayerSpec layer, LayerSpec next, bool training) => false;
+
+        /// <summary>Writes this layer's step with <paramref name="next"/> applied in it, where <see cref="Absorbs"/> said so.</summary>
+        public virtual void WriteForwardAbsorbing(IndentedTextWriter writer, LayerSpec layer, LayerSpec next, bool training)
+            => throw new InvalidOperationException($"{Name} layers absorb no layer after them.");
+
+        /// <summary>
+        /// The arguments that fold this layer's running statistics into the weights of the layer before it
+        /// (<c>γ, β, μ, σ², ε</c> for <c>Ibex.Runtime.CompilerServices.BatchNormFolding.Fold</c>), or null when they cannot be folded.
+        /// </summary>
+        public virtual string? FoldableStatistics(LayerSpec layer) => null;
+
+        /// <summary>Whether the layer is a plain rectifier, max(0, x) without noise, which a normalization before it may apply in its own pass.</summary>
+        public virtual bool IsPlainRectifier(LayerSpec layer) => false;
+
         /// <summary>What gives the layer's saved parameters their meaning, for the declaration hash.</summary>
         public virtual DeclarationFields Declaration(LayerSpec layer) => DeclarationFields.None;
     }
