@@ -58,6 +58,28 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void TheRoundTripNetworksCoverEveryOperationAndActivationKind()
+    {
+        var seen = new HashSet<Type>();
+        foreach (var row in Networks())
+        {
+            using var network = Create((string)row[0]);
+            foreach (var operation in network.ToMeanGraph().Operations)
+            {
+                seen.Add(operation.GetType());
+                if (operation is ActivationOperation activation)
+                {
+                    seen.Add(activation.Function.GetType());
+                }
+            }
+        }
+
+        var kinds = typeof(GraphOperation).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && (typeof(GraphOperation).IsAssignableFrom(t) || typeof(ActivationFunction).IsAssignableFrom(t)));
+        Assert.Empty(kinds.Where(kind => !seen.Contains(kind)).Select(kind => kind.Name));
+    }
+
+    [Fact]
     public void PruningRemovesUnitsWithoutChangingWhatTheMaskedNetworkComputes()
     {
         using var scope = NewDisposeScope();

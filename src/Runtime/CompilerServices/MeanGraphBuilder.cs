@@ -65,28 +65,28 @@ namespace Ibex.Runtime.CompilerServices
             => Add(new LayerNormOperation(layer, x.Value, NewValue(x.Value.Shape), Copy(scale), Copy(shift), epsilon));
 
         /// <summary>Records max(0, x).</summary>
-        public MeanGraphValue ReLU(string layer, MeanGraphValue x) => Activation(layer, x, ActivationKind.ReLU, 0);
+        public MeanGraphValue ReLU(string layer, MeanGraphValue x) => Activation(layer, x, new ReLUFunction());
 
         /// <summary>Records x for x ≥ 0, slope·x otherwise.</summary>
-        public MeanGraphValue LeakyReLU(string layer, MeanGraphValue x, double slope) => Activation(layer, x, ActivationKind.LeakyReLU, slope);
+        public MeanGraphValue LeakyReLU(string layer, MeanGraphValue x, double slope) => Activation(layer, x, new LeakyReLUFunction(slope));
 
         /// <summary>Records x for x &gt; 0, α·(eˣ − 1) otherwise.</summary>
-        public MeanGraphValue ELU(string layer, MeanGraphValue x, double alpha) => Activation(layer, x, ActivationKind.ELU, alpha);
+        public MeanGraphValue ELU(string layer, MeanGraphValue x, double alpha) => Activation(layer, x, new ELUFunction(alpha));
 
         /// <summary>Records x·Φ(x).</summary>
-        public MeanGraphValue GELU(string layer, MeanGraphValue x) => Activation(layer, x, ActivationKind.GELU, 0);
+        public MeanGraphValue GELU(string layer, MeanGraphValue x) => Activation(layer, x, new GELUFunction());
 
         /// <summary>Records x·sigmoid(x).</summary>
-        public MeanGraphValue SiLU(string layer, MeanGraphValue x) => Activation(layer, x, ActivationKind.SiLU, 0);
+        public MeanGraphValue SiLU(string layer, MeanGraphValue x) => Activation(layer, x, new SiLUFunction());
 
         /// <summary>Records log(1 + eˣ).</summary>
-        public MeanGraphValue Softplus(string layer, MeanGraphValue x) => Activation(layer, x, ActivationKind.Softplus, 0);
+        public MeanGraphValue Softplus(string layer, MeanGraphValue x) => Activation(layer, x, new SoftplusFunction());
 
         /// <summary>Records tanh(x).</summary>
-        public MeanGraphValue Tanh(string layer, MeanGraphValue x) => Activation(layer, x, ActivationKind.Tanh, 0);
+        public MeanGraphValue Tanh(string layer, MeanGraphValue x) => Activation(layer, x, new TanhFunction());
 
         /// <summary>Records 1 / (1 + e⁻ˣ).</summary>
-        public MeanGraphValue Sigmoid(string layer, MeanGraphValue x) => Activation(layer, x, ActivationKind.Sigmoid, 0);
+        public MeanGraphValue Sigmoid(string layer, MeanGraphValue x) => Activation(layer, x, new SigmoidFunction());
 
         /// <summary>x + shortcut.</summary>
         public MeanGraphValue Residual(string layer, MeanGraphValue x, MeanGraphValue shortcut)
@@ -99,8 +99,8 @@ namespace Ibex.Runtime.CompilerServices
         internal MeanGraph Build()
             => new(description, input, operations.ToArray(), output ?? throw new InvalidOperationException("The generated WriteMeanGraph did not name the network's output."));
 
-        private MeanGraphValue Activation(string layer, MeanGraphValue x, ActivationKind kind, double parameter)
-            => Add(new ActivationOperation(layer, x.Value, NewValue(x.Value.Shape), kind, parameter));
+        private MeanGraphValue Activation(string layer, MeanGraphValue x, ActivationFunction function)
+            => Add(new ActivationOperation(layer, x.Value, NewValue(x.Value.Shape), function));
 
         private MeanGraphValue Add(GraphOperation operation)
         {

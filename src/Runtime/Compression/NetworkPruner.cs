@@ -34,13 +34,13 @@ namespace Ibex.Runtime.Compression
             var layers = new List<LayerPruning>();
             for (int i = 0; i < operations.Count; i++)
             {
-                if (WeightOf(operations[i]) is not { } weight || !noisy.TryGetValue(operations[i].Layer, out var noise))
+                if (operations[i] is not WeightOperation weights || !noisy.TryGetValue(weights.Layer, out var noise))
                 {
                     continue;
                 }
 
-                var (masked, pruning) = Mask(weight, noise, options.LogAlphaThreshold ?? PruningThresholds.For(noise.Noise));
-                operations[i] = WithWeight(operations[i], masked);
+                var (masked, pruning) = Mask(weights.Weight, noise, options.LogAlphaThreshold ?? PruningThresholds.For(noise.Noise));
+                operations[i] = weights.WithMaskedWeight(masked);
                 layers.Add(pruning);
             }
 
@@ -78,40 +78,6 @@ namespace Ibex.Runtime.Compression
             }
 
             return masks;
-        }
-
-        private static WeightArray? WeightOf(GraphOperation operation) => operation switch
-        {
-            LinearOperation linear => linear.Weight,
-            ConvolutionOperation conv => conv.Weight,
-            _ => null,
-        };
-
-        private static GraphOperation WithWeight(GraphOperation operation, WeightArray weight) => operation switch
-        {
-            LinearOperation linear => linear with { Weight = weight, NoiseVariance = Masked(linear.NoiseVariance, weight) },
-            ConvolutionOperation conv => conv with { Weight = weight, NoiseVariance = Masked(conv.NoiseVariance, weight) },
-            _ => operation,
-        };
-
-        /// <summary>The noise variance of the weights left: 0 where the weight was pruned.</summary>
-        private static WeightArray? Masked(WeightArray? variance, WeightArray weight)
-        {
-            if (variance is null)
-            {
-                return null;
-            }
-
-            var masked = variance.Copy();
-            for (long i = 0; i < masked.Values.LongLength; i++)
-            {
-                if (weight.Values[i] == 0)
-                {
-                    masked.Values[i] = 0;
-                }
-            }
-
-            return masked;
         }
 
         /// <summary>The weights with the pruned ones at 0, and what was kept: weights, units, and the nats they hold.</summary>

@@ -80,8 +80,11 @@ namespace Ibex.Runtime.Export
         private static void AddMetadata(ModelProto model, string key, string value)
             => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
 
-        /// <summary>Turns the graph's operations into ONNX nodes and initializers, one layer at a time.</summary>
-        private sealed class GraphWriter
+        /// <summary>
+        /// The protobuf side of <see cref="OnnxLowering"/>: each operation lowers itself into it, one layer at a time, and it
+        /// turns what it is given into ONNX's messages.
+        /// </summary>
+        private sealed class GraphWriter : OnnxLowering
         {
             private readonly MeanGraph graph;
             private readonly OnnxExportOptions options;
@@ -93,6 +96,8 @@ namespace Ibex.Runtime.Export
                 this.options = options;
             }
 
+            public override bool Stochastic => options.Stochastic;
+
             public GraphProto Write()
             {
                 proto.Name = graph.Description.Name;
@@ -100,7 +105,7 @@ namespace Ibex.Runtime.Export
                 proto.Output.Add(Tensor(options.OutputName, graph.Output.Shape));
                 foreach (var operation in graph.Operations)
                 {
-                    WriteOperation(operation);
+                    operation.Lower(this);
                 }
 
                 // The output value gets the output's name through an Identity node: every value keeps one name.
@@ -109,162 +114,10 @@ namespace Ibex.Runtime.Export
                 return proto;
             }
 
-            private string Name(GraphValue value) => value.Id == graph.Input.Id ? options.InputName : value.Name;
+            public override string Name(GraphValue value) => value.Id == graph.Input.Id ? options.InputName : value.Name;
 
-            private void WriteOperation(GraphOperation operation)
-            {
-                string input = Name(operation.Input), output = Name(operation.Output), layer = operation.Layer;
-                switch (operation)
-                {
-                    case LinearOperation linear:
-                        var gemmInputs = new List<string> { input, Weight(layer + ".weight", linear.Weight) };
-                        if (linear.Bias is { } bias)
-                        {
-                            gemmInputs.Add(Initializer(layer + ".bias", bias));
-                        }
-
-                        if (options.Stochastic && linear.NoiseVariance is { } linearVariance)
-                        {
-                            Node("Gemm", layer + ".mean", gemmInputs, output + ".mean", Int("transB", 1));
-                            Node("Mul", layer + ".square", new[] { input, input }, output + ".square");
-                            Node("Gemm", layer + ".variance", new[] { output + ".square", Weight(layer + ".noise_variance", linearVariance) }, output + ".variance", Int("transB", 1));
-                            WriteSample(layer, output);
-                        }
-                        else
-                        {
-                            Node("Gemm", layer, gemmInputs, output, Int("transB", 1));
-                        }
-
-                        break;
-                    case ConvolutionOperation conv:
-                        var convInputs = new List<string> { input, Weight(layer + ".weight", conv.Weight) };
-                        if (conv.Bias is { } convBias)
-                        {
-                            convInputs.Add(Initializer(layer + ".bias", convBias));
-                        }
-
-                        int kernel = conv.Weight.Shape[2];
-                        AttributeProto[] ConvAttributes() => new[]
-                        {
-                            Ints("kernel_shape", kernel, kernel), Ints("strides", conv.Stride, conv.Stride),
-                            Ints("pads", conv.Padding, conv.Padding, conv.Padding, conv.Padding),
-                            Ints("dilations", conv.Dilation, conv.Dilation), Int("group", conv.Groups),
-                        };
-                        if (options.Stochastic && conv.NoiseVariance is { } convVariance)
-                        {
-                            Node("Conv", layer + ".mean", convInputs, output + ".mean", ConvAttributes());
-                            Node("Mul", layer + ".square", new[] { input, input }, output + ".square");
-                            Node("Conv", layer + ".variance", new[] { output + ".square", Weight(layer + ".noise_variance", convVariance) }, output + ".variance", ConvAttributes());
-                            WriteSample(layer, output);
-                        }
-                        else
-                        {
-                            Node("Conv", layer, convInputs, output, ConvAttributes());
-                        }
-
-                        break;
-                    case PoolOperation pool:
-                        Node(pool.Kind == PoolKind.Max ? "MaxPool" : "AveragePool", layer, new[] { input }, output,
-                            Ints("kernel_shape", pool.Kernel, pool.Kernel), Ints("strides", pool.Stride, pool.Stride));
-                        break;
-                    case GlobalAveragePoolOperation:
-                        Node("GlobalAveragePool", layer, new[] { input }, output + ".pooled");
-                        Node("Flatten", layer + ".flatten", new[] { output + ".pooled" }, output, Int("axis", 1));
-                        break;
-                    case FlattenOperation:
-                        Node("Flatten", layer, new[] { input }, output, Int("axis", 1));
-                        break;
-                    case BatchNormOperation norm:
-                        Node("BatchNormalization", layer,
-                            new[] { input, Initializer(layer + ".weight", norm.Scale), Initializer(layer + ".bias", norm.Shift),
-                                Initializer(layer + ".running_mean", norm.Mean), Initializer(layer + ".running_var", norm.Variance) },
-                            output, Float("epsilon", norm.Epsilon));
-                        break;
-                    case LayerNormOperation norm:
-                        Node("LayerNormalization", layer,
-                            new[] { input, Initializer(layer + ".weight", norm.Scale), Initializer(layer + ".bias", norm.Shift) },
-                            output, Int("axis", 1), Float("epsilon", norm.Epsilon));
-                        break;
-                    case ActivationOperation activation:
-                        WriteActivation(activation, input, output);
-                        break;
-                    case AddOperation add:
-                        string shortcut = Name(add.Shortcut);
-                        if (add.Projection is { } projection)
-                        {
-                            string projected = output + ".shortcut";
-                            if (projection.Shape.Length == 4)
-                            {
-                                Node("Conv", layer + ".projection", new[] { shortcut, Weight(layer + ".weight", projection) }, projected,
-                                    Ints("kernel_shape", 1, 1), Ints("strides", add.ProjectionStride, add.ProjectionStride));
-                            }
-                            else
-                            {
-                                Node("Gemm", layer + ".projection", new[] { shortcut, Weight(layer + ".weight", projection) }, projected, Int("transB", 1));
-                            }
-
-                            shortcut = projected;
-                        }
-
-                        Node("Add", layer, new[] { input, shortcut }, output);
-                        break;
-                    default:
-                        throw new NotSupportedException($"Layer '{operation.Layer}' ({operation.GetType().Name}) has no ONNX form in this exporter.");
-                }
-            }
-
-            /// <summary>output = mean + √(variance + 10⁻⁸)·ξ, ξ ~ N(0, 1) per example and unit (Kingma et al. 2015), from the values {output}.mean and {output}.variance.</summary>
-            private void WriteSample(string layer, string output)
-            {
-                Node("Add", layer + ".floor", new[] { output + ".variance", Scalar(layer + ".variance_floor", 1e-8f) }, output + ".floored");
-                Node("Sqrt", layer + ".std", new[] { output + ".floored" }, output + ".std");
-                Node("RandomNormalLike", layer + ".xi", new[] { output + ".mean" }, output + ".xi");
-                Node("Mul", layer + ".noise", new[] { output + ".std", output + ".xi" }, output + ".noise");
-                Node("Add", layer, new[] { output + ".mean", output + ".noise" }, output);
-            }
-
-            private void WriteActivation(ActivationOperation activation, string input, string output)
-            {
-                string layer = activation.Layer;
-                switch (activation.Kind)
-                {
-                    case ActivationKind.ReLU:
-                        Node("Relu", layer, new[] { input }, output);
-                        break;
-                    case ActivationKind.LeakyReLU:
-                        Node("LeakyRelu", layer, new[] { input }, output, Float("alpha", activation.Parameter));
-                        break;
-                    case ActivationKind.ELU:
-                        Node("Elu", layer, new[] { input }, output, Float("alpha", activation.Parameter));
-                        break;
-                    case ActivationKind.Softplus:
-                        Node("Softplus", layer, new[] { input }, output);
-                        break;
-                    case ActivationKind.Tanh:
-                        Node("Tanh", layer, new[] { input }, output);
-                        break;
-                    case ActivationKind.Sigmoid:
-                        Node("Sigmoid", layer, new[] { input }, output);
-                        break;
-                    case ActivationKind.SiLU:
-                        Node("Sigmoid", layer + ".gate", new[] { input }, output + ".gate");
-                        Node("Mul", layer, new[] { input, output + ".gate" }, output);
-                        break;
-                    case ActivationKind.GELU:
-                        // 0.5·x·(1 + erf(x/√2)): Gelu is an operator from opset 20 only.
-                        string sqrt2 = Scalar(layer + ".sqrt2", (float)Math.Sqrt(2));
-                        string one = Scalar(layer + ".one", 1f);
-                        string half = Scalar(layer + ".half", 0.5f);
-                        Node("Div", layer + ".scaled", new[] { input, sqrt2 }, output + ".scaled");
-                        Node("Erf", layer + ".erf", new[] { output + ".scaled" }, output + ".erf");
-                        Node("Add", layer + ".shift", new[] { output + ".erf", one }, output + ".shifted");
-                        Node("Mul", layer + ".gate", new[] { input, output + ".shifted" }, output + ".gated");
-                        Node("Mul", layer, new[] { output + ".gated", half }, output);
-                        break;
-                    default:
-                        throw new NotSupportedException($"Activation {activation.Kind} of layer '{layer}' has no ONNX form in this exporter.");
-                }
-            }
+            public override void Node(string operatorType, string name, IEnumerable<string> inputs, string output, params OnnxAttribute[] attributes)
+                => Node(operatorType, name, inputs, output, attributes.Select(Attribute).ToArray());
 
             private void Node(string operatorType, string name, IEnumerable<string> inputs, string output, params AttributeProto[] attributes)
             {
@@ -275,8 +128,16 @@ namespace Ibex.Runtime.Export
                 proto.Node.Add(node);
             }
 
+            private static AttributeProto Attribute(OnnxAttribute attribute) => attribute switch
+            {
+                IntAttribute i => new AttributeProto { Name = i.Name, Type = AttributeProto.Types.AttributeType.Int, I = i.Value },
+                FloatAttribute f => new AttributeProto { Name = f.Name, Type = AttributeProto.Types.AttributeType.Float, F = (float)f.Value },
+                IntsAttribute list => Ints(list.Name, list.Values),
+                _ => throw new NotSupportedException($"ONNX attribute '{attribute.Name}' is of a kind this writer does not know ({attribute.GetType().Name})."),
+            };
+
             /// <summary>A weight matrix or filter bank: sparse when the options ask for it.</summary>
-            private string Weight(string name, WeightArray weight)
+            public override string Weight(string name, WeightArray weight)
             {
                 if (options.Initializers == OnnxInitializers.Dense)
                 {
@@ -309,7 +170,7 @@ namespace Ibex.Runtime.Export
                 return name;
             }
 
-            private string Initializer(string name, WeightArray weight)
+            public override string Initializer(string name, WeightArray weight)
             {
                 var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = Bytes(weight.Values) };
                 tensor.Dims.AddRange(weight.Shape.Select(d => (long)d));
@@ -317,7 +178,7 @@ namespace Ibex.Runtime.Export
                 return name;
             }
 
-            private string Scalar(string name, float value)
+            public override string Scalar(string name, float value)
             {
                 proto.Initializer.Add(new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = Bytes(new[] { value }) });
                 return name;
@@ -344,12 +205,6 @@ namespace Ibex.Runtime.Export
             private static ByteString Bytes<T>(T[] values)
                 where T : struct
                 => ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
-
-            private static AttributeProto Int(string name, long value)
-                => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-            private static AttributeProto Float(string name, double value)
-                => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)value };
 
             private static AttributeProto Ints(string name, params long[] values)
             {
