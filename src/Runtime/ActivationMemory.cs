@@ -14,19 +14,16 @@ namespace Ibex.Runtime
 
         /// <summary>
         /// An upper estimate of one example's activations in a forward pass without gradients, in bytes: every layer's
-        /// output twice (the output and the input it is made from), plus for a convolution the unfolded input a 5 × 5 kernel
-        /// would need. A dispose scope keeps every intermediate of a pass until the pass ends, so all layers count.
+        /// output twice (the output and the input it is made from), plus the workspace its rule declares (for a convolution
+        /// the unfolded input a 5 × 5 kernel would need). A dispose scope keeps every intermediate of a pass until the pass
+        /// ends, so all layers count.
         /// </summary>
         public static long BytesPerExample(NetworkDescription description)
         {
             long values = description.InputFeatures;
             foreach (var layer in description.Layers)
             {
-                values += 2 * layer.OutFeatures;
-                if (layer.Kind == "Conv2d" && layer.InputShape.Count == 3 && layer.OutputShape.Count == 3)
-                {
-                    values += (long)layer.InputShape[0] * 25 * layer.OutputShape[1] * layer.OutputShape[2];
-                }
+                values += 2 * layer.OutFeatures + layer.WorkspaceFeatures;
             }
 
             return Math.Max(1, values * sizeof(float));

@@ -40,7 +40,10 @@ namespace Ibex.Runtime
     /// <param name="IsStochastic">Whether it is noisy: its weights count in Ĩ(w;D), or its activations carry Information Dropout.</param>
     /// <param name="WeightCount">The number of weights of a Dense or Conv2d layer (0 for the others).</param>
     /// <param name="Noise">What is noisy: "log-normal weights", "Gaussian weights", "information dropout", or empty.</param>
-    public sealed record LayerDescription(string Name, string Kind, IReadOnlyList<int> InputShape, IReadOnlyList<int> OutputShape, bool IsStochastic, long WeightCount, string Noise)
+    /// <param name="WorkspaceFeatures">Values per example a forward pass without gradients may hold for the layer beyond its
+    /// input and output (a convolution's unfolded input), as the layer's rule in the generator estimates them; 0 for most kinds.</param>
+    public sealed record LayerDescription(string Name, string Kind, IReadOnlyList<int> InputShape, IReadOnlyList<int> OutputShape, bool IsStochastic, long WeightCount, string Noise,
+        long WorkspaceFeatures = 0)
     {
         /// <summary>The number of values in one example entering the layer.</summary>
         public long InFeatures => InputShape.Aggregate(1L, (product, d) => product * d);

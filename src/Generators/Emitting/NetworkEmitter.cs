@@ -120,7 +120,9 @@ namespace Ibex.Generators.Emitting
                     NoiseFamily.Gaussian => "Gaussian weights",
                     _ => layer.ActivationNoise is null ? "" : "information dropout",
                 };
-                writer.WriteLine($"        new(\"{layer.Name}\", \"{layer.Kind}\", InputShape: new[] {{ {Shape(layer.InputShape)} }}, OutputShape: new[] {{ {Shape(layer.OutputShape)} }}, IsStochastic: {Bool(layer.IsStochastic)}, WeightCount: {layer.Rule.WeightCount(layer)}, Noise: \"{noise}\"),");
+                long workspace = layer.Rule.WorkspaceFeatures(layer);
+                string workspaceArgument = workspace == 0 ? "" : $", WorkspaceFeatures: {workspace}";
+                writer.WriteLine($"        new(\"{layer.Name}\", \"{layer.Kind}\", InputShape: new[] {{ {Shape(layer.InputShape)} }}, OutputShape: new[] {{ {Shape(layer.OutputShape)} }}, IsStochastic: {Bool(layer.IsStochastic)}, WeightCount: {layer.Rule.WeightCount(layer)}, Noise: \"{noise}\"{workspaceArgument}),");
             }
 
             writer.WriteLine("    });");

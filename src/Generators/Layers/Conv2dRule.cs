@@ -104,6 +104,9 @@ namespace Ibex.Generators.Layers
             return $"{Functional}.conv2d({input}, {weight}, {bias}, strides: {Longs(settings.Stride, settings.Stride)}, padding: {Longs(settings.Padding, settings.Padding)}{dilation}{groups})";
         }
 
+        /// <summary>The unfolded input, in·25·H_out·W_out: room for a 5 × 5 kernel's im2col, an upper estimate for the usual kernels.</summary>
+        public override long WorkspaceFeatures(LayerSpec layer) => (long)layer.InputShape[0] * 25 * layer.OutputShape[1] * layer.OutputShape[2];
+
         /// <summary>In the mean network a convolution takes the running statistics of a normalization after it into its weights.</summary>
         public override bool Absorbs(LayerSpec layer, LayerSpec next, bool training)
             => !training && !layer.KeepsOutput && next.Rule.FoldableStatistics(next) is not null;

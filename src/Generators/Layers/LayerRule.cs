@@ -48,6 +48,12 @@ namespace Ibex.Generators.Layers
         /// <summary>The weights the layer multiplies its input by (0 for layers without weights).</summary>
         public virtual long WeightCount(LayerSpec layer) => 0;
 
+        /// <summary>
+        /// Values per example that a forward pass without gradients may hold for the layer beyond its input and output (a
+        /// convolution's unfolded input), for the runtime's activation-memory estimate (<c>LayerDescription.WorkspaceFeatures</c>).
+        /// </summary>
+        public virtual long WorkspaceFeatures(LayerSpec layer) => 0;
+
         /// <summary>The layer in the class summary: its name, kind and main argument.</summary>
         public virtual string Describe(LayerSpec layer) => $"{layer.Name} ({(layer.IsStochastic ? "stochastic " : "")}{Name})";
 

@@ -33,10 +33,10 @@ namespace Snapshots
             DeclarationHash: "74f4a762dec398ae",
             Layers: new global::Ibex.Runtime.LayerDescription[]
             {
-                new("Stem", "Conv2d", InputShape: new[] { 3, 16, 16 }, OutputShape: new[] { 8, 16, 16 }, IsStochastic: true, WeightCount: 216, Noise: "log-normal weights"),
+                new("Stem", "Conv2d", InputShape: new[] { 3, 16, 16 }, OutputShape: new[] { 8, 16, 16 }, IsStochastic: true, WeightCount: 216, Noise: "log-normal weights", WorkspaceFeatures: 19200),
                 new("Rectify", "ReLU", InputShape: new[] { 8, 16, 16 }, OutputShape: new[] { 8, 16, 16 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Pool", "MaxPool2d", InputShape: new[] { 8, 16, 16 }, OutputShape: new[] { 8, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
-                new("Reduce", "Conv2d", InputShape: new[] { 8, 8, 8 }, OutputShape: new[] { 16, 3, 3 }, IsStochastic: false, WeightCount: 1152, Noise: ""),
+                new("Reduce", "Conv2d", InputShape: new[] { 8, 8, 8 }, OutputShape: new[] { 16, 3, 3 }, IsStochastic: false, WeightCount: 1152, Noise: "", WorkspaceFeatures: 1800),
                 new("Smooth", "AvgPool2d", InputShape: new[] { 16, 3, 3 }, OutputShape: new[] { 16, 2, 2 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Features", "Flatten", InputShape: new[] { 16, 2, 2 }, OutputShape: new[] { 64 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Scores", "Dense", InputShape: new[] { 64 }, OutputShape: new[] { 10 }, IsStochastic: true, WeightCount: 640, Noise: "log-normal weights"),

@@ -33,10 +33,10 @@ namespace Snapshots
             DeclarationHash: "0d7c131234c0afd0",
             Layers: new global::Ibex.Runtime.LayerDescription[]
             {
-                new("Stem", "Conv2d", InputShape: new[] { 4, 16, 16 }, OutputShape: new[] { 8, 16, 16 }, IsStochastic: true, WeightCount: 288, Noise: "log-normal weights"),
+                new("Stem", "Conv2d", InputShape: new[] { 4, 16, 16 }, OutputShape: new[] { 8, 16, 16 }, IsStochastic: true, WeightCount: 288, Noise: "log-normal weights", WorkspaceFeatures: 25600),
                 new("StemNorm", "LayerNorm", InputShape: new[] { 8, 16, 16 }, OutputShape: new[] { 8, 16, 16 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("StemAct", "LeakyReLU", InputShape: new[] { 8, 16, 16 }, OutputShape: new[] { 8, 16, 16 }, IsStochastic: false, WeightCount: 0, Noise: ""),
-                new("Down", "Conv2d", InputShape: new[] { 8, 16, 16 }, OutputShape: new[] { 16, 8, 8 }, IsStochastic: true, WeightCount: 288, Noise: "log-normal weights"),
+                new("Down", "Conv2d", InputShape: new[] { 8, 16, 16 }, OutputShape: new[] { 16, 8, 8 }, IsStochastic: true, WeightCount: 288, Noise: "log-normal weights", WorkspaceFeatures: 12800),
                 new("DownAct", "GELU", InputShape: new[] { 16, 8, 8 }, OutputShape: new[] { 16, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Shortcut", "Residual", InputShape: new[] { 16, 8, 8 }, OutputShape: new[] { 16, 8, 8 }, IsStochastic: false, WeightCount: 128, Noise: ""),
                 new("Pool", "GlobalAvgPool", InputShape: new[] { 16, 8, 8 }, OutputShape: new[] { 16 }, IsStochastic: false, WeightCount: 0, Noise: ""),

@@ -36,7 +36,7 @@ namespace Snapshots
             DeclarationHash: "7dac7bcb51fc07a3",
             Layers: new global::Ibex.Runtime.LayerDescription[]
             {
-                new("Convolve", "Conv2d", InputShape: new[] { 1, 6, 6 }, OutputShape: new[] { 4, 4, 4 }, IsStochastic: true, WeightCount: 36, Noise: "Gaussian weights"),
+                new("Convolve", "Conv2d", InputShape: new[] { 1, 6, 6 }, OutputShape: new[] { 4, 4, 4 }, IsStochastic: true, WeightCount: 36, Noise: "Gaussian weights", WorkspaceFeatures: 400),
                 new("Features", "Flatten", InputShape: new[] { 4, 4, 4 }, OutputShape: new[] { 64 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Hidden", "Dense", InputShape: new[] { 64 }, OutputShape: new[] { 8 }, IsStochastic: true, WeightCount: 512, Noise: "Gaussian weights"),
                 new("Squash", "Tanh", InputShape: new[] { 8 }, OutputShape: new[] { 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),

@@ -33,13 +33,13 @@ namespace Snapshots
             DeclarationHash: "3cc588bf5bddd8be",
             Layers: new global::Ibex.Runtime.LayerDescription[]
             {
-                new("Stem", "Conv2d", InputShape: new[] { 2, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: true, WeightCount: 72, Noise: "log-normal weights"),
+                new("Stem", "Conv2d", InputShape: new[] { 2, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: true, WeightCount: 72, Noise: "log-normal weights", WorkspaceFeatures: 3200),
                 new("StemNorm", "BatchNorm", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("StemActivation", "ReLU", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
-                new("Block", "Conv2d", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: true, WeightCount: 144, Noise: "log-normal weights"),
+                new("Block", "Conv2d", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: true, WeightCount: 144, Noise: "log-normal weights", WorkspaceFeatures: 6400),
                 new("BlockNorm", "BatchNorm", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("BlockActivation", "ReLU", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
-                new("Mix", "Conv2d", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: true, WeightCount: 144, Noise: "log-normal weights"),
+                new("Mix", "Conv2d", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: true, WeightCount: 144, Noise: "log-normal weights", WorkspaceFeatures: 6400),
                 new("Shortcut", "Residual", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 4, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Features", "Flatten", InputShape: new[] { 4, 8, 8 }, OutputShape: new[] { 256 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Hidden", "Dense", InputShape: new[] { 256 }, OutputShape: new[] { 8 }, IsStochastic: true, WeightCount: 2048, Noise: "log-normal weights"),

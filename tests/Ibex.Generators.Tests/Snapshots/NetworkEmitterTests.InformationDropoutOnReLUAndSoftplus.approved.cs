@@ -33,7 +33,7 @@ namespace Snapshots
             DeclarationHash: "e85df4cddf4a584d",
             Layers: new global::Ibex.Runtime.LayerDescription[]
             {
-                new("Convolve", "Conv2d", InputShape: new[] { 1, 12, 12 }, OutputShape: new[] { 4, 5, 5 }, IsStochastic: false, WeightCount: 36, Noise: ""),
+                new("Convolve", "Conv2d", InputShape: new[] { 1, 12, 12 }, OutputShape: new[] { 4, 5, 5 }, IsStochastic: false, WeightCount: 36, Noise: "", WorkspaceFeatures: 625),
                 new("Norm", "BatchNorm", InputShape: new[] { 4, 5, 5 }, OutputShape: new[] { 4, 5, 5 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Smooth", "Softplus", InputShape: new[] { 4, 5, 5 }, OutputShape: new[] { 4, 5, 5 }, IsStochastic: true, WeightCount: 0, Noise: "information dropout"),
                 new("Features", "Flatten", InputShape: new[] { 4, 5, 5 }, OutputShape: new[] { 100 }, IsStochastic: false, WeightCount: 0, Noise: ""),

@@ -33,12 +33,12 @@ namespace Snapshots
             DeclarationHash: "bea7236bb8eac659",
             Layers: new global::Ibex.Runtime.LayerDescription[]
             {
-                new("Stem", "Conv2d", InputShape: new[] { 1, 8, 8 }, OutputShape: new[] { 6, 8, 8 }, IsStochastic: true, WeightCount: 54, Noise: "log-normal weights"),
+                new("Stem", "Conv2d", InputShape: new[] { 1, 8, 8 }, OutputShape: new[] { 6, 8, 8 }, IsStochastic: true, WeightCount: 54, Noise: "log-normal weights", WorkspaceFeatures: 1600),
                 new("StemActivation", "ReLU", InputShape: new[] { 6, 8, 8 }, OutputShape: new[] { 6, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
-                new("Block", "Conv2d", InputShape: new[] { 6, 8, 8 }, OutputShape: new[] { 6, 8, 8 }, IsStochastic: true, WeightCount: 324, Noise: "log-normal weights"),
+                new("Block", "Conv2d", InputShape: new[] { 6, 8, 8 }, OutputShape: new[] { 6, 8, 8 }, IsStochastic: true, WeightCount: 324, Noise: "log-normal weights", WorkspaceFeatures: 9600),
                 new("BlockNorm", "BatchNorm", InputShape: new[] { 6, 8, 8 }, OutputShape: new[] { 6, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
                 new("Shortcut", "Residual", InputShape: new[] { 6, 8, 8 }, OutputShape: new[] { 6, 8, 8 }, IsStochastic: false, WeightCount: 0, Noise: ""),
-                new("ClassMaps", "Conv2d", InputShape: new[] { 6, 8, 8 }, OutputShape: new[] { 5, 8, 8 }, IsStochastic: true, WeightCount: 30, Noise: "log-normal weights"),
+                new("ClassMaps", "Conv2d", InputShape: new[] { 6, 8, 8 }, OutputShape: new[] { 5, 8, 8 }, IsStochastic: true, WeightCount: 30, Noise: "log-normal weights", WorkspaceFeatures: 9600),
                 new("Scores", "GlobalAvgPool", InputShape: new[] { 5, 8, 8 }, OutputShape: new[] { 5 }, IsStochastic: false, WeightCount: 0, Noise: ""),
             });
 
