@@ -57,6 +57,20 @@ namespace Ibex.Runtime
         private InputStandardization? inputStandardization;
         private IReadOnlyList<string>? classNames;
 
+        /// <summary>The device of the network's parameters (the CPU for a network without any).</summary>
+        public torch.Device Device
+        {
+            get
+            {
+                foreach (var parameter in parameters())
+                {
+                    return parameter.device;
+                }
+
+                return torch.CPU;
+            }
+        }
+
         /// <summary>Ĩ(w;D) in nats from the current ρ, without a forward pass (weights only: Information Dropout's KL depends on the input).</summary>
         public abstract torch.Tensor Information();
 

@@ -56,7 +56,7 @@ namespace Ibex.Examples.PhaseTransition
         /// <summary>Accuracy, mean predictive entropy and mean mutual information of the predictive over a data set.</summary>
         public static (double Accuracy, double MeanEntropy, double MeanMutualInformation) Evaluate(InformationNetwork network, LabeledData data, int samples, int batchSize = 500)
         {
-            var device = InformationTrainer.DeviceOf(network);
+            var device = network.Device;
             long correct = 0;
             double entropySum = 0, informationSum = 0;
             for (long start = 0; start < data.Count; start += batchSize)

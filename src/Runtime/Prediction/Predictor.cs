@@ -174,7 +174,7 @@ namespace Ibex.Runtime.Prediction
         {
             long count = batch.shape[0];
             var predictions = new ClassPrediction[count];
-            var device = DeviceOf(network);
+            var device = network.Device;
             for (long start = 0; start < count; start += examplesPerChunk)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -198,7 +198,7 @@ namespace Ibex.Runtime.Prediction
         {
             var (target, weightSampler) = SamplingNetwork();
             long count = batch.shape[0];
-            var device = DeviceOf(network);
+            var device = network.Device;
             using var generator = seed is { } value ? new torch.Generator(unchecked((ulong)value)) : null;
             using var probabilitySums = torch.zeros(count, Description.Classes, dtype: torch.float64);
             using var entropySums = torch.zeros(count, dtype: torch.float64);
@@ -245,7 +245,7 @@ namespace Ibex.Runtime.Prediction
         {
             if (sampledNetwork is null || sampler is null)
             {
-                sampledNetwork = TNetwork.Create(DeviceOf(network));
+                sampledNetwork = TNetwork.Create(network.Device);
                 sampledNetwork.eval();
                 sampler = new WeightSampler(network, sampledNetwork);
             }
@@ -285,14 +285,12 @@ namespace Ibex.Runtime.Prediction
         private static TNetwork CopyOf(TNetwork trained)
         {
             ArgumentNullException.ThrowIfNull(trained);
-            var copy = TNetwork.Create(DeviceOf(trained));
+            var copy = TNetwork.Create(trained.Device);
             WeightSampler.CopyState(trained, copy);
             copy.InputStandardization = trained.InputStandardization;
             copy.ClassNames = trained.ClassNames;
             return copy;
         }
-
-        private static torch.Device DeviceOf(InformationNetwork network) => Training.InformationTrainer.DeviceOf(network);
 
         private static int ArgMax(float[] values)
         {

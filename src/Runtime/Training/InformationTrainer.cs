@@ -101,7 +101,7 @@ namespace Ibex.Runtime.Training
                 ? (new List<RunSegment> { new(1, 0, fingerprint, Array.Empty<SettingChange>()) }, new List<SettingChange>())
                 : CheckResume(resumeFrom, fingerprint);
 
-            var device = DeviceOf(network);
+            var device = network.Device;
             bool writesCheckpoints = checkpoints is not null;
             if (parallel is not null)
             {
@@ -440,7 +440,7 @@ namespace Ibex.Runtime.Training
             try
             {
                 using var noGrad = torch.no_grad();
-                var device = DeviceOf(network);
+                var device = network.Device;
                 long correct = 0;
                 for (long chunk = start; chunk < start + count; chunk += batchSize)
                 {
@@ -460,16 +460,6 @@ namespace Ibex.Runtime.Training
             }
         }
 
-        /// <summary>The device of the network's parameters (the CPU for a network without any).</summary>
-        public static Device DeviceOf(InformationNetwork network)
-        {
-            foreach (var parameter in network.parameters())
-            {
-                return parameter.device;
-            }
-
-            return torch.CPU;
-        }
 
         private EpochReport EndOfEpoch(int epoch, EpochAccumulator sums, double seconds, long n, LabeledData? test)
         {
