@@ -5,7 +5,6 @@ using System.Linq;
 using Ibex.Bench.Performance.HandWritten;
 using Ibex.Runtime;
 using Ibex.Runtime.Checkpoints;
-using Ibex.Runtime.CompilerServices;
 using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using Ibex.Runtime.CompilerServices;
-using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 

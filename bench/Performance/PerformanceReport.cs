@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using Ibex.Runtime.CompilerServices;
+using Ibex.Runtime.Kernels;
 
 namespace Ibex.Bench.Performance;
 

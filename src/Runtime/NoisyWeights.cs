@@ -1,6 +1,6 @@
 using System;
 using Ibex.Dsl;
-using Ibex.Runtime.CompilerServices;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using Ibex.Runtime.CompilerServices;
 using Ibex.Runtime.Kernels;
 using TorchSharp;
 using Xunit;

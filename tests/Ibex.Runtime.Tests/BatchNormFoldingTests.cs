@@ -1,4 +1,4 @@
-using Ibex.Runtime.CompilerServices;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch.nn.functional;

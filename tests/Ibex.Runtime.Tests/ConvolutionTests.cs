@@ -1,5 +1,5 @@
 using System;
-using Ibex.Runtime.CompilerServices;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using Ibex.Runtime.CompilerServices;
+using Ibex.Runtime.Kernels;
 using TorchSharp;
 using Xunit;
 

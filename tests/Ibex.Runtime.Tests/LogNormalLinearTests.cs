@@ -1,5 +1,4 @@
 using System;
-using Ibex.Runtime.CompilerServices;
 using Ibex.Runtime.Kernels;
 using TorchSharp;
 using Xunit;

@@ -123,7 +123,7 @@ namespace Ibex.Runtime.Compression
                 return 0.5 * (noise.MaxLogAlpha - rho);
             }
 
-            const double k1 = CompilerServices.InformationTerms.SparseVdK1, k2 = CompilerServices.InformationTerms.SparseVdK2, k3 = CompilerServices.InformationTerms.SparseVdK3;
+            const double k1 = Kernels.InformationTerms.SparseVdK1, k2 = Kernels.InformationTerms.SparseVdK2, k3 = Kernels.InformationTerms.SparseVdK3;
             return k1 - k1 / (1 + Math.Exp(-(k2 + k3 * rho))) + 0.5 * Math.Log(1 + Math.Exp(-rho));
         }
     }

@@ -1,7 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Ibex.Runtime.CompilerServices;
 
 namespace Ibex.Runtime.Kernels
 {

@@ -1,5 +1,4 @@
 using System;
-using Ibex.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
 namespace Ibex.Runtime.Kernels

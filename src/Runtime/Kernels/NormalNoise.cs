@@ -6,11 +6,10 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Threading;
-using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Ibex.Runtime.CompilerServices
+namespace Ibex.Runtime.Kernels
 {
     /// <summary>
     /// Standard normal noise ξ for the kernels, drawn by a counter-based generator vectorized in C#: Threefry-2x32 with 20
@@ -27,7 +26,6 @@ namespace Ibex.Runtime.CompilerServices
     /// with the same seed; the benchmark's equality check and the kernels' tests use it. CUDA, float64 and non-contiguous
     /// tensors always draw through libtorch.</para>
     /// </remarks>
-    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class NormalNoise
     {
         private static readonly AsyncLocal<bool> LibTorchGenerator = new();
