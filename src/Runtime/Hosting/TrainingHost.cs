@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,7 +60,19 @@ namespace Ibex.Runtime.Hosting
                 // Validated before the host starts, so that a configuration mistake is the lines below and not also the
                 // host's own "Hosting failed to start" error with its stack trace.
                 _ = host.Services.GetRequiredService<IOptions<TrainingOptions>>().Value;
+                var workers = host.Services.GetServices<IHostedService>().OfType<TrainingWorker<TNetwork>>().ToArray();
                 await host.RunAsync().ConfigureAwait(false);
+
+                // Main must not return, and the runtime tear libtorch down, while the worker is still inside it (after the
+                // host's shutdown timeout the host returns without it). A stop is honoured within one batch or one weight
+                // sample, so this wait is short.
+                foreach (var worker in workers)
+                {
+                    if (worker.ExecuteTask is { } running)
+                    {
+                        await running.ConfigureAwait(false);
+                    }
+                }
             }
             catch (OperationCanceledException)
             {
