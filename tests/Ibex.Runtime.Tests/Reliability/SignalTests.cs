@@ -85,6 +85,35 @@ public sealed class SignalTests : IDisposable
         Assert.Equal(8, report.RootElement.GetProperty("epochs").GetArrayLength());
     }
 
+    [Fact]
+    public void SigtermDuringALongFinalEvaluationStopsAtOnceWithoutTouchingLibTorchAfterwards()
+    {
+        // One epoch, then 10,000 Monte-Carlo samples over 2,000 test examples: minutes of evaluation if a stop waited for it.
+        using var running = WorkerProcess.Start(
+            ("Epochs", "1"), ("BatchSize", "100"), ("Device", "cpu"), ("Seed", "1"), ("Data:Source", "Synthetic"), ("Data:SyntheticExamples", "8000"),
+            ("MonteCarloSamples", "10000"), ("CheckpointDirectory", Path.Combine(folder, "evaluation", "checkpoints")),
+            ("OutputDirectory", Path.Combine(folder, "evaluation", "output")));
+        var worker = running.Process;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (!running.Output.Contains("Epoch 1/1", StringComparison.Ordinal) && !worker.HasExited && started.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            Thread.Sleep(50);
+        }
+
+        Assert.False(worker.HasExited, "the worker ended before its final evaluation:\n" + running.Output);
+        Thread.Sleep(1000);
+        running.Signal("TERM");
+
+        // The host's shutdown timeout is 60 s; the stop must come well before it, by the worker's own check.
+        Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(30)), "the worker did not stop within 30 s of SIGTERM during its evaluation:\n" + running.Output);
+        worker.WaitForExit();
+        Assert.Equal(3, worker.ExitCode);
+        Assert.Contains("Stopped after training finished, before the report was written", running.Output);
+        Assert.DoesNotContain("   at ", running.Output);
+        Assert.DoesNotContain("schema", running.Output);
+        Assert.False(File.Exists(Path.Combine(folder, "evaluation", "output", "report.json")), "a report was written by a stopped run");
+    }
+
     private int RunToEnd(string name, int seed, out string text)
     {
         using var worker = Start(name, seed);
