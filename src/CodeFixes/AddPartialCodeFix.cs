@@ -1,3 +1,4 @@
+using Ibex.Generators.Diagnostics;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -15,7 +16,7 @@ namespace Ibex.CodeFixes
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFix)), Shared]
     public sealed class AddPartialCodeFix : CodeFixProvider
     {
-        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.NetworkMustBePartial);
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticDescriptors.NetworkMustBePartial.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

@@ -1,3 +1,4 @@
+using Ibex.Generators.Diagnostics;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -14,7 +15,7 @@ namespace Ibex.CodeFixes
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InsertFlattenCodeFix)), Shared]
     public sealed class InsertFlattenCodeFix : CodeFixProvider
     {
-        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.DenseNeedsFlatInput);
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticDescriptors.DenseNeedsFlatInput.Id);
 
         public override FixAllProvider? GetFixAllProvider() => null;
 

@@ -1,3 +1,4 @@
+using Ibex.Generators.Diagnostics;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -14,7 +15,7 @@ namespace Ibex.CodeFixes
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RenameMisspelledAttributeCodeFix)), Shared]
     public sealed class RenameMisspelledAttributeCodeFix : CodeFixProvider
     {
-        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticIds.MisspelledLayerAttribute);
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(DiagnosticDescriptors.MisspelledLayerAttribute.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
@@ -30,7 +31,7 @@ namespace Ibex.CodeFixes
             // The last identifier of the name, as typed: Conv2D in [Conv2D(4, 3)] or [Ibex.Dsl.Conv2D(4, 3)]; the generator
             // puts the attribute it means in the diagnostic's properties.
             var typedName = attribute.Name is QualifiedNameSyntax qualified ? qualified.Right : attribute.Name as SimpleNameSyntax;
-            if (typedName is null || !context.Diagnostics[0].Properties.TryGetValue(DiagnosticIds.SuggestionKey, out var meant) || string.IsNullOrEmpty(meant))
+            if (typedName is null || !context.Diagnostics[0].Properties.TryGetValue(DiagnosticProperties.Suggestion, out var meant) || string.IsNullOrEmpty(meant))
             {
                 return;
             }

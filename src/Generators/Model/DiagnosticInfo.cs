@@ -8,9 +8,6 @@ namespace Ibex.Generators.Model
     /// <remarks>Must stay immutable and structurally equatable: it is part of the incremental pipeline's output.</remarks>
     internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> MessageArguments)
     {
-        /// <summary>The diagnostic's property under this key: the name a code fix should write.</summary>
-        public const string SuggestionKey = "Suggestion";
-
         /// <summary>What the diagnostic suggests writing instead ("did you mean"), for a code fix; null when nothing.</summary>
         public string? Suggestion { get; init; }
 
@@ -19,7 +16,7 @@ namespace Ibex.Generators.Model
 
         public Diagnostic ToDiagnostic(Compilation compilation)
             => Diagnostic.Create(Descriptor, Location?.ToLocation(compilation),
-                Suggestion is null ? null : ImmutableDictionary<string, string?>.Empty.Add(SuggestionKey, Suggestion),
+                Suggestion is null ? null : ImmutableDictionary<string, string?>.Empty.Add(Diagnostics.DiagnosticProperties.Suggestion, Suggestion),
                 MessageArguments.Cast<object>().ToArray());
     }
 }
