@@ -205,8 +205,8 @@ namespace Ibex.Runtime.Hosting
 
                 if (parallel is not null)
                 {
-                    var (_, first) = InformationTrainer.Shard(settings.BatchSize, 0, parallel.Size);
-                    var (_, last) = InformationTrainer.Shard(settings.BatchSize, parallel.Size - 1, parallel.Size);
+                    var (_, first) = DataParallelTraining.Shard(settings.BatchSize, 0, parallel.Size);
+                    var (_, last) = DataParallelTraining.Shard(settings.BatchSize, parallel.Size - 1, parallel.Size);
                     if (root)
                     {
                         Log.DataParallelStarting(logger, parallel.Size, first == last ? $"{first}" : $"{last}–{first}", settings.BatchSize);

@@ -109,10 +109,9 @@ namespace Ibex.Runtime.Training
                 writesCheckpoints = parallel.Any(parallel.IsRoot && checkpoints is not null, "the start of training");
                 observer = parallel.IsRoot ? observer : null;
                 checkpoints = parallel.IsRoot ? checkpoints : null;
-                BroadcastState(parallel);
             }
 
-            using var buckets = parallel is null ? null : new GradientBuckets(network.parameters());
+            using var sharded = parallel is null ? null : new DataParallelTraining(network, parallel);
             // On an accelerator an in-memory training set moves there once, so that a step copies nothing back and forth;
             // streamed batches move one at a time.
             using var onDevice = device.type == DeviceType.CPU || train is not LabeledData inMemory
@@ -165,7 +164,7 @@ namespace Ibex.Runtime.Training
                     double informationWeight = EffectiveBeta(step, batchesPerEpoch) / n;
                     var logged = parallel is null
                         ? TrainBatch(batches.Current, device, optimizer, informationWeight)
-                        : TrainShard(batches.Current, device, optimizer, informationWeight, parallel, buckets!, $"epoch {epoch}, batch {batch + 1}");
+                        : sharded!.TrainShard(batches.Current, device, optimizer, informationWeight, $"epoch {epoch}, batch {batch + 1}", ApplyWeightMasks);
                     if (!double.IsFinite(logged.Loss))
                     {
                         throw new TrainingDivergedException(epoch, batch + 1, logged.Loss);
@@ -226,7 +225,7 @@ namespace Ibex.Runtime.Training
             Restore(resumeFrom, changes.Any(RunFingerprint.ChangesOptimizer) ? null : optimizer, shuffling);
             if (parallel is not null)
             {
-                RestoreRankStream(resumeFrom.Metadata, parallel);
+                DataParallelTraining.RestoreRankStream(resumeFrom.Metadata, parallel, settings.Seed);
             }
 
             // The saved state carries the learning rates it was written with; the settings' rates are the ones in force.
@@ -269,141 +268,15 @@ namespace Ibex.Runtime.Training
         }
 
         /// <summary>
-        /// One data-parallel step: this rank's share of the global <paramref name="batch"/> (b_r of its B examples) with the loss
-        /// <c>(b_r/B)·(CE_r + w·I_r)</c>, w = β/N, I_r the information term of this rank's forward pass (Ĩ plus any
-        /// Information Dropout KL); its sum over the ranks is the global objective (Σ_r b_r/B = 1, so Ĩ counts once). A rank
-        /// without examples (a last batch smaller than K) adds nothing but takes part in the sums. The logged values are summed
-        /// over the ranks before anything else, so that every rank sees the global loss and skips the step together when it is
-        /// not finite; then backward, the gradients summed over the ranks, and the optimizer's step.
-        /// </summary>
-        private (double Loss, double CrossEntropy, long Correct) TrainShard(TrainingBatch batch, Device device, OptimizerHelper optimizer, double informationWeight,
-            DataParallelGroup group, GradientBuckets buckets, string position)
-        {
-            long global = batch.Count;
-            var (start, count) = Shard(global, group);
-            double share = count / (double)global;
-            buckets.ZeroAndAttach();
-            Span<double> logged = stackalloc double[3];
-            Tensor? loss = null;
-            if (count > 0)
-            {
-                var inputs = batch.Features.narrow(0, start, count).to(device);
-                var labels = batch.Labels.narrow(0, start, count).to(device);
-                var (logits, information) = network.call(inputs);
-                var crossEntropy = nn.functional.cross_entropy(logits, labels);
-                using Scalar weight = informationWeight;
-                var local = crossEntropy.add(information, weight);
-                using Scalar shareScalar = share;
-                loss = local.mul(shareScalar);
-
-                var values = LoggedValues(local, crossEntropy, logits, labels);
-                logged[0] = values.Loss * count;
-                logged[1] = values.CrossEntropy * count;
-                logged[2] = values.Correct;
-            }
-
-            group.AllreduceSum(logged, $"the loss sum of {position}");
-            var result = (logged[0] / global, logged[1] / global, (long)Math.Round(logged[2]));
-            if (double.IsFinite(result.Item1))
-            {
-                network.BackwardReduceAndStep(loss, optimizer, () => buckets.AllreduceSum(group, $"the gradient allreduce of {position}"));
-                ApplyWeightMasks();
-            }
-
-            return result;
-        }
-
-        /// <summary>
         /// The logged scalars of a step in one transfer: loss, cross-entropy and the number of correct predictions, read from
         /// the copy's memory (data&lt;double&gt;() would leave its accessor to the finalizer).
         /// </summary>
-        private static (double Loss, double CrossEntropy, double Correct) LoggedValues(Tensor loss, Tensor crossEntropy, Tensor logits, Tensor labels)
+        internal static (double Loss, double CrossEntropy, double Correct) LoggedValues(Tensor loss, Tensor crossEntropy, Tensor logits, Tensor labels)
         {
             var values = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
                 .to(float64).cpu().contiguous();
             var read = MemoryMarshal.Cast<byte, double>(values.bytes);
             return (read[0], read[1], read[2]);
-        }
-
-        /// <summary>Rank r's examples of a global batch of <paramref name="global"/>: contiguous, sizes differing by at most one.</summary>
-        internal static (long Start, long Count) Shard(long global, DataParallelGroup group) => Shard(global, group.Rank, group.Size);
-
-        /// <summary>Rank <paramref name="rank"/> of <paramref name="ranks"/>'s examples of a global batch of <paramref name="global"/>.</summary>
-        internal static (long Start, long Count) Shard(long global, int rank, int ranks)
-        {
-            long quotient = global / ranks, remainder = global % ranks;
-            long start = rank * quotient + Math.Min(rank, remainder);
-            return (start, quotient + (rank < remainder ? 1 : 0));
-        }
-
-        /// <summary>Every rank takes rank 0's parameters and buffers, so that all start from the same network.</summary>
-        private void BroadcastState(DataParallelGroup group)
-        {
-            using var noGrad = torch.no_grad();
-            foreach (var (name, parameter) in network.named_parameters())
-            {
-                group.Broadcast(parameter, $"the broadcast of {name}");
-            }
-
-            foreach (var (name, buffer) in network.named_buffers())
-            {
-                group.Broadcast(buffer, $"the broadcast of {name}");
-            }
-        }
-
-        /// <summary>BatchNorm's running statistics averaged over the ranks (each rank's follow its own batches between two calls).</summary>
-        private void AverageRunningStatistics(DataParallelGroup group)
-        {
-            using var noGrad = torch.no_grad();
-            foreach (var (name, buffer) in network.named_buffers())
-            {
-                if (name.EndsWith("running_mean", StringComparison.Ordinal) || name.EndsWith("running_var", StringComparison.Ordinal))
-                {
-                    group.AllreduceSum(buffer, $"the average of {name}");
-                    buffer.div_(group.Size);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Checks that every rank holds rank 0's weights (a hash of every parameter's bytes): identical gradient sums and
-        /// identical optimizer steps keep them so, and a difference means the ranks train different networks from here on.
-        /// </summary>
-        private void RequireSameWeights(DataParallelGroup group, int epoch)
-        {
-            var hash = new System.IO.Hashing.XxHash64();
-            foreach (var parameter in network.parameters())
-            {
-                using var onHost = parameter.detach().cpu().contiguous();
-                hash.Append(onHost.bytes);
-            }
-
-            byte[] mine = hash.GetCurrentHash();
-            byte[] root = group.BroadcastBytes(group.IsRoot ? mine : null, $"the weight check after epoch {epoch}");
-            if (group.Any(!root.AsSpan().SequenceEqual(mine), $"the weight check after epoch {epoch}"))
-            {
-                throw new DataParallelException(
-                    $"After epoch {epoch} the ranks' weights differ (rank {group.Rank} {(root.AsSpan().SequenceEqual(mine) ? "agrees with" : "differs from")} rank 0). " +
-                    "The ranks must run the same Ibex and libtorch builds on the same kind of hardware; resume from the last checkpoint, which holds rank 0's weights.");
-            }
-        }
-
-        /// <summary>
-        /// This rank's noise stream after a resume: its own state when the checkpoint holds one per rank for this many ranks;
-        /// otherwise (another number of ranks, or a checkpoint of a run alone) rank 0 keeps the saved stream and the others
-        /// start streams derived from the seed and the step.
-        /// </summary>
-        private void RestoreRankStream(CheckpointMetadata metadata, DataParallelGroup group)
-        {
-            if (metadata.RankRandomStates is { } states && states.Count == group.Size)
-            {
-                using var state = torch.tensor(states[group.Rank], dtype: uint8);
-                torch.random.set_rng_state(state);
-            }
-            else if (!group.IsRoot)
-            {
-                TorchDevices.Seed(DataParallelGroup.NoiseSeed(settings.Seed + metadata.Step, group.Rank));
-            }
         }
 
         /// <summary>Multiplies each masked layer's weight by its mask after a step, so that pruned weights stay 0.</summary>
@@ -430,7 +303,7 @@ namespace Ibex.Runtime.Training
             => CountCorrect(network, data, 0, data.Count, batchSize, memoryBudgetBytes) / (double)data.Count;
 
         /// <summary>How many of the <paramref name="count"/> examples from <paramref name="start"/> the mean network classifies right (see <see cref="Evaluate"/>).</summary>
-        private static long CountCorrect(InformationNetwork network, LabeledData data, long start, long count, int batchSize, long memoryBudgetBytes)
+        internal static long CountCorrect(InformationNetwork network, LabeledData data, long start, long count, int batchSize, long memoryBudgetBytes)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
             ArgumentOutOfRangeException.ThrowIfLessThan(memoryBudgetBytes, 1);
@@ -477,24 +350,15 @@ namespace Ibex.Runtime.Training
             }
             else
             {
-                AverageRunningStatistics(parallel);
-                RequireSameWeights(parallel, epoch);
-                testAccuracy = test is null ? double.NaN : EvaluateShared(test, parallel);
+                DataParallelTraining.AverageRunningStatistics(network, parallel);
+                DataParallelTraining.RequireSameWeights(network, parallel, epoch);
+                testAccuracy = test is null ? double.NaN : DataParallelTraining.EvaluateShared(network, test, parallel, settings);
             }
 
             network.train();
             double meanLoss = sums.LossSum / Math.Max(1, sums.Batches);
             return new EpochReport(epoch, meanLoss, sums.CrossEntropySum / Math.Max(1, sums.Batches), informationPerSample,
                 sums.Correct / (double)Math.Max(1, sums.Seen), testAccuracy, sums.Seconds + seconds);
-        }
-
-        /// <summary>The mean network's accuracy on <paramref name="data"/>, each rank evaluating its contiguous share.</summary>
-        private double EvaluateShared(LabeledData data, DataParallelGroup group)
-        {
-            var (start, count) = Shard(data.Count, group);
-            Span<double> correct = stackalloc double[] { CountCorrect(network, data, start, count, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes) };
-            group.AllreduceSum(correct, "the test accuracy");
-            return correct[0] / data.Count;
         }
 
         private void WriteCheckpoint(CheckpointStore? checkpoints, bool writesCheckpoints, ITrainingObserver? observer, OptimizerHelper optimizer, Tensor shuffleState,
@@ -508,7 +372,7 @@ namespace Ibex.Runtime.Training
             byte[][]? rankStates = null;
             if (parallel is not null)
             {
-                AverageRunningStatistics(parallel);
+                DataParallelTraining.AverageRunningStatistics(network, parallel);
                 rankStates = parallel.GatherToRoot(CheckpointStore.Bytes(torch.random.get_rng_state()), "the checkpoint's gather of the noise streams");
             }
 

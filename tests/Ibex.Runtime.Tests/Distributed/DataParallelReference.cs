@@ -55,7 +55,7 @@ internal static class DataParallelReference
                 network.zero_grad();
                 for (int rank = 0; rank < ranks; rank++)
                 {
-                    var (start, count) = InformationTrainer.Shard(batch.Count, rank, ranks);
+                    var (start, count) = DataParallelTraining.Shard(batch.Count, rank, ranks);
                     if (count == 0)
                     {
                         // A rank without examples in a short last batch runs no forward pass and draws no noise.
