@@ -159,7 +159,7 @@ namespace Ibex.Runtime.Training
         public static double EvaluateShared(InformationNetwork network, LabeledData data, DataParallelGroup group, TrainingSettings settings)
         {
             var (start, count) = Shard(data.Count, group);
-            Span<double> correct = stackalloc double[] { InformationTrainer.CountCorrect(network, data, start, count, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes) };
+            Span<double> correct = stackalloc double[] { MeanNetworkAccuracy.CountCorrect(network, data, start, count, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes) };
             group.AllreduceSum(correct, "the test accuracy");
             return correct[0] / data.Count;
         }

@@ -36,8 +36,8 @@ namespace Ibex.Runtime.Training
         /// <summary>The ranks this run trains with (<see cref="TrainingSettings.DataParallel"/>), or null when it trains alone.</summary>
         private readonly DataParallelGroup? parallel;
 
-        /// <summary>The weights <see cref="TrainingSettings.WeightMasks"/> covers, with their masks on the weight's device; null without masks.</summary>
-        private readonly (torch.Tensor Weight, torch.Tensor Mask)[]? maskedWeights;
+        /// <summary>The weights <see cref="TrainingSettings.WeightMasks"/> holds at 0, or null without masks.</summary>
+        private readonly FixedWeightMasks? masks;
 
         /// <summary>Prepares to train <paramref name="network"/>; throws <see cref="ArgumentException"/> for invalid settings.</summary>
         public InformationTrainer(InformationNetwork network, TrainingSettings settings)
@@ -46,24 +46,7 @@ namespace Ibex.Runtime.Training
             this.network = network;
             this.settings = settings;
             parallel = settings.DataParallel is { Size: > 1 } group ? group : null;
-            if (settings.WeightMasks is { } masks)
-            {
-                var weights = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-                maskedWeights = masks.Select(pair =>
-                {
-                    if (!weights.TryGetValue(pair.Key + ".weight", out var weight))
-                    {
-                        throw new ArgumentException($"WeightMasks names layer '{pair.Key}', which {network.Description.Name} does not have as a weight layer.", nameof(settings));
-                    }
-
-                    if (!pair.Value.shape.SequenceEqual(weight.shape))
-                    {
-                        throw new ArgumentException($"The mask of layer '{pair.Key}' is shaped [{string.Join(", ", pair.Value.shape)}], its weight [{string.Join(", ", weight.shape)}].", nameof(settings));
-                    }
-
-                    return ((torch.Tensor)weight, pair.Value.to(weight.dtype).to(weight.device).DetachFromDisposeScope());
-                }).ToArray();
-            }
+            masks = settings.WeightMasks is { } given ? new FixedWeightMasks(network, given) : null;
         }
 
         /// <summary>β in force: the settings' override, else the declared one.</summary>
@@ -97,9 +80,10 @@ namespace Ibex.Runtime.Training
 
             long n = train.Count;
             var fingerprint = RunFingerprint.Of(settings, network.Description, n, Beta);
+            var resumption = new CheckpointedRun(network, settings, parallel, Beta);
             var (segments, changes) = resumeFrom is null
                 ? (new List<RunSegment> { new(1, 0, fingerprint, Array.Empty<SettingChange>()) }, new List<SettingChange>())
-                : CheckResume(resumeFrom, fingerprint);
+                : resumption.CheckResume(resumeFrom, fingerprint);
 
             var device = network.Device;
             bool writesCheckpoints = checkpoints is not null;
@@ -125,7 +109,7 @@ namespace Ibex.Runtime.Training
             long totalSteps = batchesPerEpoch * settings.Epochs;
 
             var reports = new List<EpochReport>();
-            var (firstEpoch, firstBatch, step, accumulated) = StartOrResume(resumeFrom, changes, optimizer, baseLearningRates, shuffling, reports, batchesPerEpoch);
+            var (firstEpoch, firstBatch, step, accumulated) = resumption.StartOrResume(resumeFrom, changes, optimizer, baseLearningRates, shuffling, reports, batchesPerEpoch);
 
             observer?.OnTrainingStarted(new TrainingStart(settings.Epochs, batchesPerEpoch, firstEpoch, firstBatch, n) { Changes = changes });
             for (int epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
@@ -149,7 +133,7 @@ namespace Ibex.Runtime.Training
                     if (stop)
                     {
                         var partial = sums with { Seconds = sums.Seconds + clock.Elapsed.TotalSeconds };
-                        WriteCheckpoint(checkpoints, writesCheckpoints, observer, optimizer, shuffleState, reports, segments, epoch, batch, step, partial, n);
+                        resumption.Write(checkpoints, writesCheckpoints, observer, optimizer, shuffleState, reports, segments, epoch, batch, step, partial, n);
                         return new TrainingOutcome(reports, Completed: false, epoch, batch) { Segments = segments };
                     }
 
@@ -160,11 +144,11 @@ namespace Ibex.Runtime.Training
                     }
 
                     long size = batches.Current.Count;
-                    ApplySchedule(optimizer, baseLearningRates, step, totalSteps);
-                    double informationWeight = EffectiveBeta(step, batchesPerEpoch) / n;
+                    TrainingSchedule.Apply(settings, optimizer, baseLearningRates, step, totalSteps);
+                    double informationWeight = TrainingSchedule.EffectiveBeta(settings, Beta, step, batchesPerEpoch) / n;
                     var logged = parallel is null
                         ? TrainBatch(batches.Current, device, optimizer, informationWeight)
-                        : sharded!.TrainShard(batches.Current, device, optimizer, informationWeight, $"epoch {epoch}, batch {batch + 1}", ApplyWeightMasks);
+                        : sharded!.TrainShard(batches.Current, device, optimizer, informationWeight, $"epoch {epoch}, batch {batch + 1}", () => masks?.Apply());
                     if (!double.IsFinite(logged.Loss))
                     {
                         throw new TrainingDivergedException(epoch, batch + 1, logged.Loss);
@@ -200,44 +184,12 @@ namespace Ibex.Runtime.Training
                 if (epoch % settings.CheckpointIntervalEpochs == 0 || epoch == settings.Epochs)
                 {
                     using var nextEpochShuffleState = shuffling.get_state().clone();
-                    WriteCheckpoint(checkpoints, writesCheckpoints, observer, optimizer, nextEpochShuffleState, reports, segments, epoch + 1, 0, step, EpochAccumulator.Empty, n);
+                    resumption.Write(checkpoints, writesCheckpoints, observer, optimizer, nextEpochShuffleState, reports, segments, epoch + 1, 0, step, EpochAccumulator.Empty, n);
                 }
             }
 
             network.eval();
             return new TrainingOutcome(reports, Completed: true, settings.Epochs + 1, 0) { Segments = segments };
-        }
-
-        /// <summary>
-        /// Where the run starts: epoch 1 with the seed's random streams, or the checkpoint's position with its optimizer
-        /// state, random streams and reports restored and the settings' learning rates in force.
-        /// </summary>
-        private (int Epoch, long Batch, long Step, EpochAccumulator Accumulated) StartOrResume(TrainingCheckpoint? resumeFrom, List<SettingChange> changes,
-            OptimizerHelper optimizer, double[] baseLearningRates, Generator shuffling, List<EpochReport> reports, long batchesPerEpoch)
-        {
-            if (resumeFrom is null)
-            {
-                TorchDevices.Seed(DataParallelGroup.NoiseSeed(settings.Seed, parallel?.Rank ?? 0));
-                return (1, 0, 0, EpochAccumulator.Empty);
-            }
-
-            // A changed optimizer kind or momentum starts the optimizer afresh: the saved moments belong to the other one.
-            Restore(resumeFrom, changes.Any(RunFingerprint.ChangesOptimizer) ? null : optimizer, shuffling);
-            if (parallel is not null)
-            {
-                DataParallelTraining.RestoreRankStream(resumeFrom.Metadata, parallel, settings.Seed);
-            }
-
-            // The saved state carries the learning rates it was written with; the settings' rates are the ones in force.
-            foreach (var (group, rate) in optimizer.ParamGroups.Zip(baseLearningRates))
-            {
-                group.LearningRate = rate;
-            }
-
-            reports.AddRange(resumeFrom.Metadata.Reports);
-            var metadata = resumeFrom.Metadata;
-            // N or the batch size may have changed at this epoch boundary: the step count follows the new epochs.
-            return (metadata.Epoch, metadata.NextBatch, (metadata.Epoch - 1L) * batchesPerEpoch + metadata.NextBatch, metadata.Accumulated);
         }
 
         /// <summary>
@@ -261,7 +213,7 @@ namespace Ibex.Runtime.Training
             if (double.IsFinite(result.Item1))
             {
                 network.BackwardAndStep(loss, optimizer);
-                ApplyWeightMasks();
+                masks?.Apply();
             }
 
             return result;
@@ -279,60 +231,13 @@ namespace Ibex.Runtime.Training
             return (read[0], read[1], read[2]);
         }
 
-        /// <summary>Multiplies each masked layer's weight by its mask after a step, so that pruned weights stay 0.</summary>
-        private void ApplyWeightMasks()
-        {
-            if (maskedWeights is null)
-            {
-                return;
-            }
-
-            using var noGrad = torch.no_grad();
-            foreach (var (weight, mask) in maskedWeights)
-            {
-                weight.mul_(mask);
-            }
-        }
-
         /// <summary>
         /// Accuracy of the mean network (noise off, ε ≡ 1) on <paramref name="data"/>, in chunks of at most
         /// <paramref name="batchSize"/> examples whose activations fit <paramref name="memoryBudgetBytes"/> (default 1 GiB, the
         /// default prediction memory budget).
         /// </summary>
         public static double Evaluate(InformationNetwork network, LabeledData data, int batchSize = 2000, long memoryBudgetBytes = ActivationMemory.DefaultBudgetBytes)
-            => CountCorrect(network, data, 0, data.Count, batchSize, memoryBudgetBytes) / (double)data.Count;
-
-        /// <summary>How many of the <paramref name="count"/> examples from <paramref name="start"/> the mean network classifies right (see <see cref="Evaluate"/>).</summary>
-        internal static long CountCorrect(InformationNetwork network, LabeledData data, long start, long count, int batchSize, long memoryBudgetBytes)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-            ArgumentOutOfRangeException.ThrowIfLessThan(memoryBudgetBytes, 1);
-            batchSize = (int)Math.Min(batchSize, ActivationMemory.ExamplesWithin(network.Description, memoryBudgetBytes));
-            bool wasTraining = network.training;
-            network.eval();
-            try
-            {
-                using var noGrad = torch.no_grad();
-                var device = network.Device;
-                long correct = 0;
-                for (long chunk = start; chunk < start + count; chunk += batchSize)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    long size = Math.Min(batchSize, start + count - chunk);
-                    var inputs = data.Features.narrow(0, chunk, size).to(device);
-                    var labels = data.Labels.narrow(0, chunk, size).to(device);
-                    var (logits, _) = network.call(inputs);
-                    correct += logits.argmax(1).eq(labels).sum().item<long>();
-                }
-
-                return correct;
-            }
-            finally
-            {
-                network.train(wasTraining);
-            }
-        }
-
+            => MeanNetworkAccuracy.CountCorrect(network, data, 0, data.Count, batchSize, memoryBudgetBytes) / (double)data.Count;
 
         private EpochReport EndOfEpoch(int epoch, EpochAccumulator sums, double seconds, long n, LabeledData? test)
         {
@@ -359,131 +264,6 @@ namespace Ibex.Runtime.Training
             double meanLoss = sums.LossSum / Math.Max(1, sums.Batches);
             return new EpochReport(epoch, meanLoss, sums.CrossEntropySum / Math.Max(1, sums.Batches), informationPerSample,
                 sums.Correct / (double)Math.Max(1, sums.Seen), testAccuracy, sums.Seconds + seconds);
-        }
-
-        private void WriteCheckpoint(CheckpointStore? checkpoints, bool writesCheckpoints, ITrainingObserver? observer, OptimizerHelper optimizer, Tensor shuffleState,
-            List<EpochReport> reports, List<RunSegment> segments, int epoch, long nextBatch, long step, EpochAccumulator accumulated, long n)
-        {
-            if (!writesCheckpoints)
-            {
-                return;
-            }
-
-            byte[][]? rankStates = null;
-            if (parallel is not null)
-            {
-                DataParallelTraining.AverageRunningStatistics(network, parallel);
-                rankStates = parallel.GatherToRoot(CheckpointStore.Bytes(torch.random.get_rng_state()), "the checkpoint's gather of the noise streams");
-            }
-
-            if (checkpoints is null)
-            {
-                return;
-            }
-
-            var metadata = new CheckpointMetadata
-            {
-                Network = network.Description.Name,
-                DeclarationHash = network.Description.DeclarationHash,
-                NoiseFamily = string.Join(", ", network.Description.Layers.Where(l => l.Noise.Length > 0).Select(l => l.Noise).Distinct()),
-                Beta = Beta,
-                TrainingExamples = n,
-                Seed = settings.Seed,
-                Epoch = epoch,
-                NextBatch = nextBatch,
-                Step = step,
-                Accumulated = accumulated,
-                Reports = reports.ToArray(),
-                Settings = settings,
-                Segments = segments.ToArray(),
-                RankRandomStates = rankStates,
-            };
-            checkpoints.Write(metadata, network, optimizer, shuffleState);
-            observer?.OnCheckpointWritten(checkpoints.FilePath, epoch, nextBatch);
-        }
-
-        /// <summary>
-        /// Compares this run's settings with the checkpoint's last segment. Any difference is refused under
-        /// <see cref="ResumePolicy.Strict"/>; under <see cref="ResumePolicy.AllowChanges"/> it opens a new segment, except a
-        /// change of what orders the examples inside an epoch, which is refused there too.
-        /// </summary>
-        private (List<RunSegment> Segments, List<SettingChange> Changes) CheckResume(TrainingCheckpoint checkpoint, SortedDictionary<string, string> fingerprint)
-        {
-            var metadata = checkpoint.Metadata;
-            var segments = metadata.Segments is { Count: > 0 } recorded
-                ? recorded.ToList()
-                : new List<RunSegment> { new(1, 0, RunFingerprint.Of(metadata.Settings, network.Description, metadata.TrainingExamples, metadata.Beta), Array.Empty<SettingChange>()) };
-            var changes = RunFingerprint.Differences(segments[^1].Settings, fingerprint);
-            if (metadata.Segments is null)
-            {
-                // A checkpoint from before the fingerprint did not record its data: nothing to compare that with.
-                changes.RemoveAll(change => change.Checkpoint == RunFingerprint.Unrecorded);
-            }
-
-            if (changes.Count == 0)
-            {
-                return (segments, changes);
-            }
-
-            if (settings.Resume == ResumePolicy.Strict)
-            {
-                throw new ResumeMismatchException(checkpoint.Path, changes,
-                    "Restore these settings, resume with Resume = AllowChanges to continue with the new values (recorded as a new run segment), " +
-                    "or start afresh in another checkpoint folder.");
-            }
-
-            var orderChanges = changes.Where(RunFingerprint.ChangesOrder).ToList();
-            if (orderChanges.Count > 0 && metadata.NextBatch != 0)
-            {
-                throw new ResumeMismatchException(checkpoint.Path, orderChanges,
-                    $"The checkpoint stopped inside epoch {metadata.Epoch} (batch {metadata.NextBatch}), and these settings decide the order of the examples " +
-                    "within an epoch: they can change only at an epoch boundary. Restore them to finish the epoch, or start afresh in another checkpoint folder.");
-            }
-
-            segments.Add(new RunSegment(metadata.Epoch, metadata.NextBatch, fingerprint, changes));
-            return (segments, changes);
-        }
-
-        private static void Restore(TrainingCheckpoint checkpoint, OptimizerHelper? optimizer, Generator shuffling)
-        {
-            if (optimizer is not null)
-            {
-                using var reader = new System.IO.BinaryReader(new System.IO.MemoryStream(checkpoint.OptimizerState));
-                optimizer.load_state_dict(reader);
-            }
-
-            using var globalState = torch.tensor(checkpoint.GlobalRandomState, dtype: uint8);
-            torch.random.set_rng_state(globalState);
-            using var shuffleState = torch.tensor(checkpoint.ShuffleStateAtEpochStart, dtype: uint8);
-            shuffling.set_state(shuffleState);
-        }
-
-        /// <summary>β, ramped linearly from 0 over the warm-up epochs.</summary>
-        private double EffectiveBeta(long step, long batchesPerEpoch)
-        {
-            if (settings.BetaWarmupEpochs == 0)
-            {
-                return Beta;
-            }
-
-            double progress = (step + 1) / (double)(settings.BetaWarmupEpochs * batchesPerEpoch);
-            return Beta * Math.Min(1.0, progress);
-        }
-
-        private void ApplySchedule(OptimizerHelper optimizer, double[] baseLearningRates, long step, long totalSteps)
-        {
-            if (settings.Schedule == LearningRateSchedule.Constant)
-            {
-                return;
-            }
-
-            // Cosine annealing: lr_t = lr·½·(1 + cos(π·t/T)).
-            double factor = 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
-            int index = 0;
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = baseLearningRates[index++] * factor;
-            }
         }
 
         private sealed class EpochCallback(Action<EpochReport> onEpoch) : ITrainingObserver
