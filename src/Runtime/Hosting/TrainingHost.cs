@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,10 @@ namespace Ibex.Runtime.Hosting
     /// <c>appsettings.json</c>, trains <typeparamref name="TNetwork"/> with <see cref="IbexHostingExtensions.AddIbexTraining"/>,
     /// and returns the process exit code. Configuration that cannot be read or does not fit (malformed JSON, an unknown
     /// command-line switch, a misspelled or misplaced key, an invalid value) is reported as one line per problem on standard
-    /// error, with exit code 2, before anything is trained.
+    /// error, with exit code 2, before anything is trained. It returns only once the worker has left libtorch, and from the
+    /// moment the host has stopped it ignores SIGTERM and SIGINT for the rest of the process, so that a stop request during
+    /// the teardown cannot turn a finished or checkpointed run's exit code into the runtime's 143 or 130: return its result
+    /// from <c>Main</c>.
     /// </summary>
     /// <typeparam name="TNetwork">The generated network type.</typeparam>
     public static class TrainingHost<TNetwork>
@@ -62,6 +66,7 @@ namespace Ibex.Runtime.Hosting
                 _ = host.Services.GetRequiredService<IOptions<TrainingOptions>>().Value;
                 var workers = host.Services.GetServices<IHostedService>().OfType<TrainingWorker<TNetwork>>().ToArray();
                 await host.RunAsync().ConfigureAwait(false);
+                IgnoreLateStopSignals();
 
                 // Main must not return, and the runtime tear libtorch down, while the worker is still inside it (after the
                 // host's shutdown timeout the host returns without it). A stop is honoured within one batch or one weight
@@ -91,6 +96,28 @@ namespace Ibex.Runtime.Hosting
             }
 
             return Environment.ExitCode;
+        }
+
+        /// <summary>Kept for the life of the process: see <see cref="IgnoreLateStopSignals"/>.</summary>
+        private static PosixSignalRegistration[]? lateStopSignals;
+
+        /// <summary>
+        /// Once the host has stopped, the run has finished or checkpointed and its exit code is set; a SIGTERM or SIGINT that
+        /// arrives while the process winds down (the host no longer handles them) must not replace that code with the
+        /// runtime's default (143 or 130) and cut the teardown short.
+        /// </summary>
+        private static void IgnoreLateStopSignals()
+        {
+            if (lateStopSignals is not null || OperatingSystem.IsBrowser() || OperatingSystem.IsIOS() || OperatingSystem.IsTvOS() || OperatingSystem.IsAndroid())
+            {
+                return;
+            }
+
+            lateStopSignals = new[]
+            {
+                PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => context.Cancel = true),
+                PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true),
+            };
         }
 
         /// <summary>One line for configuration the host could not read: a JSON file with its line and position, or a command-line argument.</summary>

@@ -141,10 +141,7 @@ public sealed class DamagedFileTests : IDisposable
     {
         var store = TrainWithCheckpoints(epochs: 2);
         Assert.True(File.Exists(store.PreviousFilePath));
-        byte[] latest = File.ReadAllBytes(store.FilePath);
-        var weights = SectionSpans(latest).Single(s => s.Name == "weights");
-        latest[random.Next(weights.Start, weights.End)] ^= 0x40;
-        File.WriteAllBytes(store.FilePath, latest);
+        FlipABitOfTheWeights(store.FilePath);
         using var network = new SmallClassifier();
 
         var checkpoint = store.TryLoad(network);
@@ -178,10 +175,7 @@ public sealed class DamagedFileTests : IDisposable
             new InformationTrainer(first, settings).Run(data, null, null, store, null, default);
         }
 
-        byte[] latest = File.ReadAllBytes(store.FilePath);
-        var weights = SectionSpans(latest).Single(s => s.Name == "weights");
-        latest[random.Next(weights.Start, weights.End)] ^= 0x10;
-        File.WriteAllBytes(store.FilePath, latest);
+        FlipABitOfTheWeights(store.FilePath);
         using var network = new SmallClassifier();
         var resumed = store.TryLoad(network);
         Assert.NotNull(resumed);
@@ -279,6 +273,15 @@ public sealed class DamagedFileTests : IDisposable
 
         Assert.NotNull(checkpoint);
         Assert.Equal(new TrainingSettings().EvaluationMemoryBudgetBytes, checkpoint.Metadata.Settings.EvaluationMemoryBudgetBytes);
+    }
+
+    /// <summary>Damage that only the weights section's checksum can see: one bit of one weight flipped.</summary>
+    private void FlipABitOfTheWeights(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var weights = SectionSpans(bytes).Single(s => s.Name == "weights");
+        bytes[random.Next(weights.Start, weights.End)] ^= (byte)(1 << random.Next(8));
+        File.WriteAllBytes(path, bytes);
     }
 
     /// <summary>A version-2 checkpoint rewritten as version 1 (no checksums), with other metadata when given.</summary>

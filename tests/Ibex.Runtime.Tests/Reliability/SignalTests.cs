@@ -114,6 +114,47 @@ public sealed class SignalTests : IDisposable
         Assert.False(File.Exists(Path.Combine(folder, "evaluation", "output", "report.json")), "a report was written by a stopped run");
     }
 
+    [Fact]
+    public void SigtermWhileAFinishedRunWindsDownLeavesItsExitCodeZero()
+    {
+        // The signal must land between the run's last line and the process's end; a worker whose end came before the test
+        // read that line is started again (each attempt a fresh run).
+        for (int attempt = 0; attempt < 8; attempt++)
+        {
+            string run = Path.Combine(folder, $"late-{attempt}");
+            using var running = WorkerProcess.Start(
+                ("Epochs", "1"), ("BatchSize", "100"), ("Device", "cpu"), ("Seed", "2"), ("Data:Source", "Synthetic"), ("Data:SyntheticExamples", "600"),
+                ("MonteCarloSamples", "4"), ("CheckpointDirectory", Path.Combine(run, "checkpoints")), ("OutputDirectory", Path.Combine(run, "output")));
+            var worker = running.Process;
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            while (!running.Output.Contains("Finished:", StringComparison.Ordinal) && !worker.HasExited && started.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                Thread.Sleep(5);
+            }
+
+            if (worker.HasExited)
+            {
+                continue;
+            }
+
+            // Past the host's own stop, into the teardown (where the runtime's default handling would end the process with 143).
+            Thread.Sleep(30 + (10 * attempt));
+            if (worker.HasExited)
+            {
+                continue;
+            }
+
+            running.Signal("TERM");
+            Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(60)), "the worker did not exit:\n" + running.Output);
+            worker.WaitForExit();
+            Assert.True(worker.ExitCode == 0, $"a finished run signalled while winding down exited with {worker.ExitCode}:\n{running.Output}");
+            Assert.True(File.Exists(Path.Combine(run, "output", "report.json")));
+            return;
+        }
+
+        Assert.Fail("in 8 runs the worker always ended before the test could signal it after its last line; the test proves nothing");
+    }
+
     private int RunToEnd(string name, int seed, out string text)
     {
         using var worker = Start(name, seed);
