@@ -31,6 +31,6 @@ namespace Ibex.Runtime.Data
         }
 
         private LabeledData Pick(torch.Tensor index)
-            => new(Features.index_select(0, index), Labels.index_select(0, index)) { ExampleShape = ExampleShape, StandardizedWith = StandardizedWith, ClassNames = ClassNames };
+            => WithFeaturesAndLabels(Features.index_select(0, index), Labels.index_select(0, index), keepOrigin: false);
     }
 }

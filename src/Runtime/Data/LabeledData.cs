@@ -87,18 +87,16 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take examples {start} to {start + count - 1} of {Count}.");
             }
 
-            var slice = WithFeaturesAndLabels(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone());
-            return start == 0 ? slice : new LabeledData(slice.Features, slice.Labels)
-            {
-                ExampleShape = ExampleShape,
-                StandardizedWith = StandardizedWith,
-                ClassNames = ClassNames,
-            };
+            // Row numbers of the file stay right only for a slice from the first example.
+            return WithFeaturesAndLabels(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone(), keepOrigin: start == 0);
         }
 
-        /// <summary>New data of these features and labels (this object owns them) that keeps this data's example shape, standardization and class names.</summary>
-        internal LabeledData WithFeaturesAndLabels(torch.Tensor features, torch.Tensor labels)
-            => new(features, labels) { ExampleShape = ExampleShape, StandardizedWith = StandardizedWith, ClassNames = ClassNames, Origin = Origin };
+        /// <summary>
+        /// New data of these features and labels (the new object owns them) that keeps this data's example shape,
+        /// standardization and class names, and its file rows when <paramref name="keepOrigin"/> (the same examples in the same order).
+        /// </summary>
+        internal LabeledData WithFeaturesAndLabels(torch.Tensor features, torch.Tensor labels, bool keepOrigin = true)
+            => new(features, labels) { ExampleShape = ExampleShape, StandardizedWith = StandardizedWith, ClassNames = ClassNames, Origin = keepOrigin ? Origin : null };
 
         /// <inheritdoc/>
         public void Dispose()

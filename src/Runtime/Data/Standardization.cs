@@ -17,6 +17,7 @@ namespace Ibex.Runtime.Data
         {
             this.mean = mean;
             this.scale = scale;
+            Statistics = new InputStandardization(Mean, StandardDeviation);
         }
 
         /// <summary>The per-feature means μ of the training data.</summary>
@@ -26,7 +27,7 @@ namespace Ibex.Runtime.Data
         public float[] StandardDeviation => scale.data<float>().ToArray();
 
         /// <summary>The statistics as the network and its saved file carry them.</summary>
-        public InputStandardization Statistics => new(Mean, StandardDeviation);
+        public InputStandardization Statistics { get; }
 
         /// <summary>Computes μ and σ of every feature of <paramref name="train"/>.</summary>
         public static Standardization Fit(LabeledData train)
@@ -52,13 +53,14 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentException($"The statistics are for {mean.shape[0]} features, but the data has {data.Features.shape[1]}.", nameof(data));
             }
 
-            var device = data.Features.device;
-            using var m = mean.to(device);
-            using var s = scale.to(device);
             if (data.StandardizedWith is not null)
             {
                 throw new ArgumentException("The data is standardized already; apply the standardization to the raw data once.", nameof(data));
             }
+
+            var device = data.Features.device;
+            using var m = mean.to(device);
+            using var s = scale.to(device);
 
             return new LabeledData(data.Features.sub(m).div_(s), data.Labels.clone())
             {

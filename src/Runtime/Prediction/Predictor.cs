@@ -139,18 +139,11 @@ namespace Ibex.Runtime.Prediction
                     : $"The data is standardized with other statistics than {Description.Name} was trained with; pass the raw data.", nameof(data));
             }
 
-            if (data.Features.shape[1] != Description.InputFeatures)
-            {
-                throw new ArgumentException($"{Description.Name} takes examples of {Description.InputFeatures} features; the data has {data.Features.shape[1]}.", nameof(data));
-            }
-
             using var batch = PredictionInputs.FromTensor(data.Features, Description);
             return Run(batch, samples, standardized: prepared, cancellationToken);
         }
 
-        private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples) => Run(batch, samples, standardized: false, default);
-
-        private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples, bool standardized, System.Threading.CancellationToken cancellationToken)
+        private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples, bool standardized = false, System.Threading.CancellationToken cancellationToken = default)
         {
             if (samples < 0)
             {
