@@ -8,6 +8,7 @@ using System.Text.Json;
 using Ibex.Bench.GpuCheck;
 using Ibex.Examples;
 using Ibex.Runtime;
+using Ibex.Runtime.Native;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Training;
 using TorchSharp;

@@ -6,6 +6,7 @@ using System.Linq;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Ibex.Runtime;
+using Ibex.Runtime.Native;
 using TorchSharp;
 
 namespace Ibex.Bench.Performance;

@@ -4,9 +4,10 @@ using System.IO;
 using System.Linq;
 using Ibex.Examples;
 using Ibex.Runtime;
-using Ibex.Runtime.Compression;
+using Ibex.Runtime.Native;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Export;
+using Ibex.Runtime.Runs;
 using Ibex.Runtime.Training;
 using TorchSharp;
 
@@ -58,13 +59,19 @@ static int Run(ExampleOptions options)
     };
 
     torch.manual_seed(options.Seed);
-    using InformationNetwork network = options.Network switch
+    return options.Network switch
     {
-        "cnn" => new FashionCnn(),
-        "vgg" => new FashionVgg(),
-        "lenet300" => new FashionLeNet300(),
-        _ => new FashionMlp(),
+        "cnn" => Train<FashionCnn>(options, train, test),
+        "vgg" => Train<FashionVgg>(options, train, test),
+        "lenet300" => Train<FashionLeNet300>(options, train, test),
+        _ => Train<FashionMlp>(options, train, test),
     };
+}
+
+static int Train<TNetwork>(ExampleOptions options, ITrainingSet train, LabeledData test)
+    where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
+{
+    using var network = TNetwork.Create(null);
     var settings = new TrainingSettings
     {
         Epochs = options.Epochs ?? (options.Network == "mlp" ? 20 : 12),
@@ -76,67 +83,30 @@ static int Run(ExampleOptions options)
         // β = 1 from the first step would prune before the network has learnt anything (Sparse VD warms the KL up too).
         BetaWarmupEpochs = options.Network == "lenet300" ? 5 : 0,
     };
-    var trainer = new InformationTrainer(network, settings);
+    var runOptions = new RunOptions
+    {
+        Training = settings,
+        OutputDirectory = options.Output,
+        MonteCarloSamples = 0,
+        ExportOnnx = options.Onnx,
+        Prune = options.Prune ? new RunPruning { Initializers = OnnxInitializers.Sparse } : null,
+        DataDescription = $"Fashion-MNIST ({options.Source}) from {options.DataDirectory}",
+    };
+    using var run = new TrainingRun<TNetwork>(network, runOptions, new ConsoleReport());
     var description = network.Description;
-    train.Validate(description, "training data");
     Console.WriteLine($"{description.Name}: input [{string.Join(", ", description.InputShape)}], {description.StochasticWeightCount:N0} stochastic weights, " +
-                      $"β = {trainer.Beta.ToString(CultureInfo.InvariantCulture)}, N = {train.Count:N0}, α_max = {description.Information.AlphaMax.ToString(CultureInfo.InvariantCulture)}");
-    Console.WriteLine("epoch  cross-entropy  Ĩ(w;D)/N [nats/sample]  train acc  test acc  seconds");
+                      $"β = {run.Beta.ToString(CultureInfo.InvariantCulture)}, N = {train.Count:N0}, α_max = {description.Information.AlphaMax.ToString(CultureInfo.InvariantCulture)}");
 
     var clock = System.Diagnostics.Stopwatch.StartNew();
-    var reports = trainer.Fit(train, test, report => Console.WriteLine(
-        $"{report.Epoch,5}  {report.CrossEntropy,13:F4}  {report.InformationPerSample,22:F4}  {report.TrainAccuracy,9:F4}  {report.TestAccuracy,8:F4}  {report.Seconds,7:F1}"));
-
-    var last = reports[^1];
-    Console.WriteLine($"Final test accuracy (mean network, {test.Count:N0} images): {last.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture)}");
-    Console.WriteLine($"Final Ĩ(w;D)/N: {last.InformationPerSample.ToString("F4", CultureInfo.InvariantCulture)} nats per sample");
+    var report = run.Run(train, test).Report!;
+    Console.WriteLine($"Final test accuracy (mean network, {test.Count:N0} images): {report.Final.TestMeanNetwork.ToString("F4", CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"Final Ĩ(w;D)/N: {report.InformationPerSample.ToString("F4", CultureInfo.InvariantCulture)} nats per sample");
     if (options.OutOfDistribution)
     {
-        switch (network)
-        {
-            case FashionCnn cnn:
-                OutOfDistribution.Report(cnn, test, examples: 2000, samples: 16);
-                break;
-            case FashionVgg vgg:
-                OutOfDistribution.Report(vgg, test, examples: 2000, samples: 16);
-                break;
-            default:
-                OutOfDistribution.Report((FashionMlp)network, test, examples: 2000, samples: 16);
-                break;
-        }
+        OutOfDistribution.Report(network, test, examples: 2000, samples: 16);
     }
 
-    var graph = network.ToMeanGraph();
-    if (options.Prune)
-    {
-        var pruned = NetworkPruner.Prune(network);
-        Console.WriteLine("layer      noise     threshold   weights      kept   fewer   units kept   nats kept");
-        foreach (var layer in pruned.Report.Layers)
-        {
-            Console.WriteLine($"{layer.Layer,-10} {layer.Noise,-9} {layer.Threshold,9:F3} {layer.Weights,9:N0} {layer.KeptWeights,9:N0} {layer.CompressionRatio,6:F1}× {layer.KeptUnits,5}/{layer.Units,-5} {layer.KeptNats,10:N0} of {layer.Nats:N0}");
-        }
-
-        var report = pruned.Report;
-        Console.WriteLine($"Pruned: {report.KeptWeights:N0} of {report.Weights:N0} weights kept ({report.CompressionRatio.ToString("F1", CultureInfo.InvariantCulture)}× fewer), " +
-                          $"{report.KeptNats:N0} of {report.Nats:N0} nats, multiply-adds {report.KeptMultiplyAdds:N0} of {report.MultiplyAdds:N0}" +
-                          (report.RemovedUnits.Count > 0 ? $"; removed {string.Join(", ", report.RemovedUnits)}" : ""));
-        foreach (var mask in NetworkPruner.ApplyMask(network, new PruningOptions()).Values)
-        {
-            mask.Dispose();
-        }
-
-        double prunedAccuracy = InformationTrainer.Evaluate(network, test, 2000);
-        Console.WriteLine($"Pruned mean network test accuracy: {prunedAccuracy.ToString("F4", CultureInfo.InvariantCulture)} (unpruned {last.TestAccuracy.ToString("F4", CultureInfo.InvariantCulture)})");
-        graph = pruned.Graph;
-    }
-
-    if (options.OnnxFile is { } onnxFile)
-    {
-        var initializers = options.Prune ? OnnxInitializers.Sparse : OnnxInitializers.Dense;
-        OnnxExport.Save(graph, onnxFile, new OnnxExportOptions { Initializers = initializers, TrainingSetSize = train.Count });
-        Console.WriteLine($"Wrote {onnxFile} ({new FileInfo(onnxFile).Length:N0} bytes, {initializers.ToString().ToLowerInvariant()} weights)");
-    }
-
+    Console.WriteLine($"Wrote {report.NetworkFile} and {RunFiles.Report}" + (report.OnnxFile is null ? "" : $", {RunFiles.Onnx}") + (report.Pruning?.OnnxFile is null ? "" : $", {RunFiles.PrunedOnnx}") + $" in {Path.GetFullPath(options.Output)}");
     Console.WriteLine($"Training and evaluation took {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min on {Environment.ProcessorCount} cores");
     return 0;
 }

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Ibex.Examples.PhaseTransition;
 using Ibex.Runtime;
+using Ibex.Runtime.Native;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.IO;
 using TorchSharp;

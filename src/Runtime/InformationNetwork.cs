@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Ibex.Runtime.Native;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -85,20 +86,6 @@ namespace Ibex.Runtime
 
         /// <summary>Every stochastic weight layer's name, ρ = log α, noise family and bounds, in layer order.</summary>
         public abstract IReadOnlyList<NoisyWeights> StochasticLayers();
-
-        /// <summary>
-        /// The mean network (every ε = 1, BatchNorm with its running statistics, no dropout) as a graph of standard operations
-        /// over copies of the current weights: what <see cref="Export.OnnxExport"/> writes and <see cref="Compression.NetworkPruner"/> shrinks.
-        /// </summary>
-        public Export.MeanGraph ToMeanGraph()
-        {
-            var builder = new CompilerServices.MeanGraphBuilder(Description);
-            WriteMeanGraph(builder);
-            return builder.Build().WithNoiseVariances(StochasticLayers());
-        }
-
-        /// <summary>Records the mean network's layers in <paramref name="graph"/>; generated for every network.</summary>
-        protected abstract void WriteMeanGraph(CompilerServices.MeanGraphBuilder graph);
 
         /// <summary>
         /// <c>loss.backward()</c> for a training step: the same gradients, accumulated the same way, but the fused

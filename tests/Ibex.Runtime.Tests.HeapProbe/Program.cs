@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using Ibex.Runtime;
+using Ibex.Runtime.Native;
 
 // Whether malloc gives blocks of given sizes mappings of their own, with NativeHeap.MapLargeBlocks on and then off, read in
 // a process of its own: glibc serves a request from any free chunk of the heap that is large enough before it consults

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using Ibex.Runtime;
+using Ibex.Runtime.Native;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Distributed;
 using Ibex.Runtime.Tests.Ranks;

@@ -2,6 +2,7 @@ using System;
 using Ibex.Runtime;
 using System.Threading;
 using Ibex.Runtime.Data;
+using Ibex.Runtime.Runs;
 using Ibex.Runtime.Training;
 using TorchSharp;
 
@@ -106,27 +107,21 @@ namespace Ibex.Examples.PhaseTransition
             // Convergence is judged on windows after the warm-up only, when the objective no longer moves with β.
             var detector = new ConvergenceDetector(training.ConvergenceWindow, training.ConvergenceTolerance,
                 Math.Max(training.MinimumEpochs, training.BetaWarmupEpochs + 2 * training.ConvergenceWindow));
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var observer = new ConvergenceObserver(detector, stop);
-            var outcome = new InformationTrainer(network, settings).Run(train, test: null, observer, checkpoints: null, resumeFrom: null, stop.Token);
+            var observer = new ConvergenceObserver(detector);
+            using var run = new TrainingRun<TNetwork>(network, new RunOptions { Training = settings, MonteCarloSamples = 0 }, observer);
+            // No test set during training: the sweep measures it once, at the end, not after every epoch.
+            var result = run.Run(train, test: null, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
-            var last = outcome.Reports[^1];
-
-            double information;
-            using (torch.no_grad())
-            {
-                using var total = network.Information();
-                information = total.to(torch.float64).item<double>();
-            }
+            var report = result.Report!;
 
             return new SweepResult
             {
                 Point = point,
-                Epochs = outcome.Reports.Count,
+                Epochs = report.Epochs.Count,
                 Converged = observer.Converged,
-                CrossEntropy = last.CrossEntropy,
-                InformationPerSample = information / train.Count,
-                TrainAccuracyMeanNetwork = InformationTrainer.Evaluate(network, train),
+                CrossEntropy = report.Epochs[^1].CrossEntropy,
+                InformationPerSample = report.InformationPerSample,
+                TrainAccuracyMeanNetwork = report.Final.TrainMeanNetwork,
                 TrainAccuracyNoisy = NoisyAccuracy(network, train),
                 TrainAccuracyMonteCarlo = Predictive.Evaluate(network, train, training.MonteCarloSamples).Accuracy,
                 TestAccuracy = test is null ? double.NaN : InformationTrainer.Evaluate(network, test),
@@ -144,18 +139,14 @@ namespace Ibex.Examples.PhaseTransition
             return logits.argmax(1).eq(data.Labels).sum().item<long>() / (double)data.Count;
         }
 
-        private sealed class ConvergenceObserver(ConvergenceDetector detector, CancellationTokenSource stop) : ITrainingObserver
+        /// <summary>Ends training as finished once the objective has converged.</summary>
+        private sealed class ConvergenceObserver(ConvergenceDetector detector) : ITrainingObserver
         {
             public bool Converged { get; private set; }
 
-            public void OnEpochCompleted(EpochReport report)
-            {
-                if (detector.Add(report.Loss))
-                {
-                    Converged = true;
-                    stop.Cancel();
-                }
-            }
+            public bool StopRequested => Converged;
+
+            public void OnEpochCompleted(EpochReport report) => Converged |= detector.Add(report.Loss);
         }
     }
 }

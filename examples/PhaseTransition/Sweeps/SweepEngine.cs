@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Ibex.Runtime;
+using Ibex.Runtime.Native;
 using Ibex.Runtime.IO;
 using TorchSharp;
 

@@ -13,6 +13,12 @@ namespace Ibex.Generators.Emitting
         public const string Parameter = "global::TorchSharp.Modules.Parameter";
         public const string Runtime = "global::Ibex.Runtime";
 
+        /// <summary>The layer modules that hold each layer's parameters (a rule's <c>RuntimeClass</c> names one).</summary>
+        public const string RuntimeLayers = "global::Ibex.Runtime.Layers";
+
+        /// <summary>The mean graph the generated <c>WriteMeanGraph</c> records, for export and compression.</summary>
+        public const string Export = "global::Ibex.Runtime.Export";
+
         /// <summary>The runtime's kernels and information terms, public for generated code only.</summary>
         public const string CompilerServices = "global::Ibex.Runtime.CompilerServices";
 

@@ -36,7 +36,7 @@ namespace Ibex.Generators.Emitting
                 /// [{{Number(information.MinLogAlpha)}}, log {{Number(information.AlphaMax)}}] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
                 /// </remarks>
                 [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "{{GeneratorVersion}}")]
-                partial class {{network.Identifier}} : {{Runtime}}.InformationNetwork, {{Runtime}}.IInformationNetworkFactory<{{network.FullyQualifiedName}}>
+                partial class {{network.Identifier}} : {{Runtime}}.InformationNetwork, {{Runtime}}.IInformationNetworkFactory<{{network.FullyQualifiedName}}>, {{Export}}.IMeanGraphSource
                 """);
             using (writer.WriteBlock())
             {
@@ -67,7 +67,7 @@ namespace Ibex.Generators.Emitting
 
                 foreach (var layer in network.Layers)
                 {
-                    writer.WriteLine($"private readonly {Runtime}.{layer.Rule.RuntimeClass(layer)} {layer.FieldName};");
+                    writer.WriteLine($"private readonly {RuntimeLayers}.{layer.Rule.RuntimeClass(layer)} {layer.FieldName};");
                 }
 
                 writer.WriteLine();
@@ -139,7 +139,7 @@ namespace Ibex.Generators.Emitting
             {
                 foreach (var layer in network.Layers)
                 {
-                    writer.WriteLine($"{layer.FieldName} = new {Runtime}.{layer.Rule.RuntimeClass(layer)}({layer.Rule.ConstructorArguments(network, layer)});");
+                    writer.WriteLine($"{layer.FieldName} = new {RuntimeLayers}.{layer.Rule.RuntimeClass(layer)}({layer.Rule.ConstructorArguments(network, layer)});");
                     writer.WriteLine($"register_module(\"{layer.Name}\", {layer.FieldName});");
                 }
             }
@@ -287,8 +287,8 @@ namespace Ibex.Generators.Emitting
         private static void WriteMeanGraph(IndentedTextWriter writer, NetworkSpec network)
         {
             writer.WriteLine($$"""
-                /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-                protected override void WriteMeanGraph({{CompilerServices}}.MeanGraphBuilder graph)
+                /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+                void {{Export}}.IMeanGraphSource.WriteMeanGraph({{Export}}.MeanGraphBuilder graph)
                 """);
             using (writer.WriteBlock())
             {

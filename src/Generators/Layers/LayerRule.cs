@@ -36,7 +36,7 @@ namespace Ibex.Generators.Layers
         /// <summary>The earlier layer whose output this one reads besides its input (a residual connection's start), or null.</summary>
         public virtual string? ReadsOutputOf(LayerSpec layer) => null;
 
-        /// <summary>The class in Ibex.Runtime that holds the layer's parameters.</summary>
+        /// <summary>The class in Ibex.Runtime.Layers that holds the layer's parameters.</summary>
         public virtual string RuntimeClass(LayerSpec layer) => "ParameterFreeLayer";
 
         /// <summary>The arguments of the runtime class's constructor, as code (the network's <c>device</c> is in scope).</summary>

@@ -10,7 +10,7 @@ using Onnx;
 namespace Ibex.Runtime.Export
 {
     /// <summary>
-    /// Writes a network's mean network (<see cref="InformationNetwork.ToMeanGraph"/>, pruned or not) as an ONNX model,
+    /// Writes a network's mean network (<see cref="MeanGraph.Of"/>, pruned or not) as an ONNX model,
     /// opset 17, for ONNX Runtime and every other ONNX consumer. The messages are ONNX's own protobuf types (OnnxSharp).
     /// </summary>
     /// <remarks>

@@ -110,6 +110,29 @@ namespace Ibex.Runtime.Hosting
             Resume = Resume,
             DataFingerprint = Data.Fingerprint(),
         };
+
+        /// <summary>
+        /// The run these options describe, for <see cref="Runs.TrainingRun{TNetwork}"/>: training, checkpoints, outputs,
+        /// evaluation, ONNX and pruning. Relative folders resolve against the working directory the process started in.
+        /// </summary>
+        public Runs.RunOptions ToRunOptions(string dataDescription, Distributed.DataParallelGroup? dataParallel = null) => new()
+        {
+            Training = ToSettings() with { DataParallel = dataParallel },
+            CheckpointDirectory = System.IO.Path.GetFullPath(CheckpointDirectory),
+            OutputDirectory = System.IO.Path.GetFullPath(OutputDirectory),
+            MonteCarloSamples = MonteCarloSamples,
+            ExportOnnx = ExportOnnx,
+            Prune = Prune.Enabled
+                ? new Runs.RunPruning
+                {
+                    Pruning = new Compression.PruningOptions { LogAlphaThreshold = Prune.LogAlphaThreshold, RemoveUnits = Prune.RemoveUnits },
+                    FineTuneEpochs = Prune.FineTuneEpochs,
+                    Initializers = Prune.Initializers,
+                }
+                : null,
+            DataDescription = dataDescription,
+            FolderSettingNames = ($"{SectionName}:{nameof(CheckpointDirectory)}", $"{SectionName}:{nameof(OutputDirectory)}"),
+        };
     }
 
     /// <summary>
@@ -150,6 +173,18 @@ namespace Ibex.Runtime.Hosting
 
         /// <summary>Seconds a rank waits for the others in any collective before it stops the job (a rank died or hangs). Default 300.</summary>
         public int TimeoutSeconds { get; set; } = 300;
+
+        /// <summary>Joins the launcher's processes when these options say so (see <see cref="DataParallelMode"/>); null trains alone.</summary>
+        internal Distributed.DataParallelGroup? Join()
+        {
+            bool join = Mode switch
+            {
+                DataParallelMode.Off => false,
+                DataParallelMode.Mpi => true,
+                _ => Distributed.DataParallelGroup.IsLaunchedAsSeveral,
+            };
+            return join ? Distributed.DataParallelGroup.Join(System.TimeSpan.FromSeconds(TimeoutSeconds)) : null;
+        }
     }
 
     /// <summary>Whether a hosted run trains data-parallel (<see cref="DataParallelOptions.Mode"/>).</summary>

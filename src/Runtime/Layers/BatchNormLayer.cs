@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>
     /// The state of a batch normalization over <c>features</c> features or channels: the learned scale (<c>weight</c>, 1) and

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>
     /// The parameters of a deterministic 2-D convolution: <c>weight</c> (out × in × k × k) and <c>bias</c> (out). For a grouped

@@ -2,7 +2,7 @@ using System;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>The parameters of a deterministic fully connected layer: <c>weight</c> (out × in) and <c>bias</c>.</summary>
     public sealed class DenseLayer : Layer

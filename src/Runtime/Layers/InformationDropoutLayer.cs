@@ -2,7 +2,7 @@ using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>
     /// The parameters of Information Dropout on an activation (Achille &amp; Soatto, arXiv:1611.01353): a layer parallel to

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>
     /// The multiplicative weight noise of Achille &amp; Soatto (JMLR 2018, §4.2): <c>ε ~ logN(−α/2, α)</c>, so that

@@ -1,4 +1,4 @@
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>
     /// A layer without parameters (an activation, pooling, Flatten, Dropout, Residual or Identity); it exists so that

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>
     /// The parameters of a 2-D convolution with multiplicative weight noise: the mean filters ŵ (<c>weight</c>,

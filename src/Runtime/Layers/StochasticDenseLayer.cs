@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>
     /// The parameters of a fully connected layer with multiplicative log-normal weight noise: the mean weights ŵ

@@ -3,7 +3,7 @@ using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Layers
 {
     /// <summary>PyTorch's initialization of <c>nn.Linear</c> and <c>nn.Conv2d</c>, shared by every weight layer.</summary>
     internal static class WeightInitialization

@@ -4,7 +4,7 @@ using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Text;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Native
 {
     /// <summary>
     /// Reads the dynamic symbol table of an ELF64 little-endian shared library (Linux x86-64 and arm64): which symbols it

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Native
 {
     /// <summary>
     /// Checks whether TorchSharp's native bridge can run against a given libtorch folder (such as a pip PyTorch's

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Native
 {
     /// <summary>
     /// Sets up glibc's malloc on Linux so that a training step's megabyte-sized tensors reuse heap memory that is already

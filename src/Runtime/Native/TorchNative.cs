@@ -4,7 +4,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Native
 {
     /// <summary>
     /// Loads libtorch and, when that fails, says why in the dynamic loader's own words. TorchSharp's own failure message

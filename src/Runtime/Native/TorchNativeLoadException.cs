@@ -1,6 +1,6 @@
 using System;
 
-namespace Ibex.Runtime
+namespace Ibex.Runtime.Native
 {
     /// <summary>libtorch or TorchSharp's native bridge could not be loaded; the message carries the loader's reason.</summary>
     public sealed class TorchNativeLoadException : Exception

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Ibex.Runtime.Native;
 using Ibex.Runtime.Checkpoints;
 using TorchSharp;
 

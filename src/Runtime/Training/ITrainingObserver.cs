@@ -23,6 +23,12 @@ namespace Ibex.Runtime.Training
         void OnCheckpointWritten(string path, int epoch, long nextBatch)
         {
         }
+
+        /// <summary>
+        /// Asked after every epoch: true ends training there, as finished, after the epoch's checkpoint (see
+        /// <see cref="Runs.EarlyStopping"/>). A later run from that checkpoint trains the remaining epochs.
+        /// </summary>
+        bool StopRequested => false;
     }
 
     /// <summary>Where a run starts.</summary>

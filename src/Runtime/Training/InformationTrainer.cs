@@ -181,10 +181,22 @@ namespace Ibex.Runtime.Training
                 var report = EndOfEpoch(epoch, sums, clock.Elapsed.TotalSeconds, n, test);
                 reports.Add(report);
                 observer?.OnEpochCompleted(report);
-                if (epoch % settings.CheckpointIntervalEpochs == 0 || epoch == settings.Epochs)
+                bool stopEarly = epoch < settings.Epochs && (observer?.StopRequested ?? false);
+                if (parallel is not null)
+                {
+                    stopEarly = parallel.Any(stopEarly, $"the early-stopping check after epoch {epoch}");
+                }
+
+                if (epoch % settings.CheckpointIntervalEpochs == 0 || epoch == settings.Epochs || stopEarly)
                 {
                     using var nextEpochShuffleState = shuffling.get_state().clone();
                     resumption.Write(checkpoints, writesCheckpoints, observer, optimizer, nextEpochShuffleState, reports, segments, epoch + 1, 0, step, EpochAccumulator.Empty, n);
+                }
+
+                if (stopEarly)
+                {
+                    network.eval();
+                    return new TrainingOutcome(reports, Completed: true, epoch + 1, 0) { Segments = segments };
                 }
             }
 

@@ -14,7 +14,7 @@ namespace Snapshots
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class FlatBlocks : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.FlatBlocks>
+    partial class FlatBlocks : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.FlatBlocks>, global::Ibex.Runtime.Export.IMeanGraphSource
     {
         /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -42,31 +42,31 @@ namespace Snapshots
                 new("Scores", "Dense", InputShape: new[] { 20 }, OutputShape: new[] { 4 }, IsStochastic: true, WeightCount: 80, Noise: "log-normal weights"),
             });
 
-        private readonly global::Ibex.Runtime.ParameterFreeLayer startLayer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer innerLayer;
-        private readonly global::Ibex.Runtime.BatchNormLayer normLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer gateLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer dropLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer skipLayer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer scoresLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer startLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer innerLayer;
+        private readonly global::Ibex.Runtime.Layers.BatchNormLayer normLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer gateLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer dropLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer skipLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public FlatBlocks(global::TorchSharp.torch.Device? device = null)
             : base("FlatBlocks")
         {
-            startLayer = new global::Ibex.Runtime.ParameterFreeLayer("Identity");
+            startLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Identity");
             register_module("Start", startLayer);
-            innerLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 20, outFeatures: 20, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            innerLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 20, outFeatures: 20, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Inner", innerLayer);
-            normLayer = new global::Ibex.Runtime.BatchNormLayer(features: 20, device: device);
+            normLayer = new global::Ibex.Runtime.Layers.BatchNormLayer(features: 20, device: device);
             register_module("Norm", normLayer);
-            gateLayer = new global::Ibex.Runtime.ParameterFreeLayer("Sigmoid");
+            gateLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Sigmoid");
             register_module("Gate", gateLayer);
-            dropLayer = new global::Ibex.Runtime.ParameterFreeLayer("Dropout");
+            dropLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Dropout");
             register_module("Drop", dropLayer);
-            skipLayer = new global::Ibex.Runtime.ParameterFreeLayer("Residual");
+            skipLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Residual");
             register_module("Skip", skipLayer);
-            scoresLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 20, outFeatures: 4, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            scoresLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 20, outFeatures: 4, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Scores", scoresLayer);
         }
 
@@ -190,8 +190,8 @@ namespace Snapshots
             return x.contiguous();
         }
 
-        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+        void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
         {
             var x = graph.Input();
             var start_output = x;

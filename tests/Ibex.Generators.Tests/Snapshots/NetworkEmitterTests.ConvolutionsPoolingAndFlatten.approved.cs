@@ -14,7 +14,7 @@ namespace Snapshots
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class ConvNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.ConvNetwork>
+    partial class ConvNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.ConvNetwork>, global::Ibex.Runtime.Export.IMeanGraphSource
     {
         /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -42,31 +42,31 @@ namespace Snapshots
                 new("Scores", "Dense", InputShape: new[] { 64 }, OutputShape: new[] { 10 }, IsStochastic: true, WeightCount: 640, Noise: "log-normal weights"),
             });
 
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer stemLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer rectifyLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer poolLayer;
-        private readonly global::Ibex.Runtime.Conv2dLayer reduceLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer smoothLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer featuresLayer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer scoresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer stemLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer rectifyLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer poolLayer;
+        private readonly global::Ibex.Runtime.Layers.Conv2dLayer reduceLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer smoothLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer featuresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public ConvNetwork(global::TorchSharp.torch.Device? device = null)
             : base("ConvNetwork")
         {
-            stemLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 3, outChannels: 8, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            stemLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 3, outChannels: 8, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Stem", stemLayer);
-            rectifyLayer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
+            rectifyLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("ReLU");
             register_module("Rectify", rectifyLayer);
-            poolLayer = new global::Ibex.Runtime.ParameterFreeLayer("MaxPool2d");
+            poolLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("MaxPool2d");
             register_module("Pool", poolLayer);
-            reduceLayer = new global::Ibex.Runtime.Conv2dLayer(inChannels: 8, outChannels: 16, kernel: 3, hasBias: false, device: device);
+            reduceLayer = new global::Ibex.Runtime.Layers.Conv2dLayer(inChannels: 8, outChannels: 16, kernel: 3, hasBias: false, device: device);
             register_module("Reduce", reduceLayer);
-            smoothLayer = new global::Ibex.Runtime.ParameterFreeLayer("AvgPool2d");
+            smoothLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("AvgPool2d");
             register_module("Smooth", smoothLayer);
-            featuresLayer = new global::Ibex.Runtime.ParameterFreeLayer("Flatten");
+            featuresLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Flatten");
             register_module("Features", featuresLayer);
-            scoresLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 64, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            scoresLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 64, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Scores", scoresLayer);
         }
 
@@ -199,8 +199,8 @@ namespace Snapshots
             return x.contiguous();
         }
 
-        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+        void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
         {
             var x = graph.Input();
             x = graph.Conv2d("Stem", x, stemLayer.Weight, stemLayer.Bias, stride: 1, padding: 1, dilation: 1, groups: 1, new[] { 8, 16, 16 });

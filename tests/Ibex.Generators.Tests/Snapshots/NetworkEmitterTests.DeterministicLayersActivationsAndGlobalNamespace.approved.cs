@@ -12,7 +12,7 @@
 /// [-8.0, log 2.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::MixedNetwork>
+partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::MixedNetwork>, global::Ibex.Runtime.Export.IMeanGraphSource
 {
     /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
     private const double LogAlphaMax = 0.6931471805599453; // log(2.0)
@@ -39,28 +39,28 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
             new("Scores", "Dense", InputShape: new[] { 16 }, OutputShape: new[] { 3 }, IsStochastic: false, WeightCount: 48, Noise: ""),
         });
 
-    private readonly global::Ibex.Runtime.DenseLayer embedLayer;
-    private readonly global::Ibex.Runtime.ParameterFreeLayer squashLayer;
-    private readonly global::Ibex.Runtime.StochasticDenseLayer hiddenLayer;
-    private readonly global::Ibex.Runtime.ParameterFreeLayer smoothLayer;
-    private readonly global::Ibex.Runtime.ParameterFreeLayer bendLayer;
-    private readonly global::Ibex.Runtime.DenseLayer scoresLayer;
+    private readonly global::Ibex.Runtime.Layers.DenseLayer embedLayer;
+    private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer squashLayer;
+    private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer hiddenLayer;
+    private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer smoothLayer;
+    private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer bendLayer;
+    private readonly global::Ibex.Runtime.Layers.DenseLayer scoresLayer;
 
     /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
     public MixedNetwork(global::TorchSharp.torch.Device? device = null)
         : base("MixedNetwork")
     {
-        embedLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 32, outFeatures: 64, hasBias: false, device: device);
+        embedLayer = new global::Ibex.Runtime.Layers.DenseLayer(inFeatures: 32, outFeatures: 64, hasBias: false, device: device);
         register_module("Embed", embedLayer);
-        squashLayer = new global::Ibex.Runtime.ParameterFreeLayer("Tanh");
+        squashLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Tanh");
         register_module("Squash", squashLayer);
-        hiddenLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 64, outFeatures: 16, hasBias: true, initialLogAlpha: -3.0, perUnit: false, device: device);
+        hiddenLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 64, outFeatures: 16, hasBias: true, initialLogAlpha: -3.0, perUnit: false, device: device);
         register_module("Hidden", hiddenLayer);
-        smoothLayer = new global::Ibex.Runtime.ParameterFreeLayer("Softplus");
+        smoothLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Softplus");
         register_module("Smooth", smoothLayer);
-        bendLayer = new global::Ibex.Runtime.ParameterFreeLayer("ELU");
+        bendLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("ELU");
         register_module("Bend", bendLayer);
-        scoresLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 16, outFeatures: 3, hasBias: true, device: device);
+        scoresLayer = new global::Ibex.Runtime.Layers.DenseLayer(inFeatures: 16, outFeatures: 3, hasBias: true, device: device);
         register_module("Scores", scoresLayer);
     }
 
@@ -168,8 +168,8 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
         return x.contiguous();
     }
 
-    /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-    protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+    /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+    void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
     {
         var x = graph.Input();
         x = graph.Dense("Embed", x, embedLayer.Weight, null, new[] { 64 });

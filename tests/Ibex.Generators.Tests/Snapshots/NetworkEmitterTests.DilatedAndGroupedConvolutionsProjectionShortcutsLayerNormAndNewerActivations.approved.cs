@@ -14,7 +14,7 @@ namespace Snapshots
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class ModernBlocks : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.ModernBlocks>
+    partial class ModernBlocks : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.ModernBlocks>, global::Ibex.Runtime.Export.IMeanGraphSource
     {
         /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -48,49 +48,49 @@ namespace Snapshots
                 new("Scores", "Dense", InputShape: new[] { 24 }, OutputShape: new[] { 10 }, IsStochastic: true, WeightCount: 240, Noise: "log-normal weights"),
             });
 
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer stemLayer;
-        private readonly global::Ibex.Runtime.LayerNormLayer stemNormLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer stemActLayer;
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer downLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer downActLayer;
-        private readonly global::Ibex.Runtime.Conv2dLayer shortcutLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer poolLayer;
-        private readonly global::Ibex.Runtime.DenseLayer hiddenLayer;
-        private readonly global::Ibex.Runtime.LayerNormLayer hiddenNormLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer hiddenActLayer;
-        private readonly global::Ibex.Runtime.DenseLayer widenLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer leakLayer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer scoresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer stemLayer;
+        private readonly global::Ibex.Runtime.Layers.LayerNormLayer stemNormLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer stemActLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer downLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer downActLayer;
+        private readonly global::Ibex.Runtime.Layers.Conv2dLayer shortcutLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer poolLayer;
+        private readonly global::Ibex.Runtime.Layers.DenseLayer hiddenLayer;
+        private readonly global::Ibex.Runtime.Layers.LayerNormLayer hiddenNormLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer hiddenActLayer;
+        private readonly global::Ibex.Runtime.Layers.DenseLayer widenLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer leakLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public ModernBlocks(global::TorchSharp.torch.Device? device = null)
             : base("ModernBlocks")
         {
-            stemLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 4, outChannels: 8, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            stemLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 4, outChannels: 8, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Stem", stemLayer);
-            stemNormLayer = new global::Ibex.Runtime.LayerNormLayer(shape: new long[] { 8, 16, 16 }, device: device);
+            stemNormLayer = new global::Ibex.Runtime.Layers.LayerNormLayer(shape: new long[] { 8, 16, 16 }, device: device);
             register_module("StemNorm", stemNormLayer);
-            stemActLayer = new global::Ibex.Runtime.ParameterFreeLayer("LeakyReLU");
+            stemActLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("LeakyReLU");
             register_module("StemAct", stemActLayer);
-            downLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 2 /* per group: 8 channels in 4 groups */, outChannels: 16, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: true, device: device);
+            downLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 2 /* per group: 8 channels in 4 groups */, outChannels: 16, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: true, device: device);
             register_module("Down", downLayer);
-            downActLayer = new global::Ibex.Runtime.ParameterFreeLayer("GELU");
+            downActLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("GELU");
             register_module("DownAct", downActLayer);
-            shortcutLayer = new global::Ibex.Runtime.Conv2dLayer(inChannels: 8, outChannels: 16, kernel: 1, hasBias: false, device: device);
+            shortcutLayer = new global::Ibex.Runtime.Layers.Conv2dLayer(inChannels: 8, outChannels: 16, kernel: 1, hasBias: false, device: device);
             register_module("Shortcut", shortcutLayer);
-            poolLayer = new global::Ibex.Runtime.ParameterFreeLayer("GlobalAvgPool");
+            poolLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("GlobalAvgPool");
             register_module("Pool", poolLayer);
-            hiddenLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 16, outFeatures: 24, hasBias: true, device: device);
+            hiddenLayer = new global::Ibex.Runtime.Layers.DenseLayer(inFeatures: 16, outFeatures: 24, hasBias: true, device: device);
             register_module("Hidden", hiddenLayer);
-            hiddenNormLayer = new global::Ibex.Runtime.LayerNormLayer(shape: new long[] { 24 }, device: device);
+            hiddenNormLayer = new global::Ibex.Runtime.Layers.LayerNormLayer(shape: new long[] { 24 }, device: device);
             register_module("HiddenNorm", hiddenNormLayer);
-            hiddenActLayer = new global::Ibex.Runtime.ParameterFreeLayer("SiLU");
+            hiddenActLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("SiLU");
             register_module("HiddenAct", hiddenActLayer);
-            widenLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 16, outFeatures: 24, hasBias: false, device: device);
+            widenLayer = new global::Ibex.Runtime.Layers.DenseLayer(inFeatures: 16, outFeatures: 24, hasBias: false, device: device);
             register_module("Widen", widenLayer);
-            leakLayer = new global::Ibex.Runtime.ParameterFreeLayer("LeakyReLU");
+            leakLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("LeakyReLU");
             register_module("Leak", leakLayer);
-            scoresLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 24, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            scoresLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 24, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Scores", scoresLayer);
         }
 
@@ -320,8 +320,8 @@ namespace Snapshots
             return x.contiguous();
         }
 
-        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+        void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
         {
             var x = graph.Input();
             x = graph.Conv2d("Stem", x, stemLayer.Weight, stemLayer.Bias, stride: 1, padding: 2, dilation: 2, groups: 1, new[] { 8, 16, 16 });

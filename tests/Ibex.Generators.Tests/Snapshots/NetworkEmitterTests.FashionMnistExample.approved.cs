@@ -14,7 +14,7 @@ namespace Ibex.Examples
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class FashionMlp : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Ibex.Examples.FashionMlp>
+    partial class FashionMlp : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Ibex.Examples.FashionMlp>, global::Ibex.Runtime.Export.IMeanGraphSource
     {
         /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -40,25 +40,25 @@ namespace Ibex.Examples
                 new("Scores", "Dense", InputShape: new[] { 256 }, OutputShape: new[] { 10 }, IsStochastic: true, WeightCount: 2560, Noise: "log-normal weights"),
             });
 
-        private readonly global::Ibex.Runtime.StochasticDenseLayer hidden1Layer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer activation1Layer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer hidden2Layer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer activation2Layer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer scoresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer hidden1Layer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer activation1Layer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer hidden2Layer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer activation2Layer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public FashionMlp(global::TorchSharp.torch.Device? device = null)
             : base("FashionMlp")
         {
-            hidden1Layer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 784, outFeatures: 512, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            hidden1Layer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 784, outFeatures: 512, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Hidden1", hidden1Layer);
-            activation1Layer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
+            activation1Layer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("ReLU");
             register_module("Activation1", activation1Layer);
-            hidden2Layer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 512, outFeatures: 256, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            hidden2Layer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 512, outFeatures: 256, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Hidden2", hidden2Layer);
-            activation2Layer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
+            activation2Layer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("ReLU");
             register_module("Activation2", activation2Layer);
-            scoresLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 256, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            scoresLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 256, outFeatures: 10, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Scores", scoresLayer);
         }
 
@@ -161,8 +161,8 @@ namespace Ibex.Examples
             return x.contiguous();
         }
 
-        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+        void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
         {
             var x = graph.Input();
             x = graph.Dense("Hidden1", x, hidden1Layer.Weight, hidden1Layer.Bias, new[] { 512 });

@@ -14,7 +14,7 @@ namespace Snapshots
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class SparseNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.SparseNetwork>
+    partial class SparseNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.SparseNetwork>, global::Ibex.Runtime.Export.IMeanGraphSource
     {
         /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -43,25 +43,25 @@ namespace Snapshots
                 new("Scores", "Dense", InputShape: new[] { 8 }, OutputShape: new[] { 3 }, IsStochastic: true, WeightCount: 24, Noise: "log-normal weights"),
             });
 
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer convolveLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer featuresLayer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer hiddenLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer squashLayer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer scoresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer convolveLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer featuresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer hiddenLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer squashLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public SparseNetwork(global::TorchSharp.torch.Device? device = null)
             : base("SparseNetwork")
         {
-            convolveLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 1, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: true, device: device);
+            convolveLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 1, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: true, device: device);
             register_module("Convolve", convolveLayer);
-            featuresLayer = new global::Ibex.Runtime.ParameterFreeLayer("Flatten");
+            featuresLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Flatten");
             register_module("Features", featuresLayer);
-            hiddenLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 64, outFeatures: 8, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            hiddenLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 64, outFeatures: 8, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Hidden", hiddenLayer);
-            squashLayer = new global::Ibex.Runtime.ParameterFreeLayer("Tanh");
+            squashLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Tanh");
             register_module("Squash", squashLayer);
-            scoresLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 8, outFeatures: 3, hasBias: true, initialLogAlpha: -2.0, perUnit: true, device: device);
+            scoresLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 8, outFeatures: 3, hasBias: true, initialLogAlpha: -2.0, perUnit: true, device: device);
             register_module("Scores", scoresLayer);
         }
 
@@ -192,8 +192,8 @@ namespace Snapshots
             return x;
         }
 
-        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+        void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
         {
             var x = graph.Input();
             x = graph.Conv2d("Convolve", x, convolveLayer.Weight, convolveLayer.Bias, stride: 1, padding: 0, dilation: 1, groups: 1, new[] { 4, 4, 4 });

@@ -14,7 +14,7 @@ namespace Snapshots
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class NormalizedConvolutions : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.NormalizedConvolutions>
+    partial class NormalizedConvolutions : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.NormalizedConvolutions>, global::Ibex.Runtime.Export.IMeanGraphSource
     {
         /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -48,49 +48,49 @@ namespace Snapshots
                 new("Scores", "Dense", InputShape: new[] { 8 }, OutputShape: new[] { 3 }, IsStochastic: false, WeightCount: 24, Noise: ""),
             });
 
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer stemLayer;
-        private readonly global::Ibex.Runtime.BatchNormLayer stemNormLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer stemActivationLayer;
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer blockLayer;
-        private readonly global::Ibex.Runtime.BatchNormLayer blockNormLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer blockActivationLayer;
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer mixLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer shortcutLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer featuresLayer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer hiddenLayer;
-        private readonly global::Ibex.Runtime.BatchNormLayer hiddenNormLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer hiddenActivationLayer;
-        private readonly global::Ibex.Runtime.DenseLayer scoresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer stemLayer;
+        private readonly global::Ibex.Runtime.Layers.BatchNormLayer stemNormLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer stemActivationLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer blockLayer;
+        private readonly global::Ibex.Runtime.Layers.BatchNormLayer blockNormLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer blockActivationLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer mixLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer shortcutLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer featuresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer hiddenLayer;
+        private readonly global::Ibex.Runtime.Layers.BatchNormLayer hiddenNormLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer hiddenActivationLayer;
+        private readonly global::Ibex.Runtime.Layers.DenseLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public NormalizedConvolutions(global::TorchSharp.torch.Device? device = null)
             : base("NormalizedConvolutions")
         {
-            stemLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 2, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            stemLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 2, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Stem", stemLayer);
-            stemNormLayer = new global::Ibex.Runtime.BatchNormLayer(features: 4, device: device);
+            stemNormLayer = new global::Ibex.Runtime.Layers.BatchNormLayer(features: 4, device: device);
             register_module("StemNorm", stemNormLayer);
-            stemActivationLayer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
+            stemActivationLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("ReLU");
             register_module("StemActivation", stemActivationLayer);
-            blockLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 4, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            blockLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 4, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Block", blockLayer);
-            blockNormLayer = new global::Ibex.Runtime.BatchNormLayer(features: 4, device: device);
+            blockNormLayer = new global::Ibex.Runtime.Layers.BatchNormLayer(features: 4, device: device);
             register_module("BlockNorm", blockNormLayer);
-            blockActivationLayer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
+            blockActivationLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("ReLU");
             register_module("BlockActivation", blockActivationLayer);
-            mixLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 4, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            mixLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 4, outChannels: 4, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Mix", mixLayer);
-            shortcutLayer = new global::Ibex.Runtime.ParameterFreeLayer("Residual");
+            shortcutLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Residual");
             register_module("Shortcut", shortcutLayer);
-            featuresLayer = new global::Ibex.Runtime.ParameterFreeLayer("Flatten");
+            featuresLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Flatten");
             register_module("Features", featuresLayer);
-            hiddenLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 256, outFeatures: 8, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            hiddenLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 256, outFeatures: 8, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Hidden", hiddenLayer);
-            hiddenNormLayer = new global::Ibex.Runtime.BatchNormLayer(features: 8, device: device);
+            hiddenNormLayer = new global::Ibex.Runtime.Layers.BatchNormLayer(features: 8, device: device);
             register_module("HiddenNorm", hiddenNormLayer);
-            hiddenActivationLayer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
+            hiddenActivationLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("ReLU");
             register_module("HiddenActivation", hiddenActivationLayer);
-            scoresLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 8, outFeatures: 3, hasBias: true, device: device);
+            scoresLayer = new global::Ibex.Runtime.Layers.DenseLayer(inFeatures: 8, outFeatures: 3, hasBias: true, device: device);
             register_module("Scores", scoresLayer);
         }
 
@@ -324,8 +324,8 @@ namespace Snapshots
             return x.contiguous();
         }
 
-        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+        void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
         {
             var x = graph.Input();
             x = graph.Conv2d("Stem", x, stemLayer.Weight, stemLayer.Bias, stride: 1, padding: 1, dilation: 1, groups: 1, new[] { 4, 8, 8 });

@@ -14,7 +14,7 @@ namespace Snapshots
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class DropoutNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.DropoutNetwork>
+    partial class DropoutNetwork : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.DropoutNetwork>, global::Ibex.Runtime.Export.IMeanGraphSource
     {
         /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -42,31 +42,31 @@ namespace Snapshots
                 new("Scores", "Dense", InputShape: new[] { 12 }, OutputShape: new[] { 3 }, IsStochastic: false, WeightCount: 36, Noise: ""),
             });
 
-        private readonly global::Ibex.Runtime.Conv2dLayer convolveLayer;
-        private readonly global::Ibex.Runtime.BatchNormLayer normLayer;
-        private readonly global::Ibex.Runtime.InformationDropoutLayer smoothLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer featuresLayer;
-        private readonly global::Ibex.Runtime.StochasticDenseLayer hiddenLayer;
-        private readonly global::Ibex.Runtime.InformationDropoutLayer rectifyLayer;
-        private readonly global::Ibex.Runtime.DenseLayer scoresLayer;
+        private readonly global::Ibex.Runtime.Layers.Conv2dLayer convolveLayer;
+        private readonly global::Ibex.Runtime.Layers.BatchNormLayer normLayer;
+        private readonly global::Ibex.Runtime.Layers.InformationDropoutLayer smoothLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer featuresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticDenseLayer hiddenLayer;
+        private readonly global::Ibex.Runtime.Layers.InformationDropoutLayer rectifyLayer;
+        private readonly global::Ibex.Runtime.Layers.DenseLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public DropoutNetwork(global::TorchSharp.torch.Device? device = null)
             : base("DropoutNetwork")
         {
-            convolveLayer = new global::Ibex.Runtime.Conv2dLayer(inChannels: 1, outChannels: 4, kernel: 3, hasBias: true, device: device);
+            convolveLayer = new global::Ibex.Runtime.Layers.Conv2dLayer(inChannels: 1, outChannels: 4, kernel: 3, hasBias: true, device: device);
             register_module("Convolve", convolveLayer);
-            normLayer = new global::Ibex.Runtime.BatchNormLayer(features: 4, device: device);
+            normLayer = new global::Ibex.Runtime.Layers.BatchNormLayer(features: 4, device: device);
             register_module("Norm", normLayer);
-            smoothLayer = new global::Ibex.Runtime.InformationDropoutLayer(alphaWeightShape: new long[] { 4, 1, 3, 3 }, learnedLogNormalPrior: true, device: device);
+            smoothLayer = new global::Ibex.Runtime.Layers.InformationDropoutLayer(alphaWeightShape: new long[] { 4, 1, 3, 3 }, learnedLogNormalPrior: true, device: device);
             register_module("Smooth", smoothLayer);
-            featuresLayer = new global::Ibex.Runtime.ParameterFreeLayer("Flatten");
+            featuresLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Flatten");
             register_module("Features", featuresLayer);
-            hiddenLayer = new global::Ibex.Runtime.StochasticDenseLayer(inFeatures: 100, outFeatures: 12, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            hiddenLayer = new global::Ibex.Runtime.Layers.StochasticDenseLayer(inFeatures: 100, outFeatures: 12, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Hidden", hiddenLayer);
-            rectifyLayer = new global::Ibex.Runtime.InformationDropoutLayer(alphaWeightShape: new long[] { 12, 100 }, learnedLogNormalPrior: false, device: device);
+            rectifyLayer = new global::Ibex.Runtime.Layers.InformationDropoutLayer(alphaWeightShape: new long[] { 12, 100 }, learnedLogNormalPrior: false, device: device);
             register_module("Rectify", rectifyLayer);
-            scoresLayer = new global::Ibex.Runtime.DenseLayer(inFeatures: 12, outFeatures: 3, hasBias: true, device: device);
+            scoresLayer = new global::Ibex.Runtime.Layers.DenseLayer(inFeatures: 12, outFeatures: 3, hasBias: true, device: device);
             register_module("Scores", scoresLayer);
         }
 
@@ -206,8 +206,8 @@ namespace Snapshots
             return x.contiguous();
         }
 
-        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+        void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
         {
             var x = graph.Input();
             x = graph.Conv2d("Convolve", x, convolveLayer.Weight, convolveLayer.Bias, stride: 2, padding: 0, dilation: 1, groups: 1, new[] { 4, 5, 5 });

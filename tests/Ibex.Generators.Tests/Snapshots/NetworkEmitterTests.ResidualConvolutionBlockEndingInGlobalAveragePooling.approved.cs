@@ -14,7 +14,7 @@ namespace Snapshots
     /// [-10.0, log 4.0] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Ibex.Generators", "<version>")]
-    partial class AllConvolutional : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.AllConvolutional>
+    partial class AllConvolutional : global::Ibex.Runtime.InformationNetwork, global::Ibex.Runtime.IInformationNetworkFactory<global::Snapshots.AllConvolutional>, global::Ibex.Runtime.Export.IMeanGraphSource
     {
         /// <summary>log α_max: the largest ρ = log α of log-normal noise; a weight at the cap adds 0 nats to Ĩ(w;D).</summary>
         private const double LogAlphaMax = 1.3862943611198906; // log(4.0)
@@ -42,31 +42,31 @@ namespace Snapshots
                 new("Scores", "GlobalAvgPool", InputShape: new[] { 5, 8, 8 }, OutputShape: new[] { 5 }, IsStochastic: false, WeightCount: 0, Noise: ""),
             });
 
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer stemLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer stemActivationLayer;
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer blockLayer;
-        private readonly global::Ibex.Runtime.BatchNormLayer blockNormLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer shortcutLayer;
-        private readonly global::Ibex.Runtime.StochasticConv2dLayer classMapsLayer;
-        private readonly global::Ibex.Runtime.ParameterFreeLayer scoresLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer stemLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer stemActivationLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer blockLayer;
+        private readonly global::Ibex.Runtime.Layers.BatchNormLayer blockNormLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer shortcutLayer;
+        private readonly global::Ibex.Runtime.Layers.StochasticConv2dLayer classMapsLayer;
+        private readonly global::Ibex.Runtime.Layers.ParameterFreeLayer scoresLayer;
 
         /// <summary>Creates the network with freshly initialized weights, on <paramref name="device"/> (the CPU when null).</summary>
         public AllConvolutional(global::TorchSharp.torch.Device? device = null)
             : base("AllConvolutional")
         {
-            stemLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 1, outChannels: 6, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            stemLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 1, outChannels: 6, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Stem", stemLayer);
-            stemActivationLayer = new global::Ibex.Runtime.ParameterFreeLayer("ReLU");
+            stemActivationLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("ReLU");
             register_module("StemActivation", stemActivationLayer);
-            blockLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 6, outChannels: 6, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            blockLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 6, outChannels: 6, kernel: 3, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("Block", blockLayer);
-            blockNormLayer = new global::Ibex.Runtime.BatchNormLayer(features: 6, device: device);
+            blockNormLayer = new global::Ibex.Runtime.Layers.BatchNormLayer(features: 6, device: device);
             register_module("BlockNorm", blockNormLayer);
-            shortcutLayer = new global::Ibex.Runtime.ParameterFreeLayer("Residual");
+            shortcutLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("Residual");
             register_module("Shortcut", shortcutLayer);
-            classMapsLayer = new global::Ibex.Runtime.StochasticConv2dLayer(inChannels: 6, outChannels: 5, kernel: 1, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
+            classMapsLayer = new global::Ibex.Runtime.Layers.StochasticConv2dLayer(inChannels: 6, outChannels: 5, kernel: 1, hasBias: true, initialLogAlpha: -6.0, perUnit: false, device: device);
             register_module("ClassMaps", classMapsLayer);
-            scoresLayer = new global::Ibex.Runtime.ParameterFreeLayer("GlobalAvgPool");
+            scoresLayer = new global::Ibex.Runtime.Layers.ParameterFreeLayer("GlobalAvgPool");
             register_module("Scores", scoresLayer);
         }
 
@@ -223,8 +223,8 @@ namespace Snapshots
             return x;
         }
 
-        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>ToMeanGraph</c>).</summary>
-        protected override void WriteMeanGraph(global::Ibex.Runtime.CompilerServices.MeanGraphBuilder graph)
+        /// <summary>Records the mean network, layer by layer, for export and compression (see <c>MeanGraph.Of</c>).</summary>
+        void global::Ibex.Runtime.Export.IMeanGraphSource.WriteMeanGraph(global::Ibex.Runtime.Export.MeanGraphBuilder graph)
         {
             var x = graph.Input();
             x = graph.Conv2d("Stem", x, stemLayer.Weight, stemLayer.Bias, stride: 1, padding: 1, dilation: 1, groups: 1, new[] { 6, 8, 8 });

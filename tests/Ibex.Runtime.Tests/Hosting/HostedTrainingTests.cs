@@ -40,7 +40,7 @@ public sealed class HostedTrainingTests : IDisposable
         Assert.True(final.GetProperty("testMeanNetwork").GetDouble() > 0.6, report.RootElement.ToString());
         Assert.True(final.GetProperty("testMonteCarlo").GetDouble() > 0.6);
         Assert.True(root.GetProperty("informationPerSample").GetDouble() > 0);
-        Assert.Equal(4, root.GetProperty("options").GetProperty("epochs").GetInt32());
+        Assert.Equal(4, root.GetProperty("settings").GetProperty("epochs").GetInt32());
 
         using var restored = new SmallClassifier();
         NetworkFile.Load(restored, Path.Combine(harness.OutputDirectory, "network.ibexnet"));

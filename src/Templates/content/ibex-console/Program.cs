@@ -1,18 +1,21 @@
 using System.Globalization;
 using IbexConsole;
 using Ibex.Runtime;
+using Ibex.Runtime.Native;
 using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Data;
+using Ibex.Runtime.Runs;
 using Ibex.Runtime.Training;
 using TorchSharp;
 
 // Trains ImageClassifier on Fashion-MNIST with loss = mean cross-entropy + (β/N)·Ĩ(w;D), saves it, loads it into a fresh
 // network and predicts. Options: --data DIR (IDX files, default: the dataset-fashion-mnist package's folder),
-// --epochs N (default 3), --train-size N (the first N training images; default all), --output FILE.
+// --epochs N (default 3), --train-size N (the first N training images; default all), --output DIR (default runs/image-classifier:
+// the network, report.json and network.onnx).
 string dataDirectory = Option("--data") ?? FashionMnist.DefaultDirectory;
 int epochs = (int)(Count("--epochs") ?? 3);
 long? trainSize = Count("--train-size");
-string output = Option("--output") ?? "image-classifier.ibexnet";
+string output = Option("--output") ?? Path.Combine("runs", "image-classifier");
 
 TorchNative.EnsureLoaded();
 torch.manual_seed(1);
@@ -26,20 +29,24 @@ using LabeledData test = FashionMnist.LoadTest(dataDirectory);
 
 using (var network = new ImageClassifier())
 {
-    var trainer = new InformationTrainer(network, new TrainingSettings { Epochs = epochs, Schedule = LearningRateSchedule.Cosine });
+    // One run: train, save the network, measure it (mean network and 16 weight samples), export ONNX, write report.json.
+    // Add new RunPruning() to prune, an EarlyStopping(patience: 2) or your own IRunObserver to watch or stop it.
+    var options = new RunOptions
+    {
+        Training = new TrainingSettings { Epochs = epochs, Schedule = LearningRateSchedule.Cosine },
+        OutputDirectory = output,
+        ExportOnnx = true,
+    };
+    using var run = new TrainingRun<ImageClassifier>(network, options, new EpochLines());
     Console.WriteLine($"Training {network.Description.Name} ({network.Description.StochasticWeightCount:N0} stochastic weights) " +
-                      $"on {train.Count:N0} images, β = {trainer.Beta}, {epochs} epoch(s)");
-    trainer.Fit(train, test, epoch => Console.WriteLine(
-        $"epoch {epoch.Epoch}: cross-entropy {epoch.CrossEntropy:F4}, Ĩ(w;D)/N {epoch.InformationPerSample:F4} nats per image, " +
-        $"test accuracy {epoch.TestAccuracy:F4}"));
-
-    NetworkFile.Save(network, output);
-    Console.WriteLine($"Saved the trained network to {Path.GetFullPath(output)}");
+                      $"on {train.Count:N0} images, β = {run.Beta}, {epochs} epoch(s)");
+    var report = run.Run(train, test).Report!;
+    Console.WriteLine($"Saved the trained network to {report.NetworkFile}; Monte-Carlo test accuracy {report.Final.TestMonteCarlo:F4}");
 }
 
 // What an application does with the file: load it into a fresh network and predict with the mean network (every ε = 1).
 using var loaded = new ImageClassifier();
-NetworkFile.Load(loaded, output);
+NetworkFile.Load(loaded, Path.Combine(output, RunFiles.Network));
 loaded.eval();
 Console.WriteLine($"Loaded network, test accuracy {InformationTrainer.Evaluate(loaded, test):F4}");
 
@@ -82,4 +89,12 @@ long? Count(string name)
     }
 
     return count;
+}
+
+/// <summary>One line per epoch: the two terms of the loss and the test accuracy.</summary>
+internal sealed class EpochLines : ITrainingObserver
+{
+    public void OnEpochCompleted(EpochReport epoch) => Console.WriteLine(
+        $"epoch {epoch.Epoch}: cross-entropy {epoch.CrossEntropy:F4}, Ĩ(w;D)/N {epoch.InformationPerSample:F4} nats per image, " +
+        $"test accuracy {epoch.TestAccuracy:F4}");
 }

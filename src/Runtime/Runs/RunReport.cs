@@ -2,9 +2,9 @@ using System.Collections.Generic;
 using Ibex.Runtime.Reports;
 using Ibex.Runtime.Training;
 
-namespace Ibex.Runtime.Hosting
+namespace Ibex.Runtime.Runs
 {
-    /// <summary>The JSON report a hosted run writes to its output folder (<c>report.json</c>).</summary>
+    /// <summary>What a <see cref="TrainingRun{TNetwork}"/> measured; written as <c>report.json</c> to its output folder.</summary>
     public sealed record RunReport
     {
         /// <summary>The network's class name.</summary>
@@ -19,8 +19,8 @@ namespace Ibex.Runtime.Hosting
         /// <summary>What the run trained on, as its data source describes itself (a custom source gives its own description).</summary>
         public required string DataSource { get; init; }
 
-        /// <summary>The options of the run, as configured.</summary>
-        public required TrainingOptions Options { get; init; }
+        /// <summary>The training settings of the run.</summary>
+        public required TrainingSettings Settings { get; init; }
 
         /// <summary>β in force, N and the label-noise fraction.</summary>
         public required double Beta { get; init; }
@@ -46,13 +46,13 @@ namespace Ibex.Runtime.Hosting
         /// <summary>Final accuracies.</summary>
         public required FinalAccuracy Final { get; init; }
 
-        /// <summary>Where the trained network was saved.</summary>
-        public required string NetworkFile { get; init; }
+        /// <summary>Where the trained network was saved, or null when the run had no output folder.</summary>
+        public string? NetworkFile { get; init; }
 
-        /// <summary>The mean network as ONNX (<c>Ibex:Training:ExportOnnx</c>), or null.</summary>
+        /// <summary>The mean network as ONNX (<see cref="RunOptions.ExportOnnx"/>), or null.</summary>
         public string? OnnxFile { get; init; }
 
-        /// <summary>What pruning kept (<c>Ibex:Training:Prune</c>), or null when the run did not prune.</summary>
+        /// <summary>What pruning kept (<see cref="RunOptions.Prune"/>), or null when the run did not prune.</summary>
         public PruningOutcome? Pruning { get; init; }
     }
 
@@ -61,8 +61,8 @@ namespace Ibex.Runtime.Hosting
     /// <param name="FineTuneEpochs">Epochs of fine-tuning with the pruned weights held at 0 before the accuracies were measured.</param>
     /// <param name="TestMeanNetwork">Test-set accuracy of the pruned mean network, NaN without a test set.</param>
     /// <param name="TrainMeanNetwork">Training-set accuracy of the pruned mean network.</param>
-    /// <param name="OnnxFile">The pruned network as ONNX.</param>
-    public sealed record PruningOutcome(Compression.PruningReport Report, int FineTuneEpochs, double TestMeanNetwork, double TrainMeanNetwork, string OnnxFile);
+    /// <param name="OnnxFile">The pruned network as ONNX, or null when the run had no output folder.</param>
+    public sealed record PruningOutcome(Compression.PruningReport Report, int FineTuneEpochs, double TestMeanNetwork, double TrainMeanNetwork, string? OnnxFile);
 
     /// <summary>The accuracies at the end of a run.</summary>
     /// <param name="TrainMeanNetwork">Training-set accuracy of the mean network (ε ≡ 1).</param>

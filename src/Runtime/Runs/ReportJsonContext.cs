@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Ibex.Runtime.Hosting
+namespace Ibex.Runtime.Runs
 {
     /// <summary>Source-generated JSON for the hosted run's report.json: no reflection at run time.</summary>
     [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

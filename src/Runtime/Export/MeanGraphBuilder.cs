@@ -2,14 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Linq;
-using Ibex.Runtime.Export;
 using TorchSharp;
 
-namespace Ibex.Runtime.CompilerServices
+namespace Ibex.Runtime.Export
 {
     /// <summary>
     /// Records a network's mean network as a <see cref="MeanGraph"/>, one call per layer, copying every parameter. Called by
-    /// generated code (<c>WriteMeanGraph</c>); use <see cref="InformationNetwork.ToMeanGraph"/> instead.
+    /// generated code (<see cref="IMeanGraphSource.WriteMeanGraph"/>); use <see cref="MeanGraph.Of"/> instead.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class MeanGraphBuilder

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Ibex.Runtime.Data;
+using Ibex.Runtime.Prediction;
+using Ibex.Runtime.Training;
+
+namespace Ibex.Runtime.Runs
+{
+    /// <summary>The accuracies a run reports once trained: the mean network on both sets and the Monte-Carlo predictive on the test set.</summary>
+    internal static class FinalEvaluation
+    {
+        /// <summary>The final accuracies; null when a stop request came during the Monte-Carlo evaluation.</summary>
+        public static FinalAccuracy? Measure<TNetwork>(TNetwork network, ITrainingSet train, LabeledData? test, RunOptions options, CancellationToken cancellationToken)
+            where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
+        {
+            int batch = options.Training.EvaluationBatchSize;
+            double trainAccuracy = train is LabeledData labeled ? InformationTrainer.Evaluate(network, labeled, batch) : double.NaN;
+            double testAccuracy = double.NaN, monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
+            if (test is not null)
+            {
+                testAccuracy = InformationTrainer.Evaluate(network, test, batch);
+                if (options.MonteCarloSamples > 0)
+                {
+                    if (MonteCarlo(network, test, options.MonteCarloSamples, cancellationToken) is not { } monteCarlo)
+                    {
+                        return null;
+                    }
+
+                    (monteCarloAccuracy, entropy, mutualInformation) = monteCarlo;
+                }
+            }
+
+            return cancellationToken.IsCancellationRequested
+                ? null
+                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation);
+        }
+
+        /// <summary>
+        /// Accuracy of the Monte-Carlo predictive, and its mean predictive entropy and mutual information in nats, through
+        /// <see cref="Predictor{TNetwork}"/>: whole weight samples, the network left as it is, memory bounded by chunks. A
+        /// stop request is honoured before the next weight sample (null then), whatever S is.
+        /// </summary>
+        private static (double Accuracy, double Entropy, double MutualInformation)? MonteCarlo<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
+            where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
+        {
+            using var predictor = new Predictor<TNetwork>(network);
+            using var labels = data.Labels.cpu();
+            long[] classes = labels.data<long>().ToArray();
+            IReadOnlyList<ClassPrediction> predictions;
+            try
+            {
+                predictions = predictor.PredictBatch(data, samples, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            long correct = 0;
+            double entropy = 0, mutualInformation = 0;
+            for (int i = 0; i < predictions.Count; i++)
+            {
+                correct += predictions[i].Class == classes[i] ? 1 : 0;
+                entropy += predictions[i].PredictiveEntropy!.Value;
+                mutualInformation += predictions[i].MutualInformation!.Value;
+            }
+
+            return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Compression;
+using Ibex.Runtime.Data;
+using Ibex.Runtime.Export;
+using Ibex.Runtime.IO;
+using Ibex.Runtime.Reports;
+using Ibex.Runtime.Training;
+using TorchSharp;
+
+namespace Ibex.Runtime.Runs
+{
+    /// <summary>
+    /// One run from start to report: train (with checkpoints and resume when <see cref="RunOptions.CheckpointDirectory"/> is
+    /// set), then save the network, evaluate the mean network and the Monte-Carlo predictive, export ONNX, prune and write
+    /// <c>report.json</c>, as <see cref="RunOptions"/> ask. Observers see every step (<see cref="IRunObserver"/>) and can stop
+    /// training early (<see cref="EarlyStopping"/>). A stop request (<see cref="Run"/>'s token) checkpoints and returns a
+    /// result that is not <see cref="RunResult.Completed"/>; running again with the same folders continues.
+    /// </summary>
+    /// <typeparam name="TNetwork">A generated network.</typeparam>
+    /// <example>
+    /// <code>
+    /// using var run = new TrainingRun&lt;FashionMlp&gt;(network, new RunOptions { Training = new() { Epochs = 20 }, OutputDirectory = "runs/mlp", ExportOnnx = true },
+    ///     new EarlyStopping(patience: 3));
+    /// RunResult result = run.Run(train, test);
+    /// </code>
+    /// </example>
+    public sealed class TrainingRun<TNetwork> : IDisposable
+        where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
+    {
+        private readonly TNetwork network;
+        private readonly RunOptions options;
+        private readonly ITrainingObserver[] observers;
+        private RunFolders? folders;
+
+        /// <summary>A run of <paramref name="network"/> (trained in place) as <paramref name="options"/> say, watched by <paramref name="observers"/>.</summary>
+        public TrainingRun(TNetwork network, RunOptions options, IEnumerable<ITrainingObserver> observers)
+        {
+            this.network = network ?? throw new ArgumentNullException(nameof(network));
+            this.options = options ?? throw new ArgumentNullException(nameof(options));
+            this.observers = observers?.ToArray() ?? Array.Empty<ITrainingObserver>();
+            options.Validate();
+        }
+
+        /// <inheritdoc cref="TrainingRun{TNetwork}(TNetwork, RunOptions, IEnumerable{ITrainingObserver})"/>
+        public TrainingRun(TNetwork network, RunOptions options, params ITrainingObserver[] observers)
+            : this(network, options, (IEnumerable<ITrainingObserver>)observers)
+        {
+        }
+
+        /// <summary>β in force: the settings' override, or the network's declared β.</summary>
+        public double Beta => options.Training.Beta ?? network.Description.Information.Beta;
+
+        /// <summary>
+        /// Checks that the output folder can be written, locks the checkpoint folder and loads the checkpoint to resume
+        /// from, throwing what stands in the way (a folder in use or unusable, a damaged or mismatched checkpoint). <see cref="Run"/>
+        /// does it first; call it before loading a large data set to fail fast. The lock holds until <see cref="Dispose"/>.
+        /// </summary>
+        public void OpenFolders() => folders ??= RunFolders.Open(options, network);
+
+        /// <summary>Releases the checkpoint folder's lock.</summary>
+        public void Dispose()
+        {
+            folders?.Dispose();
+            folders = null;
+        }
+
+        /// <summary>Runs every stage on <paramref name="train"/> (N = its size), measuring on <paramref name="test"/> when given.</summary>
+        public RunResult Run(ITrainingSet train, LabeledData? test = null, CancellationToken cancellationToken = default)
+        {
+            var parallel = options.Training.DataParallel;
+            bool root = parallel?.IsRoot ?? true;
+            OpenFolders();
+            var folders = this.folders!;
+            var fanOut = new RunObservers(observers);
+            fanOut.OnRunStarting(new RunStart(network.Description.Name, network.Device.ToString(), train.Count, Beta, options.Training.Epochs,
+                options.CheckpointDirectory is { } c ? Path.GetFullPath(c) : null, folders.Resume, parallel));
+
+            var trainer = new InformationTrainer(network, options.Training);
+            var outcome = trainer.Run(train, test, fanOut, folders.Store, folders.Resume, cancellationToken);
+            RunReport? report = null;
+            bool completed = outcome.Completed;
+            if (completed)
+            {
+                report = root ? Finish(train, test, outcome, cancellationToken) : null;
+                completed = root ? report is not null : true;
+                if (parallel is not null)
+                {
+                    // The other ranks wait for rank 0's evaluation and report under the watchdog: a rank 0 that dies there ends the job.
+                    completed = !parallel.Any(!completed, "rank 0's final evaluation and report");
+                }
+            }
+
+            var result = new RunResult { Training = outcome, Report = report, CheckpointPath = folders.Store?.FilePath, Completed = completed };
+            if (root)
+            {
+                fanOut.OnRunFinished(result);
+            }
+
+            return result;
+        }
+
+        /// <summary>Every stage after training; null when a stop request came first (the checkpoint holds the finished run).</summary>
+        private RunReport? Finish(ITrainingSet train, LabeledData? test, TrainingOutcome outcome, CancellationToken cancellationToken)
+        {
+            string? output = options.OutputDirectory is { } o ? Path.GetFullPath(o) : null;
+            string? networkPath = null;
+            if (output is not null)
+            {
+                Directory.CreateDirectory(output);
+                networkPath = Path.Combine(output, RunFiles.Network);
+                NetworkFile.Save(network, networkPath);
+            }
+
+            if (cancellationToken.IsCancellationRequested
+                || FinalEvaluation.Measure(network, train, test, options, cancellationToken) is not { } final)
+            {
+                return null;
+            }
+
+            double information;
+            using (torch.no_grad())
+            {
+                using var total = network.Information();
+                information = total.to(torch.float64).item<double>();
+            }
+
+            string? onnxPath = null;
+            if (options.ExportOnnx)
+            {
+                onnxPath = Path.Combine(output!, RunFiles.Onnx);
+                OnnxExport.Save(MeanGraph.Of(network), onnxPath, new OnnxExportOptions { TrainingSetSize = train.Count });
+            }
+
+            var report = new RunReport
+            {
+                Network = network.Description.Name,
+                DeclarationHash = network.Description.DeclarationHash,
+                Device = network.Device.ToString(),
+                DataSource = options.DataDescription,
+                Settings = options.Training,
+                Beta = Beta,
+                TrainingExamples = train.Count,
+                Segments = outcome.Segments,
+                Epochs = outcome.Reports,
+                Layers = LayerInformation.Measure(network),
+                InformationNats = information,
+                InformationPerSample = information / train.Count,
+                Final = final,
+                NetworkFile = networkPath,
+                OnnxFile = onnxPath,
+                Pruning = options.Prune is { } prune ? Prune(prune, train, test, output) : null,
+            };
+            if (output is not null)
+            {
+                AtomicFile.WriteAllBytes(Path.Combine(output, RunFiles.Report), JsonSerializer.SerializeToUtf8Bytes(report, ReportJsonContext.Default.RunReport));
+            }
+
+            return report;
+        }
+
+        /// <summary>
+        /// Prunes a copy of the trained network (the saved network keeps every weight), fine-tunes it with the pruned weights
+        /// held at 0 when asked, measures it and exports the pruned graph.
+        /// </summary>
+        private PruningOutcome Prune(RunPruning prune, ITrainingSet train, LabeledData? test, string? output)
+        {
+            using var copy = TNetwork.Create(network.Device);
+            copy.load_state_dict(network.state_dict());
+            var masks = NetworkPruner.ApplyMask(copy, prune.Pruning);
+            try
+            {
+                if (prune.FineTuneEpochs > 0)
+                {
+                    // Rank 0 alone, after the data-parallel run: the fine-tune trains on the whole set in this process.
+                    var fineTuning = options.Training with { Epochs = prune.FineTuneEpochs, WeightMasks = masks, Schedule = LearningRateSchedule.Constant, DataParallel = null };
+                    new InformationTrainer(copy, fineTuning).Fit(train);
+                }
+            }
+            finally
+            {
+                foreach (var mask in masks.Values)
+                {
+                    mask.Dispose();
+                }
+            }
+
+            // Pruned again after fine-tuning: the pruned weights are still 0, and the report describes the exported graph.
+            var pruned = NetworkPruner.Prune(copy, prune.Pruning);
+            string? onnxPath = null;
+            if (output is not null)
+            {
+                onnxPath = Path.Combine(output, RunFiles.PrunedOnnx);
+                OnnxExport.Save(pruned.Graph, onnxPath, new OnnxExportOptions { Initializers = prune.Initializers, TrainingSetSize = train.Count });
+            }
+
+            int batch = options.Training.EvaluationBatchSize;
+            double trainAccuracy = train is LabeledData labeled ? InformationTrainer.Evaluate(copy, labeled, batch) : double.NaN;
+            double testAccuracy = test is null ? double.NaN : InformationTrainer.Evaluate(copy, test, batch);
+            var outcome = new PruningOutcome(pruned.Report, prune.FineTuneEpochs, testAccuracy, trainAccuracy, onnxPath);
+            foreach (var observer in observers.OfType<IRunObserver>())
+            {
+                observer.OnPruned(outcome);
+            }
+
+            return outcome;
+        }
+    }
+}
