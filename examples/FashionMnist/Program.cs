@@ -83,7 +83,7 @@ static int Train<TNetwork>(ExampleOptions options, ITrainingSet train, LabeledDa
         // β = 1 from the first step would prune before the network has learnt anything (Sparse VD warms the KL up too).
         BetaWarmupEpochs = options.Network == "lenet300" ? 5 : 0,
     };
-    var runOptions = new RunOptions
+    var runOptions = new TrainingRunOptions
     {
         Training = settings,
         OutputDirectory = options.Output,

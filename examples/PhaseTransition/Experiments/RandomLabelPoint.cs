@@ -108,7 +108,7 @@ namespace Ibex.Examples.PhaseTransition
             var detector = new ConvergenceDetector(training.ConvergenceWindow, training.ConvergenceTolerance,
                 Math.Max(training.MinimumEpochs, training.BetaWarmupEpochs + 2 * training.ConvergenceWindow));
             var observer = new ConvergenceObserver(detector);
-            using var run = new TrainingRun<TNetwork>(network, new RunOptions { Training = settings, MonteCarloSamples = 0 }, observer);
+            using var run = new TrainingRun<TNetwork>(network, new TrainingRunOptions { Training = settings, MonteCarloSamples = 0 }, observer);
             // No test set during training: the sweep measures it once, at the end, not after every epoch.
             var result = run.Run(train, test: null, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();

@@ -115,7 +115,7 @@ namespace Ibex.Runtime.Hosting
         /// The run these options describe, for <see cref="Runs.TrainingRun{TNetwork}"/>: training, checkpoints, outputs,
         /// evaluation, ONNX and pruning. Relative folders resolve against the working directory the process started in.
         /// </summary>
-        public Runs.RunOptions ToRunOptions(string dataDescription, Distributed.DataParallelGroup? dataParallel = null) => new()
+        public Runs.TrainingRunOptions ToRunOptions(string dataDescription, Distributed.DataParallelGroup? dataParallel = null) => new()
         {
             Training = ToSettings() with { DataParallel = dataParallel },
             CheckpointDirectory = System.IO.Path.GetFullPath(CheckpointDirectory),

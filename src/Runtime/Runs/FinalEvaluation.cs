@@ -12,7 +12,7 @@ namespace Ibex.Runtime.Runs
     internal static class FinalEvaluation
     {
         /// <summary>The final accuracies; null when a stop request came during the Monte-Carlo evaluation.</summary>
-        public static FinalAccuracy? Measure<TNetwork>(TNetwork network, ITrainingSet train, LabeledData? test, RunOptions options, CancellationToken cancellationToken)
+        public static FinalAccuracy? Measure<TNetwork>(TNetwork network, ITrainingSet train, LabeledData? test, TrainingRunOptions options, CancellationToken cancellationToken)
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
             int batch = options.Training.EvaluationBatchSize;

@@ -29,7 +29,7 @@ namespace Ibex.Runtime.Runs
         /// <summary>The checkpoint the run continues, or null.</summary>
         public TrainingCheckpoint? Resume { get; }
 
-        public static RunFolders Open(RunOptions options, InformationNetwork network)
+        public static RunFolders Open(TrainingRunOptions options, InformationNetwork network)
         {
             var parallel = options.Training.DataParallel;
             RunFolders? opened = null;

@@ -49,10 +49,10 @@ namespace Ibex.Runtime.Runs
         /// <summary>Where the trained network was saved, or null when the run had no output folder.</summary>
         public string? NetworkFile { get; init; }
 
-        /// <summary>The mean network as ONNX (<see cref="RunOptions.ExportOnnx"/>), or null.</summary>
+        /// <summary>The mean network as ONNX (<see cref="TrainingRunOptions.ExportOnnx"/>), or null.</summary>
         public string? OnnxFile { get; init; }
 
-        /// <summary>What pruning kept (<see cref="RunOptions.Prune"/>), or null when the run did not prune.</summary>
+        /// <summary>What pruning kept (<see cref="TrainingRunOptions.Prune"/>), or null when the run did not prune.</summary>
         public PruningOutcome? Pruning { get; init; }
     }
 

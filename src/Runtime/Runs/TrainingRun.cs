@@ -16,16 +16,16 @@ using TorchSharp;
 namespace Ibex.Runtime.Runs
 {
     /// <summary>
-    /// One run from start to report: train (with checkpoints and resume when <see cref="RunOptions.CheckpointDirectory"/> is
+    /// One run from start to report: train (with checkpoints and resume when <see cref="TrainingRunOptions.CheckpointDirectory"/> is
     /// set), then save the network, evaluate the mean network and the Monte-Carlo predictive, export ONNX, prune and write
-    /// <c>report.json</c>, as <see cref="RunOptions"/> ask. Observers see every step (<see cref="IRunObserver"/>) and can stop
+    /// <c>report.json</c>, as <see cref="TrainingRunOptions"/> ask. Observers see every step (<see cref="IRunObserver"/>) and can stop
     /// training early (<see cref="EarlyStopping"/>). A stop request (<see cref="Run"/>'s token) checkpoints and returns a
     /// result that is not <see cref="RunResult.Completed"/>; running again with the same folders continues.
     /// </summary>
     /// <typeparam name="TNetwork">A generated network.</typeparam>
     /// <example>
     /// <code>
-    /// using var run = new TrainingRun&lt;FashionMlp&gt;(network, new RunOptions { Training = new() { Epochs = 20 }, OutputDirectory = "runs/mlp", ExportOnnx = true },
+    /// using var run = new TrainingRun&lt;FashionMlp&gt;(network, new TrainingRunOptions { Training = new() { Epochs = 20 }, OutputDirectory = "runs/mlp", ExportOnnx = true },
     ///     new EarlyStopping(patience: 3));
     /// RunResult result = run.Run(train, test);
     /// </code>
@@ -34,12 +34,12 @@ namespace Ibex.Runtime.Runs
         where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
     {
         private readonly TNetwork network;
-        private readonly RunOptions options;
+        private readonly TrainingRunOptions options;
         private readonly ITrainingObserver[] observers;
         private RunFolders? folders;
 
         /// <summary>A run of <paramref name="network"/> (trained in place) as <paramref name="options"/> say, watched by <paramref name="observers"/>.</summary>
-        public TrainingRun(TNetwork network, RunOptions options, IEnumerable<ITrainingObserver> observers)
+        public TrainingRun(TNetwork network, TrainingRunOptions options, IEnumerable<ITrainingObserver> observers)
         {
             this.network = network ?? throw new ArgumentNullException(nameof(network));
             this.options = options ?? throw new ArgumentNullException(nameof(options));
@@ -47,8 +47,8 @@ namespace Ibex.Runtime.Runs
             options.Validate();
         }
 
-        /// <inheritdoc cref="TrainingRun{TNetwork}(TNetwork, RunOptions, IEnumerable{ITrainingObserver})"/>
-        public TrainingRun(TNetwork network, RunOptions options, params ITrainingObserver[] observers)
+        /// <inheritdoc cref="TrainingRun{TNetwork}(TNetwork, TrainingRunOptions, IEnumerable{ITrainingObserver})"/>
+        public TrainingRun(TNetwork network, TrainingRunOptions options, params ITrainingObserver[] observers)
             : this(network, options, (IEnumerable<ITrainingObserver>)observers)
         {
         }

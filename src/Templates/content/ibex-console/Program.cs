@@ -31,7 +31,7 @@ using (var network = new ImageClassifier())
 {
     // One run: train, save the network, measure it (mean network and 16 weight samples), export ONNX, write report.json.
     // Add new RunPruning() to prune, an EarlyStopping(patience: 2) or your own IRunObserver to watch or stop it.
-    var options = new RunOptions
+    var options = new TrainingRunOptions
     {
         Training = new TrainingSettings { Epochs = epochs, Schedule = LearningRateSchedule.Cosine },
         OutputDirectory = output,

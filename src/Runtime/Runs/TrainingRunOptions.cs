@@ -10,7 +10,7 @@ namespace Ibex.Runtime.Runs
     /// network, evaluate it (mean network and Monte-Carlo predictive), export ONNX, prune and write the report. Every stage
     /// after training is optional; with no <see cref="OutputDirectory"/> nothing is written and the result stays in memory.
     /// </summary>
-    public sealed record RunOptions
+    public sealed record TrainingRunOptions
     {
         /// <summary>The trainer's settings: epochs, batch size, optimizer, schedule, β, seed, data parallelism.</summary>
         public TrainingSettings Training { get; init; } = new();

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Data;
+using Ibex.Runtime.Runs;
+using Ibex.Runtime.Training;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using Xunit;
+
+namespace Ibex.Runtime.Tests.Runs;
+
+/// <summary>The run pipeline: every stage it is asked for, what it writes agreeing with what it measured, and early stopping.</summary>
+public sealed class TrainingRunTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "ibex-run-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void EveryStageRunsAndTheFilesAgreeWithTheReport()
+    {
+        long seed = Random.Shared.NextInt64(1, 1_000_000);
+        using var all = SyntheticClusters.Create(1200, 16, 4, seed, separation: 2.0);
+        var (train, test) = all.Split(1.0 / 6, seed);
+        using var _ = train;
+        using var __ = test;
+        torch.manual_seed(seed);
+        using var network = new SmallClassifier();
+        var watcher = new Watcher();
+        var options = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 3, BatchSize = 50, Seed = seed },
+            OutputDirectory = Path.Combine(folder, "output"),
+            CheckpointDirectory = Path.Combine(folder, "checkpoints"),
+            MonteCarloSamples = 8,
+            ExportOnnx = true,
+            Prune = new RunPruning { FineTuneEpochs = 1 },
+            DataDescription = "separated clusters",
+        };
+
+        using var run = new TrainingRun<SmallClassifier>(network, options, watcher);
+        var result = run.Run(train, test);
+
+        Assert.True(result.Completed);
+        var report = Assert.IsType<RunReport>(result.Report);
+        Assert.Equal(3, report.Epochs.Count);
+        Assert.Equal(new[] { "starting", "training", "epoch 1", "epoch 2", "epoch 3", "pruned", "finished" }, watcher.Events.Where(e => !e.StartsWith("checkpoint", StringComparison.Ordinal)));
+        Assert.True(report.Final.TestMeanNetwork > 0.8, $"test accuracy {report.Final.TestMeanNetwork} on separated clusters");
+        Assert.Equal(report.Epochs[^1].TestAccuracy, report.Final.TestMeanNetwork, 12);
+        Assert.InRange(report.Final.TestMonteCarlo, 0.5, 1.0);
+
+        // The saved network is the trained one: loaded afresh, it measures the same.
+        using var loaded = new SmallClassifier();
+        NetworkFile.Load(loaded, report.NetworkFile!);
+        Assert.Equal(report.Final.TestMeanNetwork, InformationTrainer.Evaluate(loaded, test), 12);
+
+        // report.json holds what the run returned.
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(options.OutputDirectory, RunFiles.Report)));
+        Assert.Equal(report.Final.TestMeanNetwork, json.RootElement.GetProperty("final").GetProperty("testMeanNetwork").GetDouble(), 12);
+        Assert.Equal(3, json.RootElement.GetProperty("settings").GetProperty("epochs").GetInt32());
+        Assert.Equal("separated clusters", json.RootElement.GetProperty("dataSource").GetString());
+
+        // The ONNX file is the mean network: ONNX Runtime's scores pick the same classes as the network.
+        using var session = new InferenceSession(report.OnnxFile!);
+        var features = test.Features.data<float>().ToArray();
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(features, new[] { (int)test.Count, 16 });
+        using var outputs = session.Run(new[] { NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input) });
+        var scores = outputs.First().AsTensor<float>();
+        long agree = 0;
+        long[] labels = test.Labels.data<long>().ToArray();
+        for (int i = 0; i < test.Count; i++)
+        {
+            int best = Enumerable.Range(0, 4).MaxBy(c => scores[i, c]);
+            agree += best == labels[i] ? 1 : 0;
+        }
+
+        Assert.Equal(report.Final.TestMeanNetwork, agree / (double)test.Count, 6);
+
+        var pruning = Assert.IsType<PruningOutcome>(report.Pruning);
+        Assert.Equal(1, pruning.FineTuneEpochs);
+        Assert.True(File.Exists(pruning.OnnxFile));
+        Assert.True(File.Exists(Path.Combine(options.CheckpointDirectory, CheckpointStore.FileName)));
+    }
+
+    [Fact]
+    public void AnObserverThatAsksToStopEndsTrainingAsFinishedAndTheRunGoesOn()
+    {
+        long seed = Random.Shared.NextInt64(1, 1_000_000);
+        using var train = SyntheticClusters.Create(400, 16, 4, seed, separation: 2.0);
+        torch.manual_seed(seed);
+        using var network = new SmallClassifier();
+        int stopAfter = Random.Shared.Next(1, 4);
+        var stopper = new StopAfter(stopAfter);
+
+        using var run = new TrainingRun<SmallClassifier>(network, new TrainingRunOptions { Training = new TrainingSettings { Epochs = 10, BatchSize = 50 }, MonteCarloSamples = 0 }, stopper);
+        var result = run.Run(train);
+
+        Assert.True(result.Completed);
+        Assert.Equal(stopAfter, result.Training.Reports.Count);
+        Assert.Equal(stopAfter + 1, result.Training.StoppedAtEpoch);
+        Assert.NotNull(result.Report);
+        Assert.Null(result.Report!.NetworkFile);
+        Assert.False(Directory.Exists(folder), "a run with no output folder writes nothing");
+    }
+
+    [Fact]
+    public void EarlyStoppingWaitsPatienceEpochsWithoutImprovement()
+    {
+        var rule = new EarlyStopping(patience: 2, minimumImprovement: 0.01);
+        double[] accuracies = { 0.50, 0.60, 0.605, 0.70, 0.69, 0.705 };
+        var stops = new List<bool>();
+        for (int epoch = 1; epoch <= accuracies.Length; epoch++)
+        {
+            rule.OnEpochCompleted(new EpochReport(epoch, 1.0, 1.0, 0.1, 0.5, accuracies[epoch - 1], 1.0));
+            stops.Add(rule.StopRequested);
+        }
+
+        // 0.605 and 0.69 are not 0.01 better than the best before them; 0.705 is not better than 0.70 by 0.01 either.
+        Assert.Equal(new[] { false, false, false, false, false, true }, stops);
+        Assert.Equal(4, rule.BestEpoch);
+
+        // Without a test set it watches the training loss: lower is better.
+        var onLoss = new EarlyStopping(patience: 1);
+        onLoss.OnEpochCompleted(new EpochReport(1, 2.0, 2.0, 0, 0, double.NaN, 1));
+        onLoss.OnEpochCompleted(new EpochReport(2, 1.0, 1.0, 0, 0, double.NaN, 1));
+        Assert.False(onLoss.StopRequested);
+        onLoss.OnEpochCompleted(new EpochReport(3, 1.5, 1.5, 0, 0, double.NaN, 1));
+        Assert.True(onLoss.StopRequested);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EarlyStopping(patience: 0));
+    }
+
+    [Fact]
+    public void OptionsThatCannotWorkAreRefusedBeforeAnything()
+    {
+        using var network = new SmallClassifier();
+        var error = Assert.Throws<ArgumentException>(() => new TrainingRun<SmallClassifier>(network, new TrainingRunOptions { ExportOnnx = true }));
+        Assert.Contains("ExportOnnx needs an OutputDirectory", error.Message);
+        error = Assert.Throws<ArgumentException>(() => new TrainingRun<SmallClassifier>(network, new TrainingRunOptions { MonteCarloSamples = -1 }));
+        Assert.Contains("MonteCarloSamples = -1", error.Message);
+    }
+
+    private sealed class Watcher : IRunObserver
+    {
+        public List<string> Events { get; } = new();
+
+        public void OnRunStarting(RunStart start) => Events.Add("starting");
+
+        public void OnTrainingStarted(TrainingStart start) => Events.Add("training");
+
+        public void OnEpochCompleted(EpochReport report) => Events.Add($"epoch {report.Epoch}");
+
+        public void OnCheckpointWritten(string path, int epoch, long nextBatch) => Events.Add("checkpoint");
+
+        public void OnPruned(PruningOutcome outcome) => Events.Add("pruned");
+
+        public void OnRunFinished(RunResult result) => Events.Add("finished");
+    }
+
+    private sealed class StopAfter(int epochs) : ITrainingObserver
+    {
+        private int seen;
+
+        public bool StopRequested => seen >= epochs;
+
+        public void OnEpochCompleted(EpochReport report) => seen++;
+    }
+}
