@@ -95,6 +95,13 @@ namespace Ibex.Runtime.Export
         public MeanGraphValue ProjectedResidual(string layer, MeanGraphValue x, MeanGraphValue shortcut, torch.Tensor projection, int stride)
             => Add(new AddOperation(layer, x.Value, NewValue(x.Value.Shape), shortcut.Value, Copy(projection), stride));
 
+        /// <summary>
+        /// Records an operation that a graph operation's own file describes (a kind with no method here): <paramref name="create"/>
+        /// gets the input and a new output of <paramref name="outputShape"/> (the input's shape when null).
+        /// </summary>
+        internal MeanGraphValue Record(MeanGraphValue x, int[]? outputShape, Func<GraphValue, GraphValue, GraphOperation> create)
+            => Add(create(x.Value, NewValue(outputShape ?? x.Value.Shape)));
+
         internal MeanGraph Build()
             => new(description, input, operations.ToArray(), output ?? throw new InvalidOperationException("The generated WriteMeanGraph did not name the network's output."));
 
@@ -109,7 +116,8 @@ namespace Ibex.Runtime.Export
 
         private GraphValue NewValue(int[] shape) => new(nextId++, (int[])shape.Clone());
 
-        private static WeightArray Copy(torch.Tensor tensor)
+        /// <summary>A copy of <paramref name="tensor"/>'s values as float32 on the CPU.</summary>
+        internal static WeightArray Copy(torch.Tensor tensor)
         {
             using var scope = torch.NewDisposeScope();
             var values = tensor.detach().to(torch.CPU).to_type(torch.float32).contiguous().data<float>().ToArray();
