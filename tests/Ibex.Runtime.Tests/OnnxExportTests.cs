@@ -26,7 +26,7 @@ public sealed class OnnxExportTests
     public static TheoryData<string, OnnxInitializers> Networks()
     {
         var data = new TheoryData<string, OnnxInitializers>();
-        foreach (var name in new[] { nameof(SmallFashionMlp), nameof(SmallFashionCnn), nameof(ModernBlocksNetwork), nameof(PlainBlocksNetwork), nameof(SoftplusDropoutNetwork), nameof(GaussianConvolutionProbe), nameof(GroupedDilatedProbe), nameof(AwkwardNamesNetwork) })
+        foreach (var name in new[] { nameof(SmallFashionMlp), nameof(SmallFashionCnn), nameof(ModernBlocksNetwork), nameof(PlainBlocksNetwork), nameof(SoftplusDropoutNetwork), nameof(GaussianConvolutionProbe), nameof(GroupedDilatedProbe), nameof(AwkwardNamesNetwork), nameof(Export.PReluNetwork) })
         {
             data.Add(name, OnnxInitializers.Dense);
             data.Add(name, OnnxInitializers.Sparse);
@@ -239,7 +239,7 @@ public sealed class OnnxExportTests
         Assert.True(PruningThresholds.LogNormal < Math.Log(Ibex.Dsl.InfoRegularizedAttribute.DefaultAlphaMax));
     }
 
-    private static InformationNetwork Create(string name) => name switch
+    internal static InformationNetwork Create(string name) => name switch
     {
         nameof(SmallFashionMlp) => new SmallFashionMlp(),
         nameof(SmallFashionCnn) => new SmallFashionCnn(),
@@ -249,11 +249,12 @@ public sealed class OnnxExportTests
         nameof(GaussianConvolutionProbe) => new GaussianConvolutionProbe(),
         nameof(GroupedDilatedProbe) => new GroupedDilatedProbe(),
         nameof(AwkwardNamesNetwork) => new AwkwardNamesNetwork(),
+        nameof(Export.PReluNetwork) => new Export.PReluNetwork(),
         _ => throw new ArgumentException(name),
     };
 
     /// <summary>Moves every parameter and normalization statistic away from its initial value, so that nothing passes by being 0 or 1.</summary>
-    private static void Perturb(InformationNetwork network)
+    internal static void Perturb(InformationNetwork network)
     {
         using var noGrad = no_grad();
         foreach (var (name, parameter) in network.named_parameters())
@@ -275,7 +276,7 @@ public sealed class OnnxExportTests
     }
 
     /// <summary>Fashion-MNIST test images for networks that take them, random examples for the others: [count, …input shape].</summary>
-    private static Tensor Inputs(NetworkDescription description, int count)
+    internal static Tensor Inputs(NetworkDescription description, int count)
     {
         var shape = new long[] { count }.Concat(description.InputShape.Select(d => (long)d)).ToArray();
         if (description.InputFeatures == 784)
@@ -288,7 +289,7 @@ public sealed class OnnxExportTests
         return randn(shape);
     }
 
-    private static Tensor Run(Onnx.ModelProto model, Tensor inputs, NetworkDescription description)
+    internal static Tensor Run(Onnx.ModelProto model, Tensor inputs, NetworkDescription description)
     {
         using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model));
         var values = inputs.contiguous().data<float>().ToArray();
@@ -299,7 +300,7 @@ public sealed class OnnxExportTests
         return tensor(scores.ToArray()).reshape(inputs.shape[0], description.Classes);
     }
 
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
+    internal static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         double largest = expected.abs().max().item<float>();
         double difference = (expected - actual).abs().max().item<float>();

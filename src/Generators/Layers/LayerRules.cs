@@ -20,6 +20,7 @@ namespace Ibex.Generators.Layers
             ResidualRule.Instance,
             ReLURule.Instance,
             LeakyReLURule.Instance,
+            PReLURule.Instance,
             SoftplusRule.Instance,
             TanhRule.Instance,
             ELURule.Instance,

@@ -188,6 +188,27 @@ public sealed class NetworkEmitterTests
             """);
 
     [Fact]
+    public void PReLUWithSlopesPerChannelAndPerUnit()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(0.1)]
+            [Input(3, 8, 8)]
+            public partial class LearnedSlopes
+            {
+                [Stochastic, Conv2d(4, 3)] public partial Layer Stem { get; }
+                [PReLU] public partial Layer StemSlopes { get; }
+                [Flatten] public partial Layer Features { get; }
+                [Stochastic, Dense(12)] public partial Layer Hidden { get; }
+                [PReLU(InitialSlope = 0.1)] public partial Layer HiddenSlopes { get; }
+                [Stochastic, Dense(10)] public partial Layer Scores { get; }
+            }
+            """);
+
+    [Fact]
     public void ImageBatchNormTakesTheReLUAfterItInTraining()
         => VerifyGenerated("""
             using Ibex.Dsl;
