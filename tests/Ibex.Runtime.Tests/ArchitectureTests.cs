@@ -11,8 +11,8 @@ namespace Ibex.Runtime.Tests;
 
 /// <summary>
 /// The runtime's layers (docs/architecture.md): every namespace sits in one layer and references only the layers below it;
-/// namespaces in the same layer do not reference each other; nothing but generated code references CompilerServices; and
-/// every source file's folder is its namespace. A new folder fails <see cref="EveryNamespaceHasALayer"/> until it is placed.
+/// namespaces in the same layer do not reference each other; nothing but generated code references CompilerServices; only
+/// Hosting uses Microsoft.Extensions; and every source file's folder is its namespace. A new folder fails <see cref="EveryNamespaceHasALayer"/> until it is placed.
 /// </summary>
 public sealed class ArchitectureTests
 {
@@ -104,6 +104,19 @@ public sealed class ArchitectureTests
     {
         var callers = References.Value.Where(r => r.To == "Ibex.Runtime.CompilerServices").Select(r => $"{r.From} ({r.Example})").ToArray();
         Assert.True(callers.Length == 0, "CompilerServices is the facade generated code calls; runtime code uses Kernels instead: " + string.Join(", ", callers));
+    }
+
+    [Fact]
+    public void OnlyHostingUsesMicrosoftExtensions()
+    {
+        // Hosting is the adapter to Microsoft.Extensions (Hosting, Options, Logging, DI); everything below runs without a host.
+        var users = ArchitectureOfRuntime.Value.Types
+            .Where(t => IsRuntime(t.Namespace?.FullName ?? "") && t.Namespace!.FullName != "Ibex.Runtime.Hosting")
+            .SelectMany(t => t.Dependencies.Where(d => d.Target?.Namespace?.FullName.StartsWith("Microsoft.Extensions", StringComparison.Ordinal) == true)
+                .Select(d => $"{t.FullName} uses {d.Target.FullName}"))
+            .Distinct()
+            .ToArray();
+        Assert.True(users.Length == 0, "Microsoft.Extensions outside Hosting:\n" + string.Join("\n", users));
     }
 
     [Fact]
