@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
-using Ibex.Examples.WorkerService;
+using Ibex.Runtime.Tests.Worker;
 using Ibex.Runtime.Checkpoints;
 using Ibex.Runtime.Tests.Hosting;
 using Ibex.Runtime.Training;
@@ -13,7 +13,7 @@ using Xunit;
 
 namespace Ibex.Runtime.Tests.Distributed;
 
-/// <summary>The hosted worker (examples/WorkerService) as a 2-rank MPI job: resumed after SIGKILL, and stopped by a dead or hung rank.</summary>
+/// <summary>The hosted worker (tests/Ibex.Runtime.Tests.Worker) as a 2-rank MPI job: resumed after SIGKILL, and stopped by a dead or hung rank.</summary>
 public sealed class HostedDataParallelTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("ibex-mpi-host-").FullName;
@@ -123,7 +123,7 @@ public sealed class HostedDataParallelTests : IDisposable
             ("CheckpointDirectory", Path.Combine(folder, run, "checkpoints")), ("OutputDirectory", Path.Combine(folder, run, "output")),
         };
         options.AddRange(extra);
-        return MpiJob.Start(2, "Ibex.Examples.WorkerService.dll", options.Select(o => $"--Ibex:Training:{o.Item1}={o.Item2}").ToArray());
+        return MpiJob.Start(2, "Ibex.Runtime.Tests.Worker.dll", options.Select(o => $"--Ibex:Training:{o.Item1}={o.Item2}").ToArray());
     }
 
     /// <summary>Waits until the checkpoint resumes at <paramref name="atLeastEpoch"/> or later, and returns that epoch.</summary>

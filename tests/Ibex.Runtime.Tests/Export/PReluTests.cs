@@ -49,8 +49,8 @@ public sealed class PReluTests
         using var scope = NewDisposeScope();
         using var network = new PReluNetwork();
         OnnxExportTests.Perturb(network);
-        var convolveSlopes = ((Layers.ParametricLayer)network.ConvolveSlopes)["weight"];
-        var hiddenSlopes = ((Layers.ParametricLayer)network.HiddenSlopes)["weight"];
+        var convolveSlopes = ((ParametricLayer)network.ConvolveSlopes)["weight"];
+        var hiddenSlopes = ((ParametricLayer)network.HiddenSlopes)["weight"];
         using (no_grad())
         {
             convolveSlopes.uniform_(-0.5, 1.0);
@@ -63,13 +63,13 @@ public sealed class PReluTests
 
         using (no_grad())
         {
-            var convolve = (Layers.StochasticConv2dLayer)network.Convolve;
+            var convolve = (StochasticConv2dLayer)network.Convolve;
             var x = nn.functional.conv2d(inputs, convolve.Weight, convolve.Bias, strides: new long[] { 2, 2 });
             x = x.clamp_min(0) + convolveSlopes.view(1, 6, 1, 1) * x.clamp_max(0);
-            var hidden = (Layers.StochasticDenseLayer)network.Hidden;
+            var hidden = (StochasticDenseLayer)network.Hidden;
             x = nn.functional.linear(x.flatten(1), hidden.Weight, hidden.Bias);
             x = x.clamp_min(0) + hiddenSlopes.view(1, 20) * x.clamp_max(0);
-            var scores = (Layers.StochasticDenseLayer)network.Scores;
+            var scores = (StochasticDenseLayer)network.Scores;
             var expected = nn.functional.linear(x, scores.Weight, scores.Bias);
             OnnxExportTests.AssertClose(expected, actual, "the formula");
         }
@@ -84,11 +84,11 @@ public sealed class PReluTests
         using (no_grad())
         {
             // Negative slopes and negative biases on the removed units, so that their constant outputs go through a·c.
-            ((Layers.ParametricLayer)network.ConvolveSlopes)["weight"].uniform_(-0.5, 1.0);
-            ((Layers.ParametricLayer)network.HiddenSlopes)["weight"].uniform_(-0.5, 1.0);
-            var convolve = (Layers.StochasticConv2dLayer)network.Convolve;
+            ((ParametricLayer)network.ConvolveSlopes)["weight"].uniform_(-0.5, 1.0);
+            ((ParametricLayer)network.HiddenSlopes)["weight"].uniform_(-0.5, 1.0);
+            var convolve = (StochasticConv2dLayer)network.Convolve;
             convolve.LogAlpha.uniform_(-6, 0);
-            var hidden = (Layers.StochasticDenseLayer)network.Hidden;
+            var hidden = (StochasticDenseLayer)network.Hidden;
             hidden.LogAlpha.uniform_(-6, 0);
             foreach (int c in new[] { 2, 5 })
             {
@@ -144,13 +144,13 @@ public sealed class PReluTests
             using var run = new TrainingRun<FlatPReluNetwork>(network, options);
             var report = run.Run(train, test).Report!;
 
-            var slopes = ((Layers.ParametricLayer)network.Slopes)["weight"].detach().clone();
+            var slopes = ((ParametricLayer)network.Slopes)["weight"].detach().clone();
             Assert.True(report.Final.TestMeanNetwork > 0.8, $"test accuracy {report.Final.TestMeanNetwork}");
             Assert.True(slopes.sub(0.25).abs().max().item<float>() > 1e-3, "the slopes did not move from 0.25");
 
             using var loaded = new FlatPReluNetwork();
             NetworkFile.Load(loaded, report.NetworkFile!);
-            Assert.True(slopes.allclose(((Layers.ParametricLayer)loaded.Slopes)["weight"].detach(), rtol: 0, atol: 0), "the saved slopes are not the trained ones");
+            Assert.True(slopes.allclose(((ParametricLayer)loaded.Slopes)["weight"].detach(), rtol: 0, atol: 0), "the saved slopes are not the trained ones");
 
             // The pruned ONNX file in ONNX Runtime against the trained network with the same weights pruned.
             NetworkPruner.ApplyMask(loaded, new PruningOptions());

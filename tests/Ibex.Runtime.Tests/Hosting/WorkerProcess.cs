@@ -4,7 +4,7 @@ using System.IO;
 
 namespace Ibex.Runtime.Tests.Hosting;
 
-/// <summary>The example worker (examples/WorkerService) in a process of its own, its output collected as it comes.</summary>
+/// <summary>The test worker (tests/Ibex.Runtime.Tests.Worker) in a process of its own, its output collected as it comes.</summary>
 internal sealed class WorkerProcess : IDisposable
 {
     private readonly CollectedOutput output;
@@ -24,7 +24,7 @@ internal sealed class WorkerProcess : IDisposable
     public static WorkerProcess Start(params (string Key, string Value)[] options)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ibex.Examples.WorkerService.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ibex.Runtime.Tests.Worker.dll"));
         foreach (var (key, value) in options)
         {
             start.ArgumentList.Add($"--Ibex:Training:{key}={value}");
