@@ -25,7 +25,7 @@ namespace Ibex.Runtime.Layers
         public InformationDropoutLayer(long[] alphaWeightShape, bool learnedLogNormalPrior, torch.Device? device = null)
             : base(nameof(InformationDropoutLayer))
         {
-            (alpha_weight, var bias) = WeightInitialization.Create(alphaWeightShape.ToArray(), hasBias: true, device);
+            (alpha_weight, var bias) = WeightLayer.Initialize(alphaWeightShape.ToArray(), hasBias: true, device);
             alpha_bias = bias!;
             register_parameter(nameof(alpha_weight), alpha_weight);
             register_parameter(nameof(alpha_bias), alpha_bias);
