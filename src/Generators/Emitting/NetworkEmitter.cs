@@ -168,42 +168,7 @@ namespace Ibex.Generators.Emitting
                 WriteInputView(writer, network);
                 WritePassScalars(writer, network, training: true);
                 bool anyDropout = network.Layers.Any(l => l.ActivationNoise is not null);
-                var absorbed = AbsorbedLayers.Of(network, training: true);
-                var releases = new IntermediateReleases(network, training: true, absorbed);
-                for (int index = 0; index < network.Layers.Count; index++)
-                {
-                    var layer = network.Layers[index];
-                    writer.WriteLine();
-                    writer.WriteLine($"// {layer.Name}: {layer.Rule.Summary(layer)}.");
-                    if (IsInformationDropoutSource(network, layer))
-                    {
-                        writer.WriteLine($"var {layer.Local("input")} = x; // Information Dropout's α(x) reads it");
-                    }
-                    else if (releases.DeclaresInput(index))
-                    {
-                        writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
-                    }
-
-                    if (absorbed.Contains(index + 1))
-                    {
-                        layer.Rule.WriteForwardAbsorbing(writer, layer, network.Layers[index + 1], training: true);
-                    }
-                    else if (absorbed.Contains(index))
-                    {
-                        writer.WriteLine($"// Applied by {network.Layers[index - 1].Name} above.");
-                    }
-                    else
-                    {
-                        layer.Rule.WriteForward(writer, network, layer, training: true);
-                    }
-
-                    WriteReleases(writer, releases, index);
-                    if (layer.KeepsOutput)
-                    {
-                        writer.WriteLine($"var {layer.Local("output")} = x; // a residual connection adds it later");
-                    }
-                }
-
+                WriteLayerSteps(writer, network, training: true);
                 writer.WriteLine();
                 var terms = network.Layers.Where(l => l.WeightNoise is not null).Select(l => l.Local("information"))
                     .Concat(network.Layers.Where(l => l.ActivationNoise is not null).Select(l => l.Local("information")))
@@ -247,40 +212,53 @@ namespace Ibex.Generators.Emitting
             {
                 WriteInputView(writer, network);
                 WritePassScalars(writer, network, training: false);
-                var absorbed = AbsorbedLayers.Of(network, training: false);
-                var releases = new IntermediateReleases(network, training: false, absorbed);
-                for (int index = 0; index < network.Layers.Count; index++)
-                {
-                    var layer = network.Layers[index];
-                    writer.WriteLine();
-                    writer.WriteLine($"// {layer.Name}: {layer.Rule.Summary(layer)}.");
-                    if (releases.DeclaresInput(index))
-                    {
-                        writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
-                    }
-
-                    if (absorbed.Contains(index + 1))
-                    {
-                        layer.Rule.WriteForwardAbsorbing(writer, layer, network.Layers[index + 1], training: false);
-                    }
-                    else if (absorbed.Contains(index))
-                    {
-                        writer.WriteLine($"// Folded into {network.Layers[index - 1].Name} above.");
-                    }
-                    else
-                    {
-                        layer.Rule.WriteForward(writer, network, layer, training: false);
-                    }
-
-                    WriteReleases(writer, releases, index);
-                    if (layer.KeepsOutput)
-                    {
-                        writer.WriteLine($"var {layer.Local("output")} = x;");
-                    }
-                }
-
+                WriteLayerSteps(writer, network, training: false);
                 writer.WriteLine();
                 writer.WriteLine(network.Layers.Any(l => l.Rule.LeavesStridedOutput(l)) ? "return x.contiguous();" : "return x;");
+            }
+        }
+
+        /// <summary>
+        /// Each layer's step of one pass, in order: its comment, the input it must keep (for Information Dropout's α(x),
+        /// in training, or to free it once the layer is done), its code (or a BatchNorm folded into the layer before it),
+        /// and the output a residual connection reads later.
+        /// </summary>
+        private static void WriteLayerSteps(IndentedTextWriter writer, NetworkSpec network, bool training)
+        {
+            var absorbed = AbsorbedLayers.Of(network, training);
+            var releases = new IntermediateReleases(network, training, absorbed);
+            for (int index = 0; index < network.Layers.Count; index++)
+            {
+                var layer = network.Layers[index];
+                writer.WriteLine();
+                writer.WriteLine($"// {layer.Name}: {layer.Rule.Summary(layer)}.");
+                if (training && IsInformationDropoutSource(network, layer))
+                {
+                    writer.WriteLine($"var {layer.Local("input")} = x; // Information Dropout's α(x) reads it");
+                }
+                else if (releases.DeclaresInput(index))
+                {
+                    writer.WriteLine($"var {layer.Local("input")} = x; // freed once the layer is done");
+                }
+
+                if (absorbed.Contains(index + 1))
+                {
+                    layer.Rule.WriteForwardAbsorbing(writer, layer, network.Layers[index + 1], training);
+                }
+                else if (absorbed.Contains(index))
+                {
+                    writer.WriteLine(training ? $"// Applied by {network.Layers[index - 1].Name} above." : $"// Folded into {network.Layers[index - 1].Name} above.");
+                }
+                else
+                {
+                    layer.Rule.WriteForward(writer, network, layer, training);
+                }
+
+                WriteReleases(writer, releases, index);
+                if (layer.KeepsOutput)
+                {
+                    writer.WriteLine(training ? $"var {layer.Local("output")} = x; // a residual connection adds it later" : $"var {layer.Local("output")} = x;");
+                }
             }
         }
 
