@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using Ibex.Bench.Performance.HandWritten;
 using Ibex.Runtime;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;

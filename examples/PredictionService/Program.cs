@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ibex.Examples.PredictionService;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Hosting;
 using Ibex.Runtime.Prediction;
 using Microsoft.AspNetCore.Builder;

@@ -25,7 +25,7 @@ namespace Ibex.Runtime
 
         /// <summary>
         /// The statistics the training inputs were standardized with, or null for raw inputs. The trainer sets it from the
-        /// training data (<see cref="Data.Standardization.Apply"/> marks what it returns), <see cref="Checkpoints.NetworkFile"/>
+        /// training data (<see cref="Data.Standardization.Apply"/> marks what it returns), <see cref="Persistence.NetworkFile"/>
         /// saves and loads it, and <see cref="Prediction.Predictor{TNetwork}"/> applies it to the raw examples it is given.
         /// </summary>
         /// <exception cref="System.ArgumentException">The statistics are for another number of input features.</exception>
@@ -46,7 +46,7 @@ namespace Ibex.Runtime
 
         /// <summary>
         /// The name of each class in label order, or null when the data did not name them. The trainer sets it from the
-        /// training data (image folders name their classes), and <see cref="Checkpoints.NetworkFile"/> saves and loads it.
+        /// training data (image folders name their classes), and <see cref="Persistence.NetworkFile"/> saves and loads it.
         /// </summary>
         /// <exception cref="System.ArgumentException">There is not one name per class, or a name is empty or repeated.</exception>
         public IReadOnlyList<string>? ClassNames

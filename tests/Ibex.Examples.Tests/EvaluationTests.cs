@@ -5,7 +5,7 @@ using System.Diagnostics.Metrics;
 using System.IO;
 using System.Linq;
 using Ibex.Examples.PhaseTransition;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Hosting;
 using Ibex.Runtime.Reports;

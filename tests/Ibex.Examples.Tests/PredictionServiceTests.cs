@@ -9,7 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Ibex.Examples.WorkerService;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Prediction;
 using Microsoft.AspNetCore.Mvc.Testing;
 using SixLabors.ImageSharp;

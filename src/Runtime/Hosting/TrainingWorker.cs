@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Native;
 using Ibex.Runtime.Runs;

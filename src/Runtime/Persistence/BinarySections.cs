@@ -4,7 +4,7 @@ using System.IO;
 using System.IO.Hashing;
 using System.Text;
 
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Persistence
 {
     /// <summary>
     /// The container of Ibex's binary files: an 8-byte magic, a format version, then sections, each its length (int64),

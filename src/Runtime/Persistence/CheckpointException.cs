@@ -1,6 +1,6 @@
 using System;
 
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Persistence
 {
     /// <summary>A checkpoint or saved network cannot be used: damaged, of another format, or of a different network.</summary>
     public sealed class CheckpointException : Exception

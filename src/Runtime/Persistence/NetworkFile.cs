@@ -5,7 +5,7 @@ using System.Text.Json;
 using TorchSharp;
 using TorchSharp.PyBridge;
 
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Persistence
 {
     /// <summary>
     /// Saves a trained network as a bundle of what prediction needs: its declaration hash, the input standardization and
@@ -29,7 +29,7 @@ namespace Ibex.Runtime.Checkpoints
             {
                 using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
                 BinarySections.WriteHeader(writer, Magic);
-                BinarySections.WriteSection(writer, JsonSerializer.Serialize(header, IbexJsonContext.Default.SavedNetworkHeader));
+                BinarySections.WriteSection(writer, JsonSerializer.Serialize(header, NetworkFileJsonContext.Default.SavedNetworkHeader));
                 BinarySections.WriteSection(writer, weights);
             });
         }
@@ -49,7 +49,7 @@ namespace Ibex.Runtime.Checkpoints
 
             using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path)), Encoding.UTF8);
             int version = BinarySections.ReadHeader(reader, path, Magic, "saved network");
-            var header = BinarySections.ReadJson(reader, path, "header", version, IbexJsonContext.Default.SavedNetworkHeader);
+            var header = BinarySections.ReadJson(reader, path, "header", version, NetworkFileJsonContext.Default.SavedNetworkHeader);
 
             if (header.DeclarationHash != network.Description.DeclarationHash)
             {

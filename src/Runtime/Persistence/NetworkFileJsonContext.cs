@@ -1,13 +1,13 @@
 using System.Text.Json.Serialization;
 
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Persistence
 {
     /// <summary>Source-generated JSON for saved networks: no reflection at run time.</summary>
     [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
         UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
     [JsonSerializable(typeof(SavedNetworkHeader))]
     [JsonSerializable(typeof(SavedPrediction))]
-    internal sealed partial class IbexJsonContext : JsonSerializerContext
+    internal sealed partial class NetworkFileJsonContext : JsonSerializerContext
     {
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Persistence
 {
     /// <summary>
     /// The part of a saved network that prediction needs besides the weights, as JSON in the file's header. Every member is

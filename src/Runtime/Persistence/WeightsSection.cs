@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using TorchSharp;
 
-namespace Ibex.Runtime.Checkpoints
+namespace Ibex.Runtime.Persistence
 {
     /// <summary>A network's weights as Ibex's files hold them: TorchSharp's own format, loaded all or nothing.</summary>
     internal static class WeightsSection

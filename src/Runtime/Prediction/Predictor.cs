@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Ibex.Runtime.Native;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using TorchSharp;
 
 namespace Ibex.Runtime.Prediction

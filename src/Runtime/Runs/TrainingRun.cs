@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Compression;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Export;

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 
 namespace Ibex.Runtime.Training
 {

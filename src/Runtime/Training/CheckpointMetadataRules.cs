@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 
 namespace Ibex.Runtime.Training
 {

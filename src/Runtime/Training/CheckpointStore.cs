@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 
 namespace Ibex.Runtime.Training
 {

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using Ibex.Runtime.Tests.Worker;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Tests.Hosting;
 using Ibex.Runtime.Training;
 using TorchSharp;

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using Ibex.Dsl;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Compression;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Runs;

@@ -97,9 +97,9 @@ public sealed class LayerTests
         string path = Path.Combine(Path.GetTempPath(), $"ibex-cnn-{Guid.NewGuid():N}.ibexnet");
         try
         {
-            Ibex.Runtime.Checkpoints.NetworkFile.Save(network, path);
+            Ibex.Runtime.Persistence.NetworkFile.Save(network, path);
             using var restored = new SmallFashionCnn();
-            Ibex.Runtime.Checkpoints.NetworkFile.Load(restored, path);
+            Ibex.Runtime.Persistence.NetworkFile.Load(restored, path);
             Assert.True(((BatchNormLayer)restored.Norm).RunningMean.Equals(norm.RunningMean), "the running mean must be saved with the weights");
             Assert.True(((BatchNormLayer)restored.Norm).RunningVariance.Equals(norm.RunningVariance), "the running variance must be saved with the weights");
             Assert.Equal(InformationTrainer.Evaluate(network, test), InformationTrainer.Evaluate(restored, test));

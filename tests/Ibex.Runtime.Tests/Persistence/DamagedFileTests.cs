@@ -6,14 +6,14 @@ using System.IO.Hashing;
 using System.Linq;
 using System.Text;
 using System.Text.Json.Nodes;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Training;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Ibex.Runtime.Tests.Checkpoints;
+namespace Ibex.Runtime.Tests.Persistence;
 
 /// <summary>
 /// Fault injection on checkpoints and saved networks: byte flips at random offsets in every section, truncation at every

@@ -1,14 +1,14 @@
 using System;
 using System.IO;
 using System.Linq;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Prediction;
 using Ibex.Runtime.Training;
 using TorchSharp;
 using Xunit;
 
-namespace Ibex.Runtime.Tests.Checkpoints;
+namespace Ibex.Runtime.Tests.Persistence;
 
 /// <summary>
 /// A saved network is a bundle of what prediction needs: a network trained on standardized data predicts raw rows as it

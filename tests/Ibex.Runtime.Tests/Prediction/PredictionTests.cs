@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Hosting;
 using Ibex.Runtime.Prediction;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Globalization;
 using IbexConsole;
 using Ibex.Runtime;
 using Ibex.Runtime.Native;
-using Ibex.Runtime.Checkpoints;
+using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Runs;
 using Ibex.Runtime.Training;
