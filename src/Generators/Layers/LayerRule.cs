@@ -8,8 +8,8 @@ namespace Ibex.Generators.Layers
     /// <summary>
     /// Everything the generator knows about one kind of layer: how its attribute is read and checked, the shape it
     /// produces, the runtime class that holds its parameters, and the code it contributes to the forward passes. The
-    /// parser and the emitter ask the layer's rule and never test its kind; a new kind is a new rule in
-    /// <see cref="LayerRules.All"/> (docs/dsl.md, "Adding a layer kind").
+    /// parser and the emitter ask the layer's rule and never test its kind; a new kind is a new rule class with a public
+    /// static instance, which <see cref="LayerRules.All"/> finds (docs/dsl.md, "Adding a layer kind").
     /// </summary>
     internal abstract class LayerRule
     {
