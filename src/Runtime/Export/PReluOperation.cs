@@ -15,7 +15,7 @@ namespace Ibex.Runtime.Export
     {
         public override void Lower(OnnxLowering onnx)
         {
-            var shape = Input.Shape.Length == 1 ? new[] { Slopes.Values.Length } : new[] { Slopes.Values.Length }.Concat(Enumerable.Repeat(1, Input.Shape.Length - 1)).ToArray();
+            var shape = new[] { Slopes.Values.Length }.Concat(Enumerable.Repeat(1, Input.Shape.Length - 1)).ToArray();
             onnx.Node("PRelu", Layer, new[] { onnx.Name(Input), onnx.Initializer(Layer + ".weight", new WeightArray(Slopes.Values, shape)) }, onnx.Name(Output));
         }
 

@@ -127,7 +127,7 @@ namespace Ibex.Runtime.Hosting
             }
 
             using var network = TNetwork.Create(device);
-            using var training = new TrainingRun<TNetwork>(network, run, observers.Prepend(new WorkerLog(logger, metrics, network, configured.BatchSize)));
+            using var training = new TrainingRun<TNetwork>(network, run, observers.Prepend(new WorkerLog(logger, metrics, network, configured.BatchSize, System.IO.Path.Combine(run.OutputDirectory!, RunFiles.Report))));
             training.OpenFolders(); // before the data: a folder in use or a mismatched checkpoint is refused at once
             using var data = dataSource.Load(network.Description, stoppingToken);
             var result = training.Run(data.Train, data.Test, stoppingToken);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Ibex.Runtime.Hosting
 {
     /// <summary>The worker's view of a run: one log line per step, and each epoch's metrics on the <c>Ibex.Training</c> meter.</summary>
-    internal sealed class WorkerLog(ILogger logger, TrainingMetrics metrics, InformationNetwork network, int batchSize) : IRunObserver
+    internal sealed class WorkerLog(ILogger logger, TrainingMetrics metrics, InformationNetwork network, int batchSize, string reportPath) : IRunObserver
     {
         private int epochs;
         private long trainingExamples;
@@ -74,7 +74,7 @@ namespace Ibex.Runtime.Hosting
             if (result.Report is { } report)
             {
                 Log.TrainingFinished(logger, report.Final.TestMeanNetwork, report.Final.TestMonteCarlo, report.Final.MonteCarloSamples,
-                    report.Final.TrainMeanNetwork, report.InformationPerSample, System.IO.Path.Combine(System.IO.Path.GetDirectoryName(report.NetworkFile) ?? "", RunFiles.Report));
+                    report.Final.TrainMeanNetwork, report.InformationPerSample, reportPath);
             }
             else if (!result.Training.Completed && result.CheckpointPath is { } checkpoint)
             {

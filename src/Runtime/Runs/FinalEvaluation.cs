@@ -15,12 +15,10 @@ namespace Ibex.Runtime.Runs
         public static FinalAccuracy? Measure<TNetwork>(TNetwork network, ITrainingSet train, LabeledData? test, TrainingRunOptions options, CancellationToken cancellationToken)
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
-            int batch = options.Training.EvaluationBatchSize;
-            double trainAccuracy = train is LabeledData labeled ? InformationTrainer.Evaluate(network, labeled, batch) : double.NaN;
-            double testAccuracy = double.NaN, monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
+            var (trainAccuracy, testAccuracy) = MeanNetwork(network, train, test, options.Training.EvaluationBatchSize);
+            double monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
             if (test is not null)
             {
-                testAccuracy = InformationTrainer.Evaluate(network, test, batch);
                 if (options.MonteCarloSamples > 0)
                 {
                     if (MonteCarlo(network, test, options.MonteCarloSamples, cancellationToken) is not { } monteCarlo)
@@ -36,6 +34,11 @@ namespace Ibex.Runtime.Runs
                 ? null
                 : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation);
         }
+
+        /// <summary>The mean network's accuracy on the training set (NaN for a streamed one) and on the test set (NaN without one).</summary>
+        public static (double Train, double Test) MeanNetwork(InformationNetwork network, ITrainingSet train, LabeledData? test, int batchSize)
+            => (train is LabeledData labeled ? InformationTrainer.Evaluate(network, labeled, batchSize) : double.NaN,
+                test is null ? double.NaN : InformationTrainer.Evaluate(network, test, batchSize));
 
         /// <summary>
         /// Accuracy of the Monte-Carlo predictive, and its mean predictive entropy and mutual information in nats, through

@@ -1,3 +1,4 @@
+using System.Linq;
 using Ibex.Runtime.Training;
 
 namespace Ibex.Runtime.Runs
@@ -5,19 +6,7 @@ namespace Ibex.Runtime.Runs
     /// <summary>A run's observers as one: each event goes to every observer in order; training stops early when any asks.</summary>
     internal sealed class RunObservers(ITrainingObserver[] observers) : IRunObserver
     {
-        public bool StopRequested
-        {
-            get
-            {
-                bool stop = false;
-                foreach (var observer in observers)
-                {
-                    stop |= observer.StopRequested;
-                }
-
-                return stop;
-            }
-        }
+        public bool StopRequested => observers.Any(observer => observer.StopRequested);
 
         public void OnRunStarting(RunStart start)
         {
@@ -56,6 +45,14 @@ namespace Ibex.Runtime.Runs
             foreach (var observer in observers)
             {
                 observer.OnCheckpointWritten(path, epoch, nextBatch);
+            }
+        }
+
+        public void OnPruned(PruningOutcome outcome)
+        {
+            foreach (var observer in observers)
+            {
+                (observer as IRunObserver)?.OnPruned(outcome);
             }
         }
 

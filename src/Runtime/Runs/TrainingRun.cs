@@ -35,7 +35,8 @@ namespace Ibex.Runtime.Runs
     {
         private readonly TNetwork network;
         private readonly TrainingRunOptions options;
-        private readonly ITrainingObserver[] observers;
+        private readonly InformationTrainer trainer;
+        private readonly RunObservers observers;
         private RunFolders? folders;
 
         /// <summary>A run of <paramref name="network"/> (trained in place) as <paramref name="options"/> say, watched by <paramref name="observers"/>.</summary>
@@ -43,8 +44,9 @@ namespace Ibex.Runtime.Runs
         {
             this.network = network ?? throw new ArgumentNullException(nameof(network));
             this.options = options ?? throw new ArgumentNullException(nameof(options));
-            this.observers = observers?.ToArray() ?? Array.Empty<ITrainingObserver>();
             options.Validate();
+            trainer = new InformationTrainer(network, options.Training);
+            this.observers = new RunObservers(observers?.ToArray() ?? Array.Empty<ITrainingObserver>());
         }
 
         /// <inheritdoc cref="TrainingRun{TNetwork}(TNetwork, TrainingRunOptions, IEnumerable{ITrainingObserver})"/>
@@ -54,7 +56,7 @@ namespace Ibex.Runtime.Runs
         }
 
         /// <summary>β in force: the settings' override, or the network's declared β.</summary>
-        public double Beta => options.Training.Beta ?? network.Description.Information.Beta;
+        public double Beta => trainer.Beta;
 
         /// <summary>
         /// Checks that the output folder can be written, locks the checkpoint folder and loads the checkpoint to resume
@@ -77,12 +79,10 @@ namespace Ibex.Runtime.Runs
             bool root = parallel?.IsRoot ?? true;
             OpenFolders();
             var folders = this.folders!;
-            var fanOut = new RunObservers(observers);
-            fanOut.OnRunStarting(new RunStart(network.Description.Name, network.Device.ToString(), train.Count, Beta, options.Training.Epochs,
-                options.CheckpointDirectory is { } c ? Path.GetFullPath(c) : null, folders.Resume, parallel));
+            observers.OnRunStarting(new RunStart(network.Description.Name, network.Device.ToString(), train.Count, Beta, options.Training.Epochs,
+                folders.Store?.Directory, folders.Resume, parallel));
 
-            var trainer = new InformationTrainer(network, options.Training);
-            var outcome = trainer.Run(train, test, fanOut, folders.Store, folders.Resume, cancellationToken);
+            var outcome = trainer.Run(train, test, observers, folders.Store, folders.Resume, cancellationToken);
             RunReport? report = null;
             bool completed = outcome.Completed;
             if (completed)
@@ -99,7 +99,7 @@ namespace Ibex.Runtime.Runs
             var result = new RunResult { Training = outcome, Report = report, CheckpointPath = folders.Store?.FilePath, Completed = completed };
             if (root)
             {
-                fanOut.OnRunFinished(result);
+                observers.OnRunFinished(result);
             }
 
             return result;
@@ -199,15 +199,9 @@ namespace Ibex.Runtime.Runs
                 OnnxExport.Save(pruned.Graph, onnxPath, new OnnxExportOptions { Initializers = prune.Initializers, TrainingSetSize = train.Count });
             }
 
-            int batch = options.Training.EvaluationBatchSize;
-            double trainAccuracy = train is LabeledData labeled ? InformationTrainer.Evaluate(copy, labeled, batch) : double.NaN;
-            double testAccuracy = test is null ? double.NaN : InformationTrainer.Evaluate(copy, test, batch);
+            var (trainAccuracy, testAccuracy) = FinalEvaluation.MeanNetwork(copy, train, test, options.Training.EvaluationBatchSize);
             var outcome = new PruningOutcome(pruned.Report, prune.FineTuneEpochs, testAccuracy, trainAccuracy, onnxPath);
-            foreach (var observer in observers.OfType<IRunObserver>())
-            {
-                observer.OnPruned(outcome);
-            }
-
+            observers.OnPruned(outcome);
             return outcome;
         }
     }
