@@ -28,7 +28,12 @@ public static class Program
     public static int Main(string[] args)
     {
         TorchNative.EnsureLoaded();
-        torch.set_num_threads(Threads);
+        if (args is not ["contention-child", ..])
+        {
+            // Everything but the contention children measures on the 2 threads; those keep what Ibex chose.
+            torch.set_num_threads(Threads);
+        }
+
         try
         {
             return Dispatch(args);
@@ -43,7 +48,8 @@ public static class Program
 
     private const string Usage =
         "Usage: run [--out FILE] [--memory-steps N] | check | data-parallel [--rounds R] [--steps S] | memory IMPLEMENTATION WORKLOAD STEPS | " +
-        "time-steps IMPLEMENTATION WORKLOAD WARMUP STEPS [eval] | profile WORKLOAD | conv-floor WORKLOAD | micro";
+        "time-steps IMPLEMENTATION WORKLOAD WARMUP STEPS [eval] | profile WORKLOAD | conv-floor WORKLOAD | micro | " +
+        "contention [--seconds S] [--rounds R] [--quiet-rounds Q] [--sweep-jobs 1,2,4] [--out FILE]";
 
     private static int Dispatch(string[] args)
     {
@@ -62,6 +68,12 @@ public static class Program
                 return DataParallelBench.RunRank(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
             case "data-parallel":
                 return DataParallelBench.Run(args.Skip(1).ToArray());
+            case "contention":
+                return Contention.Run(args.Skip(1).ToArray());
+            case "contention-child" when args.Length == 3:
+                return ContentionChild.Run(args[1], double.Parse(args[2], CultureInfo.InvariantCulture));
+            case "hog" when args.Length == 2:
+                return ContentionChild.Hog(double.Parse(args[1], CultureInfo.InvariantCulture));
             case "micro":
                 return Micro.Run();
             case "check":
@@ -146,7 +158,8 @@ public static class Program
             MatmulFloorMs: matmulFloor,
             Ablation: ablation,
             Command: "dotnet run -c Release --project bench/Performance");
-        string markdown = report.ToMarkdown();
+        // The shared-machines section comes from the contention command; a full run keeps it.
+        string markdown = report.ToMarkdown() + (File.Exists(output) && ContentionReport.Keep(File.ReadAllText(output)) is { } contention ? Environment.NewLine + contention : "");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         Ibex.Runtime.IO.AtomicFile.Write(output, stream =>
         {
@@ -221,7 +234,7 @@ public static class Program
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

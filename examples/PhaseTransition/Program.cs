@@ -18,7 +18,8 @@ using TorchSharp;
 //   report  merges the results folder into CSV, JSON, PNG plots and summary.md, and checks the criteria
 //   all     run, then report (the default)
 // Options: --quick (synthetic Gaussian inputs, small N, seconds), --results DIR, --out DIR, --data DIR, --threads T,
-//          --jobs J (run as J child processes of one torch thread each; default: one per core, unless --shard is given).
+//          --jobs J (run as J child processes that split the cores' threads between them; default: one per core, unless
+//          --shard is given).
 //   sweep run|report|slurm|kubernetes   the general sweep over declared networks (Sweeps/SweepCommand.cs, docs/sweeps.md)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -83,8 +84,9 @@ internal sealed record CommandLine(string Verb, bool Quick, string Results, stri
         string output = Value("--out", quick ? Path.Combine(results, "report") : "docs/results/phase-transition");
         // Small matrices use a second core poorly inside one process: by default, one single-threaded process per core.
         int jobs = args.Contains("--shard") ? 1 : int.Parse(Value("--jobs", Math.Max(1, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        // The jobs split the machine's processors between them unless --threads says otherwise.
         return new CommandLine(verb, quick, results, output, Value("--data", FashionMnist.DefaultDirectory), index, count,
-            int.Parse(Value("--threads", Math.Max(1, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture), jobs);
+            int.Parse(Value("--threads", CpuThreads.Share(jobs).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture), jobs);
     }
 }
 
@@ -111,7 +113,7 @@ public static class Sweep
         }
 
         SelfProcesses.RunAll(Enumerable.Range(0, options.Jobs)
-            .Select(shard => new[] { "run" }.Concat(passThrough).Concat(new[] { "--shard", $"{shard}/{options.Jobs}", "--threads", "1" }))
+            .Select(shard => new[] { "run" }.Concat(passThrough).Concat(new[] { "--shard", $"{shard}/{options.Jobs}", "--threads", options.Threads.ToString(CultureInfo.InvariantCulture) }))
             .ToList(), "Sweep job");
     }
 

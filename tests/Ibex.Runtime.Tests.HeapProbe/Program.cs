@@ -8,7 +8,18 @@ using Ibex.Runtime.Native;
 // the mmap threshold, so the threshold shows only in a heap that has not grown and shrunk yet (the test process's has).
 // Usage: Ibex.Runtime.Tests.HeapProbe BYTES... Prints "refused" if glibc kept its threshold, else one line per block
 // and setting: "on|off BYTES mapped|heap".
+// Usage: Ibex.Runtime.Tests.HeapProbe openmp: loads libtorch as a fresh process does, runs one parallel product and prints
+// "THREADS SUM" and then CpuThreads.WaitPolicy (CpuThreadsTests reads what OpenMP itself prints with OMP_DISPLAY_ENV).
 TorchNative.EnsureLoaded();
+if (args is ["openmp"])
+{
+    using var ones = TorchSharp.torch.ones(256, 256);
+    using var product = ones.matmul(ones).sum();
+    Console.WriteLine($"{TorchSharp.torch.get_num_threads()} {product.item<float>()}");
+    Console.WriteLine(CpuThreads.WaitPolicy);
+    return 0;
+}
+
 if (!NativeHeap.MapLargeBlocks(true))
 {
     Console.WriteLine("refused");

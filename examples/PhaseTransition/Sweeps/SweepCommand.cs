@@ -48,7 +48,7 @@ internal static class SweepCommand
             case "run":
                 if (options.ContainsKey("--jobs"))
                 {
-                    SweepEngine.RunLocally(spec, results, Int("--jobs", 1), data);
+                    SweepEngine.RunLocally(spec, results, Int("--jobs", 1), data, Maybe("--threads"));
                     return 0;
                 }
 

@@ -68,12 +68,25 @@ public static class SweepEngine
         return (index.Value, count);
     }
 
-    /// <summary>Runs the sweep as <paramref name="jobs"/> child processes on this machine, task i of <paramref name="jobs"/> each, one torch thread per process.</summary>
-    public static void RunLocally(SweepSpec spec, string results, int jobs, string dataDirectory)
-        => SelfProcesses.RunAll(Enumerable.Range(0, jobs)
+    /// <summary>
+    /// Runs the sweep as <paramref name="jobs"/> child processes on this machine, task i of <paramref name="jobs"/> each,
+    /// with <paramref name="threads"/> torch threads per process (by default the machine's processors split between the jobs).
+    /// </summary>
+    public static void RunLocally(SweepSpec spec, string results, int jobs, string dataDirectory, int? threads = null)
+    {
+        if (jobs < 1)
+        {
+            throw new ArgumentException($"--jobs {jobs}: give at least 1 job.");
+        }
+
+        int perJob = threads ?? CpuThreads.Share(jobs);
+        Console.WriteLine($"{jobs} job(s) on {Environment.ProcessorCount} processor(s), {perJob} torch thread(s) each");
+        SelfProcesses.RunAll(Enumerable.Range(0, jobs)
             .Select(task => (IEnumerable<string>)new[] { "sweep", "run", "--preset", spec.Name, "--results", results, "--data", dataDirectory,
-                "--task", task.ToString(CultureInfo.InvariantCulture), "--tasks", jobs.ToString(CultureInfo.InvariantCulture), "--threads", "1" })
+                "--task", task.ToString(CultureInfo.InvariantCulture), "--tasks", jobs.ToString(CultureInfo.InvariantCulture),
+                "--threads", perJob.ToString(CultureInfo.InvariantCulture) })
             .ToList(), "Sweep task");
+    }
 
     /// <summary>Writes one point's result atomically: a reader sees the whole file or none.</summary>
     public static void Save(SweepJobResult result, string path)

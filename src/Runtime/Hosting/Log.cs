@@ -9,6 +9,9 @@ namespace Ibex.Runtime.Hosting
         [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Training {Network} on {Device}: {TrainingExamples} training examples, β = {Beta}, {Epochs} epochs")]
         public static partial void TrainingStarting(ILogger logger, string network, string device, long trainingExamples, double beta, int epochs);
 
+        [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "CPU: {Threads} torch thread(s) on {Processors} processor(s); OpenMP's wait: {WaitPolicy}")]
+        public static partial void CpuThreadsChosen(ILogger logger, int threads, int processors, string waitPolicy);
+
         [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Checkpoint folder {Folder} holds no checkpoint: starting afresh")]
         public static partial void StartingAfresh(ILogger logger, string folder);
 

@@ -114,7 +114,7 @@ namespace Ibex.Runtime.Hosting
             if (parallel is { LocalSize: > 1 } && Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
             {
                 // The machine's cores shared among its ranks, unless the launch says otherwise.
-                torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / parallel.LocalSize));
+                torch.set_num_threads(CpuThreads.Share(parallel.LocalSize));
             }
 
             var device = RunDevice.Resolve(configured.Device, parallel?.LocalRank);

@@ -34,6 +34,7 @@ namespace Ibex.Runtime.Hosting
                 }
 
                 Log.TrainingStarting(logger, start.Network, start.Device, start.TrainingExamples, start.Beta, start.Epochs);
+                Log.CpuThreadsChosen(logger, TorchSharp.torch.get_num_threads(), System.Environment.ProcessorCount, Native.CpuThreads.WaitPolicy);
             }
 
             if (parallel is not null)

@@ -35,8 +35,9 @@ namespace Ibex.Runtime.Native
 
         /// <summary>
         /// Makes sure libtorch is loaded and usable; throws <see cref="TorchNativeLoadException"/> if not. The first call also
-        /// tunes glibc's malloc for the whole process (<see cref="NativeHeap.PrimeThresholds"/>) unless
-        /// <see cref="NativeHeap.TuneAllocator"/> was set to false before it.
+        /// sets OpenMP's spin count and libtorch's thread count for machines shared with other work (<see cref="CpuThreads"/>)
+        /// unless <see cref="CpuThreads.Manage"/> was set to false before it, and tunes glibc's malloc for the whole process
+        /// (<see cref="NativeHeap.PrimeThresholds"/>) unless <see cref="NativeHeap.TuneAllocator"/> was set to false before it.
         /// </summary>
         public static void EnsureLoaded()
         {
@@ -47,6 +48,7 @@ namespace Ibex.Runtime.Native
                     return;
                 }
 
+                CpuThreads.BeforeLoad();
                 if (external is null && Environment.GetEnvironmentVariable(LibTorchFolderVariable) is { Length: > 0 } folder)
                 {
                     external = LoadExternal(folder, Environment.GetEnvironmentVariable(AllowVersionMismatchVariable) == "1");
@@ -71,6 +73,7 @@ namespace Ibex.Runtime.Native
                     throw new TorchNativeLoadException(bridge ?? BridgeLibraryName, Innermost(e).Message, e);
                 }
 
+                CpuThreads.AfterLoad();
                 NativeHeap.PrimeThresholds();
                 loaded = true;
             }
@@ -92,6 +95,7 @@ namespace Ibex.Runtime.Native
                     throw new InvalidOperationException("libtorch is already loaded in this process; call TorchNative.UseLibTorch before any other torch call.");
                 }
 
+                CpuThreads.BeforeLoad();
                 external = LoadExternal(folder, allowVersionMismatch);
                 EnsureLoaded();
                 return external;

@@ -21,9 +21,17 @@ internal sealed class WorkerProcess : IDisposable
     public string Output => output.ToString();
 
     /// <summary>Starts the worker with each option given as <c>--Ibex:Training:{key}={value}</c>.</summary>
-    public static WorkerProcess Start(params (string Key, string Value)[] options)
+    public static WorkerProcess Start(params (string Key, string Value)[] options) => Start(new System.Collections.Generic.Dictionary<string, string?>(), options);
+
+    /// <summary>As <see cref="Start(ValueTuple{string, string}[])"/>, with environment variables set (a null value removes one).</summary>
+    public static WorkerProcess Start(System.Collections.Generic.IReadOnlyDictionary<string, string?> environment, params (string Key, string Value)[] options)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ibex.Runtime.Tests.Worker.dll"));
         foreach (var (key, value) in options)
         {
