@@ -9,7 +9,7 @@ using System.Text;
 namespace Ibex.Bench.Performance;
 
 /// <summary>
-/// <c>contention [--seconds S] [--rounds R] [--quiet-rounds Q] [--sweep-jobs 1,2,4] [--out docs/performance.md]</c>: how
+/// <c>contention [--seconds S] [--rounds R] [--quiet-rounds Q] [--sweep-jobs 1,2,4] [--reuse-steps] [--out docs/performance.md]</c>: how
 /// Ibex's training and prediction hold up on a machine shared with other work, against PyTorch under the same
 /// conditions, and what the thread defaults cost on a quiet machine. Writes <c>docs/results/contention.csv</c> and the
 /// "Shared machines" section of <c>docs/performance.md</c>.
@@ -46,13 +46,16 @@ public static class Contention
         int[] sweepJobs = (Option(args, "--sweep-jobs") ?? "1,2,4").Split(',').Select(j => int.Parse(j, CultureInfo.InvariantCulture)).ToArray();
         string root = Program.RepositoryRoot();
         string output = Option(args, "--out") ?? Path.Combine(root, "docs", "performance.md");
+        CheckPrerequisites(root);
 
+        string csv = Path.Combine(root, "docs", "results", "contention.csv");
         using var quota = CpuQuota.TryCreate(Math.Max(1, Environment.ProcessorCount - 1));
         Console.WriteLine(quota.Description);
 
-        var measurements = new List<Measurement>();
         var policies = new[] { Before, After, Passive, OneThread };
-        foreach (string workload in ContentionChild.Workloads)
+        // --reuse-steps keeps the scenarios' measurements of an earlier run (its CSV) and measures the rest anew.
+        var measurements = args.Contains("--reuse-steps") ? ReadCsv(csv) : new List<Measurement>();
+        foreach (string workload in args.Contains("--reuse-steps") ? Array.Empty<string>() : ContentionChild.Workloads)
         {
             foreach (var policy in workload == "mlp-predict" ? policies : policies.Append(PyTorch))
             {
@@ -67,6 +70,7 @@ public static class Contention
 
                         var copies = Measure(workload, policy, scenario, seconds, quota);
                         measurements.AddRange(copies.Select((c, i) => new Measurement(workload, policy.Key, scenario, round, i, c.PerSecond, c.Threads)));
+                        WriteCsv(csv, measurements);
                         Console.WriteLine($"{workload,-12} {policy.Key,-10} {scenario,-10} round {round}: "
                             + string.Join(", ", copies.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.PerSecond:F2}/s ({c.Threads} threads)"))));
                     }
@@ -77,15 +81,41 @@ public static class Contention
         var quiet = QuietCost(quietRounds, seconds);
         var sweeps = sweepJobs.Select(jobs => SweepTiming.Run(root, jobs)).ToList();
 
-        string csv = Path.Combine(root, "docs", "results", "contention.csv");
-        Directory.CreateDirectory(Path.GetDirectoryName(csv)!);
-        File.WriteAllLines(csv, new[] { "workload,policy,scenario,round,copy,per_second,threads" }
-            .Concat(measurements.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Workload},{m.Policy},{m.Scenario},{m.Round},{m.Copy},{m.PerSecond:R},{m.Threads}"))));
         string section = ContentionReport.Write(measurements, policies.Append(PyTorch).ToList(), quiet, sweeps, quota, seconds, rounds);
         ContentionReport.Replace(output, section);
         Console.WriteLine(section);
         Console.WriteLine($"Wrote {csv} and the shared-machines section of {output}.");
         return 0;
+    }
+
+    /// <summary>Every measurement so far, rewritten after each, so that an interrupted run keeps what it measured.</summary>
+    private static void WriteCsv(string path, IEnumerable<Measurement> measurements)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllLines(path, new[] { "workload,policy,scenario,round,copy,per_second,threads" }
+            .Concat(measurements.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Workload},{m.Policy},{m.Scenario},{m.Round},{m.Copy},{m.PerSecond:R},{m.Threads}"))));
+    }
+
+    private static List<Measurement> ReadCsv(string path)
+        => File.ReadLines(path).Skip(1).Select(line => line.Split(','))
+            .Select(f => new Measurement(f[0], f[1], Enum.Parse<Scenario>(f[2]), int.Parse(f[3], CultureInfo.InvariantCulture), int.Parse(f[4], CultureInfo.InvariantCulture),
+                double.Parse(f[5], CultureInfo.InvariantCulture), int.Parse(f[6], CultureInfo.InvariantCulture)))
+            .ToList();
+
+    /// <summary>Fails at once, rather than after half an hour of measurements, when PyTorch or the sweep's example is missing.</summary>
+    private static void CheckPrerequisites(string root)
+    {
+        var python = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { "-c", "import torch" } };
+        using (var check = Process.Start(python)!)
+        {
+            check.WaitForExit();
+            if (check.ExitCode != 0)
+            {
+                throw new InvalidOperationException("Debian's PyTorch is missing; install it with: apt-get install -y python3-torch libopenblas0-pthread");
+            }
+        }
+
+        SweepTiming.CheckBuilt(root);
     }
 
     /// <summary>Starts the copies a scenario needs at once and returns each copy's throughput and thread count.</summary>
@@ -179,7 +209,7 @@ public static class Contention
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quiet {workload} round {round}: after ÷ before step time {ratios[^1]:F3}"));
             }
 
-            costs.Add((workload, Statistics.Median(ratios), ratios.Min(), ratios.Max(), rounds));
+            costs.Add((workload, Statistics.MiddleMedian(ratios), ratios.Min(), ratios.Max(), rounds));
         }
 
         return costs;

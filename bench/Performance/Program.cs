@@ -49,7 +49,7 @@ public static class Program
     private const string Usage =
         "Usage: run [--out FILE] [--memory-steps N] | check | data-parallel [--rounds R] [--steps S] | memory IMPLEMENTATION WORKLOAD STEPS | " +
         "time-steps IMPLEMENTATION WORKLOAD WARMUP STEPS [eval] | profile WORKLOAD | conv-floor WORKLOAD | micro | " +
-        "contention [--seconds S] [--rounds R] [--quiet-rounds Q] [--sweep-jobs 1,2,4] [--out FILE]";
+        "contention [--seconds S] [--rounds R] [--quiet-rounds Q] [--sweep-jobs 1,2,4] [--reuse-steps] [--out FILE]";
 
     private static int Dispatch(string[] args)
     {

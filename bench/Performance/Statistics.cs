@@ -13,6 +13,14 @@ public static class Statistics
         return sorted[sorted.Count / 2];
     }
 
+    /// <summary>The median proper: of an even count, the mean of the two middle values.</summary>
+    public static double MiddleMedian(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        int middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     /// <summary>
     /// A computation's GFLOP/s as a fraction of the ceiling's: <paramref name="flops"/> done in <paramref name="ms"/>, against
     /// the ceiling's product timed at <paramref name="ceilingMs"/>.

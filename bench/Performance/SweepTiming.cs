@@ -21,13 +21,16 @@ public static class SweepTiming
         public double PointsPerHour => Points * 3600 / Seconds;
     }
 
+    /// <summary>The example's build output, or an error that says how to build it.</summary>
+    public static string CheckBuilt(string root)
+    {
+        string example = Path.Combine(root, "examples", "PhaseTransition", "bin", "Release", "net10.0", "Ibex.Examples.PhaseTransition.dll");
+        return File.Exists(example) ? example : throw new InvalidOperationException($"{example} is missing; build it first: dotnet build -c Release examples/PhaseTransition");
+    }
+
     public static Result Run(string root, int jobs)
     {
-        string example = Path.Combine(root, "examples", "PhaseTransition", "bin", "Release", "net10.0", "PhaseTransition.dll");
-        if (!File.Exists(example))
-        {
-            throw new InvalidOperationException($"{example} is missing; build it first: dotnet build -c Release examples/PhaseTransition");
-        }
+        string example = CheckBuilt(root);
 
         string results = Path.Combine(Path.GetTempPath(), $"ibex-sweep-timing-{Environment.ProcessId}-{jobs}");
         if (Directory.Exists(results))

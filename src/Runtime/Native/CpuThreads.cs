@@ -41,7 +41,7 @@ namespace Ibex.Runtime.Native
         public const string ThreadCountVariable = "OMP_NUM_THREADS";
 
         /// <summary>The spin count Ibex sets when the environment sets none (docs/performance-analysis.md, "Shared machines").</summary>
-        public const string DefaultSpinCount = "3000";
+        public const string DefaultSpinCount = "2000";
 
         private static readonly object Gate = new();
         private static bool decided;
@@ -56,7 +56,7 @@ namespace Ibex.Runtime.Native
         public static string WaitPolicy { get; private set; } = "not decided yet: libtorch is not loaded";
 
         /// <summary>Whether Ibex set <see cref="SpinCountVariable"/> for this process.</summary>
-        public static bool SetSpinCount { get; private set; }
+        public static bool SpinCountSetByIbex { get; private set; }
 
         /// <summary>
         /// The threads each of <paramref name="processes"/> processes on this machine should compute with so that together
@@ -104,7 +104,7 @@ namespace Ibex.Runtime.Native
                 }
                 else if (setenv(SpinCountVariable, DefaultSpinCount, 0) == 0)
                 {
-                    SetSpinCount = true;
+                    SpinCountSetByIbex = true;
                     WaitPolicy = $"{SpinCountVariable}={DefaultSpinCount}, set by Ibex";
                 }
                 else
