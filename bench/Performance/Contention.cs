@@ -40,12 +40,12 @@ public static class Contention
 
     public static int Run(string[] args)
     {
-        double seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
-        int rounds = int.Parse(Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
-        int quietRounds = int.Parse(Option(args, "--quiet-rounds") ?? "10", CultureInfo.InvariantCulture);
-        int[] sweepJobs = (Option(args, "--sweep-jobs") ?? "1,2,4").Split(',').Select(j => int.Parse(j, CultureInfo.InvariantCulture)).ToArray();
+        double seconds = double.Parse(Program.Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
+        int rounds = int.Parse(Program.Option(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
+        int quietRounds = int.Parse(Program.Option(args, "--quiet-rounds") ?? "10", CultureInfo.InvariantCulture);
+        int[] sweepJobs = (Program.Option(args, "--sweep-jobs") ?? "1,2,4").Split(',').Select(j => int.Parse(j, CultureInfo.InvariantCulture)).ToArray();
         string root = Program.RepositoryRoot();
-        string output = Option(args, "--out") ?? Path.Combine(root, "docs", "performance.md");
+        string output = Program.Option(args, "--out") ?? Path.Combine(root, "docs", "performance.md");
         CheckPrerequisites(root);
 
         string csv = Path.Combine(root, "docs", "results", "contention.csv");
@@ -213,11 +213,5 @@ public static class Contention
         }
 
         return costs;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -228,7 +228,7 @@ public static class Program
                  + (r.BenchmarkCase.Parameters.Items.FirstOrDefault() is { } p ? "/" + p.Value : ""),
             r => r.ResultStatistics!.Median / 1e6);
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         int index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;

@@ -111,7 +111,7 @@ namespace Ibex.Runtime.Hosting
             }
 
             TorchNative.EnsureLoaded();
-            if (parallel is { LocalSize: > 1 } && Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
+            if (parallel is { LocalSize: > 1 } && Environment.GetEnvironmentVariable(CpuThreads.ThreadCountVariable) is null)
             {
                 // The machine's cores shared among its ranks, unless the launch says otherwise.
                 torch.set_num_threads(CpuThreads.Share(parallel.LocalSize));

@@ -1,8 +1,11 @@
+using System;
+using Ibex.Runtime.Native;
 using Ibex.Runtime.Reports;
 using Ibex.Runtime.Runs;
 using Ibex.Runtime.Telemetry;
 using Ibex.Runtime.Training;
 using Microsoft.Extensions.Logging;
+using TorchSharp;
 
 namespace Ibex.Runtime.Hosting
 {
@@ -34,7 +37,7 @@ namespace Ibex.Runtime.Hosting
                 }
 
                 Log.TrainingStarting(logger, start.Network, start.Device, start.TrainingExamples, start.Beta, start.Epochs);
-                Log.CpuThreadsChosen(logger, TorchSharp.torch.get_num_threads(), System.Environment.ProcessorCount, Native.CpuThreads.WaitPolicy);
+                Log.CpuThreadsChosen(logger, torch.get_num_threads(), Environment.ProcessorCount, CpuThreads.WaitPolicy);
             }
 
             if (parallel is not null)

@@ -55,9 +55,6 @@ namespace Ibex.Runtime.Native
         /// <summary>What OpenMP's workers do between parallel operations in this process, and who chose it.</summary>
         public static string WaitPolicy { get; private set; } = "not decided yet: libtorch is not loaded";
 
-        /// <summary>Whether Ibex set <see cref="SpinCountVariable"/> for this process.</summary>
-        public static bool SpinCountSetByIbex { get; private set; }
-
         /// <summary>
         /// The threads each of <paramref name="processes"/> processes on this machine should compute with so that together
         /// they use no more than its processors: <see cref="Environment.ProcessorCount"/> ÷ processes, at least 1.
@@ -104,7 +101,6 @@ namespace Ibex.Runtime.Native
                 }
                 else if (setenv(SpinCountVariable, DefaultSpinCount, 0) == 0)
                 {
-                    SpinCountSetByIbex = true;
                     WaitPolicy = $"{SpinCountVariable}={DefaultSpinCount}, set by Ibex";
                 }
                 else
