@@ -2,7 +2,8 @@
 # Installs what Ibex's example and tests need on a fresh Debian/Ubuntu machine: the Fashion-MNIST IDX files
 # (Debian package dataset-fashion-mnist, into /usr/share/datasets/fashion-mnist) and ONNX's own model checker (python3-onnx,
 # which the ONNX export tests run on every exported model) and MPICH (mpiexec and libmpich.so.12, which data-parallel training
-# and its tests use). NuGet packages are restored by dotnet.
+# and its tests use), Chromium (the browser the report.html test opens pages in, through Playwright) and Prometheus (the
+# server scripts/prometheus-check.sh scrapes a training worker with). NuGet packages are restored by dotnet.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -18,6 +19,8 @@ missing=()
 [ -f "$dataset/t10k-labels-idx1-ubyte.gz" ] || missing+=(dataset-fashion-mnist)
 /usr/bin/python3 -c "import onnx" >/dev/null 2>&1 || missing+=(python3-onnx)
 if ! command -v mpiexec >/dev/null 2>&1 || ! mpich_library_cached; then missing+=(mpich); fi
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -46,4 +49,11 @@ if ! mpich_library_cached; then
   echo "setup: mpich is installed but libmpich.so.12 is not in the linker cache." >&2
   exit 1
 fi
+for tool in chromium prometheus; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "setup: $tool is still not on PATH after installing it." >&2
+    exit 1
+  fi
+done
+echo "setup: $(chromium --version 2>/dev/null | head -1); $(prometheus --version 2>&1 | head -1)"
 echo "setup: Fashion-MNIST is in $dataset; ONNX's checker is $(/usr/bin/python3 -c 'import onnx; print("onnx " + onnx.__version__)'); MPICH $(mpichversion 2>/dev/null | awk -F'\t' '/MPICH Version/ {print $2}')"

@@ -7,6 +7,7 @@ using Ibex.Runtime;
 using Ibex.Runtime.Native;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Export;
+using Ibex.Runtime.Hosting;
 using Ibex.Runtime.Runs;
 using Ibex.Runtime.Training;
 using TorchSharp;
@@ -91,8 +92,9 @@ static int Train<TNetwork>(ExampleOptions options, ITrainingSet train, LabeledDa
         ExportOnnx = options.Onnx,
         Prune = options.Prune ? new RunPruning { Initializers = OnnxInitializers.Sparse } : null,
         DataDescription = $"Fashion-MNIST ({options.Source}) from {options.DataDirectory}",
+        TensorBoard = options.TensorBoard is { } logs ? new TensorBoardOptions { Directory = logs } : null,
     };
-    using var run = new TrainingRun<TNetwork>(network, runOptions, new ConsoleReport());
+    using var run = new TrainingRun<TNetwork>(network, runOptions, new ConsoleReport(), new ConsoleProgress());
     var description = network.Description;
     Console.WriteLine($"{description.Name}: input [{string.Join(", ", description.InputShape)}], {description.StochasticWeightCount:N0} stochastic weights, " +
                       $"β = {run.Beta.ToString(CultureInfo.InvariantCulture)}, N = {train.Count:N0}, α_max = {description.Information.AlphaMax.ToString(CultureInfo.InvariantCulture)}");
@@ -106,7 +108,7 @@ static int Train<TNetwork>(ExampleOptions options, ITrainingSet train, LabeledDa
         OutOfDistribution.Report(network, test, examples: 2000, samples: 16);
     }
 
-    Console.WriteLine($"Wrote {report.NetworkFile} and {RunFiles.Report}" + (report.OnnxFile is null ? "" : $", {RunFiles.Onnx}") + (report.Pruning?.OnnxFile is null ? "" : $", {RunFiles.PrunedOnnx}") + $" in {Path.GetFullPath(options.Output)}");
+    Console.WriteLine($"Wrote {report.NetworkFile}, {RunFiles.Report}, {RunFiles.ReportPage}" + (report.OnnxFile is null ? "" : $", {RunFiles.Onnx}") + (report.Pruning?.OnnxFile is null ? "" : $", {RunFiles.PrunedOnnx}") + $" in {Path.GetFullPath(options.Output)}");
     Console.WriteLine($"Training and evaluation took {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min on {Environment.ProcessorCount} cores");
     return 0;
 }

@@ -15,7 +15,7 @@ using TorchSharp;
 // Reproduces Achille & Soatto's random-label phase transition, the cost of memorizing and the β curve on real labels.
 //   run     trains every point of the sweep not yet in the results folder (one JSON file per point, written atomically);
 //           --shard I/K runs every K-th point, so that K processes or machines share a sweep
-//   report  merges the results folder into CSV, JSON, PNG plots and summary.md, and checks the criteria
+//   report  merges the results folder into CSV, JSON, PNG plots, summary.md and report.html, and checks the criteria
 //   all     run, then report (the default)
 // Options: --quick (synthetic Gaussian inputs, small N, seconds), --results DIR, --out DIR, --data DIR, --threads T,
 //          --jobs J (run as J child processes that split the cores' threads between them; default: one per core, unless
@@ -204,7 +204,9 @@ internal static class Report
                 new[] { (1.0, "β = 1", -1) });
         }
 
-        File.WriteAllText(Path.Combine(options.Out, "summary.md"), Summary(summaries, checks, cost, costDifference, real));
+        string summary = Summary(summaries, checks, cost, costDifference, real);
+        File.WriteAllText(Path.Combine(options.Out, "summary.md"), summary);
+        SweepReportPage.Write(options.Out, summary);
         Console.WriteLine(File.ReadAllText(Path.Combine(options.Out, "summary.md")));
         return checks.All(c => c.Holds);
     }

@@ -74,7 +74,9 @@ public static class ArchitectureReportWriter
                 "train accuracy", curves, new[] { (1.0, "β = 1 (the paper's critical value)", -1) }, (0, 1.05));
         }
 
-        File.WriteAllText(Path.Combine(output, "summary.md"), Summary(spec, points, summaries, findings));
+        string summary = Summary(spec, points, summaries, findings);
+        File.WriteAllText(Path.Combine(output, "summary.md"), summary);
+        SweepReportPage.Write(output, summary);
         return report;
     }
 

@@ -14,7 +14,7 @@ namespace Ibex.Examples.PhaseTransition;
 /// <list type="bullet">
 /// <item><c>run</c>: trains the points without a result; <c>--jobs J</c> as J local processes, or one task of an array
 /// (<c>--task I --tasks K</c>, or the scheduler's variables).</item>
-/// <item><c>report</c>: merges whatever exists into CSV, JSON, PNG plots and summary.md.</item>
+/// <item><c>report</c>: merges whatever exists into CSV, JSON, PNG plots, summary.md and report.html.</item>
 /// <item><c>slurm</c>: writes the sbatch script of a job array (<c>--submit</c> submits it).</item>
 /// <item><c>kubernetes</c>: writes an Indexed Job manifest.</item>
 /// </list>

@@ -63,6 +63,9 @@ namespace Ibex.Runtime.Hosting
         [LoggerMessage(EventId = 131, Level = LogLevel.Debug, Message = "Rank {Rank} of {Ranks} joined the data-parallel run on {Device}")]
         public static partial void RankJoined(ILogger logger, int rank, int ranks, string device);
 
+        [LoggerMessage(EventId = 150, Level = LogLevel.Information, Message = "Run finished; serving /metrics for {Seconds} s more so that Prometheus scrapes the last epoch (Ibex:Training:Telemetry:Prometheus:KeepServingSeconds)")]
+        public static partial void KeepingMetricsEndpoint(ILogger logger, int seconds);
+
         [LoggerMessage(EventId = 140, Level = LogLevel.Warning, Message = "Ibex:Training:Data:TrainSize = {TrainSize}, but {Path} holds {Examples} training examples: training on all {Examples}")]
         public static partial void TrainSizeBeyondData(ILogger logger, int trainSize, string path, long examples);
     }

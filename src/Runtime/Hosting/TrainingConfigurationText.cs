@@ -29,6 +29,8 @@ namespace Ibex.Runtime.Hosting
             ("Prune:Enabled", Kind.Boolean), ("Prune:LogAlphaThreshold", Kind.Number), ("Prune:RemoveUnits", Kind.Boolean), ("Prune:FineTuneEpochs", Kind.WholeNumber),
             ("Data:Standardize", Kind.Boolean), ("Data:TrainSize", Kind.WholeNumber), ("Data:RandomLabelFraction", Kind.Number),
             ("Data:LabelSeed", Kind.LongWholeNumber), ("Data:SyntheticExamples", Kind.WholeNumber), ("DataParallel:TimeoutSeconds", Kind.WholeNumber),
+            ("HtmlReport", Kind.Boolean), ("TensorBoard:HistogramIntervalEpochs", Kind.WholeNumber),
+            ("Telemetry:Prometheus:Port", Kind.WholeNumber), ("Telemetry:Prometheus:KeepServingSeconds", Kind.WholeNumber),
         };
 
         private static readonly (string Key, string[] Names)[] EnumKeys =
@@ -39,6 +41,7 @@ namespace Ibex.Runtime.Hosting
             ("Data:Source", Enum.GetNames<DataSourceKind>()),
             ("Prune:Initializers", Enum.GetNames<Export.OnnxInitializers>()),
             ("DataParallel:Mode", Enum.GetNames<DataParallelMode>()),
+            ("Telemetry:Otlp:Protocol", Enum.GetNames<OtlpTransport>()),
         };
 
         /// <summary>One line per value that cannot be bound, in the validator's wording; empty when all can.</summary>

@@ -57,6 +57,7 @@ namespace Ibex.Runtime.Hosting
                 console.TimestampFormat = "HH:mm:ss ";
             });
             builder.Services.AddIbexTraining<TNetwork>();
+            builder.Services.AddIbexTelemetry(builder.Configuration, typeof(TNetwork).Name);
             configure?.Invoke(builder);
             using var host = builder.Build();
             try

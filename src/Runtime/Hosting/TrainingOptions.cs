@@ -86,6 +86,15 @@ namespace Ibex.Runtime.Hosting
         /// <summary>Pruning after training (<c>Ibex:Training:Prune</c>): off unless <see cref="PruneOptions.Enabled"/>.</summary>
         public PruneOptions Prune { get; set; } = new();
 
+        /// <summary>Writes <c>report.html</c>, the report's plots in one self-contained page, beside <c>report.json</c>. Default true.</summary>
+        public bool HtmlReport { get; set; } = true;
+
+        /// <summary>TensorBoard event files (<c>Ibex:Training:TensorBoard</c>): off unless <see cref="TensorBoardOutputOptions.Directory"/> is set.</summary>
+        public TensorBoardOutputOptions TensorBoard { get; set; } = new();
+
+        /// <summary>OpenTelemetry export of the <c>Ibex.Training</c> metrics and spans (<c>Ibex:Training:Telemetry</c>): OTLP and a Prometheus scrape endpoint, each off unless configured.</summary>
+        public TelemetryOptions Telemetry { get; set; } = new();
+
         /// <summary>Data-parallel training over MPI (<c>Ibex:Training:DataParallel</c>): joined automatically when an MPI launcher started several processes.</summary>
         public DataParallelOptions DataParallel { get; set; } = new();
 
@@ -122,6 +131,10 @@ namespace Ibex.Runtime.Hosting
             OutputDirectory = System.IO.Path.GetFullPath(OutputDirectory),
             MonteCarloSamples = MonteCarloSamples,
             ExportOnnx = ExportOnnx,
+            HtmlReport = HtmlReport,
+            TensorBoard = string.IsNullOrWhiteSpace(TensorBoard.Directory)
+                ? null
+                : new Runs.TensorBoardOptions { Directory = System.IO.Path.GetFullPath(TensorBoard.Directory), HistogramIntervalEpochs = TensorBoard.HistogramIntervalEpochs },
             Prune = Prune.Enabled
                 ? new Runs.RunPruning
                 {
@@ -133,6 +146,66 @@ namespace Ibex.Runtime.Hosting
             DataDescription = dataDescription,
             FolderSettingNames = ($"{SectionName}:{nameof(CheckpointDirectory)}", $"{SectionName}:{nameof(OutputDirectory)}"),
         };
+    }
+
+    /// <summary>TensorBoard event files for the hosted run (<c>Ibex:Training:TensorBoard</c>), see <see cref="Runs.TensorBoardOptions"/>.</summary>
+    public sealed class TensorBoardOutputOptions
+    {
+        /// <summary>The folder for the event files (TensorBoard's <c>--logdir</c>); unset or empty: no TensorBoard output.</summary>
+        public string? Directory { get; set; }
+
+        /// <summary>Every how many epochs the log α histograms are written (and always at the first and last epoch). Default 5.</summary>
+        public int HistogramIntervalEpochs { get; set; } = 5;
+    }
+
+    /// <summary>
+    /// Where the hosted trainer's metrics (meter <c>Ibex.Training</c>) and spans (activity source <c>Ibex.Training</c>) go
+    /// (<c>Ibex:Training:Telemetry</c>), through OpenTelemetry's <c>AddOpenTelemetry()</c>; see
+    /// <see cref="IbexTelemetryExtensions.AddIbexTelemetry"/>.
+    /// </summary>
+    public sealed class TelemetryOptions
+    {
+        /// <summary>OTLP export of metrics and spans: off unless <see cref="OtlpOptions.Endpoint"/> is set.</summary>
+        public OtlpOptions Otlp { get; set; } = new();
+
+        /// <summary>A Prometheus scrape endpoint for the metrics: off unless <see cref="PrometheusOptions.Port"/> is set.</summary>
+        public PrometheusOptions Prometheus { get; set; } = new();
+    }
+
+    /// <summary>OTLP export (<c>Ibex:Training:Telemetry:Otlp</c>).</summary>
+    public sealed class OtlpOptions
+    {
+        /// <summary>The collector's address, such as <c>http://localhost:4317</c> (gRPC) or <c>http://localhost:4318</c> (HTTP); unset: no OTLP export.</summary>
+        public string? Endpoint { get; set; }
+
+        /// <summary>The OTLP transport. Default Grpc.</summary>
+        public OtlpTransport Protocol { get; set; } = OtlpTransport.Grpc;
+    }
+
+    /// <summary>The OTLP transport.</summary>
+    public enum OtlpTransport
+    {
+        /// <summary>OTLP over gRPC (port 4317 by convention).</summary>
+        Grpc,
+
+        /// <summary>OTLP over HTTP with protocol buffers (port 4318 by convention; the exporter appends /v1/metrics and /v1/traces).</summary>
+        HttpProtobuf,
+    }
+
+    /// <summary>A Prometheus scrape endpoint (<c>Ibex:Training:Telemetry:Prometheus</c>) served by the worker's process.</summary>
+    public sealed class PrometheusOptions
+    {
+        /// <summary>The port of <c>http://{Host}:{Port}/metrics</c>; 0 (the default): no endpoint.</summary>
+        public int Port { get; set; }
+
+        /// <summary>The host name the endpoint answers to. Default localhost; <c>+</c> answers on every address.</summary>
+        public string Host { get; set; } = "localhost";
+
+        /// <summary>
+        /// Seconds the worker keeps serving after the run ends, so that a scraper's next pull sees the last epoch (Prometheus
+        /// pulls; a short job would otherwise end between two scrapes). Default 0; set it to at least the scrape interval.
+        /// </summary>
+        public int KeepServingSeconds { get; set; }
     }
 
     /// <summary>

@@ -51,6 +51,23 @@ namespace Ibex.Runtime.Hosting
             Check(System.Enum.IsDefined(options.Resume), "Resume", options.Resume, "Strict or AllowChanges");
             Check(options.MonteCarloSamples is >= 1 and <= 10_000, "MonteCarloSamples", options.MonteCarloSamples, "between 1 and 10000");
 
+            Check(options.TensorBoard is not null, "TensorBoard", null, "a section");
+            if (options.TensorBoard is { } tensorBoard)
+            {
+                Check(tensorBoard.HistogramIntervalEpochs is >= 1 and <= 1_000_000, "TensorBoard:HistogramIntervalEpochs", tensorBoard.HistogramIntervalEpochs, "between 1 and 1000000");
+            }
+
+            Check(options.Telemetry is { Otlp: not null, Prometheus: not null }, "Telemetry", null, "a section with Otlp and Prometheus sections");
+            if (options.Telemetry is { Otlp: { } otlp, Prometheus: { } prometheus })
+            {
+                Check(otlp.Endpoint is null || otlp.Endpoint.Length == 0 || (System.Uri.TryCreate(otlp.Endpoint, System.UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
+                    "Telemetry:Otlp:Endpoint", otlp.Endpoint, "an absolute http or https address such as http://localhost:4317, or unset for no OTLP export");
+                Check(System.Enum.IsDefined(otlp.Protocol), "Telemetry:Otlp:Protocol", otlp.Protocol, "Grpc or HttpProtobuf");
+                Check(prometheus.Port is >= 0 and <= 65535, "Telemetry:Prometheus:Port", prometheus.Port, "a TCP port between 1 and 65535, or 0 for no endpoint");
+                Check(!string.IsNullOrWhiteSpace(prometheus.Host), "Telemetry:Prometheus:Host", prometheus.Host, "a host name such as localhost, or + for every address");
+                Check(prometheus.KeepServingSeconds is >= 0 and <= 3600, "Telemetry:Prometheus:KeepServingSeconds", prometheus.KeepServingSeconds, "between 0 and 3600");
+            }
+
             var prune = options.Prune;
             Check(prune is not null, "Prune", null, "a section");
             if (prune is not null)

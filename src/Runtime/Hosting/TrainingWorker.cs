@@ -59,6 +59,19 @@ namespace Ibex.Runtime.Hosting
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
             var (code, stop) = Exit(() => Train(stopping.Token), stopping);
             Environment.ExitCode = code;
+            if (stop && options.Value.Telemetry?.Prometheus is { Port: > 0, KeepServingSeconds: > 0 } prometheus)
+            {
+                // Prometheus pulls: keep /metrics up until its next scrape has seen the last epoch.
+                Log.KeepingMetricsEndpoint(logger, prometheus.KeepServingSeconds);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(prometheus.KeepServingSeconds), stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
             if (stop)
             {
                 lifetime.StopApplication();

@@ -65,7 +65,7 @@ namespace Ibex.Runtime.Hosting
         {
             Log.EpochCompleted(logger, report.Epoch, epochs, report.Loss, report.CrossEntropy, report.InformationPerSample,
                 report.TrainAccuracy, report.TestAccuracy, report.Seconds);
-            metrics.RecordEpoch(network.Description.Name, report, trainingExamples, LayerInformation.Measure(network));
+            metrics.RecordEpoch(network.Description.Name, report);
         }
 
         public void OnCheckpointWritten(string path, int epoch, long nextBatch) => Log.CheckpointWritten(logger, path, epoch, nextBatch);

@@ -36,7 +36,14 @@ namespace Ibex.Runtime.Runs
     /// <param name="Resume">The checkpoint it continues, or null when it starts afresh.</param>
     /// <param name="DataParallel">Its ranks, or null when it trains alone.</param>
     public sealed record RunStart(string Network, string Device, long TrainingExamples, double Beta, int Epochs, string? CheckpointDirectory,
-        TrainingCheckpoint? Resume, DataParallelGroup? DataParallel);
+        TrainingCheckpoint? Resume, DataParallelGroup? DataParallel)
+    {
+        /// <summary>The run's fingerprint (<see cref="RunReport.Fingerprint"/>).</summary>
+        public string Fingerprint { get; init; } = "";
+
+        /// <summary>The training settings in force.</summary>
+        public TrainingSettings? Settings { get; init; }
+    }
 
     /// <summary>How a run ended.</summary>
     public sealed record RunResult

@@ -25,6 +25,12 @@ namespace Ibex.Runtime.Runs
         /// <summary>β in force, N and the label-noise fraction.</summary>
         public required double Beta { get; init; }
 
+        /// <summary>
+        /// A short hash of the settings that define what the run trains (network declaration, N, β, optimizer, learning rates,
+        /// schedule, seed, data): the same value as the <c>ibex.run.fingerprint</c> attribute of its spans.
+        /// </summary>
+        public string Fingerprint { get; init; } = "";
+
         /// <summary>N, the number of training examples.</summary>
         public required long TrainingExamples { get; init; }
 
@@ -36,6 +42,9 @@ namespace Ibex.Runtime.Runs
 
         /// <summary>Per stochastic layer: information in nats and bits, mean log α, fraction at the cap.</summary>
         public required IReadOnlyList<LayerInformation> Layers { get; init; }
+
+        /// <summary>Per stochastic layer: how its log α are spread at the end, with the pruning threshold.</summary>
+        public IReadOnlyList<LogAlphaHistogram> LogAlpha { get; init; } = System.Array.Empty<LogAlphaHistogram>();
 
         /// <summary>Ĩ(w;D) in nats.</summary>
         public required double InformationNats { get; init; }

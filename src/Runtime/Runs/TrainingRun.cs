@@ -46,7 +46,13 @@ namespace Ibex.Runtime.Runs
             this.options = options ?? throw new ArgumentNullException(nameof(options));
             options.Validate();
             trainer = new InformationTrainer(network, options.Training);
-            this.observers = new RunObservers(observers?.ToArray() ?? Array.Empty<ITrainingObserver>());
+            var watching = (observers ?? Array.Empty<ITrainingObserver>()).ToList();
+            if (options.TensorBoard is { } tensorBoard)
+            {
+                watching.Add(new TensorBoardObserver(network, tensorBoard));
+            }
+
+            this.observers = new RunObservers(watching.ToArray());
         }
 
         /// <inheritdoc cref="TrainingRun{TNetwork}(TNetwork, TrainingRunOptions, IEnumerable{ITrainingObserver})"/>
@@ -79,15 +85,17 @@ namespace Ibex.Runtime.Runs
             bool root = parallel?.IsRoot ?? true;
             OpenFolders();
             var folders = this.folders!;
+            var identity = RunIdentity.Of(options.Training, network.Description, train.Count, Beta);
+            using var span = TrainingActivities.Start(TrainingActivities.RunSpan, identity);
             observers.OnRunStarting(new RunStart(network.Description.Name, network.Device.ToString(), train.Count, Beta, options.Training.Epochs,
-                folders.Store?.Directory, folders.Resume, parallel));
+                folders.Store?.Directory, folders.Resume, parallel) { Fingerprint = identity.Fingerprint, Settings = options.Training });
 
             var outcome = trainer.Run(train, test, observers, folders.Store, folders.Resume, cancellationToken);
             RunReport? report = null;
             bool completed = outcome.Completed;
             if (completed)
             {
-                report = root ? Finish(train, test, outcome, cancellationToken) : null;
+                report = root ? Finish(train, test, outcome, identity, cancellationToken) : null;
                 completed = root ? report is not null : true;
                 if (parallel is not null)
                 {
@@ -106,7 +114,7 @@ namespace Ibex.Runtime.Runs
         }
 
         /// <summary>Every stage after training; null when a stop request came first (the checkpoint holds the finished run).</summary>
-        private RunReport? Finish(ITrainingSet train, LabeledData? test, TrainingOutcome outcome, CancellationToken cancellationToken)
+        private RunReport? Finish(ITrainingSet train, LabeledData? test, TrainingOutcome outcome, RunIdentity identity, CancellationToken cancellationToken)
         {
             string? output = options.OutputDirectory is { } o ? Path.GetFullPath(o) : null;
             string? networkPath = null;
@@ -117,8 +125,13 @@ namespace Ibex.Runtime.Runs
                 NetworkFile.Save(network, networkPath);
             }
 
-            if (cancellationToken.IsCancellationRequested
-                || FinalEvaluation.Measure(network, train, test, options, cancellationToken) is not { } final)
+            FinalAccuracy? final;
+            using (TrainingActivities.Start(TrainingActivities.EvaluationSpan, identity))
+            {
+                final = cancellationToken.IsCancellationRequested ? null : FinalEvaluation.Measure(network, train, test, options, cancellationToken);
+            }
+
+            if (final is null)
             {
                 return null;
             }
@@ -134,6 +147,7 @@ namespace Ibex.Runtime.Runs
             if (options.ExportOnnx)
             {
                 onnxPath = Path.Combine(output!, RunFiles.Onnx);
+                using var exportSpan = TrainingActivities.Start(TrainingActivities.ExportSpan, identity);
                 OnnxExport.Save(MeanGraph.Of(network), onnxPath, new OnnxExportOptions { TrainingSetSize = train.Count });
             }
 
@@ -148,17 +162,23 @@ namespace Ibex.Runtime.Runs
                 TrainingExamples = train.Count,
                 Segments = outcome.Segments,
                 Epochs = outcome.Reports,
+                Fingerprint = identity.Fingerprint,
                 Layers = LayerInformation.Measure(network),
+                LogAlpha = LogAlphaHistogram.Measure(network).Select(h => h with { PruningThreshold = options.Prune?.Pruning.LogAlphaThreshold ?? PruningThresholds.For(h.Noise) }).ToArray(),
                 InformationNats = information,
                 InformationPerSample = information / train.Count,
                 Final = final,
                 NetworkFile = networkPath,
                 OnnxFile = onnxPath,
-                Pruning = options.Prune is { } prune ? Prune(prune, train, test, output) : null,
+                Pruning = options.Prune is { } prune ? Prune(prune, train, test, output, identity) : null,
             };
             if (output is not null)
             {
                 AtomicFile.WriteAllBytes(Path.Combine(output, RunFiles.Report), JsonSerializer.SerializeToUtf8Bytes(report, ReportJsonContext.Default.RunReport));
+                if (options.HtmlReport)
+                {
+                    AtomicFile.WriteAllBytes(Path.Combine(output, RunFiles.ReportPage), System.Text.Encoding.UTF8.GetBytes(RunReportPage.Render(report)));
+                }
             }
 
             return report;
@@ -168,8 +188,9 @@ namespace Ibex.Runtime.Runs
         /// Prunes a copy of the trained network (the saved network keeps every weight), fine-tunes it with the pruned weights
         /// held at 0 when asked, measures it and exports the pruned graph.
         /// </summary>
-        private PruningOutcome Prune(RunPruning prune, ITrainingSet train, LabeledData? test, string? output)
+        private PruningOutcome Prune(RunPruning prune, ITrainingSet train, LabeledData? test, string? output, RunIdentity identity)
         {
+            using var span = TrainingActivities.Start(TrainingActivities.PruningSpan, identity);
             using var copy = TNetwork.Create(network.Device);
             copy.load_state_dict(network.state_dict());
             var masks = NetworkPruner.ApplyMask(copy, prune.Pruning);
@@ -196,6 +217,7 @@ namespace Ibex.Runtime.Runs
             if (output is not null)
             {
                 onnxPath = Path.Combine(output, RunFiles.PrunedOnnx);
+                using var exportSpan = TrainingActivities.Start(TrainingActivities.ExportSpan, identity);
                 OnnxExport.Save(pruned.Graph, onnxPath, new OnnxExportOptions { Initializers = prune.Initializers, TrainingSetSize = train.Count });
             }
 

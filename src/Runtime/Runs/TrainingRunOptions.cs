@@ -30,6 +30,12 @@ namespace Ibex.Runtime.Runs
         /// <summary>Prune after training (on a copy: the saved network keeps every weight); null: no pruning.</summary>
         public RunPruning? Prune { get; init; }
 
+        /// <summary>Whether to write <see cref="RunFiles.ReportPage"/>, a self-contained HTML page of the report's plots, beside <c>report.json</c> (needs an output folder).</summary>
+        public bool HtmlReport { get; init; } = true;
+
+        /// <summary>Where to write TensorBoard event files, and how often the log α histograms; null (the default): none.</summary>
+        public TensorBoardOptions? TensorBoard { get; init; }
+
         /// <summary>How error messages name <see cref="CheckpointDirectory"/> and <see cref="OutputDirectory"/>: a host passes its configuration keys.</summary>
         public (string Checkpoints, string Output) FolderSettingNames { get; init; } = (nameof(CheckpointDirectory), nameof(OutputDirectory));
 
@@ -50,6 +56,7 @@ namespace Ibex.Runtime.Runs
                 throw new ArgumentException("ExportOnnx needs an OutputDirectory to write the ONNX file to.", nameof(ExportOnnx));
             }
 
+            TensorBoard?.Validate();
             if (Prune is { FineTuneEpochs: < 0 })
             {
                 throw new ArgumentException($"Prune.FineTuneEpochs = {Prune.FineTuneEpochs}: use 0 (no fine-tuning) or more.", nameof(Prune));
@@ -81,6 +88,9 @@ namespace Ibex.Runtime.Runs
 
         /// <summary>The mean network as ONNX.</summary>
         public const string Onnx = "network.onnx";
+
+        /// <summary>The run report as a self-contained HTML page with its plots.</summary>
+        public const string ReportPage = "report.html";
 
         /// <summary>The pruned mean network as ONNX.</summary>
         public const string PrunedOnnx = "network.pruned.onnx";

@@ -1,63 +1,85 @@
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
-using Ibex.Runtime.Reports;
 using Ibex.Runtime.Training;
 
 namespace Ibex.Runtime.Telemetry
 {
     /// <summary>
-    /// The trainer's <see cref="System.Diagnostics.Metrics"/> instruments, on the meter <c>Ibex.Training</c>, so that
-    /// OpenTelemetry or <c>dotnet-counters monitor --counters Ibex.Training</c> can read them.
+    /// The trainer's <see cref="System.Diagnostics.Metrics"/> instruments, on the meter <c>Ibex.Training</c>, for
+    /// OpenTelemetry (<c>AddMeter(TrainingMetrics.MeterName)</c>) or <c>dotnet-counters monitor --counters Ibex.Training</c>.
+    /// Named after OpenTelemetry's semantic conventions: dotted lower-case names under <c>ibex.training</c>, UCUM units
+    /// (<c>1</c> for a ratio, <c>s</c>, curly-brace annotations for counted things such as <c>{nat}</c>, since UCUM has no
+    /// nat), attributes namespaced <c>ibex.*</c>. A Prometheus scrape shows them as <c>ibex_training_information_per_sample</c>,
+    /// <c>ibex_training_accuracy_ratio{ibex_split="test"}</c>, and so on.
     /// </summary>
     public sealed class TrainingMetrics
     {
         /// <summary>The meter's name.</summary>
         public const string MeterName = "Ibex.Training";
 
+        /// <summary>The attribute naming the network.</summary>
+        public const string NetworkAttribute = TrainingActivities.NetworkAttribute;
+
+        /// <summary>The attribute naming a stochastic layer.</summary>
+        public const string LayerAttribute = "ibex.layer";
+
+        /// <summary>The attribute naming the split of an accuracy: <c>train</c> (noisy, running) or <c>test</c> (mean network).</summary>
+        public const string SplitAttribute = "ibex.split";
+
         private readonly Gauge<double> loss;
         private readonly Gauge<double> crossEntropy;
         private readonly Gauge<double> informationPerSample;
         private readonly Gauge<double> layerInformation;
-        private readonly Gauge<double> layerInformationBits;
         private readonly Gauge<double> accuracy;
-        private readonly Gauge<double> examplesPerSecond;
+        private readonly Gauge<double> learningRate;
+        private readonly Gauge<double> throughput;
+        private readonly Histogram<double> epochDuration;
         private readonly Counter<long> epochs;
 
         /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
         public TrainingMetrics(IMeterFactory meterFactory)
         {
             var meter = meterFactory.Create(MeterName);
-            loss = meter.CreateGauge<double>("ibex.training.loss", unit: "nat", description: "Mean training loss of the last epoch, CE + (β/N)·Ĩ(w;D).");
-            crossEntropy = meter.CreateGauge<double>("ibex.training.cross_entropy", unit: "nat", description: "Mean training cross-entropy of the last epoch.");
-            informationPerSample = meter.CreateGauge<double>("ibex.training.information_per_sample", unit: "nat", description: "Ĩ(w;D)/N, nats per training sample.");
-            layerInformation = meter.CreateGauge<double>("ibex.training.layer.information", unit: "nat", description: "Information in one stochastic layer's weights, ½·Σ log(α_max/α).");
-            layerInformationBits = meter.CreateGauge<double>("ibex.training.layer.information.bits", unit: "bit", description: "The same in bits.");
-            accuracy = meter.CreateGauge<double>("ibex.training.accuracy", unit: "1", description: "Accuracy; tag split = train (noisy, running) or test (mean network).");
-            examplesPerSecond = meter.CreateGauge<double>("ibex.training.examples_per_second", unit: "{example}/s", description: "Training throughput of the last epoch.");
+            loss = meter.CreateGauge<double>("ibex.training.loss", unit: "{nat}", description: "Mean training loss of the last epoch, CE + (β/N)·Ĩ(w;D).");
+            crossEntropy = meter.CreateGauge<double>("ibex.training.cross_entropy", unit: "{nat}", description: "Mean training cross-entropy of the last epoch.");
+            informationPerSample = meter.CreateGauge<double>("ibex.training.information_per_sample", unit: "{nat}", description: "Ĩ(w;D)/N at the end of the last epoch, nats per training example.");
+            layerInformation = meter.CreateGauge<double>("ibex.training.layer.information", unit: "{nat}", description: "Information in one stochastic layer's weights at the end of the last epoch.");
+            accuracy = meter.CreateGauge<double>("ibex.training.accuracy", unit: "1", description: "Accuracy of the last epoch; attribute ibex.split = train (noisy, running) or test (mean network).");
+            learningRate = meter.CreateGauge<double>("ibex.training.learning_rate", unit: "1", description: "Learning rate of the weights at the end of the last epoch.");
+            throughput = meter.CreateGauge<double>("ibex.training.throughput", unit: "{example}/s", description: "Training examples per second over the last epoch's optimizer steps.");
+            epochDuration = meter.CreateHistogram<double>("ibex.training.epoch.duration", unit: "s", description: "Wall-clock time of an epoch, evaluation included.");
             epochs = meter.CreateCounter<long>("ibex.training.epochs", unit: "{epoch}", description: "Epochs completed.");
         }
 
-        /// <summary>Records one epoch.</summary>
-        public void RecordEpoch(string network, EpochReport report, long trainingExamples, IReadOnlyList<LayerInformation> layers)
+        /// <summary>Records one epoch of <paramref name="network"/>.</summary>
+        public void RecordEpoch(string network, EpochReport report)
         {
-            var tag = new KeyValuePair<string, object?>("network", network);
+            var tag = new KeyValuePair<string, object?>(NetworkAttribute, network);
             loss.Record(report.Loss, tag);
             crossEntropy.Record(report.CrossEntropy, tag);
             informationPerSample.Record(report.InformationPerSample, tag);
-            accuracy.Record(report.TrainAccuracy, tag, new KeyValuePair<string, object?>("split", "train"));
+            accuracy.Record(report.TrainAccuracy, tag, new KeyValuePair<string, object?>(SplitAttribute, "train"));
             if (!double.IsNaN(report.TestAccuracy))
             {
-                accuracy.Record(report.TestAccuracy, tag, new KeyValuePair<string, object?>("split", "test"));
+                accuracy.Record(report.TestAccuracy, tag, new KeyValuePair<string, object?>(SplitAttribute, "test"));
             }
 
-            examplesPerSecond.Record(trainingExamples / report.Seconds, tag);
-            foreach (var layer in layers)
+            if (!double.IsNaN(report.LearningRate))
             {
-                var layerTag = new KeyValuePair<string, object?>("layer", layer.Layer);
-                layerInformation.Record(layer.InformationNats, tag, layerTag);
-                layerInformationBits.Record(layer.InformationBits, tag, layerTag);
+                learningRate.Record(report.LearningRate, tag);
             }
 
+            if (!double.IsNaN(report.ExamplesPerSecond))
+            {
+                throughput.Record(report.ExamplesPerSecond, tag);
+            }
+
+            foreach (var layer in report.Layers)
+            {
+                layerInformation.Record(layer.InformationNats, tag, new KeyValuePair<string, object?>(LayerAttribute, layer.Layer));
+            }
+
+            epochDuration.Record(report.Seconds, tag);
             epochs.Add(1, tag);
         }
     }

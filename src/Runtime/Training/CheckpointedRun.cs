@@ -12,7 +12,7 @@ namespace Ibex.Runtime.Training
     /// A run's checkpoints beside the loop: where it starts (afresh, or from a checkpoint whose settings it checks against
     /// this run's and whose optimizer state and random streams it restores) and what each checkpoint records.
     /// </summary>
-    internal sealed class CheckpointedRun(InformationNetwork network, TrainingSettings settings, DataParallelGroup? parallel, double beta)
+    internal sealed class CheckpointedRun(InformationNetwork network, TrainingSettings settings, DataParallelGroup? parallel, double beta, RunIdentity identity)
     {
         /// <summary>
         /// Where the run starts: epoch 1 with the seed's random streams, or the checkpoint's position with its optimizer
@@ -83,7 +83,11 @@ namespace Ibex.Runtime.Training
                 Segments = segments.ToArray(),
                 RankRandomStates = rankStates,
             };
-            checkpoints.Write(metadata, network, optimizer, shuffleState);
+            using (TrainingActivities.Start(TrainingActivities.CheckpointSpan, identity, nextBatch == 0 ? epoch - 1 : epoch))
+            {
+                checkpoints.Write(metadata, network, optimizer, shuffleState);
+            }
+
             observer?.OnCheckpointWritten(checkpoints.FilePath, epoch, nextBatch);
         }
 

@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using Ibex.Runtime.Reports;
+
 namespace Ibex.Runtime.Training
 {
     /// <summary>What one epoch of training measured.</summary>
@@ -15,5 +19,15 @@ namespace Ibex.Runtime.Training
         double InformationPerSample,
         double TrainAccuracy,
         double TestAccuracy,
-        double Seconds);
+        double Seconds)
+    {
+        /// <summary>The learning rate of the weights' parameter group at the end of the epoch (after the schedule), NaN when not recorded.</summary>
+        public double LearningRate { get; init; } = double.NaN;
+
+        /// <summary>Training examples per second over the epoch's optimizer steps (evaluation excluded), NaN when not recorded.</summary>
+        public double ExamplesPerSecond { get; init; } = double.NaN;
+
+        /// <summary>Each stochastic layer's information and log α at the end of the epoch; empty when not recorded.</summary>
+        public IReadOnlyList<LayerInformation> Layers { get; init; } = Array.Empty<LayerInformation>();
+    }
 }

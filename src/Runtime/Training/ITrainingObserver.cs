@@ -50,5 +50,9 @@ namespace Ibex.Runtime.Training
     /// <param name="Loss">This batch's loss.</param>
     /// <param name="ExamplesPerSecond">Throughput of the epoch so far.</param>
     /// <param name="EpochSecondsRemaining">Estimated time to the end of the epoch, at that throughput.</param>
-    public sealed record BatchProgress(int Epoch, long Batch, long BatchesPerEpoch, double Loss, double ExamplesPerSecond, double EpochSecondsRemaining);
+    public sealed record BatchProgress(int Epoch, long Batch, long BatchesPerEpoch, double Loss, double ExamplesPerSecond, double EpochSecondsRemaining)
+    {
+        /// <summary>This batch's cross-entropy; <see cref="Loss"/> minus it is the information term, (β/N)·Ĩ. NaN when not recorded.</summary>
+        public double CrossEntropy { get; init; } = double.NaN;
+    }
 }

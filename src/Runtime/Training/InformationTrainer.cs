@@ -7,6 +7,7 @@ using System.Threading;
 using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Distributed;
+using Ibex.Runtime.Reports;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,6 +39,9 @@ namespace Ibex.Runtime.Training
 
         /// <summary>The weights <see cref="TrainingSettings.WeightMasks"/> holds at 0, or null without masks.</summary>
         private readonly FixedWeightMasks? masks;
+
+        /// <summary>The run <see cref="Run"/> trains, as its spans name it.</summary>
+        private RunIdentity? identity;
 
         /// <summary>Prepares to train <paramref name="network"/>; throws <see cref="ArgumentException"/> for invalid settings.</summary>
         public InformationTrainer(InformationNetwork network, TrainingSettings settings)
@@ -80,7 +84,8 @@ namespace Ibex.Runtime.Training
 
             long n = train.Count;
             var fingerprint = RunFingerprint.Of(settings, network.Description, n, Beta);
-            var resumption = new CheckpointedRun(network, settings, parallel, Beta);
+            identity = new RunIdentity(network.Description.Name, Beta, RunIdentity.Hash(fingerprint));
+            var resumption = new CheckpointedRun(network, settings, parallel, Beta, identity);
             var (segments, changes) = resumeFrom is null
                 ? (new List<RunSegment> { new(1, 0, fingerprint, Array.Empty<SettingChange>()) }, new List<SettingChange>())
                 : resumption.CheckResume(resumeFrom, fingerprint);
@@ -114,6 +119,7 @@ namespace Ibex.Runtime.Training
             observer?.OnTrainingStarted(new TrainingStart(settings.Epochs, batchesPerEpoch, firstEpoch, firstBatch, n) { Changes = changes });
             for (int epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
             {
+                using var epochSpan = TrainingActivities.Start(TrainingActivities.EpochSpan, identity, epoch);
                 var clock = Stopwatch.StartNew();
                 network.train();
                 using var shuffleState = shuffling.get_state().clone();
@@ -166,7 +172,7 @@ namespace Ibex.Runtime.Training
                     };
                     double secondsPerBatch = clock.Elapsed.TotalSeconds / (batch + 1 - startBatch);
                     observer?.OnBatchCompleted(new BatchProgress(epoch, batch + 1, batchesPerEpoch, logged.Loss,
-                        settings.BatchSize / Math.Max(secondsPerBatch, 1e-9), secondsPerBatch * (batchesPerEpoch - batch - 1)));
+                        settings.BatchSize / Math.Max(secondsPerBatch, 1e-9), secondsPerBatch * (batchesPerEpoch - batch - 1)) { CrossEntropy = logged.CrossEntropy });
                 }
 
                 using (torch.NewDisposeScope())
@@ -178,7 +184,7 @@ namespace Ibex.Runtime.Training
                     }
                 }
 
-                var report = EndOfEpoch(epoch, sums, clock.Elapsed.TotalSeconds, n, test);
+                var report = EndOfEpoch(epoch, sums, clock, n, test, optimizer.ParamGroups.First().LearningRate);
                 reports.Add(report);
                 observer?.OnEpochCompleted(report);
                 bool stopEarly = epoch < settings.Epochs && (observer?.StopRequested ?? false);
@@ -251,8 +257,9 @@ namespace Ibex.Runtime.Training
         public static double Evaluate(InformationNetwork network, LabeledData data, int batchSize = 2000, long memoryBudgetBytes = ActivationMemory.DefaultBudgetBytes)
             => MeanNetworkAccuracy.CountCorrect(network, data, 0, data.Count, batchSize, memoryBudgetBytes) / (double)data.Count;
 
-        private EpochReport EndOfEpoch(int epoch, EpochAccumulator sums, double seconds, long n, LabeledData? test)
+        private EpochReport EndOfEpoch(int epoch, EpochAccumulator sums, Stopwatch clock, long n, LabeledData? test, double learningRate)
         {
+            double trainingSeconds = sums.Seconds + clock.Elapsed.TotalSeconds;
             double informationPerSample;
             using (torch.no_grad())
             {
@@ -263,6 +270,7 @@ namespace Ibex.Runtime.Training
             double testAccuracy;
             if (parallel is null)
             {
+                using var evaluation = test is null ? null : TrainingActivities.Start(TrainingActivities.EvaluationSpan, identity!, epoch);
                 testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes);
             }
             else
@@ -275,7 +283,12 @@ namespace Ibex.Runtime.Training
             network.train();
             double meanLoss = sums.LossSum / Math.Max(1, sums.Batches);
             return new EpochReport(epoch, meanLoss, sums.CrossEntropySum / Math.Max(1, sums.Batches), informationPerSample,
-                sums.Correct / (double)Math.Max(1, sums.Seen), testAccuracy, sums.Seconds + seconds);
+                sums.Correct / (double)Math.Max(1, sums.Seen), testAccuracy, sums.Seconds + clock.Elapsed.TotalSeconds)
+            {
+                LearningRate = learningRate,
+                ExamplesPerSecond = sums.Seen / Math.Max(trainingSeconds, 1e-9),
+                Layers = LayerInformation.Measure(network),
+            };
         }
 
         private sealed class EpochCallback(Action<EpochReport> onEpoch) : ITrainingObserver

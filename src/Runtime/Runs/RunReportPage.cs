@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace Ibex.Runtime.Runs
+{
+    /// <summary>
+    /// <c>report.html</c>: the run report as a page a user opens after the run. Loss terms, Ĩ(w;D)/N and accuracy per epoch,
+    /// information per layer over time, log α histograms per layer with the pruning threshold, the compression summary when
+    /// the run pruned, the final evaluation, the settings and the fingerprint.
+    /// </summary>
+    internal static class RunReportPage
+    {
+        public static ReportPage Build(RunReport report)
+        {
+            var page = new ReportPage($"{report.Network}: Ibex run report");
+            page.Paragraph($"Trained on {report.DataSource} ({report.TrainingExamples:N0} examples) on {report.Device}, β = {ReportPage.Number(report.Beta)}, " +
+                           $"{report.Epochs.Count} epochs. Ĩ(w;D) = {ReportPage.Number(report.InformationNats, "N1")} nats, " +
+                           $"{ReportPage.Number(report.InformationPerSample, "G4")} nats per training example. Fingerprint {report.Fingerprint}, declaration {report.DeclarationHash}.");
+
+            page.Heading("Final evaluation");
+            var final = report.Final;
+            page.Table(new[] { "measure", "value" }, new[]
+            {
+                Row("test accuracy, mean network", ReportPage.Number(final.TestMeanNetwork, "F4")),
+                Row($"test accuracy, Monte-Carlo predictive (S = {final.MonteCarloSamples})", ReportPage.Number(final.TestMonteCarlo, "F4")),
+                Row("train accuracy, mean network", ReportPage.Number(final.TrainMeanNetwork, "F4")),
+                Row("mean predictive entropy on the test set [nats]", ReportPage.Number(final.TestPredictiveEntropy, "F4")),
+                Row("mean mutual information with the weights on the test set [nats]", ReportPage.Number(final.TestMutualInformation, "F4")),
+            });
+
+            if (report.Epochs.Count > 0)
+            {
+                page.Heading("Training");
+                page.Svg("Loss terms per epoch", RunReportPlots.LossTerms(report.Epochs));
+                page.Svg("Ĩ(w;D)/N per epoch", RunReportPlots.Information(report.Epochs));
+                page.Svg("Accuracy per split", RunReportPlots.Accuracy(report.Epochs));
+                if (report.Epochs.Any(e => e.Layers.Count > 0))
+                {
+                    page.Svg("Information per layer over time", RunReportPlots.LayerInformation(report.Epochs));
+                }
+
+                page.Table(new[] { "epoch", "loss", "cross-entropy", "Ĩ(w;D)/N", "train acc", "test acc", "learning rate", "examples/s", "seconds" },
+                    report.Epochs.Select(e => Row(e.Epoch.ToString(CultureInfo.InvariantCulture), ReportPage.Number(e.Loss, "F4"), ReportPage.Number(e.CrossEntropy, "F4"),
+                        ReportPage.Number(e.InformationPerSample, "F4"), ReportPage.Number(e.TrainAccuracy, "F4"), ReportPage.Number(e.TestAccuracy, "F4"),
+                        ReportPage.Number(e.LearningRate, "G3"), ReportPage.Number(e.ExamplesPerSecond, "N0"), ReportPage.Number(e.Seconds, "F1"))));
+            }
+
+            page.Heading("Layers");
+            page.Table(new[] { "layer", "weights", "nats", "bits", "mean log α", "at the cap" },
+                report.Layers.Select(l => Row(l.Layer, l.Weights.ToString("N0", CultureInfo.InvariantCulture), ReportPage.Number(l.InformationNats, "N1"),
+                    ReportPage.Number(l.InformationBits, "N1"), ReportPage.Number(l.MeanLogAlpha, "F3"), ReportPage.Number(l.FractionAtCap, "P1"))));
+            foreach (var histogram in report.LogAlpha)
+            {
+                page.Svg($"log α of {histogram.Layer}, pruning threshold dashed", RunReportPlots.LogAlpha(histogram));
+            }
+
+            if (report.Pruning is { } pruning)
+            {
+                var pruned = pruning.Report;
+                page.Heading("Compression");
+                page.Paragraph($"Kept {pruned.KeptWeights:N0} of {pruned.Weights:N0} weights ({ReportPage.Number(pruned.CompressionRatio, "F1")}× fewer), " +
+                               $"{ReportPage.Number(pruned.KeptNats, "N0")} of {ReportPage.Number(pruned.Nats, "N0")} nats, multiply-adds {pruned.KeptMultiplyAdds:N0} of {pruned.MultiplyAdds:N0}; " +
+                               $"test accuracy of the pruned mean network {ReportPage.Number(pruning.TestMeanNetwork, "F4")} after {pruning.FineTuneEpochs} fine-tuning epochs." +
+                               (pruned.RemovedUnits.Count > 0 ? $" Removed units: {string.Join(", ", pruned.RemovedUnits)}." : ""));
+                page.Table(new[] { "layer", "threshold", "weights", "kept", "fewer", "units kept", "nats kept" },
+                    pruned.Layers.Select(l => Row(l.Layer, ReportPage.Number(l.Threshold, "F3"), l.Weights.ToString("N0", CultureInfo.InvariantCulture),
+                        l.KeptWeights.ToString("N0", CultureInfo.InvariantCulture), ReportPage.Number(l.CompressionRatio, "F1") + "×", $"{l.KeptUnits}/{l.Units}",
+                        $"{ReportPage.Number(l.KeptNats, "N0")} of {ReportPage.Number(l.Nats, "N0")}")));
+            }
+
+            page.Heading("Settings");
+            var settings = report.Settings;
+            page.Table(new[] { "setting", "value" }, new[]
+            {
+                Row("epochs", settings.Epochs.ToString(CultureInfo.InvariantCulture)),
+                Row("batch size", settings.BatchSize.ToString(CultureInfo.InvariantCulture)),
+                Row("optimizer", settings.Optimizer.ToString()),
+                Row("learning rate", ReportPage.Number(settings.LearningRate)),
+                Row("log α learning rate", ReportPage.Number(settings.LogAlphaLearningRate)),
+                Row("schedule", settings.Schedule.ToString()),
+                Row("β warm-up epochs", settings.BetaWarmupEpochs.ToString(CultureInfo.InvariantCulture)),
+                Row("seed", settings.Seed.ToString(CultureInfo.InvariantCulture)),
+                Row("β", ReportPage.Number(report.Beta)),
+                Row("fingerprint", report.Fingerprint),
+            });
+            foreach (var segment in report.Segments.Skip(1))
+            {
+                page.Paragraph($"Resumed at epoch {segment.Epoch}, batch {segment.Batch}, with changes: " +
+                               string.Join("; ", segment.Changes.Select(c => $"{c.Name} {c.Checkpoint} → {c.Now}")) + ".");
+            }
+
+            return page;
+        }
+
+        public static string Render(RunReport report) => Build(report).ToHtml();
+
+        private static IReadOnlyList<string> Row(params string[] cells) => cells;
+    }
+}
