@@ -44,10 +44,10 @@ for _ in $(seq 1 60); do
 done
 curl -sf "$api/-/ready" >/dev/null || { tail -20 "$work/prometheus.log"; echo "prometheus-check: Prometheus did not become ready." >&2; exit 1; }
 
-# 2 epochs of 20,000 examples last a few seconds each, longer than the scrape interval; the worker keeps /metrics up 4 s
+# 2 epochs of the 60,000 training images last several seconds each, several scrape intervals; the worker keeps /metrics up 4 s
 # after the run so that the last epoch is scraped too.
 (cd "$work" && dotnet "$OLDPWD/$worker" \
-  --Ibex:Training:Epochs=2 --Ibex:Training:Data:TrainSize=20000 --Ibex:Training:MonteCarloSamples=1 \
+  --Ibex:Training:Epochs=2 --Ibex:Training:MonteCarloSamples=1 \
   --Ibex:Training:CheckpointDirectory=checkpoints --Ibex:Training:OutputDirectory=output \
   --Ibex:Training:Telemetry:Prometheus:Port="$worker_port" --Ibex:Training:Telemetry:Prometheus:Host=127.0.0.1 \
   --Ibex:Training:Telemetry:Prometheus:KeepServingSeconds=4) >"$work/worker.log" 2>&1
@@ -74,8 +74,8 @@ def samples(query):
 
 checks = [
     ("ibex_training_information_per_sample", "informationPerSample"),
-    ('ibex_training_accuracy_ratio{ibex_split="train"}', "trainAccuracy"),
-    ('ibex_training_accuracy_ratio{ibex_split="test"}', "testAccuracy"),
+    ('ibex_training_accuracy{ibex_split="train"}', "trainAccuracy"),
+    ('ibex_training_accuracy{ibex_split="test"}', "testAccuracy"),
 ]
 failed = False
 for query, field in checks:

@@ -9,8 +9,9 @@ namespace Ibex.Runtime.Telemetry
     /// OpenTelemetry (<c>AddMeter(TrainingMetrics.MeterName)</c>) or <c>dotnet-counters monitor --counters Ibex.Training</c>.
     /// Named after OpenTelemetry's semantic conventions: dotted lower-case names under <c>ibex.training</c>, UCUM units
     /// (<c>1</c> for a ratio, <c>s</c>, curly-brace annotations for counted things such as <c>{nat}</c>, since UCUM has no
-    /// nat), attributes namespaced <c>ibex.*</c>. A Prometheus scrape shows them as <c>ibex_training_information_per_sample</c>,
-    /// <c>ibex_training_accuracy_ratio{ibex_split="test"}</c>, and so on.
+    /// nat), attributes namespaced <c>ibex.*</c>. A Prometheus scrape (OpenTelemetry's exporter) shows them as
+    /// <c>ibex_training_information_per_sample</c>, <c>ibex_training_accuracy{ibex_split="test"}</c>,
+    /// <c>ibex_training_epoch_duration_seconds_bucket</c>, <c>ibex_training_epochs_total</c>, and so on.
     /// </summary>
     public sealed class TrainingMetrics
     {
@@ -25,6 +26,9 @@ namespace Ibex.Runtime.Telemetry
 
         /// <summary>The attribute naming the split of an accuracy: <c>train</c> (noisy, running) or <c>test</c> (mean network).</summary>
         public const string SplitAttribute = "ibex.split";
+
+        /// <summary>Epochs last from a second (a small MLP) to an hour (a large network on a CPU).</summary>
+        private static readonly double[] EpochSecondsBuckets = { 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 3600 };
 
         private readonly Gauge<double> loss;
         private readonly Gauge<double> crossEntropy;
@@ -47,7 +51,8 @@ namespace Ibex.Runtime.Telemetry
             accuracy = meter.CreateGauge<double>("ibex.training.accuracy", unit: "1", description: "Accuracy of the last epoch; attribute ibex.split = train (noisy, running) or test (mean network).");
             learningRate = meter.CreateGauge<double>("ibex.training.learning_rate", unit: "1", description: "Learning rate of the weights at the end of the last epoch.");
             throughput = meter.CreateGauge<double>("ibex.training.throughput", unit: "{example}/s", description: "Training examples per second over the last epoch's optimizer steps.");
-            epochDuration = meter.CreateHistogram<double>("ibex.training.epoch.duration", unit: "s", description: "Wall-clock time of an epoch, evaluation included.");
+            epochDuration = meter.CreateHistogram<double>("ibex.training.epoch.duration", unit: "s", description: "Wall-clock time of an epoch, evaluation included.",
+                tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = EpochSecondsBuckets });
             epochs = meter.CreateCounter<long>("ibex.training.epochs", unit: "{epoch}", description: "Epochs completed.");
         }
 
