@@ -28,6 +28,13 @@ public sealed class ConfigurationFaultTests : IDisposable
     [InlineData("Ibex:Training:Data", "abc", "Ibex:Training:Data = abc: Ibex:Training:Data is a section, not a value; set its keys")]
     [InlineData("Ibex:Trainig:Epochs", "3", "Ibex:Trainig is not a section Ibex reads (it reads Ibex:Training and Ibex:Prediction); did you mean Ibex:Training?")]
     [InlineData("ibex:training:epochz", "3", "did you mean Ibex:Training:Epochs?")]
+    [InlineData("Ibex:Training:Telemetry:Otlp:Endpont", "http://localhost:4317", "Ibex:Training:Telemetry:Otlp:Endpont is not a setting of the hosted trainer; did you mean Ibex:Training:Telemetry:Otlp:Endpoint?")]
+    [InlineData("Ibex:Training:Telemetry:Otlp:Endpoint", "localhost:4317", "Ibex:Training:Telemetry:Otlp:Endpoint = localhost:4317 is invalid: it must be an absolute http or https address")]
+    [InlineData("Ibex:Training:Telemetry:Otlp:Protocol", "udp", "Ibex:Training:Telemetry:Otlp:Protocol = udp is not one of Grpc, HttpProtobuf.")]
+    [InlineData("Ibex:Training:Telemetry:Prometheus:Port", "70000", "Ibex:Training:Telemetry:Prometheus:Port = 70000 is invalid: it must be a TCP port between 1 and 65535, or 0 for no endpoint.")]
+    [InlineData("Ibex:Training:TensorBoard:HistogramIntervalEpochs", "0", "Ibex:Training:TensorBoard:HistogramIntervalEpochs = 0 is invalid: it must be between 1 and 1000000.")]
+    [InlineData("Ibex:Training:TensorBoard", "runs/tb", "Ibex:Training:TensorBoard = runs/tb: Ibex:Training:TensorBoard is a section, not a value; set its keys, such as Ibex:Training:TensorBoard:Directory.")]
+    [InlineData("Ibex:Training:HtmlReport", "yes", "Ibex:Training:HtmlReport = yes is not true or false.")]
     public async Task AKeyTheTrainerDoesNotReadStopsTheHostAtStart(string key, string value, string expected)
     {
         var settings = harness.SyntheticRun(epochs: 1, seed: 1);

@@ -11,7 +11,7 @@ using TorchSharp;
 // Trains ImageClassifier on Fashion-MNIST with loss = mean cross-entropy + (β/N)·Ĩ(w;D), saves it, loads it into a fresh
 // network and predicts. Options: --data DIR (IDX files, default: the dataset-fashion-mnist package's folder),
 // --epochs N (default 3), --train-size N (the first N training images; default all), --output DIR (default runs/image-classifier:
-// the network, report.json and network.onnx).
+// the network, report.json, report.html and network.onnx).
 string dataDirectory = Option("--data") ?? FashionMnist.DefaultDirectory;
 int epochs = (int)(Count("--epochs") ?? 3);
 long? trainSize = Count("--train-size");
@@ -29,7 +29,7 @@ using LabeledData test = FashionMnist.LoadTest(dataDirectory);
 
 using (var network = new ImageClassifier())
 {
-    // One run: train, save the network, measure it (mean network and 16 weight samples), export ONNX, write report.json.
+    // One run: train, save the network, measure it (mean network and 16 weight samples), export ONNX, write report.json and report.html.
     // Add new RunPruning() to prune, an EarlyStopping(patience: 2) or your own IRunObserver to watch or stop it.
     var options = new TrainingRunOptions
     {
