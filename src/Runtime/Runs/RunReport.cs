@@ -63,6 +63,20 @@ namespace Ibex.Runtime.Runs
 
         /// <summary>What pruning kept (<see cref="TrainingRunOptions.Prune"/>), or null when the run did not prune.</summary>
         public PruningOutcome? Pruning { get; init; }
+
+        /// <summary>Reads a <c>report.json</c> a run wrote; throws <see cref="System.IO.InvalidDataException"/> naming the file when it is not one.</summary>
+        public static RunReport Load(string path)
+        {
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize(System.IO.File.ReadAllBytes(path), ReportJsonContext.Default.RunReport)
+                    ?? throw new System.IO.InvalidDataException($"{path} holds no run report.");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new System.IO.InvalidDataException($"{path} is not a run report: {e.Message}", e);
+            }
+        }
     }
 
     /// <summary>The pruning step of a hosted run.</summary>

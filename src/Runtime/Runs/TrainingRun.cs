@@ -85,6 +85,11 @@ namespace Ibex.Runtime.Runs
             bool root = parallel?.IsRoot ?? true;
             OpenFolders();
             var folders = this.folders!;
+            if (options.WarmStart is { } warmStart && folders.Resume is null)
+            {
+                NetworkFile.Load(network, warmStart);
+            }
+
             var identity = RunIdentity.Of(options.Training, network.Description, train.Count, Beta);
             using var span = TrainingActivities.Start(TrainingActivities.RunSpan, identity);
             observers.OnRunStarting(new RunStart(network.Description.Name, network.Device.ToString(), train.Count, Beta, options.Training.Epochs,

@@ -30,6 +30,14 @@ namespace Ibex.Runtime.Runs
         /// <summary>Prune after training (on a copy: the saved network keeps every weight); null: no pruning.</summary>
         public RunPruning? Prune { get; init; }
 
+        /// <summary>
+        /// A saved network (<c>network.ibexnet</c> of an earlier run of the same declaration, such as a
+        /// <see cref="TrainingSettings.Dense"/> one) whose weights and log α the run starts from instead of the
+        /// initialization; null: start from the initialization. Ignored when the run resumes from a checkpoint, which
+        /// holds the weights it continues. In a data-parallel run every rank loads it.
+        /// </summary>
+        public string? WarmStart { get; init; }
+
         /// <summary>Whether to write <see cref="RunFiles.ReportPage"/>, a self-contained HTML page of the report's plots, beside <c>report.json</c> (needs an output folder).</summary>
         public bool HtmlReport { get; init; } = true;
 
@@ -57,6 +65,11 @@ namespace Ibex.Runtime.Runs
             }
 
             TensorBoard?.Validate();
+            if (WarmStart is not null && !System.IO.File.Exists(WarmStart))
+            {
+                throw new ArgumentException($"WarmStart = {WarmStart}: no such file; name the network.ibexnet of the run to start from (a dense run's, for example).", nameof(WarmStart));
+            }
+
             if (Prune is { FineTuneEpochs: < 0 })
             {
                 throw new ArgumentException($"Prune.FineTuneEpochs = {Prune.FineTuneEpochs}: use 0 (no fine-tuning) or more.", nameof(Prune));

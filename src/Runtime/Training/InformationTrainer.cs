@@ -121,7 +121,7 @@ namespace Ibex.Runtime.Training
             {
                 using var epochSpan = TrainingActivities.Start(TrainingActivities.EpochSpan, identity, epoch);
                 var clock = Stopwatch.StartNew();
-                network.train();
+                TrainingMode();
                 using var shuffleState = shuffling.get_state().clone();
                 long startBatch = epoch == firstEpoch ? firstBatch : 0;
                 var sums = epoch == firstEpoch ? accumulated : EpochAccumulator.Empty;
@@ -151,7 +151,7 @@ namespace Ibex.Runtime.Training
 
                     long size = batches.Current.Count;
                     TrainingSchedule.Apply(settings, optimizer, baseLearningRates, step, totalSteps);
-                    double informationWeight = TrainingSchedule.EffectiveBeta(settings, Beta, step, batchesPerEpoch) / n;
+                    double informationWeight = settings.Dense ? 0 : TrainingSchedule.EffectiveBeta(settings, Beta, step, batchesPerEpoch) / n;
                     var logged = parallel is null
                         ? TrainBatch(batches.Current, device, optimizer, informationWeight)
                         : sharded!.TrainShard(batches.Current, device, optimizer, informationWeight, $"epoch {epoch}, batch {batch + 1}", () => masks?.Apply());
@@ -280,7 +280,7 @@ namespace Ibex.Runtime.Training
                 testAccuracy = test is null ? double.NaN : DataParallelTraining.EvaluateShared(network, test, parallel, settings);
             }
 
-            network.train();
+            TrainingMode();
             double meanLoss = sums.LossSum / Math.Max(1, sums.Batches);
             return new EpochReport(epoch, meanLoss, sums.CrossEntropySum / Math.Max(1, sums.Batches), informationPerSample,
                 sums.Correct / (double)Math.Max(1, sums.Seen), testAccuracy, sums.Seconds + clock.Elapsed.TotalSeconds)
@@ -289,6 +289,19 @@ namespace Ibex.Runtime.Training
                 ExamplesPerSecond = sums.Seen / Math.Max(trainingSeconds, 1e-9),
                 Layers = LayerInformation.Measure(network),
             };
+        }
+
+        /// <summary>The mode training steps run in: training (noise sampled), or evaluation for a <see cref="TrainingSettings.Dense"/> run.</summary>
+        private void TrainingMode()
+        {
+            if (settings.Dense)
+            {
+                network.eval();
+            }
+            else
+            {
+                network.train();
+            }
         }
 
         private sealed class EpochCallback(Action<EpochReport> onEpoch) : ITrainingObserver

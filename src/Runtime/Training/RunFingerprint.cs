@@ -28,6 +28,12 @@ namespace Ibex.Runtime.Training
                 [nameof(TrainingSettings.LogAlphaLearningRate)] = Text(settings.LogAlphaLearningRate),
                 [nameof(TrainingSettings.Schedule)] = settings.Schedule.ToString(),
             };
+            if (settings.Dense)
+            {
+                // Recorded only when set, so that the checkpoints of stochastic runs keep their fingerprint.
+                fingerprint[nameof(TrainingSettings.Dense)] = "true";
+            }
+
             if (settings.Optimizer == OptimizerKind.Sgd)
             {
                 fingerprint[nameof(TrainingSettings.Momentum)] = Text(settings.Momentum);

@@ -32,6 +32,14 @@ namespace Ibex.Runtime.Training
         /// before the information term bites.</summary>
         public int BetaWarmupEpochs { get; init; }
 
+        /// <summary>
+        /// Trains the mean network: every noise ε ≡ 1 (the network in evaluation mode), the loss cross-entropy alone (β is not
+        /// applied) and log α left where it is. This is the dense baseline of a compression run, and the network a stochastic
+        /// run warm-starts from (<c>TrainingRunOptions.WarmStart</c>), as Sparse Variational Dropout starts from a trained
+        /// dense network (Molchanov, Ashukha &amp; Vetrov, ICML 2017, §5). Part of a checkpoint's fingerprint.
+        /// </summary>
+        public bool Dense { get; init; }
+
         /// <summary>Write a checkpoint every this many epochs (when the trainer is given somewhere to write it).</summary>
         public int CheckpointIntervalEpochs { get; init; } = 1;
 

@@ -149,6 +149,79 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Contains("MonteCarloSamples = -1", error.Message);
     }
 
+    [Fact]
+    public void ADenseRunTrainsTheMeanNetworkAloneAndAWarmStartBeginsFromIt()
+    {
+        long seed = Random.Shared.NextInt64(1, 1_000_000);
+        using var all = SyntheticClusters.Create(900, 16, 4, seed, separation: 2.0);
+        var (train, test) = all.Split(1.0 / 6, seed);
+        using var _ = train;
+        using var __ = test;
+        torch.manual_seed(seed);
+        using var network = new SmallClassifier();
+        var initialLogAlpha = network.StochasticLayers().Select(l => l.LogAlpha.detach().clone()).ToArray();
+        var dense = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 3, BatchSize = 50, Seed = seed, Dense = true },
+            OutputDirectory = Path.Combine(folder, "dense"),
+            MonteCarloSamples = 0,
+        };
+        RunReport denseReport;
+        using (var run = new TrainingRun<SmallClassifier>(network, dense))
+        {
+            denseReport = run.Run(train, test).Report!;
+        }
+
+        // Only the means trained: every log α is where it started, and the loss is the cross-entropy alone.
+        foreach (var (layer, initial) in network.StochasticLayers().Zip(initialLogAlpha))
+        {
+            Assert.True(layer.LogAlpha.detach().equal(initial).all().item<bool>(), $"log α of {layer.Layer} moved in a dense run");
+            initial.Dispose();
+        }
+
+        Assert.All(denseReport.Epochs, e => Assert.Equal(e.CrossEntropy, e.Loss, 12));
+        Assert.True(denseReport.Final.TestMeanNetwork > 0.8, $"dense test accuracy {denseReport.Final.TestMeanNetwork} on separated clusters");
+
+        // A stochastic run warm-started from it starts from exactly those weights.
+        torch.manual_seed(seed + 1);
+        using var warm = new SmallClassifier();
+        var start = new StartingWeights(warm);
+        var stochastic = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 1, BatchSize = 50, Seed = seed },
+            WarmStart = denseReport.NetworkFile,
+            MonteCarloSamples = 0,
+        };
+        using (var run = new TrainingRun<SmallClassifier>(warm, stochastic, start))
+        {
+            run.Run(train, test);
+        }
+
+        var expected = network.state_dict();
+        Assert.Equal(expected.Keys.Order(), start.Weights.Keys.Order());
+        foreach (var (name, tensor) in start.Weights)
+        {
+            Assert.True(tensor.equal(expected[name]).all().item<bool>(), $"{name} does not start from the dense run's value");
+        }
+
+        var missing = Assert.Throws<ArgumentException>(() => new TrainingRun<SmallClassifier>(warm, stochastic with { WarmStart = Path.Combine(folder, "none.ibexnet") }));
+        Assert.Contains("WarmStart", missing.Message);
+    }
+
+    /// <summary>The network's weights when the run starts (after any warm start), copied.</summary>
+    private sealed class StartingWeights(InformationNetwork network) : IRunObserver
+    {
+        public Dictionary<string, torch.Tensor> Weights { get; } = new();
+
+        public void OnRunStarting(RunStart start)
+        {
+            foreach (var (name, tensor) in network.state_dict())
+            {
+                Weights[name] = tensor.detach().clone();
+            }
+        }
+    }
+
     private sealed class Watcher : IRunObserver
     {
         public List<string> Events { get; } = new();
