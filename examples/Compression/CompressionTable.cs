@@ -29,15 +29,15 @@ internal static class CompressionTable
         }
 
         string N(double v, string format = "R") => v.ToString(format, CultureInfo.InvariantCulture);
-        var table = new StringBuilder("network,noise,epochs,dense_test_acc,test_acc,compression,remaining_units,onnx_bytes_dense,onnx_bytes_pruned,ort_ms_dense_b1,ort_ms_pruned_b1,ort_ms_dense_b256,ort_ms_pruned_b256,ort_test_acc_pruned\n");
-        var layers = new StringBuilder("network,noise,layer,weights,kept_weights,compression,units,kept_units,nats,kept_nats,nats_per_weight\n");
+        var table = new StringBuilder("network,noise,epochs,fine_tune_epochs,dense_test_acc,test_acc,compression,remaining_units,onnx_bytes_dense,onnx_bytes_pruned,ort_ms_dense_b1,ort_ms_pruned_b1,ort_ms_dense_b256,ort_ms_pruned_b256,ort_test_acc_pruned\n");
+        var layers = new StringBuilder("network,noise,fine_tune_epochs,layer,weights,kept_weights,compression,units,kept_units,nats,kept_nats,nats_per_weight\n");
         foreach (var (_, r) in rows)
         {
-            table.AppendLine(string.Join(",", r.Network, r.Noise, r.Epochs, N(r.DenseTestAccuracy), N(r.TestAccuracy), N(r.Compression, "F2"), $"\"{r.RemainingUnits}\"",
+            table.AppendLine(string.Join(",", r.Network, r.Noise, r.Epochs, r.FineTuneEpochs, N(r.DenseTestAccuracy), N(r.TestAccuracy), N(r.Compression, "F2"), $"\"{r.RemainingUnits}\"",
                 r.OnnxBytesDense, r.OnnxBytesPruned, N(r.OrtMsDenseBatch1, "F4"), N(r.OrtMsPrunedBatch1, "F4"), N(r.OrtMsDenseBatch256, "F3"), N(r.OrtMsPrunedBatch256, "F3"), N(r.OrtTestAccuracyPruned)));
             foreach (var l in r.Layers)
             {
-                layers.AppendLine(string.Join(",", r.Network, r.Noise, l.Layer, l.Weights, l.KeptWeights, N(l.CompressionRatio, "F2"), l.Units, l.KeptUnits, N(l.Nats, "F1"), N(l.KeptNats, "F1"), N(l.Nats / l.Weights, "F4")));
+                layers.AppendLine(string.Join(",", r.Network, r.Noise, r.FineTuneEpochs, l.Layer, l.Weights, l.KeptWeights, N(l.CompressionRatio, "F2"), l.Units, l.KeptUnits, N(l.Nats, "F1"), N(l.KeptNats, "F1"), N(l.Nats / l.Weights, "F4")));
             }
         }
 
@@ -74,7 +74,7 @@ internal static class CompressionTable
                 .Select(g => (Compression: double.Parse(g.First()[1], CultureInfo.InvariantCulture), Accuracy: double.Parse(g.First()[2], CultureInfo.InvariantCulture)))
                 .ToArray();
             var line = plot.Add.Scatter(points.Select(p => Math.Log10(p.Compression)).ToArray(), points.Select(p => p.Accuracy).ToArray());
-            line.LegendText = $"{row.Network}, {row.Noise}";
+            line.LegendText = $"{row.Network}, {row.Noise}" + (row.FineTuneEpochs > 0 ? $", fine-tuned {row.FineTuneEpochs}" : "");
             line.Color = palette[index % palette.Length];
             var dense = plot.Add.HorizontalLine(row.DenseTestAccuracy - 0.01);
             dense.LinePattern = LinePattern.Dotted;

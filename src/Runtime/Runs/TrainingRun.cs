@@ -216,8 +216,14 @@ namespace Ibex.Runtime.Runs
                 }
             }
 
-            // Pruned again after fine-tuning: the pruned weights are still 0, and the report describes the exported graph.
+            // Pruned again after fine-tuning, which may have lifted more log α past the threshold: the report and the
+            // accuracies below describe the exported graph, so the copy gets its mask again before it is measured.
             var pruned = NetworkPruner.Prune(copy, prune.Pruning);
+            foreach (var mask in NetworkPruner.ApplyMask(copy, prune.Pruning).Values)
+            {
+                mask.Dispose();
+            }
+
             string? onnxPath = null;
             if (output is not null)
             {

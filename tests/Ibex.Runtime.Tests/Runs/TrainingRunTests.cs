@@ -93,6 +93,38 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void AfterFineTuningThePrunedAccuracyIsThatOfThePrunedOnnxFile()
+    {
+        // A strong β keeps raising log α while the pruned network fine-tunes, so that more weights pass the threshold
+        // then; the report's pruned accuracy must be that of the graph exported, which is pruned again after fine-tuning.
+        long seed = Random.Shared.NextInt64(1, 1_000_000);
+        using var all = SyntheticClusters.Create(1200, 16, 4, seed, separation: 1.0);
+        var (train, test) = all.Split(1.0 / 4, seed);
+        using var _ = train;
+        using var __ = test;
+        torch.manual_seed(seed);
+        using var network = new SmallClassifier();
+        var options = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 1, BatchSize = 50, Seed = seed, Beta = 3, LogAlphaLearningRate = 0.01 },
+            OutputDirectory = Path.Combine(folder, "output"),
+            MonteCarloSamples = 0,
+            Prune = new RunPruning { FineTuneEpochs = 8, Initializers = Ibex.Runtime.Export.OnnxInitializers.Dense },
+        };
+        using var run = new TrainingRun<SmallClassifier>(network, options);
+        var pruning = run.Run(train, test).Report!.Pruning!;
+
+        using var session = new InferenceSession(pruning.OnnxFile!);
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(test.Features.data<float>().ToArray(), new[] { (int)test.Count, 16 });
+        using var outputs = session.Run(new[] { NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input) });
+        var scores = outputs.First().AsTensor<float>();
+        long[] labels = test.Labels.data<long>().ToArray();
+        int classes = (int)(scores.Length / test.Count);
+        long correct = Enumerable.Range(0, (int)test.Count).Count(i => Enumerable.Range(0, classes).MaxBy(c => scores[i, c]) == labels[i]);
+        Assert.Equal(correct / (double)test.Count, pruning.TestMeanNetwork, 9);
+    }
+
+    [Fact]
     public void AnObserverThatAsksToStopEndsTrainingAsFinishedAndTheRunGoesOn()
     {
         long seed = Random.Shared.NextInt64(1, 1_000_000);
