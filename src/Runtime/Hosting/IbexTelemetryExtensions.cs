@@ -36,11 +36,11 @@ namespace Ibex.Runtime.Hosting
             int port = int.TryParse(section["Prometheus:Port"], NumberStyles.Integer, CultureInfo.InvariantCulture, out int p) && p is > 0 and <= 65535 ? p : 0;
             string host = section["Prometheus:Host"] is { Length: > 0 } h ? h : "localhost";
 
-            void Otlp(OtlpExporterOptions options)
+            void Otlp(OtlpExporterOptions options, string signalPath)
             {
                 options.Protocol = protocol;
                 // Over HTTP the exporter appends nothing to an endpoint set in code: name the signal's path as OTLP/HTTP defines it.
-                options.Endpoint = otlp!;
+                options.Endpoint = protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(otlp!, signalPath) : otlp!;
             }
 
             services.AddOpenTelemetry()
@@ -56,14 +56,7 @@ namespace Ibex.Runtime.Hosting
                     metrics.AddMeter(TrainingMetrics.MeterName);
                     if (otlp is not null)
                     {
-                        metrics.AddOtlpExporter(options =>
-                        {
-                            Otlp(options);
-                            if (protocol == OtlpExportProtocol.HttpProtobuf)
-                            {
-                                options.Endpoint = new Uri(otlp, "v1/metrics");
-                            }
-                        });
+                        metrics.AddOtlpExporter(options => Otlp(options, "v1/metrics"));
                     }
 
                     if (port > 0)
@@ -80,14 +73,7 @@ namespace Ibex.Runtime.Hosting
                     tracing.AddSource(TrainingActivities.SourceName);
                     if (otlp is not null)
                     {
-                        tracing.AddOtlpExporter(options =>
-                        {
-                            Otlp(options);
-                            if (protocol == OtlpExportProtocol.HttpProtobuf)
-                            {
-                                options.Endpoint = new Uri(otlp, "v1/traces");
-                            }
-                        });
+                        tracing.AddOtlpExporter(options => Otlp(options, "v1/traces"));
                     }
                 });
             return services;

@@ -1,6 +1,5 @@
 using System;
 using Ibex.Runtime.Native;
-using Ibex.Runtime.Reports;
 using Ibex.Runtime.Runs;
 using Ibex.Runtime.Telemetry;
 using Ibex.Runtime.Training;
@@ -13,12 +12,10 @@ namespace Ibex.Runtime.Hosting
     internal sealed class WorkerLog(ILogger logger, TrainingMetrics metrics, InformationNetwork network, int batchSize, string reportPath) : IRunObserver
     {
         private int epochs;
-        private long trainingExamples;
 
         public void OnRunStarting(RunStart start)
         {
             epochs = start.Epochs;
-            trainingExamples = start.TrainingExamples;
             var parallel = start.DataParallel;
             if (parallel?.IsRoot ?? true)
             {
