@@ -21,6 +21,7 @@ seconds() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }'; }
 
 feed=$work/feed
+echo "package-check: $(df -h --output=avail "$work" | tail -1 | tr -d ' ') free where it works ($work)"
 echo "package-check: packing Dsl.sln into $feed"
 dotnet pack "$root/Dsl.sln" -c Release -o "$feed" -nologo -v q > "$work/pack.log" 2>&1 || fail "dotnet pack" "$work/pack.log"
 # Any warning, with a code or without one (the SDK's own pack warnings have none).
