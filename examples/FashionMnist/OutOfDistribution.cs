@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using Ibex.Runtime;
 using Ibex.Runtime.Data;
+using Detection = Ibex.Runtime.Evaluation.OutOfDistribution;
 using Ibex.Runtime.Prediction;
 using TorchSharp;
 
@@ -13,7 +14,8 @@ namespace Ibex.Examples;
 /// How well the predictive's uncertainty tells test images from shifted ones: the AUROC of the mutual information
 /// I(y; w | x), of the predictive entropy H[p̄] and, as the usual baseline, of 1 − max softmax of the mean network, for
 /// Fashion-MNIST test images (in distribution) against the same images inverted (1 − x), rotated by 90° and against
-/// uniform noise. An AUROC of 0.5 is chance; 1 separates every shifted image from every test image.
+/// uniform noise. An AUROC of 0.5 is chance; 1 separates every shifted image from every test image
+/// (<see cref="Ibex.Runtime.Evaluation.OutOfDistribution"/>).
 /// </summary>
 internal static class OutOfDistribution
 {
@@ -48,35 +50,6 @@ internal static class OutOfDistribution
                 mean.Select(p => 1.0 - p.Confidence).ToArray());
     }
 
-    /// <summary>P(score of a shifted image &gt; score of a test image), ties counting one half (the Mann–Whitney U statistic over n·m).</summary>
     private static double Auroc(IReadOnlyList<double> inDistribution, IReadOnlyList<double> outOfDistribution)
-    {
-        var ranked = inDistribution.Select(s => (Score: s, Shifted: false))
-            .Concat(outOfDistribution.Select(s => (Score: s, Shifted: true)))
-            .OrderBy(x => x.Score)
-            .ToArray();
-        double rankSum = 0;
-        for (int i = 0; i < ranked.Length;)
-        {
-            int j = i;
-            while (j < ranked.Length && ranked[j].Score == ranked[i].Score)
-            {
-                j++;
-            }
-
-            double averageRank = (i + j + 1) / 2.0;
-            for (int k = i; k < j; k++)
-            {
-                if (ranked[k].Shifted)
-                {
-                    rankSum += averageRank;
-                }
-            }
-
-            i = j;
-        }
-
-        double m = outOfDistribution.Count, n = inDistribution.Count;
-        return (rankSum - m * (m + 1) / 2) / (m * n);
-    }
+        => Detection.Evaluate(inDistribution, outOfDistribution).AreaUnderRoc;
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Ibex.Runtime.Data;
+using Ibex.Runtime.Evaluation;
 using Ibex.Runtime.Prediction;
 using Ibex.Runtime.Training;
 
@@ -17,6 +18,7 @@ namespace Ibex.Runtime.Runs
         {
             var (trainAccuracy, testAccuracy) = MeanNetwork(network, train, test, options.Training.EvaluationBatchSize);
             double monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
+            ClassificationCalibration? calibration = null;
             if (test is not null)
             {
                 if (options.MonteCarloSamples > 0)
@@ -26,13 +28,13 @@ namespace Ibex.Runtime.Runs
                         return null;
                     }
 
-                    (monteCarloAccuracy, entropy, mutualInformation) = monteCarlo;
+                    (monteCarloAccuracy, entropy, mutualInformation, calibration) = monteCarlo;
                 }
             }
 
             return cancellationToken.IsCancellationRequested
                 ? null
-                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation);
+                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation) { TestCalibration = calibration };
         }
 
         /// <summary>The mean network's accuracy on the training set (NaN for a streamed one) and on the test set (NaN without one).</summary>
@@ -41,11 +43,12 @@ namespace Ibex.Runtime.Runs
                 test is null ? double.NaN : InformationTrainer.Evaluate(network, test, batchSize));
 
         /// <summary>
-        /// Accuracy of the Monte-Carlo predictive, and its mean predictive entropy and mutual information in nats, through
+        /// Accuracy of the Monte-Carlo predictive, its mean predictive entropy and mutual information in nats, and its
+        /// calibration (<see cref="Calibration"/>), through
         /// <see cref="Predictor{TNetwork}"/>: whole weight samples, the network left as it is, memory bounded by chunks. A
         /// stop request is honoured before the next weight sample (null then), whatever S is.
         /// </summary>
-        private static (double Accuracy, double Entropy, double MutualInformation)? MonteCarlo<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
+        private static (double Accuracy, double Entropy, double MutualInformation, ClassificationCalibration Calibration)? MonteCarlo<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
             using var predictor = new Predictor<TNetwork>(network);
@@ -70,7 +73,8 @@ namespace Ibex.Runtime.Runs
                 mutualInformation += predictions[i].MutualInformation!.Value;
             }
 
-            return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count);
+            var calibration = Calibration.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), classes.Select(c => (int)c).ToArray());
+            return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count, calibration);
         }
     }
 }

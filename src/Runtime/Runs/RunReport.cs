@@ -95,5 +95,10 @@ namespace Ibex.Runtime.Runs
     /// <param name="TestPredictiveEntropy">Mean entropy of the predictive on the test set, in nats.</param>
     /// <param name="TestMutualInformation">Mean mutual information between prediction and weights on the test set, in nats.</param>
     public sealed record FinalAccuracy(double TrainMeanNetwork, double TestMeanNetwork, double TestMonteCarlo, int MonteCarloSamples,
-        double TestPredictiveEntropy, double TestMutualInformation);
+        double TestPredictiveEntropy, double TestMutualInformation)
+    {
+        /// <summary>The Monte-Carlo predictive's calibration on the test set (NLL, Brier score, ECE, the reliability diagram);
+        /// null without Monte-Carlo samples or a test set.</summary>
+        public Evaluation.ClassificationCalibration? TestCalibration { get; init; }
+    }
 }

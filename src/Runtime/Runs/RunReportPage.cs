@@ -27,6 +27,9 @@ namespace Ibex.Runtime.Runs
                 Row("train accuracy, mean network", ReportPage.Number(final.TrainMeanNetwork, "F4")),
                 Row("mean predictive entropy on the test set [nats]", ReportPage.Number(final.TestPredictiveEntropy, "F4")),
                 Row("mean mutual information with the weights on the test set [nats]", ReportPage.Number(final.TestMutualInformation, "F4")),
+                Row("predictive's NLL on the test set [nats]", ReportPage.Number(final.TestCalibration?.NegativeLogLikelihood ?? double.NaN, "F4")),
+                Row("predictive's Brier score on the test set", ReportPage.Number(final.TestCalibration?.BrierScore ?? double.NaN, "F4")),
+                Row($"predictive's ECE on the test set ({Evaluation.Calibration.DefaultBins} bins)", ReportPage.Number(final.TestCalibration?.ExpectedCalibrationError ?? double.NaN, "F4")),
             });
 
             if (report.Epochs.Count > 0)

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using Ibex.Runtime.Persistence;
 using Ibex.Runtime.Data;
+using Ibex.Runtime.Evaluation;
 using Ibex.Runtime.Runs;
 using Ibex.Runtime.Training;
 using Microsoft.ML.OnnxRuntime;
@@ -58,6 +59,12 @@ public sealed class TrainingRunTests : IDisposable
         Assert.True(report.Final.TestMeanNetwork > 0.8, $"test accuracy {report.Final.TestMeanNetwork} on separated clusters");
         Assert.Equal(report.Epochs[^1].TestAccuracy, report.Final.TestMeanNetwork, 12);
         Assert.InRange(report.Final.TestMonteCarlo, 0.5, 1.0);
+        // The predictive's calibration scores the same predictions as its accuracy.
+        var calibration = Assert.IsType<ClassificationCalibration>(report.Final.TestCalibration);
+        Assert.Equal(test.Count, calibration.Examples);
+        Assert.Equal(report.Final.TestMonteCarlo, calibration.Accuracy, 12);
+        Assert.InRange(calibration.ExpectedCalibrationError, 0, 1);
+        Assert.Equal(Calibration.DefaultBins, calibration.Reliability.Count);
 
         // The saved network is the trained one: loaded afresh, it measures the same.
         using var loaded = new SmallClassifier();
@@ -69,6 +76,8 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(report.Final.TestMeanNetwork, json.RootElement.GetProperty("final").GetProperty("testMeanNetwork").GetDouble(), 12);
         Assert.Equal(3, json.RootElement.GetProperty("settings").GetProperty("epochs").GetInt32());
         Assert.Equal("separated clusters", json.RootElement.GetProperty("dataSource").GetString());
+        Assert.Equal(calibration.ExpectedCalibrationError, json.RootElement.GetProperty("final").GetProperty("testCalibration").GetProperty("expectedCalibrationError").GetDouble(), 12);
+        Assert.Equal(calibration, RunReport.Load(Path.Combine(options.OutputDirectory, RunFiles.Report)).Final.TestCalibration! with { Reliability = calibration.Reliability });
 
         // The ONNX file is the mean network: ONNX Runtime's scores pick the same classes as the network.
         using var session = new InferenceSession(report.OnnxFile!);
