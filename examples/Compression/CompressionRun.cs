@@ -20,7 +20,7 @@ namespace Ibex.Examples.Compression;
 /// <summary>What one compression run measured: a row of docs/results/compression.csv and its per-layer rows.</summary>
 public sealed record CompressionRow(string Network, string Noise, int Epochs, double DenseTestAccuracy, double TestAccuracy, double Compression,
     string RemainingUnits, long OnnxBytesDense, long OnnxBytesPruned, double OrtMsDenseBatch1, double OrtMsPrunedBatch1, double OrtMsDenseBatch256,
-    double OrtMsPrunedBatch256, double OrtTestAccuracyPruned, IReadOnlyList<LayerPruning> Layers, string Command, int FineTuneEpochs = 0);
+    double OrtMsPrunedBatch256, double OrtTestAccuracyPruned, IReadOnlyList<LayerPruning> Layers, string Command, int FineTuneEpochs = 0, double Beta = 1.0);
 
 /// <summary>
 /// Sparse Variational Dropout's recipe (Molchanov, Ashukha &amp; Vetrov, ICML 2017, §5) as run options, nothing of its own:
@@ -32,7 +32,7 @@ public sealed record CompressionRow(string Network, string Noise, int Epochs, do
 /// </summary>
 internal static class CompressionRun
 {
-    public static CompressionRow Run<TNetwork>(string name, string noise, int epochs, string output, int traceEvery, int fineTuneEpochs, long seed, string command)
+    public static CompressionRow Run<TNetwork>(string name, string noise, int epochs, string output, int traceEvery, int fineTuneEpochs, long seed, double? beta, string command)
         where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
     {
         Directory.CreateDirectory(output);
@@ -56,7 +56,7 @@ internal static class CompressionRun
         Console.WriteLine($"{name}, {noise} noise: stochastic phase from the dense network, {epochs} epochs → {sparseFolder}");
         var sparse = Phase<TNetwork>(train, test, new TrainingRunOptions
         {
-            Training = settings with { BetaWarmupEpochs = Math.Max(1, epochs / 10) },
+            Training = settings with { BetaWarmupEpochs = Math.Max(1, epochs / 10), Beta = beta },
             WarmStart = Path.Combine(denseFolder, RunFiles.Network),
             CheckpointDirectory = Path.Combine(sparseFolder, "checkpoints"),
             OutputDirectory = sparseFolder,
@@ -91,7 +91,7 @@ internal static class CompressionRun
         var layers = pruning.Report.Layers;
         var row = new CompressionRow(name, noise, epochs, dense.Final.TestMeanNetwork, pruning.TestMeanNetwork, pruning.Report.CompressionRatio,
             string.Join("; ", layers.Select(l => $"{l.Layer} {l.KeptUnits}/{l.Units}")), new FileInfo(denseOnnx).Length, new FileInfo(pruning.OnnxFile!).Length,
-            batch1.First, batch1.Second, batch256.First, batch256.Second, ortAccuracy, layers, command, fineTuneEpochs);
+            batch1.First, batch1.Second, batch256.First, batch256.Second, ortAccuracy, layers, command, fineTuneEpochs, sparse.Beta);
         AtomicFile.WriteAllBytes(Path.Combine(output, "row.json"), JsonSerializer.SerializeToUtf8Bytes(row, CompressionJson.Default.CompressionRow));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}, {noise}: {row.Compression:F1}× fewer weights, test accuracy {row.TestAccuracy:F4} (dense {row.DenseTestAccuracy:F4}); ONNX {row.OnnxBytesDense:N0} → {row.OnnxBytesPruned:N0} bytes; " +

@@ -29,21 +29,30 @@ internal static class CompressionTable
         }
 
         string N(double v, string format = "R") => v.ToString(format, CultureInfo.InvariantCulture);
-        var table = new StringBuilder("network,noise,epochs,fine_tune_epochs,dense_test_acc,test_acc,compression,remaining_units,onnx_bytes_dense,onnx_bytes_pruned,ort_ms_dense_b1,ort_ms_pruned_b1,ort_ms_dense_b256,ort_ms_pruned_b256,ort_test_acc_pruned\n");
-        var layers = new StringBuilder("network,noise,fine_tune_epochs,layer,weights,kept_weights,compression,units,kept_units,nats,kept_nats,nats_per_weight\n");
+        const string tableHeader = "network,noise,beta,epochs,fine_tune_epochs,dense_test_acc,test_acc,compression,remaining_units,onnx_bytes_dense,onnx_bytes_pruned,ort_ms_dense_b1,ort_ms_pruned_b1,ort_ms_dense_b256,ort_ms_pruned_b256,ort_test_acc_pruned";
+        const string layersHeader = "network,noise,beta,fine_tune_epochs,layer,weights,kept_weights,compression,units,kept_units,nats,kept_nats,nats_per_weight";
+        var table = new List<string>();
+        var layers = new List<string>();
         foreach (var (_, r) in rows)
         {
-            table.AppendLine(string.Join(",", r.Network, r.Noise, r.Epochs, r.FineTuneEpochs, N(r.DenseTestAccuracy), N(r.TestAccuracy), N(r.Compression, "F2"), $"\"{r.RemainingUnits}\"",
+            table.Add(string.Join(",", r.Network, r.Noise, N(r.Beta), r.Epochs, r.FineTuneEpochs, N(r.DenseTestAccuracy), N(r.TestAccuracy), N(r.Compression, "F2"), $"\"{r.RemainingUnits}\"",
                 r.OnnxBytesDense, r.OnnxBytesPruned, N(r.OrtMsDenseBatch1, "F4"), N(r.OrtMsPrunedBatch1, "F4"), N(r.OrtMsDenseBatch256, "F3"), N(r.OrtMsPrunedBatch256, "F3"), N(r.OrtTestAccuracyPruned)));
             foreach (var l in r.Layers)
             {
-                layers.AppendLine(string.Join(",", r.Network, r.Noise, r.FineTuneEpochs, l.Layer, l.Weights, l.KeptWeights, N(l.CompressionRatio, "F2"), l.Units, l.KeptUnits, N(l.Nats, "F1"), N(l.KeptNats, "F1"), N(l.Nats / l.Weights, "F4")));
+                layers.Add(string.Join(",", r.Network, r.Noise, N(r.Beta), r.FineTuneEpochs, l.Layer, l.Weights, l.KeptWeights, N(l.CompressionRatio, "F2"), l.Units, l.KeptUnits, N(l.Nats, "F1"), N(l.KeptNats, "F1"), N(l.Nats / l.Weights, "F4")));
             }
         }
 
+        // Rows of runs whose folders are not here (measured on another machine, or removed) stay as they were.
+        var measured = rows.Select(r => (r.Row.Network, r.Row.Noise, N(r.Row.Beta), r.Row.Epochs, r.Row.FineTuneEpochs)).ToHashSet();
+        string layersCsv = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csv))!, "compression-layers.csv");
+        table.InsertRange(0, KeptRows(csv, tableHeader, f => measured.Contains((f["network"], f["noise"], f["beta"], int.Parse(f["epochs"], CultureInfo.InvariantCulture), int.Parse(f["fine_tune_epochs"], CultureInfo.InvariantCulture)))));
+        var measuredLayers = measured.Select(m => (m.Network, m.Noise, m.Item3, m.FineTuneEpochs)).ToHashSet();
+        layers.InsertRange(0, KeptRows(layersCsv, layersHeader, f => measuredLayers.Contains((f["network"], f["noise"], f["beta"], int.Parse(f["fine_tune_epochs"], CultureInfo.InvariantCulture)))));
+
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(csv))!);
-        AtomicFile.WriteAllBytes(csv, Encoding.UTF8.GetBytes(table.ToString()));
-        AtomicFile.WriteAllBytes(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csv))!, "compression-layers.csv"), Encoding.UTF8.GetBytes(layers.ToString()));
+        AtomicFile.WriteAllBytes(csv, Encoding.UTF8.GetBytes(tableHeader + "\n" + string.Join("\n", table) + "\n"));
+        AtomicFile.WriteAllBytes(layersCsv, Encoding.UTF8.GetBytes(layersHeader + "\n" + string.Join("\n", layers) + "\n"));
         Directory.CreateDirectory(images);
         TracePlot(rows, Path.Combine(images, "compression-trace.png"));
         LayerPlot(rows.Select(r => r.Row).ToList(), Path.Combine(images, "compression-layers.png"));
@@ -53,7 +62,60 @@ internal static class CompressionTable
             File.Copy(Path.Combine(folder, "conv1-filters.png"), Path.Combine(images, $"lenet5-{row.Noise}-conv1-filters.png"), overwrite: true);
         }
 
-        Console.WriteLine($"Wrote {csv} ({rows.Count} runs), compression-layers.csv and the plots in {images}");
+        Console.WriteLine($"Wrote {csv} ({rows.Count} runs measured here, {table.Count - rows.Count} rows kept), compression-layers.csv and the plots in {images}");
+    }
+
+    /// <summary>
+    /// The rows of an existing CSV, rewritten in <paramref name="header"/>'s columns, that <paramref name="replaced"/> does not
+    /// claim; a row from before the beta column was written at the declared β = 1.
+    /// </summary>
+    private static IEnumerable<string> KeptRows(string path, string header, Func<IReadOnlyDictionary<string, string>, bool> replaced)
+    {
+        if (!File.Exists(path))
+        {
+            yield break;
+        }
+
+        var lines = File.ReadAllLines(path);
+        string[] columns = lines[0].Split(',');
+        string[] wanted = header.Split(',');
+        foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
+        {
+            string[] fields = SplitCsv(line);
+            var row = columns.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => fields[p.i]);
+            row.TryAdd("beta", "1");
+            if (!replaced(row))
+            {
+                yield return string.Join(",", wanted.Select(c => c == "remaining_units" ? $"\"{row[c]}\"" : row[c]));
+            }
+        }
+    }
+
+    /// <summary>Splits a line of these CSVs: commas separate, except inside double quotes (the remaining-units column).</summary>
+    private static string[] SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        foreach (char c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields.ToArray();
     }
 
     private static void TracePlot(IReadOnlyList<(string Folder, CompressionRow Row)> rows, string path)

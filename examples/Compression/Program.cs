@@ -17,7 +17,7 @@ try
 {
     if (args.Length == 0 || args[0] is not ("run" or "table"))
     {
-        throw new ArgumentException("Usage: run --network lenet300|lenet5 --noise gaussian|lognormal [--epochs N] [--output DIR] [--trace-every K] [--fine-tune E] [--seed S] | table [--runs DIR] [--csv FILE] [--images DIR]");
+        throw new ArgumentException("Usage: run --network lenet300|lenet5 --noise gaussian|lognormal [--epochs N] [--output DIR] [--trace-every K] [--fine-tune E] [--seed S] [--beta B] | table [--runs DIR] [--csv FILE] [--images DIR]");
     }
 
     var options = Enumerable.Range(0, (args.Length - 1) / 2).ToDictionary(i => args[1 + 2 * i], i => args[2 + 2 * i]);
@@ -44,14 +44,19 @@ try
     int every = Math.Max(1, Int("--trace-every", 5));
     int fineTune = Int("--fine-tune", 0);
     long seed = Int("--seed", 1);
+    double? beta = options.TryGetValue("--beta", out var betaText)
+        ? double.TryParse(betaText, NumberStyles.Float, CultureInfo.InvariantCulture, out double b) && double.IsFinite(b) && b >= 0
+            ? b
+            : throw new ArgumentException($"--beta takes a number ≥ 0 (the β of the stochastic phase; the declaration's 1 without it), not '{betaText}'.")
+        : null;
     string command = "dotnet examples/Compression/bin/Release/net10.0/Ibex.Examples.Compression.dll " + string.Join(' ', args);
     TorchNative.EnsureLoaded();
     var row = (network, noise) switch
     {
-        ("lenet300", "gaussian") => CompressionRun.Run<LeNet300Gaussian>("LeNet-300-100", noise, epochs, output, every, fineTune, seed, command),
-        ("lenet300", "lognormal") => CompressionRun.Run<LeNet300LogNormal>("LeNet-300-100", noise, epochs, output, every, fineTune, seed, command),
-        ("lenet5", "gaussian") => CompressionRun.Run<LeNet5Gaussian>("LeNet-5-Caffe", noise, epochs, output, every, fineTune, seed, command),
-        ("lenet5", "lognormal") => CompressionRun.Run<LeNet5LogNormal>("LeNet-5-Caffe", noise, epochs, output, every, fineTune, seed, command),
+        ("lenet300", "gaussian") => CompressionRun.Run<LeNet300Gaussian>("LeNet-300-100", noise, epochs, output, every, fineTune, seed, beta, command),
+        ("lenet300", "lognormal") => CompressionRun.Run<LeNet300LogNormal>("LeNet-300-100", noise, epochs, output, every, fineTune, seed, beta, command),
+        ("lenet5", "gaussian") => CompressionRun.Run<LeNet5Gaussian>("LeNet-5-Caffe", noise, epochs, output, every, fineTune, seed, beta, command),
+        ("lenet5", "lognormal") => CompressionRun.Run<LeNet5LogNormal>("LeNet-5-Caffe", noise, epochs, output, every, fineTune, seed, beta, command),
         _ => throw new ArgumentException($"--network takes lenet300 or lenet5 and --noise gaussian or lognormal, not '{network}' and '{noise}'."),
     };
     return 0;
