@@ -60,13 +60,17 @@ public sealed class ReportPageBrowserTests : IDisposable
         await Check(Path.Combine(report, "report.html"), plots);
     }
 
-    /// <summary>A run report's plots: loss terms, Ĩ/N, accuracy, information per layer, and a log α histogram per layer.</summary>
+    /// <summary>
+    /// A run report's plots: the reliability diagram when the run scored a Monte-Carlo predictive, loss terms, Ĩ/N, accuracy,
+    /// information per layer, and a log α histogram per layer.
+    /// </summary>
     private static int RunReportPlots(string output)
     {
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "report.json")));
         int layers = json.RootElement.GetProperty("logAlpha").GetArrayLength();
         Assert.True(layers > 0);
-        return 4 + layers;
+        bool calibrated = json.RootElement.GetProperty("final").TryGetProperty("testCalibration", out var calibration) && calibration.ValueKind == JsonValueKind.Object;
+        return (calibrated ? 1 : 0) + 4 + layers;
     }
 
     private static async Task Check(string page, int plots)

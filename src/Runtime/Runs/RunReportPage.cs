@@ -32,6 +32,11 @@ namespace Ibex.Runtime.Runs
                 Row($"predictive's ECE on the test set ({Evaluation.Calibration.DefaultBins} bins)", ReportPage.Number(final.TestCalibration?.ExpectedCalibrationError ?? double.NaN, "F4")),
             });
 
+            if (final.TestCalibration is { } calibration)
+            {
+                page.Svg("Reliability of the Monte-Carlo predictive on the test set", RunReportPlots.Reliability(calibration));
+            }
+
             if (report.Epochs.Count > 0)
             {
                 page.Heading("Training");

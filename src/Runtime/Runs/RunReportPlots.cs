@@ -80,6 +80,38 @@ namespace Ibex.Runtime.Runs
             return plot.GetSvgXml(Width, Height);
         }
 
+        /// <summary>
+        /// The reliability diagram: each confidence bin's accuracy as a bar over the bin, its mean confidence as a marker, and
+        /// the diagonal a calibrated predictive would follow.
+        /// </summary>
+        public static string Reliability(Evaluation.ClassificationCalibration calibration)
+        {
+            var plot = new Plot();
+            var filled = calibration.Reliability.Where(b => b.Count > 0).ToArray();
+            plot.Add.Bars(filled.Select(b => new Bar
+            {
+                Position = (b.Lower + b.Upper) / 2,
+                Value = b.Accuracy,
+                Size = (b.Upper - b.Lower) * 0.9,
+                FillColor = Colors.C0,
+                LineWidth = 0,
+            }).ToList());
+            var confidence = plot.Add.ScatterPoints(filled.Select(b => (b.Lower + b.Upper) / 2).ToArray(), filled.Select(b => b.MeanConfidence).ToArray());
+            confidence.Color = Colors.C1;
+            confidence.MarkerSize = 6;
+            confidence.LegendText = "mean confidence in the bin";
+            var diagonal = plot.Add.Line(0, 0, 1, 1);
+            diagonal.LinePattern = LinePattern.Dashed;
+            diagonal.Color = Colors.Gray;
+            diagonal.LegendText = "calibrated";
+            plot.ShowLegend(Alignment.UpperLeft);
+            plot.Axes.SetLimits(0, 1, 0, 1);
+            plot.Title($"Reliability: ECE {ReportPage.Number(calibration.ExpectedCalibrationError, "F4")} over {calibration.Examples:N0} test examples");
+            plot.Axes.Bottom.Label.Text = "confidence (top class's probability)";
+            plot.Axes.Left.Label.Text = "accuracy";
+            return plot.GetSvgXml(Width, Height);
+        }
+
         private static string Lines(string title, string yLabel, IReadOnlyList<EpochReport> epochs, IReadOnlyList<(string Label, Func<EpochReport, double> Value)> series)
         {
             var plot = new Plot();
