@@ -55,8 +55,21 @@ namespace Ibex.Runtime
             set => classNames = value is null ? null : ClassNameList.Checked(value, Description.Classes, Description.Name);
         }
 
+        /// <summary>
+        /// The temperature and prediction-set threshold fitted on held-out data after training (<c>Predictor.Calibrate</c>),
+        /// or null. <see cref="Persistence.NetworkFile"/> saves and loads it; training clears it, since it no longer fits
+        /// weights that changed.
+        /// </summary>
+        /// <exception cref="System.ArgumentException">A value of the calibration cannot be (<see cref="PredictionCalibration.Checked"/>).</exception>
+        public PredictionCalibration? PredictionCalibration
+        {
+            get => predictionCalibration;
+            set => predictionCalibration = value?.Checked();
+        }
+
         private InputStandardization? inputStandardization;
         private IReadOnlyList<string>? classNames;
+        private PredictionCalibration? predictionCalibration;
 
         /// <summary>The device of the network's parameters (the CPU for a network without any).</summary>
         public torch.Device Device

@@ -9,7 +9,7 @@ namespace Ibex.Runtime.Persistence
 {
     /// <summary>
     /// Saves a trained network as a bundle of what prediction needs: its declaration hash, the input standardization and
-    /// class names it was trained with (<see cref="SavedPrediction"/>), and its weights; and loads it back only into the same
+    /// class names it was trained with and the calibration fitted after training (<see cref="SavedPrediction"/>), and its weights; and loads it back only into the same
     /// declaration. The weights inside are TorchSharp's own format; <see cref="ExportPyTorch"/> writes a file PyTorch's
     /// <c>torch.load</c> reads (weights only).
     /// </summary>
@@ -58,12 +58,13 @@ namespace Ibex.Runtime.Persistence
                     $"'{network.Description.Name}' (declaration hash {network.Description.DeclarationHash}).");
             }
 
-            var (standardization, classNames) = (header.Prediction ?? SavedPrediction.None).Read(network.Description, path);
+            var (standardization, classNames, calibration) = (header.Prediction ?? SavedPrediction.None).Read(network.Description, path);
             byte[] weights = BinarySections.ReadSection(reader, path, "weights", version);
             BinarySections.ReadEnd(reader, path);
             WeightsSection.Load(network, weights, path);
             network.InputStandardization = standardization;
             network.ClassNames = classNames;
+            network.PredictionCalibration = calibration;
         }
 
         /// <summary>

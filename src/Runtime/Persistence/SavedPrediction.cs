@@ -5,7 +5,7 @@ namespace Ibex.Runtime.Persistence
 {
     /// <summary>
     /// The part of a saved network that prediction needs besides the weights, as JSON in the file's header. Every member is
-    /// optional, so that later members (a softmax temperature, label descriptions) can be added without a new file format.
+    /// optional, so that later members (label descriptions, …) can be added without a new file format.
     /// </summary>
     /// <param name="Standardization">The input standardization <c>x' = (x − μ) / σ</c>, or null for raw inputs.</param>
     /// <param name="ClassNames">The class names in label order, or null.</param>
@@ -13,11 +13,17 @@ namespace Ibex.Runtime.Persistence
     {
         internal static SavedPrediction None { get; } = new(null, null);
 
+        /// <summary>The temperature and prediction-set threshold fitted after training, or null.</summary>
+        public PredictionCalibration? Calibration { get; init; }
+
         internal static SavedPrediction Of(InformationNetwork network)
-            => new(network.InputStandardization is { } s ? new SavedStandardization(s.Mean, s.StandardDeviation) : null, network.ClassNames);
+            => new(network.InputStandardization is { } s ? new SavedStandardization(s.Mean, s.StandardDeviation) : null, network.ClassNames)
+            {
+                Calibration = network.PredictionCalibration,
+            };
 
         /// <summary>The network's settings from these, checked against <paramref name="description"/>; a file whose values do not fit is damaged.</summary>
-        internal (InputStandardization? Standardization, IReadOnlyList<string>? ClassNames) Read(NetworkDescription description, string path)
+        internal (InputStandardization? Standardization, IReadOnlyList<string>? ClassNames, PredictionCalibration? Calibration) Read(NetworkDescription description, string path)
         {
             try
             {
@@ -28,7 +34,7 @@ namespace Ibex.Runtime.Persistence
                 }
 
                 var names = ClassNames is null ? null : ClassNameList.Checked(ClassNames, description.Classes, description.Name);
-                return (standardization, names);
+                return (standardization, names, Calibration?.Checked());
             }
             catch (ArgumentException e)
             {

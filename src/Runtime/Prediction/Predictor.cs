@@ -78,6 +78,9 @@ namespace Ibex.Runtime.Prediction
         /// <summary>The class names in label order, or null when the training data did not name them.</summary>
         public IReadOnlyList<string>? ClassNames => network.ClassNames;
 
+        /// <summary>The temperature and prediction-set threshold applied to every prediction, or null (<see cref="Calibrate"/>).</summary>
+        public PredictionCalibration? Calibration => network.PredictionCalibration;
+
         /// <summary>How many examples go through the network at once under the memory budget.</summary>
         public long ExamplesPerChunk => examplesPerChunk;
 
@@ -144,6 +147,60 @@ namespace Ibex.Runtime.Prediction
             return Run(batch, samples, standardized: prepared, cancellationToken);
         }
 
+        /// <summary>
+        /// Fits the calibration on held-out examples and applies it to every later prediction: the temperature T that
+        /// minimizes the negative log-likelihood of <paramref name="validation"/>'s labels under softmax(log p / T), p the
+        /// predictive with <paramref name="samples"/> weight samples (the mean network for 0), then the threshold of
+        /// adaptive prediction sets on the tempered probabilities for <paramref name="coverage"/>. Use examples the network
+        /// was not trained on, and not the test set you report; <see cref="Save"/> keeps the calibration with the weights.
+        /// </summary>
+        /// <exception cref="ArgumentException">The data does not fit the network, a label is not a class, or there are too
+        /// few examples for <paramref name="coverage"/>.</exception>
+        public PredictionCalibrationFit Calibrate(Data.LabeledData validation, int samples, double coverage = 0.9, bool randomizedSets = false,
+            System.Threading.CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(validation);
+            using var labelTensor = validation.Labels.cpu();
+            int[] labels = labelTensor.data<long>().ToArray().Select(l => (int)l).ToArray();
+            IReadOnlyList<ClassPrediction> raw;
+            lock (gate)
+            {
+                var fitted = network.PredictionCalibration;
+                network.PredictionCalibration = null;
+                try
+                {
+                    raw = PredictBatch(validation, samples, cancellationToken);
+                }
+                finally
+                {
+                    network.PredictionCalibration = fitted;
+                }
+            }
+
+            var probabilities = raw.Select(p => p.Probabilities).ToArray();
+            var scores = probabilities.Select(LogProbabilities).ToArray();
+            var temperature = Evaluation.TemperatureScaling.Fit(scores, labels);
+            var tempered = scores.Select(temperature.Apply).ToArray();
+            var sets = Evaluation.ConformalClassifier.Calibrate(tempered, labels, coverage, randomizedSets, new Random(unchecked((int)(seed ?? 0))));
+            var calibration = new PredictionCalibration(temperature.Value, sets.Quantile, coverage, randomizedSets, samples);
+            lock (gate)
+            {
+                network.PredictionCalibration = calibration;
+            }
+
+            return new PredictionCalibrationFit(calibration, Evaluation.Calibration.Evaluate(probabilities, labels), Evaluation.Calibration.Evaluate(tempered, labels), temperature, sets);
+        }
+
+        /// <summary>Saves the network with its standardization, class names and calibration (<see cref="NetworkFile.Save"/>).</summary>
+        public void Save(string path)
+        {
+            lock (gate)
+            {
+                ObjectDisposedException.ThrowIf(disposed, this);
+                NetworkFile.Save(network, path);
+            }
+        }
+
         private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples, bool standardized = false, System.Threading.CancellationToken cancellationToken = default)
         {
             if (samples < 0)
@@ -158,6 +215,12 @@ namespace Ibex.Runtime.Prediction
                 using var standardizedBatch = standardized ? null : network.InputStandardization?.Apply(batch);
                 var inputs = standardizedBatch ?? batch;
                 var predictions = samples == 0 ? MeanNetwork(inputs, cancellationToken) : MonteCarlo(inputs, samples, cancellationToken);
+                if (network.PredictionCalibration is { } calibration)
+                {
+                    var random = seed is { } value ? new Random(unchecked((int)value)) : Random.Shared;
+                    predictions = Array.ConvertAll(predictions, p => Calibrated(p, calibration, random));
+                }
+
                 return network.ClassNames is { } names
                     ? Array.ConvertAll(predictions, p => p with { ClassName = names[p.Class] })
                     : predictions;
@@ -283,8 +346,26 @@ namespace Ibex.Runtime.Prediction
             WeightSampler.CopyState(trained, copy);
             copy.InputStandardization = trained.InputStandardization;
             copy.ClassNames = trained.ClassNames;
+            copy.PredictionCalibration = trained.PredictionCalibration;
             return copy;
         }
+
+        /// <summary>softmax(log p / T), its entropy for a Monte-Carlo prediction, and the prediction set when there is a threshold.</summary>
+        private static ClassPrediction Calibrated(ClassPrediction prediction, PredictionCalibration calibration, Random random)
+        {
+            var row = calibration.Temperature == 1
+                ? prediction.Probabilities.ToArray()
+                : new Evaluation.Temperature(calibration.Temperature, 0, double.NaN, double.NaN).Apply(LogProbabilities(prediction.Probabilities));
+            double? entropy = prediction.PredictiveEntropy is null ? null : -row.Where(p => p > 0).Sum(p => p * Math.Log(p));
+            var set = calibration.SetThreshold is { } threshold
+                ? new Evaluation.ConformalClassifier(threshold, calibration.SetCoverage!.Value, calibration.RandomizedSets, 0).PredictionSet(row, random)
+                : null;
+            return prediction with { Class = ArgMax(row), Probabilities = row, PredictiveEntropy = entropy, PredictionSet = set };
+        }
+
+        /// <summary>log p per class, each probability floored at 10⁻³⁰ (a float32 softmax can underflow to 0).</summary>
+        private static float[] LogProbabilities(IReadOnlyList<float> probabilities)
+            => probabilities.Select(p => MathF.Log(MathF.Max(p, 1e-30f))).ToArray();
 
         private static int ArgMax(float[] values)
         {

@@ -43,6 +43,8 @@ namespace Ibex.Runtime.Training
             }
 
             network.InputStandardization = standardization;
+            // A temperature and a set threshold were fitted to the weights before this training: they no longer hold.
+            network.PredictionCalibration = null;
             if (train.ClassNames is { } names)
             {
                 network.ClassNames = names;
