@@ -3,7 +3,9 @@
 # (Debian package dataset-fashion-mnist, into /usr/share/datasets/fashion-mnist) and ONNX's own model checker (python3-onnx,
 # which the ONNX export tests run on every exported model) and MPICH (mpiexec and libmpich.so.12, which data-parallel training
 # and its tests use), Chromium (the browser the report.html test opens pages in, through Playwright) and Prometheus (the
-# server scripts/prometheus-check.sh scrapes a training worker with). NuGet packages are restored by dotnet.
+# server scripts/prometheus-check.sh scrapes a training worker with), and scikit-learn's data files (python3-sklearn: the
+# Fashion-MNIST example's --calibrate reads its handwritten digits as out-of-distribution images; no Python runs).
+# NuGet packages are restored by dotnet.
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -21,6 +23,8 @@ missing=()
 if ! command -v mpiexec >/dev/null 2>&1 || ! mpich_library_cached; then missing+=(mpich); fi
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+digits=/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz
+[ -f "$digits" ] || missing+=(python3-sklearn)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -47,6 +51,10 @@ for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-
 done
 if ! mpich_library_cached; then
   echo "setup: mpich is installed but libmpich.so.12 is not in the linker cache." >&2
+  exit 1
+fi
+if [ ! -f "$digits" ]; then
+  echo "setup: $digits is still missing after installing python3-sklearn." >&2
   exit 1
 fi
 for tool in chromium prometheus; do

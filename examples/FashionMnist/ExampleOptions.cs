@@ -13,9 +13,9 @@ namespace Ibex.Examples;
 /// and DIR/test (one folder per class), as <c>scripts/fashion-mnist-as-files.py</c> writes them.
 /// </summary>
 internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta, long Seed, string Source, string DataDirectory, bool OutOfDistribution = false,
-    long EvaluationBudgetMiB = 1024, bool Prune = false, bool Onnx = false, string Output = "runs/fashion-mnist", string? TensorBoard = null)
+    long EvaluationBudgetMiB = 1024, bool Prune = false, bool Onnx = false, string Output = "runs/fashion-mnist", string? TensorBoard = null, bool Calibrate = false)
 {
-    private const string Usage = "Usage: [--network mlp|cnn|vgg|lenet300] [--epochs N] [--beta B] [--seed S] [--source idx|csv|stream|images] [--data DIR] [--ood] [--evaluation-budget-mib M] [--prune] [--onnx] [--output DIR] [--tensorboard DIR]";
+    private const string Usage = "Usage: [--network mlp|cnn|vgg|lenet300] [--epochs N] [--beta B] [--seed S] [--source idx|csv|stream|images] [--data DIR] [--ood] [--calibrate] [--evaluation-budget-mib M] [--prune] [--onnx] [--output DIR] [--tensorboard DIR]";
 
     public static ExampleOptions Parse(string[] args)
     {
@@ -26,6 +26,12 @@ internal sealed record ExampleOptions(string Network, int? Epochs, double? Beta,
             if (name == "--ood")
             {
                 options = options with { OutOfDistribution = true };
+                continue;
+            }
+
+            if (name == "--calibrate")
+            {
+                options = options with { Calibrate = true };
                 continue;
             }
 

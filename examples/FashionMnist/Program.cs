@@ -52,6 +52,10 @@ static int Run(ExampleOptions options)
         _ => FashionMnist.LoadTrain(options.DataDirectory),
     };
     ITrainingSet train = (ITrainingSet?)inMemory ?? StreamingData.FromCsvFiles(TrainingShards(options.DataDirectory));
+    // --calibrate holds the last 5,000 training images out: the temperature and the prediction sets are fitted on them.
+    using var heldOut = options.Calibrate ? (inMemory ?? throw new ArgumentException("--calibrate needs the training set in memory (--source idx, csv or images).")).Slice(inMemory.Count - 5000, 5000) : null;
+    using var kept = options.Calibrate ? inMemory!.Take(inMemory.Count - 5000) : null;
+    train = (ITrainingSet?)kept ?? train;
     using var test = options.Source switch
     {
         "csv" or "stream" => CsvData.Load(Path.Combine(options.DataDirectory, "test.csv")),
@@ -62,14 +66,14 @@ static int Run(ExampleOptions options)
     torch.manual_seed(options.Seed);
     return options.Network switch
     {
-        "cnn" => Train<FashionCnn>(options, train, test),
-        "vgg" => Train<FashionVgg>(options, train, test),
-        "lenet300" => Train<FashionLeNet300>(options, train, test),
-        _ => Train<FashionMlp>(options, train, test),
+        "cnn" => Train<FashionCnn>(options, train, test, heldOut),
+        "vgg" => Train<FashionVgg>(options, train, test, heldOut),
+        "lenet300" => Train<FashionLeNet300>(options, train, test, heldOut),
+        _ => Train<FashionMlp>(options, train, test, heldOut),
     };
 }
 
-static int Train<TNetwork>(ExampleOptions options, ITrainingSet train, LabeledData test)
+static int Train<TNetwork>(ExampleOptions options, ITrainingSet train, LabeledData test, LabeledData? heldOut)
     where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
 {
     using var network = TNetwork.Create(null);
@@ -106,6 +110,11 @@ static int Train<TNetwork>(ExampleOptions options, ITrainingSet train, LabeledDa
     if (options.OutOfDistribution)
     {
         OutOfDistribution.Report(network, test, examples: 2000, samples: 16);
+    }
+
+    if (heldOut is not null)
+    {
+        CalibrationReport.Write(network, heldOut, test, samples: 16, options.Output);
     }
 
     Console.WriteLine($"Wrote {report.NetworkFile}, {RunFiles.Report}, {RunFiles.ReportPage}" + (report.OnnxFile is null ? "" : $", {RunFiles.Onnx}") + (report.Pruning?.OnnxFile is null ? "" : $", {RunFiles.PrunedOnnx}") + $" in {Path.GetFullPath(options.Output)}");

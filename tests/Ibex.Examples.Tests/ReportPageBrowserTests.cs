@@ -34,7 +34,7 @@ public sealed class ReportPageBrowserTests : IDisposable
     public async Task TheExamplesReportRendersInChromium()
     {
         string output = Path.Combine(folder, "example");
-        Run(Example("FashionMnist"), "--epochs", "1", "--prune", "--output", output);
+        ExamplePrograms.Run(ExamplePrograms.Built("FashionMnist"), "--epochs", "1", "--prune", "--output", output);
         await Check(Path.Combine(output, "report.html"), RunReportPlots(output));
     }
 
@@ -42,7 +42,7 @@ public sealed class ReportPageBrowserTests : IDisposable
     public async Task TheWorkersReportRendersInChromium()
     {
         string output = Path.Combine(folder, "worker");
-        Run(Example("WorkerService"), "--Ibex:Training:Epochs=2", "--Ibex:Training:Data:TrainSize=3000", "--Ibex:Training:MonteCarloSamples=2",
+        ExamplePrograms.Run(ExamplePrograms.Built("WorkerService"), "--Ibex:Training:Epochs=2", "--Ibex:Training:Data:TrainSize=3000", "--Ibex:Training:MonteCarloSamples=2",
             "--Ibex:Training:Prune:Enabled=true", $"--Ibex:Training:CheckpointDirectory={Path.Combine(folder, "checkpoints")}", $"--Ibex:Training:OutputDirectory={output}");
         await Check(Path.Combine(output, "report.html"), RunReportPlots(output));
     }
@@ -52,9 +52,9 @@ public sealed class ReportPageBrowserTests : IDisposable
     {
         string results = Path.Combine(folder, "sweep");
         string report = Path.Combine(folder, "sweep-report");
-        string sweep = Example("PhaseTransition");
-        Run(sweep, "sweep", "run", "--preset", "architectures-quick", "--results", results, "--jobs", "1");
-        Run(sweep, "sweep", "report", "--preset", "architectures-quick", "--results", results, "--out", report);
+        string sweep = ExamplePrograms.Built("PhaseTransition");
+        ExamplePrograms.Run(sweep, "sweep", "run", "--preset", "architectures-quick", "--results", results, "--jobs", "1");
+        ExamplePrograms.Run(sweep, "sweep", "report", "--preset", "architectures-quick", "--results", results, "--out", report);
         int plots = Directory.GetFiles(report, "*.png").Length;
         Assert.Contains(Directory.GetFiles(report, "*.png"), p => Path.GetFileName(p).StartsWith("train-accuracy-vs-beta", StringComparison.Ordinal));
         await Check(Path.Combine(report, "report.html"), plots);
@@ -127,31 +127,5 @@ public sealed class ReportPageBrowserTests : IDisposable
         }
 
         Assert.Empty(problems);
-    }
-
-    /// <summary>An example's built program, from its own build folder in the configuration these tests were built in.</summary>
-    private static string Example(string name)
-    {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string program = Path.Combine(RepositoryFolder.Root, "examples", name, "bin", configuration, "net10.0", $"Ibex.Examples.{name}.dll");
-        Assert.True(File.Exists(program), $"{program} is missing: build the solution first.");
-        return program;
-    }
-
-    private static void Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
-        start.ArgumentList.Add(program);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), $"{Path.GetFileName(program)} {string.Join(' ', arguments)} did not finish in 5 minutes");
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{output.Result}\n{errors.Result}");
     }
 }
