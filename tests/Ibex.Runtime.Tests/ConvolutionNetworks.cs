@@ -132,21 +132,3 @@ public sealed partial class PrunableNetwork
     [Tanh] public partial Layer Squash { get; }
     [Stochastic(AlphaSharing = AlphaSharing.PerWeight), Dense(10)] public partial Layer Scores { get; }
 }
-
-/// <summary>
-/// LeNet-5 as Caffe ships it, Gaussian noise: each max pooling takes a stochastic convolution's output directly, the shape
-/// in which a fresh network's mean pass once returned all-NaN logits on another machine.
-/// </summary>
-[InfoRegularized(1.0, Noise = NoiseFamily.Gaussian)]
-[Input(1, 28, 28)]
-public sealed partial class CaffeLeNet5
-{
-    [Stochastic, Conv2d(20, 5)] public partial Layer Conv1 { get; }
-    [MaxPool2d(2)] public partial Layer Pool1 { get; }
-    [Stochastic, Conv2d(50, 5)] public partial Layer Conv2 { get; }
-    [MaxPool2d(2)] public partial Layer Pool2 { get; }
-    [Flatten] public partial Layer Features { get; }
-    [Stochastic, Dense(500)] public partial Layer Hidden { get; }
-    [ReLU] public partial Layer Activation { get; }
-    [Stochastic, Dense(10)] public partial Layer Scores { get; }
-}
