@@ -75,8 +75,11 @@ public sealed class HostedDataParallelTests : IDisposable
 
         int exitCode = job.WaitForExit(TimeSpan.FromSeconds(60));
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("BAD TERMINATION", job.Output);
-        Assert.Contains("Killed (signal 9)", job.Output);
+        // mpiexec reports the first process it reaps: rank 1 (killed), or under load rank 0, whose MPI library aborts the
+        // moment its peer's connection drops; seen in a loaded full run: "EXIT CODE: 6 … Aborted (signal 6)".
+        Assert.True(job.Output.Contains("BAD TERMINATION")
+                    && (job.Output.Contains("EXIT STRING: Killed (signal 9)") || job.Output.Contains("EXIT STRING: Aborted (signal 6)")),
+            "mpiexec did not report the job's end by a killed or aborted rank:\n" + job.Output);
         // What rank 0 wrote before is intact: the run resumes from it.
         using var network = new WorkerMlp();
         Assert.NotNull(new CheckpointStore(Path.Combine(folder, "killed", "checkpoints")).TryLoad(network));
