@@ -136,7 +136,7 @@ internal static class CompressionTable
                 .Select(g => (Compression: double.Parse(g.First()[1], CultureInfo.InvariantCulture), Accuracy: double.Parse(g.First()[2], CultureInfo.InvariantCulture)))
                 .ToArray();
             var line = plot.Add.Scatter(points.Select(p => Math.Log10(p.Compression)).ToArray(), points.Select(p => p.Accuracy).ToArray());
-            line.LegendText = $"{row.Network}, {row.Noise}" + (row.FineTuneEpochs > 0 ? $", fine-tuned {row.FineTuneEpochs}" : "");
+            line.LegendText = $"{row.Network}, {row.Noise}, β = {row.Beta.ToString(CultureInfo.InvariantCulture)}" + (row.FineTuneEpochs > 0 ? $", fine-tuned {row.FineTuneEpochs}" : "");
             line.Color = palette[index % palette.Length];
             var dense = plot.Add.HorizontalLine(row.DenseTestAccuracy - 0.01);
             dense.LinePattern = LinePattern.Dotted;
@@ -178,7 +178,7 @@ internal static class CompressionTable
                 double[] epochs = layer.Select(f => double.Parse(f[0], CultureInfo.InvariantCulture)).ToArray();
                 var color = palette[index++ % palette.Length];
                 var median = plot.Add.Scatter(epochs, layer.Select(f => double.Parse(f[10], CultureInfo.InvariantCulture)).ToArray());
-                median.LegendText = $"{row.Network} {row.Noise}: {layer.Key}";
+                median.LegendText = $"{row.Network} {row.Noise} β = {row.Beta.ToString(CultureInfo.InvariantCulture)}: {layer.Key}";
                 median.Color = color;
                 median.MarkerSize = 0;
                 foreach (int column in new[] { 9, 11 })
@@ -211,7 +211,7 @@ internal static class CompressionTable
             var r = rows[i];
             var layers = r.Layers.Where(l => l.Nats > 0 && l.KeptWeights > 0).ToArray();
             var dots = plot.Add.ScatterPoints(layers.Select(l => Math.Log10(l.Nats)).ToArray(), layers.Select(l => Math.Log10(l.KeptWeights)).ToArray());
-            dots.LegendText = $"{r.Network}, {r.Noise}";
+            dots.LegendText = $"{r.Network}, {r.Noise}, β = {r.Beta.ToString(CultureInfo.InvariantCulture)}";
             dots.Color = palette[i % palette.Length];
             dots.MarkerSize = 9;
             foreach (var l in layers)
