@@ -11,7 +11,9 @@ namespace Ibex.Runtime
     /// <param name="Temperature">T &gt; 0; 1 leaves the probabilities as they are.</param>
     /// <param name="SetThreshold">The APS threshold, or null for no prediction sets.</param>
     /// <param name="SetCoverage">The coverage the threshold was calibrated for, in (0, 1); null without sets.</param>
-    /// <param name="RandomizedSets">Whether the sets draw u ~ U(0, 1) (close to exact coverage) or take u = 1 (never below it).</param>
+    /// <param name="RandomizedSets">Whether the sets draw u ~ U(0, 1) (close to exact coverage) or take u = 1 (never below it).
+    /// A predictor draws u from its seed, call by call: the same call gives the same sets, but an example's randomized set
+    /// can differ between batches. Unrandomized sets (the default of <c>Predictor.Calibrate</c>) depend on the example alone.</param>
     /// <param name="Samples">The Monte-Carlo weight samples S of the predictive it was fitted on (0: the mean network); predict
     /// with the same S for the coverage to hold.</param>
     public sealed record PredictionCalibration(double Temperature, double? SetThreshold = null, double? SetCoverage = null, bool RandomizedSets = false, int Samples = 0)
