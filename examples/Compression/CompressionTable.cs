@@ -121,12 +121,14 @@ internal static class CompressionTable
     private static void TracePlot(IReadOnlyList<(string Folder, CompressionRow Row)> rows, string path)
     {
         var plot = new Plot();
-        var palette = new[] { Colors.C0, Colors.C1, Colors.C2, Colors.C3 };
+        var palette = new[] { Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6, Colors.C7, Colors.C8, Colors.C9 };
         int index = 0;
+        // Runs that differ only in their fine-tuning share one stochastic phase and one trace: drawn once.
+        var drawn = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (folder, row) in rows)
         {
             string trace = Path.Combine(folder, "sparse", "trace.csv");
-            if (!File.Exists(trace))
+            if (!File.Exists(trace) || !drawn.Add(File.ReadAllText(trace)))
             {
                 continue;
             }
@@ -136,7 +138,7 @@ internal static class CompressionTable
                 .Select(g => (Compression: double.Parse(g.First()[1], CultureInfo.InvariantCulture), Accuracy: double.Parse(g.First()[2], CultureInfo.InvariantCulture)))
                 .ToArray();
             var line = plot.Add.Scatter(points.Select(p => Math.Log10(p.Compression)).ToArray(), points.Select(p => p.Accuracy).ToArray());
-            line.LegendText = $"{row.Network}, {row.Noise}, β = {row.Beta.ToString(CultureInfo.InvariantCulture)}" + (row.FineTuneEpochs > 0 ? $", fine-tuned {row.FineTuneEpochs}" : "");
+            line.LegendText = $"{row.Network}, {row.Noise}, β = {row.Beta.ToString(CultureInfo.InvariantCulture)}";
             line.Color = palette[index % palette.Length];
             var dense = plot.Add.HorizontalLine(row.DenseTestAccuracy - 0.01);
             dense.LinePattern = LinePattern.Dotted;
@@ -205,7 +207,7 @@ internal static class CompressionTable
     private static void LayerPlot(IReadOnlyList<CompressionRow> rows, string path)
     {
         var plot = new Plot();
-        var palette = new[] { Colors.C0, Colors.C1, Colors.C2, Colors.C3 };
+        var palette = new[] { Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6, Colors.C7, Colors.C8, Colors.C9 };
         for (int i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
