@@ -31,19 +31,11 @@ namespace Ibex.Runtime.Evaluation
         {
             var sorted = scored.OrderBy(s => s.Score).ToArray();
             double rankSum = 0;
-            for (int start = 0; start < sorted.Length;)
+            foreach (var (start, end) in TiedRuns.Of(sorted.Length, i => sorted[i].Score))
             {
-                int end = start;
-                int outs = 0;
-                while (end < sorted.Length && sorted[end].Score == sorted[start].Score)
-                {
-                    outs += sorted[end].Out ? 1 : 0;
-                    end++;
-                }
-
+                int outs = sorted[start..end].Count(s => s.Out);
                 // Ranks start + 1 … end share their mean.
                 rankSum += outs * (start + 1 + end) / 2.0;
-                start = end;
             }
 
             return (rankSum - outCount * (outCount + 1) / 2.0) / ((double)outCount * inCount);
@@ -55,20 +47,13 @@ namespace Ibex.Runtime.Evaluation
             var sorted = scored.OrderByDescending(s => s.Score).ToArray();
             int positives = sorted.Count(s => s.Positive);
             double total = 0;
-            int flagged = 0, truePositives = 0;
-            for (int start = 0; start < sorted.Length;)
+            int truePositives = 0;
+            foreach (var (start, end) in TiedRuns.Of(sorted.Length, i => sorted[i].Score))
             {
-                int end = start, gained = 0;
-                while (end < sorted.Length && sorted[end].Score == sorted[start].Score)
-                {
-                    gained += sorted[end].Positive ? 1 : 0;
-                    end++;
-                }
-
-                flagged = end;
+                int gained = sorted[start..end].Count(s => s.Positive);
                 truePositives += gained;
-                total += gained / (double)positives * (truePositives / (double)flagged);
-                start = end;
+                // Everything scoring at least this high is flagged: the first `end` inputs.
+                total += gained / (double)positives * (truePositives / (double)end);
             }
 
             return total;
@@ -78,30 +63,14 @@ namespace Ibex.Runtime.Evaluation
         private static double FalsePositiveRateAt((double Score, bool Out)[] scored, double truePositiveRate, int inCount, int outCount)
         {
             var sorted = scored.OrderByDescending(s => s.Score).ToArray();
-            int outsFlagged = 0, insFlagged = 0;
-            for (int start = 0; start < sorted.Length;)
+            int outsFlagged = 0;
+            foreach (var (start, end) in TiedRuns.Of(sorted.Length, i => sorted[i].Score))
             {
-                int end = start;
-                while (end < sorted.Length && sorted[end].Score == sorted[start].Score)
-                {
-                    if (sorted[end].Out)
-                    {
-                        outsFlagged++;
-                    }
-                    else
-                    {
-                        insFlagged++;
-                    }
-
-                    end++;
-                }
-
+                outsFlagged += sorted[start..end].Count(s => s.Out);
                 if (outsFlagged >= truePositiveRate * outCount - 1e-9)
                 {
-                    return insFlagged / (double)inCount;
+                    return (end - outsFlagged) / (double)inCount;
                 }
-
-                start = end;
             }
 
             return 1.0;

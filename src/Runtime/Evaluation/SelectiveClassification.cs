@@ -24,16 +24,9 @@ namespace Ibex.Runtime.Evaluation
             int[] order = Enumerable.Range(0, n).OrderByDescending(i => confidence[i]).ToArray();
             var risk = new double[n];
             int errorsBefore = 0;
-            for (int start = 0; start < n;)
+            foreach (var (start, end) in TiedRuns.Of(n, i => confidence[order[i]]))
             {
-                int end = start;
-                int groupErrors = 0;
-                while (end < n && confidence[order[end]] == confidence[order[start]])
-                {
-                    groupErrors += correct[order[end]] ? 0 : 1;
-                    end++;
-                }
-
+                int groupErrors = order[start..end].Count(i => !correct[i]);
                 // Within a tie every order is as likely: the expected errors among the first j of the group are j·(its error rate).
                 double groupRate = groupErrors / (double)(end - start);
                 for (int k = start + 1; k <= end; k++)
@@ -42,7 +35,6 @@ namespace Ibex.Runtime.Evaluation
                 }
 
                 errorsBefore += groupErrors;
-                start = end;
             }
 
             return new RiskCoverage(risk, risk.Average());

@@ -244,7 +244,7 @@ namespace Ibex.Runtime.Prediction
                 for (long i = 0; i < size; i++)
                 {
                     var row = values.AsSpan((int)(i * classes), classes).ToArray();
-                    predictions[start + i] = new ClassPrediction(ArgMax(row), row, 0, null, null);
+                    predictions[start + i] = new ClassPrediction(Evaluation.ScoreChecks.ArgMax(row), row, 0, null, null);
                 }
             }
 
@@ -292,7 +292,7 @@ namespace Ibex.Runtime.Prediction
                     row[k] = (float)means[i * classes + k];
                 }
 
-                predictions[i] = new ClassPrediction(ArgMax(row), row, samples, entropies[i], Math.Max(0, entropies[i] - expected[i]));
+                predictions[i] = new ClassPrediction(Evaluation.ScoreChecks.ArgMax(row), row, samples, entropies[i], Math.Max(0, entropies[i] - expected[i]));
             }
 
             return predictions;
@@ -360,25 +360,11 @@ namespace Ibex.Runtime.Prediction
             var set = calibration.SetThreshold is { } threshold
                 ? new Evaluation.ConformalClassifier(threshold, calibration.SetCoverage!.Value, calibration.RandomizedSets, 0).PredictionSet(row, random)
                 : null;
-            return prediction with { Class = ArgMax(row), Probabilities = row, PredictiveEntropy = entropy, PredictionSet = set };
+            return prediction with { Class = Evaluation.ScoreChecks.ArgMax(row), Probabilities = row, PredictiveEntropy = entropy, PredictionSet = set };
         }
 
         /// <summary>log p per class, each probability floored at 10⁻³⁰ (a float32 softmax can underflow to 0).</summary>
         private static float[] LogProbabilities(IReadOnlyList<float> probabilities)
             => probabilities.Select(p => MathF.Log(MathF.Max(p, 1e-30f))).ToArray();
-
-        private static int ArgMax(float[] values)
-        {
-            int best = 0;
-            for (int i = 1; i < values.Length; i++)
-            {
-                if (values[i] > values[best])
-                {
-                    best = i;
-                }
-            }
-
-            return best;
-        }
     }
 }
