@@ -5,7 +5,8 @@ namespace Ibex.Dsl
     /// <summary>
     /// Marks a <c>partial</c> class as an information-regularized network (Achille &amp; Soatto, JMLR 2018, eq. 3) and
     /// makes the Ibex generator emit its TorchSharp module. Training minimizes
-    /// <c>mean cross-entropy + (β / N) · Ĩ(w;D)</c> with <c>Ĩ(w;D) = Σ_i ½·log(α_max / α_i)</c> nats.
+    /// <c>mean cross-entropy + (β / N) · Ĩ(w;D)</c> with <c>Ĩ(w;D) = Σ_i ½·log(α_max / α_i)</c> nats; with another
+    /// <see cref="Likelihood"/>, its mean negative log-likelihood takes the cross-entropy's place.
     /// </summary>
     /// <remarks>
     /// Layers are the class's <c>partial</c> properties of type <c>Ibex.Runtime.Layer</c> carrying a layer attribute
@@ -46,5 +47,11 @@ namespace Ibex.Dsl
 
         /// <summary>Whether stochastic weight layers learn one α per weight (default) or one per output unit or channel.</summary>
         public AlphaSharing AlphaSharing { get; set; } = AlphaSharing.PerWeight;
+
+        /// <summary>
+        /// How the outputs give the probability of a target, and so the loss: class scores (default), Gaussian regression
+        /// with a learned noise variance or a predicted one, or independent labels (multi-label).
+        /// </summary>
+        public Likelihood Likelihood { get; set; } = Likelihood.Categorical;
     }
 }

@@ -67,7 +67,54 @@ namespace Ibex.Runtime
             set => predictionCalibration = value?.Checked();
         }
 
+        /// <summary>
+        /// The statistics a regression network's training targets were standardized with, or null for raw targets. The
+        /// trainer sets it from the training data (<see cref="Data.TargetStandardizer.Apply"/> marks what it returns),
+        /// <see cref="Persistence.NetworkFile"/> saves and loads it, and <see cref="Prediction.Predictor{TNetwork}"/> gives
+        /// its predictions in the targets' own units.
+        /// </summary>
+        /// <exception cref="System.ArgumentException">The network is no regression network, or the statistics are for another number of targets.</exception>
+        public TargetStandardization? TargetStandardization
+        {
+            get => targetStandardization;
+            set
+            {
+                if (value is not null && !Description.IsRegression)
+                {
+                    throw new System.ArgumentException(
+                        $"{Description.Name} has the {Description.Likelihood} likelihood; only a Gaussian (regression) network standardizes its targets.", nameof(value));
+                }
+
+                if (value is not null && value.Targets != Description.Targets)
+                {
+                    throw new System.ArgumentException(
+                        $"{Description.Name} predicts {Description.Targets} targets, but the target standardization is for {value.Targets}.", nameof(value));
+                }
+
+                targetStandardization = value;
+            }
+        }
+
+        /// <summary>
+        /// log σ² of the homoscedastic Gaussian likelihood, one per target, learned with the mean weights and saved with them
+        /// (key <c>noise_log_variance</c>); null for every other likelihood. It is in neither <see cref="MeanParameters"/> nor
+        /// <see cref="LogAlphaParameters"/>; the trainer steps it with ρ's learning rate.
+        /// </summary>
+        public Parameter? NoiseLogVariance { get; private set; }
+
+        /// <summary>
+        /// Creates and registers <see cref="NoiseLogVariance"/> at log σ² = 0 (σ = 1, the spread of standardized targets);
+        /// the generated constructor of a <c>Likelihood.Gaussian</c> network calls it.
+        /// </summary>
+        protected void AddNoiseLogVariance(int targets, torch.Device? device)
+        {
+            var parameter = new Parameter(torch.zeros(targets, dtype: torch.float32, device: device));
+            register_parameter("noise_log_variance", parameter);
+            NoiseLogVariance = parameter;
+        }
+
         private InputStandardization? inputStandardization;
+        private TargetStandardization? targetStandardization;
         private IReadOnlyList<string>? classNames;
         private PredictionCalibration? predictionCalibration;
 

@@ -10,14 +10,34 @@ namespace Ibex.Runtime
     /// <param name="Information">The declared information-bottleneck settings.</param>
     /// <param name="DeclarationHash">A fingerprint of everything that gives saved weights their meaning.</param>
     /// <param name="Layers">The layers in forward order.</param>
+    /// <param name="Likelihood">How the outputs give p(y | x, w): class scores (the default), Gaussian regression or independent labels.</param>
     public sealed record NetworkDescription(
         string Name,
         IReadOnlyList<int> InputShape,
         int Classes,
         InformationSettings Information,
         string DeclarationHash,
-        IReadOnlyList<LayerDescription> Layers)
+        IReadOnlyList<LayerDescription> Layers,
+        Dsl.Likelihood Likelihood = Dsl.Likelihood.Categorical)
     {
+        /// <summary>The number of values the network outputs per example (<see cref="Classes"/>, whatever they mean).</summary>
+        public int Outputs => Classes;
+
+        /// <summary>
+        /// The number of target values per example: the classes' one label for a classifier counts as 1 column of class
+        /// indices and is reported as 0 here; a Gaussian network has one target per mean, a heteroscedastic one per
+        /// (mean, log-variance) pair, a multi-label one per label.
+        /// </summary>
+        public int Targets => Likelihood switch
+        {
+            Dsl.Likelihood.Categorical => 0,
+            Dsl.Likelihood.HeteroscedasticGaussian => Classes / 2,
+            _ => Classes,
+        };
+
+        /// <summary>Whether the targets are real numbers with a Gaussian likelihood (homoscedastic or heteroscedastic).</summary>
+        public bool IsRegression => Likelihood is Dsl.Likelihood.Gaussian or Dsl.Likelihood.HeteroscedasticGaussian;
+
         /// <summary>The number of input features of one example.</summary>
         public long InputFeatures => InputShape.Aggregate(1L, (product, dimension) => product * dimension);
 

@@ -18,6 +18,17 @@ namespace Ibex.Runtime
     /// with the same S for the coverage to hold.</param>
     public sealed record PredictionCalibration(double Temperature, double? SetThreshold = null, double? SetCoverage = null, bool RandomizedSets = false, int Samples = 0)
     {
+        /// <summary>
+        /// A regression network's split-conformal quantile q̂ of the normalized residuals |y − μ| / σ (σ the predictive
+        /// standard deviation), so that <c>μ ± q̂·σ</c> holds a new target with <see cref="IntervalCoverage"/> over
+        /// examples like the held-out ones (Angelopoulos &amp; Bates 2021, §2.3); <c>Predictor.CalibrateIntervals</c> fits it.
+        /// Null for none.
+        /// </summary>
+        public double? IntervalQuantile { get; init; }
+
+        /// <summary>The coverage <see cref="IntervalQuantile"/> was calibrated for, in (0, 1); null without it.</summary>
+        public double? IntervalCoverage { get; init; }
+
         /// <summary>This calibration, or an <see cref="ArgumentException"/> that names the value that cannot be.</summary>
         public PredictionCalibration Checked()
         {
@@ -39,6 +50,21 @@ namespace Ibex.Runtime
             if (SetCoverage is { } coverage && !(coverage > 0 && coverage < 1))
             {
                 throw new ArgumentException($"The prediction-set coverage is {coverage}; it must lie in (0, 1), for example 0.9.", nameof(SetCoverage));
+            }
+
+            if (IntervalQuantile is null != IntervalCoverage is null)
+            {
+                throw new ArgumentException("An interval quantile needs the coverage it was calibrated for, and a coverage needs its quantile: give both or neither.", nameof(IntervalQuantile));
+            }
+
+            if (IntervalQuantile is { } quantile && !(double.IsFinite(quantile) && quantile > 0))
+            {
+                throw new ArgumentException($"The interval quantile is {quantile}; it must be a finite number above 0.", nameof(IntervalQuantile));
+            }
+
+            if (IntervalCoverage is { } intervalCoverage && !(intervalCoverage > 0 && intervalCoverage < 1))
+            {
+                throw new ArgumentException($"The interval coverage is {intervalCoverage}; it must lie in (0, 1), for example 0.9.", nameof(IntervalCoverage));
             }
 
             if (Samples < 0)

@@ -22,7 +22,7 @@ public sealed class ArchitectureTests
         ["Ibex.Runtime.Native", "Ibex.Runtime.IO"],
         ["Ibex.Runtime.Kernels"],
         ["Ibex.Runtime"],
-        ["Ibex.Runtime.Layers", "Ibex.Runtime.CompilerServices", "Ibex.Runtime.Persistence", "Ibex.Runtime.Reports", "Ibex.Runtime.Data", "Ibex.Runtime.Distributed", "Ibex.Runtime.Evaluation"],
+        ["Ibex.Runtime.Layers", "Ibex.Runtime.CompilerServices", "Ibex.Runtime.Persistence", "Ibex.Runtime.Reports", "Ibex.Runtime.Data", "Ibex.Runtime.Distributed", "Ibex.Runtime.Evaluation", "Ibex.Runtime.Likelihoods"],
         ["Ibex.Runtime.Export"],
         ["Ibex.Runtime.Compression"],
         ["Ibex.Runtime.Training", "Ibex.Runtime.Prediction"],

@@ -88,6 +88,16 @@ namespace Ibex.Generators.Diagnostics
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
 
+        /// <summary>Network '{0}' declares a heteroscedastic Gaussian likelihood, but '{1}' gives an odd number of outputs.</summary>
+        public static readonly DiagnosticDescriptor HeteroscedasticOutputsNotPaired = new(
+            id: "IBX0012",
+            title: "Heteroscedastic head without 2 outputs per target",
+            messageFormat: "Network '{0}' declares Likelihood.HeteroscedasticGaussian, which reads 2 outputs per target (the means, then the log-variances), but '{1}' gives {2}; give it an even number of units, for example {3} for {4} targets",
+            description: "A heteroscedastic Gaussian head predicts a mean and a log-variance for every target, so its last layer needs twice as many units as there are targets.",
+            category: DiagnosticCategories.Declaration,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         /// <summary>[Input({0})] looks channels-last.</summary>
         public static readonly DiagnosticDescriptor ChannelsLastInput = new(
             id: "IBX0011",

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using Ibex.Dsl;
 using Ibex.Generators.Model;
 
 namespace Ibex.Generators.Emitting
 {
     /// <summary>
     /// A fingerprint of everything in a declaration that gives saved weights their meaning: input shape, layer names,
-    /// kinds, shapes, each kind's <see cref="Layers.DeclarationFields"/>, noise families and α sharing, and the ρ bounds. β and the initial ρ are left out (they change training, not what a
+    /// kinds, shapes, each kind's <see cref="Layers.DeclarationFields"/>, noise families and α sharing, the ρ bounds and the likelihood. β and the initial ρ are left out (they change training, not what a
     /// saved tensor means). Checkpoints carry it so that loading weights into a different network fails loudly.
     /// </summary>
     internal static class DeclarationHash
@@ -17,6 +18,12 @@ namespace Ibex.Generators.Emitting
             canonical.Append("ibex-declaration-v2;input=").Append(string.Join("x", network.InputShape));
             canonical.Append(";alphaMax=").Append(network.Information.AlphaMax.ToString("R", CultureInfo.InvariantCulture));
             canonical.Append(";minLogAlpha=").Append(network.Information.MinLogAlpha.ToString("R", CultureInfo.InvariantCulture));
+            if (network.Information.Likelihood != Likelihood.Categorical)
+            {
+                // The outputs mean something else (and a Gaussian network has a noise variance); classifiers keep their hash.
+                canonical.Append(";likelihood=").Append(network.Information.Likelihood);
+            }
+
             foreach (var layer in network.Layers)
             {
                 var fields = layer.Rule.Declaration(layer);

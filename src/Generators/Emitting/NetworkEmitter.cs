@@ -30,8 +30,8 @@ namespace Ibex.Generators.Emitting
                 /// The TorchSharp module Ibex generated for <see cref="{{network.Identifier}}"/>: input [{{Shape(network.InputShape)}}] → {{string.Join(" → ", network.Layers.Select(l => l.Rule.Describe(l)))}}.
                 /// </summary>
                 /// <remarks>
-                /// <para><c>forward</c> returns the class scores and the information term in nats, computed in the same pass.
-                /// Train with <c>mean cross-entropy + (β / N)·information</c>, N the training-set size (declared β = {{Number(information.Beta)}}).</para>
+                /// <para><c>forward</c> returns the {{OutputsText(information.Likelihood)}} and the information term in nats, computed in the same pass.
+                /// Train with <c>{{LossText(information.Likelihood)}} + (β / N)·information</c>, N the training-set size (declared β = {{Number(information.Beta)}}).</para>
                 /// <para>Stochastic weights are <c>w = ŵ·ε</c>; log-normal noise has <c>log ε ~ N(−α/2, α)</c> with ρ = log α clamped to
                 /// [{{Number(information.MinLogAlpha)}}, log {{Number(information.AlphaMax)}}] (Achille &amp; Soatto, JMLR 2018, §4.2).</para>
                 /// </remarks>
@@ -109,6 +109,13 @@ namespace Ibex.Generators.Emitting
                     Classes: {{network.Layers[network.Layers.Count - 1].OutputShape[0]}},
                     Information: new {{Runtime}}.InformationSettings(Beta: {{Number(information.Beta)}}, AlphaMax: {{Number(information.AlphaMax)}}, MinLogAlpha: {{Number(information.MinLogAlpha)}}, InitialLogAlpha: {{Number(information.InitialLogAlpha)}}),
                     DeclarationHash: "{{DeclarationHash.Compute(network)}}",
+                """);
+            if (information.Likelihood != Likelihood.Categorical)
+            {
+                writer.WriteLine($"    Likelihood: global::Ibex.Dsl.Likelihood.{information.Likelihood},");
+            }
+
+            writer.WriteLine($$"""
                     Layers: new {{Runtime}}.LayerDescription[]
                     {
                 """);
@@ -142,6 +149,13 @@ namespace Ibex.Generators.Emitting
                     writer.WriteLine($"{layer.FieldName} = new {RuntimeLayers}.{layer.Rule.RuntimeClass(layer)}({layer.Rule.ConstructorArguments(network, layer)});");
                     writer.WriteLine($"register_module(\"{layer.Name}\", {layer.FieldName});");
                 }
+
+                if (network.Information.Likelihood == Likelihood.Gaussian)
+                {
+                    int targets = network.Layers[network.Layers.Count - 1].OutputShape[0];
+                    writer.WriteLine("// The Gaussian likelihood's learned log σ², one per target: −log p(y) = ½·(log 2π + log σ² + (y − μ)²/σ²).");
+                    writer.WriteLine($"AddNoiseLogVariance(targets: {targets}, device: device);");
+                }
             }
         }
 
@@ -149,7 +163,7 @@ namespace Ibex.Generators.Emitting
         {
             writer.WriteLine($$"""
                 /// <summary>
-                /// Class scores for a batch, and the information term in nats. In training mode: samples the noise, and the term
+                /// {{Capitalized(OutputsText(network.Information.Likelihood))}} for a batch, and the information term in nats. In training mode: samples the noise, and the term
                 /// is Ĩ(w;D) plus the batch-mean KL of the Information Dropout layers, computed in the same pass. In evaluation
                 /// mode: the mean network (ε ≡ 1), and the term is 0, since nothing is paid (<c>Information()</c> gives Ĩ(w;D)).
                 /// </summary>
@@ -402,6 +416,23 @@ namespace Ibex.Generators.Emitting
             writer.WriteLine($"public override global::System.Collections.Generic.IReadOnlyList<{Parameter}> MeanParameters()");
             writer.WriteLine($"    => new {Parameter}[] {{ {string.Join(", ", others)} }};");
         }
+
+        private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text.Substring(1);
+
+        private static string OutputsText(Likelihood likelihood) => likelihood switch
+        {
+            Likelihood.Gaussian => "predicted means",
+            Likelihood.HeteroscedasticGaussian => "predicted means, then log-variances",
+            Likelihood.Bernoulli => "label scores (p = sigmoid(score) per label)",
+            _ => "class scores",
+        };
+
+        private static string LossText(Likelihood likelihood) => likelihood switch
+        {
+            Likelihood.Gaussian or Likelihood.HeteroscedasticGaussian => "mean Gaussian negative log-likelihood",
+            Likelihood.Bernoulli => "mean binary cross-entropy summed over the labels",
+            _ => "mean cross-entropy",
+        };
 
         private static string Prefix(string accessibility) => accessibility.Length == 0 ? string.Empty : accessibility + " ";
     }

@@ -9,6 +9,8 @@ namespace Ibex.Generators.Model
     /// <param name="InitialLogAlpha">Initial ρ of every stochastic weight unless its layer overrides it.</param>
     /// <param name="Noise">The weight-noise family of layers that do not choose their own.</param>
     /// <param name="PerUnit">Whether layers that do not choose share one α per output unit.</param>
+    /// <param name="Likelihood">How the outputs give p(y | x, w), and so the loss.</param>
     /// <remarks>Must stay immutable and structurally equatable: it is part of the incremental pipeline's output.</remarks>
-    internal sealed record InformationSpec(double Beta, double AlphaMax, double MinLogAlpha, double InitialLogAlpha, NoiseFamily Noise = NoiseFamily.LogNormal, bool PerUnit = false);
+    internal sealed record InformationSpec(double Beta, double AlphaMax, double MinLogAlpha, double InitialLogAlpha, NoiseFamily Noise = NoiseFamily.LogNormal, bool PerUnit = false,
+        Likelihood Likelihood = Likelihood.Categorical);
 }

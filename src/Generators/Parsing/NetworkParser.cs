@@ -115,7 +115,16 @@ namespace Ibex.Generators.Parsing
                 return null;
             }
 
-            if (last.OutputShape[0] < 2)
+            if (information.Likelihood == Likelihood.HeteroscedasticGaussian && last.OutputShape[0] % 2 != 0)
+            {
+                var lastLocation = LocationInfo.From(type.GetMembers(last.Name).FirstOrDefault()?.Locations.FirstOrDefault()) ?? typeLocation;
+                int outputs = last.OutputShape[0];
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HeteroscedasticOutputsNotPaired, lastLocation, type.Name, last.Name,
+                    outputs.ToString(CultureInfo.InvariantCulture), (outputs + 1).ToString(CultureInfo.InvariantCulture), ((outputs + 1) / 2).ToString(CultureInfo.InvariantCulture)));
+                return null;
+            }
+
+            if (information.Likelihood == Likelihood.Categorical && last.OutputShape[0] < 2)
             {
                 var lastLocation = LocationInfo.From(type.GetMembers(last.Name).FirstOrDefault()?.Locations.FirstOrDefault()) ?? typeLocation;
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SingleClassScore, lastLocation, type.Name, last.Name));
@@ -292,7 +301,7 @@ namespace Ibex.Generators.Parsing
         private static readonly string[] GeneratedMemberNames =
         {
             "LogAlphaMax", "MinLogAlpha", "GaussianMaxLogAlpha", "VarianceFloor", "DeclaredDescription", "Create",
-            "Description", "forward", "MeanNetwork", "WriteMeanGraph", "ToMeanGraph", "Information", "ClampLogAlpha", "LogAlphaParameters", "MeanParameters", "StochasticLayers",
+            "Description", "forward", "NoiseLogVariance", "AddNoiseLogVariance", "TargetStandardization", "MeanNetwork", "WriteMeanGraph", "ToMeanGraph", "Information", "ClampLogAlpha", "LogAlphaParameters", "MeanParameters", "StochasticLayers",
         };
 
         private static InformationSpec? ReadInformation(AttributeData attribute, List<DiagnosticInfo> diagnostics)
@@ -306,7 +315,7 @@ namespace Ibex.Generators.Parsing
             double alphaMax = InformationDefaults.AlphaMax;
             double minLogAlpha = InformationDefaults.MinLogAlpha;
             double initialLogAlpha = InformationDefaults.InitialLogAlpha;
-            int noise = 0, sharing = 0;
+            int noise = 0, sharing = 0, likelihood = 0;
             foreach (var argument in attribute.NamedArguments)
             {
                 switch (argument.Key, argument.Value.Value)
@@ -316,6 +325,7 @@ namespace Ibex.Generators.Parsing
                     case ("InitialLogAlpha", double value): initialLogAlpha = value; break;
                     case ("Noise", int value): noise = value; break;
                     case ("AlphaSharing", int value): sharing = value; break;
+                    case ("Likelihood", int value): likelihood = value; break;
                     default: return null; // an argument of the wrong type: the compiler reports it
                 }
             }
@@ -362,6 +372,11 @@ namespace Ibex.Generators.Parsing
                 Invalid("AlphaSharing", sharing, "use AlphaSharing.PerWeight or AlphaSharing.PerUnit");
             }
 
+            if (!Enum.IsDefined(typeof(Likelihood), likelihood))
+            {
+                Invalid("Likelihood", likelihood, "use Likelihood.Categorical, Gaussian, HeteroscedasticGaussian or Bernoulli");
+            }
+
             var family = (NoiseFamily)noise;
             double maxInitial = family == NoiseFamily.Gaussian ? WeightNoiseSpec.GaussianMaxLogAlpha : logAlphaMax;
             if (valid && !InRange(initialLogAlpha, minLogAlpha, maxInitial))
@@ -369,7 +384,7 @@ namespace Ibex.Generators.Parsing
                 Invalid("InitialLogAlpha", initialLogAlpha, "it must lie in [MinLogAlpha, " + (family == NoiseFamily.Gaussian ? "8" : "log(AlphaMax)") + "] = [" + Format(minLogAlpha) + ", " + Format(maxInitial) + "]");
             }
 
-            return valid ? new InformationSpec(beta, alphaMax, minLogAlpha, initialLogAlpha, family, sharing == 1) : null;
+            return valid ? new InformationSpec(beta, alphaMax, minLogAlpha, initialLogAlpha, family, sharing == 1, (Likelihood)likelihood) : null;
         }
 
         private static int[]? ReadInputShape(INamedTypeSymbol type, LocationInfo? typeLocation, List<DiagnosticInfo> diagnostics)

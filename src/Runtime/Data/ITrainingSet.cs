@@ -32,9 +32,12 @@ namespace Ibex.Runtime.Data
 
         /// <summary>The name of each class in label order, or null; the trainer gives them to the network.</summary>
         IReadOnlyList<string>? ClassNames => null;
+
+        /// <summary>The statistics the targets were standardized with, or null for raw targets or class labels; the trainer gives them to the network.</summary>
+        TargetStandardization? TargetsStandardizedWith => null;
     }
 
-    /// <summary>One batch: features float32 [B, F] and labels int64 [B].</summary>
+    /// <summary>One batch: features float32 [B, F] and labels, class indices int64 [B] or targets float32 [B, T].</summary>
     public readonly record struct TrainingBatch(torch.Tensor Features, torch.Tensor Labels)
     {
         /// <summary>The number of examples in the batch.</summary>

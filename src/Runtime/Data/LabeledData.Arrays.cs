@@ -28,19 +28,54 @@ namespace Ibex.Runtime.Data
         {
             ArgumentNullException.ThrowIfNull(features);
             CheckCount(features.Length, labels.Length);
-            int perExample = features.Length == 0 ? 0 : features[0]?.Length ?? 0;
-            var values = new float[(long)features.Length * perExample];
-            for (int row = 0; row < features.Length; row++)
-            {
-                if (features[row] is null || features[row].Length != perExample)
-                {
-                    throw new ArgumentException($"Example {row} has {features[row]?.Length ?? 0} features, but example 0 has {perExample}; every example needs as many.", nameof(features));
-                }
+            return new LabeledData(Matrix(features, "features"), torch.tensor(labels.ToArray()));
+        }
 
-                features[row].CopyTo(values, (long)row * perExample);
+        /// <summary>
+        /// Examples from one array per example and their target values, one array of T per example (a regression network's
+        /// real numbers or a multi-label network's 0s and 1s). The arrays are copied.
+        /// </summary>
+        public static LabeledData FromRows(float[][] features, float[][] targets)
+        {
+            ArgumentNullException.ThrowIfNull(features);
+            ArgumentNullException.ThrowIfNull(targets);
+            CheckCount(features.Length, targets.Length);
+            if (targets.Length > 0 && (targets[0]?.Length ?? 0) == 0)
+            {
+                throw new ArgumentException("Example 0 has no target values; give at least one per example.", nameof(targets));
             }
 
-            return new LabeledData(torch.tensor(values, new[] { (long)features.Length, perExample }), torch.tensor(labels.ToArray()));
+            return new LabeledData(Matrix(features, "features"), Matrix(targets, "targets"));
+        }
+
+        /// <summary>[rows, columns] from one array per row, all of one length; <paramref name="what"/> names the values in the message.</summary>
+        private static torch.Tensor Matrix(float[][] rows, string what)
+        {
+            int perExample = rows.Length == 0 ? 0 : rows[0]?.Length ?? 0;
+            var values = new float[(long)rows.Length * perExample];
+            for (int row = 0; row < rows.Length; row++)
+            {
+                if (rows[row] is null || rows[row].Length != perExample)
+                {
+                    throw new ArgumentException($"Example {row} has {rows[row]?.Length ?? 0} {what}, but example 0 has {perExample}; every example needs as many.", what);
+                }
+
+                rows[row].CopyTo(values, (long)row * perExample);
+            }
+
+            return torch.tensor(values, new[] { (long)rows.Length, perExample });
+        }
+
+        /// <summary>Examples from one array per example and one real-valued target each. The arrays are copied.</summary>
+        public static LabeledData FromRows(float[][] features, ReadOnlySpan<float> targets)
+        {
+            var columns = new float[targets.Length][];
+            for (int i = 0; i < targets.Length; i++)
+            {
+                columns[i] = new[] { targets[i] };
+            }
+
+            return FromRows(features, columns);
         }
 
         /// <summary>Examples from a matrix, one row per example, and their labels. The matrix is copied.</summary>

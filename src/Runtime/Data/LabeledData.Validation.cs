@@ -9,7 +9,8 @@ namespace Ibex.Runtime.Data
         /// <summary>
         /// Checks that these examples fit <paramref name="network"/> before any training or evaluation: examples flat with
         /// the declared number of features or shaped as declared (a network declared flat takes examples of any shape with
-        /// that many features), every feature finite, every label in [0, classes).
+        /// that many features), every feature finite, every label in [0, classes) for a classifier; for another likelihood,
+        /// one target column per target, every target finite, and 0 or 1 for a multi-label network.
         /// Throws <see cref="ArgumentException"/> naming the first example at fault, or <see cref="DatasetException"/> naming
         /// the file, row and column for examples read from a file.
         /// </summary>
@@ -39,8 +40,20 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentException($"The {name} has no examples.", name);
             }
 
-            using (var outOfRange = Labels.lt(0).logical_or_(Labels.ge(network.Classes)))
+            if (network.Likelihood != Dsl.Likelihood.Categorical)
             {
+                ValidateTargets(network, name);
+            }
+            else if (TargetCount > 0)
+            {
+                throw new ArgumentException(
+                    $"The {name} has real-valued targets ({TargetCount} per example), but {network.Name} is a classifier (Likelihood.Categorical), which needs class indices " +
+                    $"0 … {network.Classes - 1}: give integer labels [N], or declare [InfoRegularized(…, Likelihood = Likelihood.Gaussian)] for regression " +
+                    "or Likelihood.Bernoulli for multi-label data.", name);
+            }
+            else
+            {
+                using var outOfRange = Labels.lt(0).logical_or_(Labels.ge(network.Classes));
                 if (outOfRange.any().item<bool>())
                 {
                     using var at = outOfRange.nonzero();
@@ -71,6 +84,51 @@ namespace Ibex.Runtime.Data
 
                 throw new ArgumentException(
                     $"The {name} has {Features[example, feature].item<float>()} at example {example}, feature {feature}: features must be finite numbers.", name);
+            }
+        }
+
+        private void ValidateTargets(NetworkDescription network, string name)
+        {
+            string what = network.Likelihood == Dsl.Likelihood.Bernoulli ? "labels (0 or 1)" : "targets";
+            if (TargetCount == 0)
+            {
+                throw new ArgumentException(
+                    $"The {name} has class indices, but {network.Name} has the {network.Likelihood} likelihood and needs {network.Targets} {what} per example: " +
+                    "give labels as a float tensor [N, T] (or [N] for one target), or LabeledData.FromRows(features, targets).", name);
+            }
+
+            if (TargetCount != network.Targets)
+            {
+                throw new ArgumentException(
+                    $"The {name} has {TargetCount} targets per example, but {network.Name} predicts {network.Targets} {what}: give one column per target.", name);
+            }
+
+            using var finite = torch.isfinite(Labels);
+            if (!finite.all().item<bool>())
+            {
+                using var at = finite.logical_not().nonzero();
+                long example = at[0, 0].item<long>(), target = at[0, 1].item<long>();
+                string value = Labels[example, target].item<float>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (Origin is { } file)
+                {
+                    throw new DatasetException(file.Path, $"{file.Row(example)}, target {target}: {value} is not a finite number; targets must be finite.");
+                }
+
+                throw new ArgumentException($"The {name} has target {value} at example {example}, target {target}: targets must be finite numbers (drop or fill the rows with missing values).", name);
+            }
+
+            if (network.Likelihood == Dsl.Likelihood.Bernoulli)
+            {
+                using var binary = Labels.eq(0).logical_or_(Labels.eq(1));
+                if (!binary.all().item<bool>())
+                {
+                    using var at = binary.logical_not().nonzero();
+                    long example = at[0, 0].item<long>(), label = at[0, 1].item<long>();
+                    string value = Labels[example, label].item<float>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    throw new ArgumentException(
+                        $"The {name} has {value} for label {label} of example {example}, but {network.Name} is a multi-label network (Likelihood.Bernoulli): " +
+                        "every label must be 0 or 1.", name);
+                }
             }
         }
     }

@@ -5,26 +5,30 @@ using TorchSharp;
 namespace Ibex.Runtime.Data
 {
     /// <summary>
-    /// Examples and their class labels as tensors: features float32 [N, F], one flat row per example (an image [C, H, W]
-    /// flattened channel by channel, then row by row), labels int64 [N]. <see cref="Validate"/> checks them against a
-    /// network; the <c>From…</c> methods build them from arrays.
+    /// Examples and their labels as tensors: features float32 [N, F], one flat row per example (an image [C, H, W]
+    /// flattened channel by channel, then row by row); labels either class indices int64 [N] (a classifier's), or target
+    /// values float32 [N, T] (a regression network's real numbers, a multi-label network's 0s and 1s).
+    /// <see cref="Validate"/> checks them against a network; the <c>From…</c> methods build them from arrays.
     /// </summary>
     public sealed partial class LabeledData : IDisposable
     {
         /// <summary>
         /// Wraps <paramref name="features"/> ([N, F] flat, or [N, C, H, W] and any other [N, …], kept as [N, F]) and
-        /// <paramref name="labels"/> ([N], any integer type); this object then owns both. float64 features are converted
-        /// to float32 (the original is disposed).
+        /// <paramref name="labels"/>: class indices [N] of any integer type, or targets of a floating-point type, [N] (one
+        /// target) or [N, T], or of any type [N, T]; this object then owns both. float64 features and targets are converted
+        /// to float32, integer class indices to int64 (the originals are disposed).
         /// </summary>
         public LabeledData(torch.Tensor features, torch.Tensor labels)
         {
             ArgumentNullException.ThrowIfNull(features);
             ArgumentNullException.ThrowIfNull(labels);
-            if (features.shape.Length == 0 || labels.shape.Length != 1 || features.shape[0] != labels.shape[0])
+            bool floating = labels.dtype is torch.ScalarType.Float32 or torch.ScalarType.Float64 or torch.ScalarType.Float16 or torch.ScalarType.BFloat16;
+            bool targets = floating || labels.shape.Length == 2;
+            if (features.shape.Length == 0 || labels.shape.Length is not (1 or 2) || features.shape[0] != labels.shape[0])
             {
                 throw new ArgumentException(
                     $"Features [{string.Join(", ", features.shape)}] and labels [{string.Join(", ", labels.shape)}] do not match: " +
-                    "labels must be one-dimensional with one entry per example.");
+                    "labels must have one entry per example, [N] class indices or targets [N] or [N, T].");
             }
 
             if (features.dtype is not (torch.ScalarType.Float32 or torch.ScalarType.Float64))
@@ -32,9 +36,9 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentException($"Features must be float32 or float64 (float64 is converted); got {features.dtype}.", nameof(features));
             }
 
-            if (labels.dtype is not (torch.ScalarType.Int64 or torch.ScalarType.Int32 or torch.ScalarType.Int16 or torch.ScalarType.Int8 or torch.ScalarType.Byte))
+            if (!targets && labels.dtype is not (torch.ScalarType.Int64 or torch.ScalarType.Int32 or torch.ScalarType.Int16 or torch.ScalarType.Int8 or torch.ScalarType.Byte))
             {
-                throw new ArgumentException($"Labels must be integers (class indices 0 … K−1); got {labels.dtype}.", nameof(labels));
+                throw new ArgumentException($"Labels must be integers (class indices 0 … K−1) or floating-point targets; got {labels.dtype}.", nameof(labels));
             }
 
             ExampleShape = features.shape.Length == 1 ? new[] { 1L } : features.shape[1..];
@@ -45,7 +49,9 @@ namespace Ibex.Runtime.Data
                 features.Dispose();
             }
 
-            Labels = labels.dtype == torch.int64 ? labels : labels.to_type(torch.int64);
+            var shaped = targets && labels.shape.Length == 1 ? labels.unsqueeze(1) : labels;
+            var wanted = targets ? torch.float32 : torch.int64;
+            Labels = shaped.dtype == wanted ? shaped : shaped.to_type(wanted);
             if (!ReferenceEquals(Labels, labels))
             {
                 labels.Dispose();
@@ -70,8 +76,17 @@ namespace Ibex.Runtime.Data
         /// <summary>The examples, one per row.</summary>
         public torch.Tensor Features { get; }
 
-        /// <summary>The class of each example, 0 … K−1.</summary>
+        /// <summary>The class of each example, 0 … K−1, int64 [N]; or the target values of each example, float32 [N, T].</summary>
         public torch.Tensor Labels { get; }
+
+        /// <summary>The number of target values per example, T, for real-valued or 0/1 targets; 0 for class indices.</summary>
+        public int TargetCount => Labels.shape.Length == 2 ? (int)Labels.shape[1] : 0;
+
+        /// <summary>
+        /// The statistics these targets were standardized with (<see cref="TargetStandardizer.Apply"/> sets it), or null for
+        /// raw targets. The trainer hands it to the network, whose predictions are then in the targets' own units.
+        /// </summary>
+        public TargetStandardization? TargetsStandardizedWith { get; init; }
 
         /// <summary>The number of examples, N.</summary>
         public long Count => Labels.shape[0];
@@ -93,10 +108,10 @@ namespace Ibex.Runtime.Data
 
         /// <summary>
         /// New data of these features and labels (the new object owns them) that keeps this data's example shape,
-        /// standardization and class names, and its file rows when <paramref name="keepOrigin"/> (the same examples in the same order).
+        /// standardizations and class names, and its file rows when <paramref name="keepOrigin"/> (the same examples in the same order).
         /// </summary>
         internal LabeledData WithFeaturesAndLabels(torch.Tensor features, torch.Tensor labels, bool keepOrigin = true)
-            => new(features, labels) { ExampleShape = ExampleShape, StandardizedWith = StandardizedWith, ClassNames = ClassNames, Origin = keepOrigin ? Origin : null };
+            => new(features, labels) { ExampleShape = ExampleShape, StandardizedWith = StandardizedWith, TargetsStandardizedWith = TargetsStandardizedWith, ClassNames = ClassNames, Origin = keepOrigin ? Origin : null };
 
         /// <inheritdoc/>
         public void Dispose()

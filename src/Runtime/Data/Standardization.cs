@@ -66,6 +66,7 @@ namespace Ibex.Runtime.Data
             {
                 ExampleShape = data.ExampleShape,
                 StandardizedWith = Statistics,
+                TargetsStandardizedWith = data.TargetsStandardizedWith,
                 ClassNames = data.ClassNames,
             };
         }

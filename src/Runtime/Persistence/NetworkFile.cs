@@ -36,8 +36,9 @@ namespace Ibex.Runtime.Persistence
 
         /// <summary>
         /// Loads a network saved by <see cref="Save"/>, all or nothing: every section is verified against its checksum first, and
-        /// the network is unchanged when anything fails. Its <see cref="InformationNetwork.InputStandardization"/> and
-        /// <see cref="InformationNetwork.ClassNames"/> become the file's (null for a file saved without them). Throws
+        /// the network is unchanged when anything fails. Its <see cref="InformationNetwork.InputStandardization"/>,
+        /// <see cref="InformationNetwork.TargetStandardization"/>, <see cref="InformationNetwork.ClassNames"/> and
+        /// <see cref="InformationNetwork.PredictionCalibration"/> become the file's (null for a file saved without them). Throws
         /// <see cref="CheckpointException"/> for a damaged file or another declaration.
         /// </summary>
         public static void Load(InformationNetwork network, string path)
@@ -58,13 +59,14 @@ namespace Ibex.Runtime.Persistence
                     $"'{network.Description.Name}' (declaration hash {network.Description.DeclarationHash}).");
             }
 
-            var (standardization, classNames, calibration) = (header.Prediction ?? SavedPrediction.None).Read(network.Description, path);
+            var (standardization, classNames, calibration, targets) = (header.Prediction ?? SavedPrediction.None).Read(network.Description, path);
             byte[] weights = BinarySections.ReadSection(reader, path, "weights", version);
             BinarySections.ReadEnd(reader, path);
             WeightsSection.Load(network, weights, path);
             network.InputStandardization = standardization;
             network.ClassNames = classNames;
             network.PredictionCalibration = calibration;
+            network.TargetStandardization = targets;
         }
 
         /// <summary>

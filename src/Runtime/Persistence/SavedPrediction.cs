@@ -16,14 +16,18 @@ namespace Ibex.Runtime.Persistence
         /// <summary>The temperature and prediction-set threshold fitted after training, or null.</summary>
         public PredictionCalibration? Calibration { get; init; }
 
+        /// <summary>The target standardization <c>y' = (y − μ) / σ</c> of a regression network, or null for raw targets.</summary>
+        public SavedStandardization? TargetStandardization { get; init; }
+
         internal static SavedPrediction Of(InformationNetwork network)
             => new(network.InputStandardization is { } s ? new SavedStandardization(s.Mean, s.StandardDeviation) : null, network.ClassNames)
             {
                 Calibration = network.PredictionCalibration,
+                TargetStandardization = network.TargetStandardization is { } t ? new SavedStandardization(t.Mean, t.StandardDeviation) : null,
             };
 
         /// <summary>The network's settings from these, checked against <paramref name="description"/>; a file whose values do not fit is damaged.</summary>
-        internal (InputStandardization? Standardization, IReadOnlyList<string>? ClassNames, PredictionCalibration? Calibration) Read(NetworkDescription description, string path)
+        internal (InputStandardization? Standardization, IReadOnlyList<string>? ClassNames, PredictionCalibration? Calibration, TargetStandardization? Targets) Read(NetworkDescription description, string path)
         {
             try
             {
@@ -34,7 +38,13 @@ namespace Ibex.Runtime.Persistence
                 }
 
                 var names = ClassNames is null ? null : ClassNameList.Checked(ClassNames, description.Classes, description.Name);
-                return (standardization, names, Calibration?.Checked());
+                var targets = TargetStandardization is null ? null : new TargetStandardization(TargetStandardization.Mean, TargetStandardization.StandardDeviation);
+                if (targets is not null && (!description.IsRegression || targets.Targets != description.Targets))
+                {
+                    throw new ArgumentException($"its target standardization is for {targets.Targets} targets, the network predicts {description.Targets} with the {description.Likelihood} likelihood");
+                }
+
+                return (standardization, names, Calibration?.Checked(), targets);
             }
             catch (ArgumentException e)
             {

@@ -25,7 +25,7 @@ namespace Ibex.Runtime.Prediction
     /// thread-safe; they run one at a time (each already uses every core libtorch has).</para>
     /// </remarks>
     /// <typeparam name="TNetwork">The generated network type.</typeparam>
-    public sealed class Predictor<TNetwork> : IDisposable
+    public sealed partial class Predictor<TNetwork> : IDisposable
         where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
     {
         private readonly object gate = new();
@@ -74,6 +74,9 @@ namespace Ibex.Runtime.Prediction
 
         /// <summary>The standardization applied to every example before the network sees it, or null when it takes raw inputs.</summary>
         public InputStandardization? InputStandardization => network.InputStandardization;
+
+        /// <summary>The statistics a regression network's predictions are mapped back to the targets' units with, or null.</summary>
+        public TargetStandardization? TargetStandardization => network.TargetStandardization;
 
         /// <summary>The class names in label order, or null when the training data did not name them.</summary>
         public IReadOnlyList<string>? ClassNames => network.ClassNames;
@@ -135,14 +138,7 @@ namespace Ibex.Runtime.Prediction
         public IReadOnlyList<ClassPrediction> PredictBatch(Data.LabeledData data, int samples, System.Threading.CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(data);
-            bool prepared = data.StandardizedWith is not null;
-            if (prepared && !Equals(data.StandardizedWith, network.InputStandardization))
-            {
-                throw new ArgumentException(network.InputStandardization is null
-                    ? $"The data is standardized, but {Description.Name} takes raw inputs; pass the raw data."
-                    : $"The data is standardized with other statistics than {Description.Name} was trained with; pass the raw data.", nameof(data));
-            }
-
+            bool prepared = IsStandardized(data);
             using var batch = PredictionInputs.FromTensor(data.Features, Description);
             return Run(batch, samples, standardized: prepared, cancellationToken);
         }
@@ -160,6 +156,7 @@ namespace Ibex.Runtime.Prediction
             System.Threading.CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(validation);
+            RequireLikelihood(Dsl.Likelihood.Categorical);
             using var labelTensor = validation.Labels.cpu();
             int[] labels = labelTensor.data<long>().ToArray().Select(l => (int)l).ToArray();
             IReadOnlyList<ClassPrediction> raw;
@@ -208,6 +205,7 @@ namespace Ibex.Runtime.Prediction
                 throw new ArgumentOutOfRangeException(nameof(samples), samples, "The number of Monte-Carlo samples must be 0 (the mean network) or more.");
             }
 
+            RequireLikelihood(Dsl.Likelihood.Categorical);
             lock (gate)
             {
                 ObjectDisposedException.ThrowIf(disposed, this);
@@ -224,6 +222,79 @@ namespace Ibex.Runtime.Prediction
                 return network.ClassNames is { } names
                     ? Array.ConvertAll(predictions, p => p with { ClassName = names[p.Class] })
                     : predictions;
+            }
+        }
+
+        /// <summary>
+        /// Whether <paramref name="data"/>'s features are standardized with the network's own statistics already (true) or raw
+        /// (false); features standardized otherwise are refused.
+        /// </summary>
+        private bool IsStandardized(Data.LabeledData data)
+        {
+            bool prepared = data.StandardizedWith is not null;
+            if (prepared && !Equals(data.StandardizedWith, network.InputStandardization))
+            {
+                throw new ArgumentException(network.InputStandardization is null
+                    ? $"The data is standardized, but {Description.Name} takes raw inputs; pass the raw data."
+                    : $"The data is standardized with other statistics than {Description.Name} was trained with; pass the raw data.", nameof(data));
+            }
+
+            return prepared;
+        }
+
+        /// <summary>Throws <see cref="InvalidOperationException"/> naming the method to call when the network has another likelihood.</summary>
+        private void RequireLikelihood(Dsl.Likelihood likelihood)
+        {
+            var declared = Description.Likelihood;
+            if (declared == likelihood || (likelihood == Dsl.Likelihood.Gaussian && Description.IsRegression))
+            {
+                return;
+            }
+
+            string use = declared switch
+            {
+                Dsl.Likelihood.Categorical => "Predict or PredictBatch (class probabilities)",
+                Dsl.Likelihood.Bernoulli => "PredictLabels (per-label probabilities)",
+                _ => "PredictTargets (means, variances and intervals)",
+            };
+            throw new InvalidOperationException($"{Description.Name} has the {declared} likelihood; predict with {use}.");
+        }
+
+        /// <summary>
+        /// Hands <paramref name="consume"/> the network's outputs [chunk, outputs] for every chunk of <paramref name="inputs"/>
+        /// (standardized already) and every weight sample: once from the mean network when <paramref name="samples"/> is 0,
+        /// else S times, one whole weight sample after another, drawn from the predictor's seed. The outputs belong to a
+        /// dispose scope that ends when <paramref name="consume"/> returns.
+        /// </summary>
+        private void ForEachOutput(torch.Tensor inputs, int samples, System.Threading.CancellationToken cancellationToken, Action<long, torch.Tensor> consume)
+        {
+            long count = inputs.shape[0];
+            var device = network.Device;
+            void Chunks(TNetwork source)
+            {
+                for (long start = 0; start < count; start += examplesPerChunk)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = torch.NewDisposeScope();
+                    long size = Math.Min(examplesPerChunk, count - start);
+                    var (outputs, _) = source.call(inputs.narrow(0, start, size).to(device));
+                    consume(start, outputs);
+                }
+            }
+
+            if (samples == 0)
+            {
+                Chunks(network);
+                return;
+            }
+
+            var (target, weightSampler) = SamplingNetwork();
+            using var generator = seed is { } value ? new torch.Generator(unchecked((ulong)value)) : null;
+            for (int sample = 0; sample < samples; sample++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                weightSampler.Draw(generator);
+                Chunks(target);
             }
         }
 
@@ -347,6 +418,7 @@ namespace Ibex.Runtime.Prediction
             copy.InputStandardization = trained.InputStandardization;
             copy.ClassNames = trained.ClassNames;
             copy.PredictionCalibration = trained.PredictionCalibration;
+            copy.TargetStandardization = trained.TargetStandardization;
             return copy;
         }
 

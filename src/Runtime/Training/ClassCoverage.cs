@@ -11,6 +11,11 @@ namespace Ibex.Runtime.Training
     {
         public static void Require(NetworkDescription network, ITrainingSet train)
         {
+            if (network.Likelihood != Dsl.Likelihood.Categorical)
+            {
+                return;
+            }
+
             if (network.Classes < 2)
             {
                 throw new ArgumentException(

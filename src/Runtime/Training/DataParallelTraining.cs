@@ -51,13 +51,13 @@ namespace Ibex.Runtime.Training
                 var inputs = batch.Features.narrow(0, start, count).to(device);
                 var labels = batch.Labels.narrow(0, start, count).to(device);
                 var (logits, information) = network.call(inputs);
-                var crossEntropy = nn.functional.cross_entropy(logits, labels);
+                var crossEntropy = Likelihoods.NegativeLogLikelihood.Mean(network, logits, labels);
                 using Scalar weight = informationWeight;
                 var local = crossEntropy.add(information, weight);
                 using Scalar shareScalar = share;
                 loss = local.mul(shareScalar);
 
-                var values = InformationTrainer.LoggedValues(local, crossEntropy, logits, labels);
+                var values = InformationTrainer.LoggedValues(local, crossEntropy, Likelihoods.NegativeLogLikelihood.Hits(network.Description, logits.detach(), labels));
                 logged[0] = values.Loss * count;
                 logged[1] = values.CrossEntropy * count;
                 logged[2] = values.Correct;

@@ -17,7 +17,8 @@ namespace Ibex.Runtime.Training
     /// <summary>
     /// Trains a generated network on the Information Bottleneck Lagrangian for the weights,
     /// <c>loss = mean cross-entropy + (β / N)·Ĩ(w;D)</c>, N the training-set size (Achille &amp; Soatto, JMLR 2018, eq. 3,
-    /// divided by N as the Information Dropout reference code does). With a <see cref="CheckpointStore"/> it writes
+    /// divided by N as the Information Dropout reference code does); for a network declared with another likelihood its
+    /// mean negative log-likelihood takes the cross-entropy's place (<see cref="Likelihoods.NegativeLogLikelihood"/>). With a <see cref="CheckpointStore"/> it writes
     /// checkpoints at the configured interval and when cancelled, and resumes from one exactly: on the CPU a resumed run
     /// ends with the same weights as an uninterrupted one.
     /// <para>With <see cref="TrainingSettings.DataParallel"/> (K processes) every rank starts from rank 0's weights, reads the
@@ -220,13 +221,13 @@ namespace Ibex.Runtime.Training
             var labels = batch.Labels.to(device);
             network.zero_grad();
             var (logits, information) = network.call(inputs);
-            var crossEntropy = nn.functional.cross_entropy(logits, labels);
+            var crossEntropy = Likelihoods.NegativeLogLikelihood.Mean(network, logits, labels);
             // The weight as add's alpha in a Scalar disposed here: TorchSharp's operators would leave two Scalars per step to the
             // finalizer, and those small native blocks split the heap's large free ones.
             using Scalar weight = informationWeight;
             var loss = crossEntropy.add(information, weight);
 
-            var logged = LoggedValues(loss, crossEntropy, logits, labels);
+            var logged = LoggedValues(loss, crossEntropy, Likelihoods.NegativeLogLikelihood.Hits(network.Description, logits.detach(), labels));
             var result = (logged.Loss, logged.CrossEntropy, (long)logged.Correct);
             if (double.IsFinite(result.Item1))
             {
@@ -238,12 +239,13 @@ namespace Ibex.Runtime.Training
         }
 
         /// <summary>
-        /// The logged scalars of a step in one transfer: loss, cross-entropy and the number of correct predictions, read from
-        /// the copy's memory (data&lt;double&gt;() would leave its accessor to the finalizer).
+        /// The logged scalars of a step in one transfer: loss, negative log-likelihood (the cross-entropy of a classifier) and
+        /// the number of examples predicted right, read from the copy's memory (data&lt;double&gt;() would leave its accessor to
+        /// the finalizer).
         /// </summary>
-        internal static (double Loss, double CrossEntropy, double Correct) LoggedValues(Tensor loss, Tensor crossEntropy, Tensor logits, Tensor labels)
+        internal static (double Loss, double CrossEntropy, double Correct) LoggedValues(Tensor loss, Tensor crossEntropy, Tensor hits)
         {
-            var values = torch.stack(new[] { loss.detach(), crossEntropy.detach(), logits.detach().argmax(1).eq(labels).sum().to(crossEntropy.dtype) })
+            var values = torch.stack(new[] { loss.detach(), crossEntropy.detach(), hits.to(crossEntropy.dtype) })
                 .to(float64).cpu().contiguous();
             var read = MemoryMarshal.Cast<byte, double>(values.bytes);
             return (read[0], read[1], read[2]);
@@ -271,19 +273,24 @@ namespace Ibex.Runtime.Training
             if (parallel is null)
             {
                 using var evaluation = test is null ? null : TrainingActivities.Start(TrainingActivities.EvaluationSpan, identity!, epoch);
-                testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes);
+                testAccuracy = test is null || !Likelihoods.NegativeLogLikelihood.HasAccuracy(network.Description)
+                    ? double.NaN
+                    : Evaluate(network, test, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes);
             }
             else
             {
                 DataParallelTraining.AverageRunningStatistics(network, parallel);
                 DataParallelTraining.RequireSameWeights(network, parallel, epoch);
-                testAccuracy = test is null ? double.NaN : DataParallelTraining.EvaluateShared(network, test, parallel, settings);
+                testAccuracy = test is null || !Likelihoods.NegativeLogLikelihood.HasAccuracy(network.Description)
+                    ? double.NaN
+                    : DataParallelTraining.EvaluateShared(network, test, parallel, settings);
             }
 
             TrainingMode();
             double meanLoss = sums.LossSum / Math.Max(1, sums.Batches);
+            double trainAccuracy = Likelihoods.NegativeLogLikelihood.HasAccuracy(network.Description) ? sums.Correct / (double)Math.Max(1, sums.Seen) : double.NaN;
             return new EpochReport(epoch, meanLoss, sums.CrossEntropySum / Math.Max(1, sums.Batches), informationPerSample,
-                sums.Correct / (double)Math.Max(1, sums.Seen), testAccuracy, sums.Seconds + clock.Elapsed.TotalSeconds)
+                trainAccuracy, testAccuracy, sums.Seconds + clock.Elapsed.TotalSeconds)
             {
                 LearningRate = learningRate,
                 ExamplesPerSecond = sums.Seen / Math.Max(trainingSeconds, 1e-9),

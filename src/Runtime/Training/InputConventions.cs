@@ -5,7 +5,8 @@ using Ibex.Runtime.Data;
 namespace Ibex.Runtime.Training
 {
     /// <summary>
-    /// What the network learns about its inputs from the data it is trained on: their standardization and the class names.
+    /// What the network learns about its inputs from the data it is trained on: their standardization, its targets'
+    /// standardization (regression) and the class names.
     /// The network keeps both, so that its saved file and every prediction use the inputs as training saw them.
     /// </summary>
     internal static class InputConventions
@@ -42,7 +43,17 @@ namespace Ibex.Runtime.Training
                     "load the test data with the training data's class names.", nameof(test));
             }
 
+            var targets = train.TargetsStandardizedWith;
+            if (test is not null && !Equals(test.TargetsStandardizedWith, targets))
+            {
+                throw new ArgumentException(targets is null
+                    ? "The test targets are standardized but the training targets are not: evaluate on targets prepared as the training targets were."
+                    : "The training targets are standardized but the test targets are not (or with other statistics): apply TargetStandardizer.Apply with the training data's statistics to both.",
+                    nameof(test));
+            }
+
             network.InputStandardization = standardization;
+            network.TargetStandardization = targets;
             // A temperature and a set threshold were fitted to the weights before this training: they no longer hold.
             network.PredictionCalibration = null;
             if (train.ClassNames is { } names)

@@ -27,7 +27,7 @@ namespace Ibex.Runtime.Training
                     var inputs = data.Features.narrow(0, chunk, size).to(device);
                     var labels = data.Labels.narrow(0, chunk, size).to(device);
                     var (logits, _) = network.call(inputs);
-                    correct += logits.argmax(1).eq(labels).sum().item<long>();
+                    correct += (long)Likelihoods.NegativeLogLikelihood.Hits(network.Description, logits, labels).item<double>();
                 }
 
                 return correct;

@@ -10,12 +10,15 @@ namespace Ibex.Runtime.Training
         /// <summary>
         /// The optimizer the trainer uses: Adam (<see cref="Kernels.FusedAdam"/>, one pass per parameter) or SGD with
         /// momentum, over two parameter groups: every parameter other than ρ at <see cref="TrainingSettings.LearningRate"/>,
-        /// and ρ = log α at <see cref="TrainingSettings.LogAlphaLearningRate"/>.
+        /// and ρ = log α at <see cref="TrainingSettings.LogAlphaLearningRate"/>, with the Gaussian likelihood's learned
+        /// log σ² (<see cref="InformationNetwork.NoiseLogVariance"/>), also a log-variance that must travel a few units.
         /// </summary>
         public static OptimizerHelper Create(InformationNetwork network, TrainingSettings settings)
         {
             var meanParameters = network.MeanParameters();
-            var logAlphas = network.LogAlphaParameters();
+            var logAlphas = network.NoiseLogVariance is { } noise
+                ? new List<Parameter>(network.LogAlphaParameters()) { noise }
+                : network.LogAlphaParameters();
             if (settings.Optimizer == OptimizerKind.Sgd)
             {
                 var groups = new List<SGD.ParamGroup> { new(meanParameters, lr: settings.LearningRate, momentum: settings.Momentum) };

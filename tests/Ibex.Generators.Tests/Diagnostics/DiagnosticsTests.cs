@@ -96,6 +96,8 @@ public sealed class DiagnosticsTests
     [InlineData("IBX0201", "[[|InfoRegularized(1, Noise = NoiseFamily.Gaussian, InitialLogAlpha = 9)|]][Input(4)] public partial class N { " + Scores + " }")]
     [InlineData("IBX0202", "[[|InfoRegularized(1, AlphaMax = 1)|]][Input(4)] public partial class N { " + Scores + " }")]
     [InlineData("IBX0010", "[InfoRegularized(1)][Input(4)] public partial class N { [Stochastic, Dense(1)] public partial Layer [|Score|] { get; } }")]
+    [InlineData("IBX0012", "[InfoRegularized(1, Likelihood = Likelihood.HeteroscedasticGaussian)][Input(4)] public partial class N { [Stochastic, Dense(3)] public partial Layer [|Head|] { get; } }")]
+    [InlineData("IBX0201", "[[|InfoRegularized(1, Likelihood = (Likelihood)7)|]][Input(4)] public partial class N { " + Scores + " }")]
     [InlineData("IBX0011", "[InfoRegularized(1)][[|Input(32, 32, 3)|]] public partial class N { [Flatten] public partial Layer F { get; } " + Scores + " }")]
     [InlineData("IBX0119", "[InfoRegularized(1)][Input(4)] public partial class N { [[|LeakyReLU(-0.2)|]] public partial Layer Leak { get; } " + Scores + " }")]
     [InlineData("IBX0120", "[InfoRegularized(1)][Input(4)] public partial class N { [Dense(4)] public partial Layer Same { get; } [[|Residual(nameof(Same))|]] public partial Layer Twice { get; } " + Scores + " }")]
@@ -141,6 +143,9 @@ public sealed class DiagnosticsTests
     [InlineData("[InfoRegularized(1)][Input(2, 6, 6)] public partial class LearnedSlopes { [PReLU] public partial Layer PerChannel { get; } [Flatten] public partial Layer F { get; } [Dense(5)] public partial Layer H { get; } [PReLU(InitialSlope = -0.5)] public partial Layer PerUnit { get; } " + Scores + " }")]
     [InlineData("[InfoRegularized(1)][Input(4)] public partial class GentleLeak { [LeakyReLU(0)] public partial Layer Flat { get; } [LeakyReLU(0.2)] public partial Layer Leak { get; } " + Scores + " }")]
     [InlineData("[InfoRegularized(1)][Input(3, 32, 32)] public partial class ChannelsFirst { [Flatten] public partial Layer F { get; } " + Scores + " }")]
+    [InlineData("[InfoRegularized(1, Likelihood = Likelihood.Gaussian)][Input(4)] public partial class OneTarget { [Stochastic, Dense(8)] public partial Layer H { get; } [Tanh] public partial Layer A { get; } [Stochastic, Dense(1)] public partial Layer Mean { get; } }")]
+    [InlineData("[InfoRegularized(1, Likelihood = Likelihood.HeteroscedasticGaussian)][Input(4)] public partial class MeanAndLogVariance { [Stochastic, Dense(2)] public partial Layer Head { get; } }")]
+    [InlineData("[InfoRegularized(1, Likelihood = Likelihood.Bernoulli)][Input(4)] public partial class OneLabel { [Stochastic, Dense(1)] public partial Layer Label { get; } }")]
     [InlineData("[InfoRegularized(1)][Input(4)] public partial class DropoutRateBelowOne { [Dropout(0.999)] public partial Layer Drop { get; } [BatchNorm(Momentum = 1, Epsilon = 1e-3)] public partial Layer Norm { get; } " + Scores + " }")]
     public void ValidNearMissesReportNothingAndCompile(string source)
     {

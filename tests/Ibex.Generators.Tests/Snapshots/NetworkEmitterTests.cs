@@ -168,6 +168,24 @@ public sealed class NetworkEmitterTests
             """);
 
     [Fact]
+    public void GaussianLikelihoodWithALearnedNoiseVariance()
+        => VerifyGenerated("""
+            using Ibex.Dsl;
+            using Ibex.Runtime;
+
+            namespace Snapshots;
+
+            [InfoRegularized(0.1, Likelihood = Likelihood.Gaussian)]
+            [Input(3)]
+            public partial class Regressor
+            {
+                [Stochastic, Dense(8)] public partial Layer Hidden { get; }
+                [Tanh] public partial Layer Squash { get; }
+                [Stochastic, Dense(2)] public partial Layer Means { get; }
+            }
+            """);
+
+    [Fact]
     public void GaussianNoiseAndPerUnitAlpha()
         => VerifyGenerated("""
             using Ibex.Dsl;

@@ -115,7 +115,11 @@ public sealed class InMemoryDataTests
         using var infinite = new LabeledData(values, torch.zeros(5, dtype: torch.int64));
         Assert.Contains("Infinity at example 2, feature 7", Assert.Throws<ArgumentException>(() => infinite.Validate(description)).Message);
 
-        Assert.Throws<ArgumentException>(() => new LabeledData(torch.rand(3, 36), torch.rand(3)));
+        // Floating-point labels are a regression network's targets: a classifier refuses them when checking.
+        using var targets = new LabeledData(torch.rand(3, 36), torch.rand(3));
+        Assert.Equal(1, targets.TargetCount);
+        Assert.Contains("real-valued targets", Assert.Throws<ArgumentException>(() => targets.Validate(description)).Message);
+        Assert.Throws<ArgumentException>(() => new LabeledData(torch.rand(3, 36), torch.rand(3, 2, 2)));
         Assert.Throws<ArgumentException>(() => LabeledData.FromArray(new float[10], new[] { 0, 1, 2 }));
         Assert.Contains("Example 1 has 2 features", Assert.Throws<ArgumentException>(() => LabeledData.FromRows(new[] { new float[3], new float[2] }, new[] { 0, 1 })).Message);
     }
