@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Text.Json;
 using Ibex.Runtime;
@@ -22,9 +21,6 @@ namespace Ibex.Examples;
 /// </summary>
 internal static class CalibrationReport
 {
-    /// <summary>Debian's python3-sklearn ships the digits as a file; only the file is read.</summary>
-    public const string DigitsFile = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
-
     public static void Write<TNetwork>(TNetwork network, LabeledData validation, LabeledData test, int samples, string output)
         where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
     {
@@ -51,14 +47,14 @@ internal static class CalibrationReport
         var shifts = new List<(string Name, torch.Tensor Images)>();
         using var noise = torch.rand(2000, test.Features.shape[1]);
         shifts.Add(("uniform noise", noise));
-        using var digits = File.Exists(DigitsFile) ? Digits(DigitsFile) : null;
+        using var digits = File.Exists(ScikitLearnDigits.DefaultPath) ? ScikitLearnDigits.Load() : null;
         if (digits is not null)
         {
-            shifts.Insert(0, ("scikit-learn digits", digits));
+            shifts.Insert(0, ("scikit-learn digits", digits.Features));
         }
         else
         {
-            Console.WriteLine($"(no {DigitsFile}: the digits comparison needs Debian's python3-sklearn installed; nothing of Python runs)");
+            Console.WriteLine($"(no {ScikitLearnDigits.DefaultPath}: the digits comparison needs Debian's python3-sklearn installed; nothing of Python runs)");
         }
 
         Console.WriteLine("out of distribution     score                 AUROC   AUPR-out  AUPR-in  FPR95");
@@ -92,29 +88,6 @@ internal static class CalibrationReport
             ["predictive entropy"] = predictions.Select(p => p.PredictiveEntropy!.Value).ToArray(),
             ["1 − max p"] = predictions.Select(p => 1.0 - p.Confidence).ToArray(),
         };
-    }
-
-    /// <summary>The 1,797 digits: 64 values in 0 … 16 and a label per line; scaled to [0, 1] and resized bilinearly to 28×28.</summary>
-    private static torch.Tensor Digits(string path)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-        var pixels = new List<float>();
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            var fields = line.Split(',');
-            pixels.AddRange(fields.Take(64).Select(f => float.Parse(f, CultureInfo.InvariantCulture) / 16f));
-        }
-
-        int count = pixels.Count / 64;
-        using var small = torch.tensor(pixels.ToArray(), new long[] { count, 1, 8, 8 });
-        using var large = torch.nn.functional.interpolate(small, new long[] { 28, 28 }, mode: torch.InterpolationMode.Bilinear, align_corners: false);
-        return large.reshape(count, 784).clamp(0, 1);
     }
 
     private static int[] Labels(LabeledData data)
