@@ -19,7 +19,16 @@ namespace Ibex.Runtime.Runs
             var (trainAccuracy, testAccuracy) = MeanNetwork(network, train, test, options.Training.EvaluationBatchSize);
             double monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
             ClassificationCalibration? calibration = null;
-            if (test is not null)
+            RegressionCalibration? regression = null;
+            if (test is not null && network.Description.IsRegression)
+            {
+                regression = Regression(network, test, options.MonteCarloSamples, cancellationToken);
+                if (regression is null)
+                {
+                    return null;
+                }
+            }
+            else if (test is not null && network.Description.Likelihood == Dsl.Likelihood.Categorical)
             {
                 if (options.MonteCarloSamples > 0)
                 {
@@ -34,13 +43,52 @@ namespace Ibex.Runtime.Runs
 
             return cancellationToken.IsCancellationRequested
                 ? null
-                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation) { TestCalibration = calibration };
+                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation) { TestCalibration = calibration, TestRegression = regression };
         }
 
         /// <summary>The mean network's accuracy on the training set (NaN for a streamed one) and on the test set (NaN without one).</summary>
         public static (double Train, double Test) MeanNetwork(InformationNetwork network, ITrainingSet train, LabeledData? test, int batchSize)
             => (train is LabeledData labeled ? InformationTrainer.Evaluate(network, labeled, batchSize) : double.NaN,
                 test is null ? double.NaN : InformationTrainer.Evaluate(network, test, batchSize));
+
+        /// <summary>
+        /// A regression network's predictive (S Monte-Carlo samples, or the mean network for S = 0) scored on the test set in
+        /// the targets' own units (<see cref="RegressionEvaluation"/>); null when a stop request came.
+        /// </summary>
+        private static RegressionCalibration? Regression<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
+            where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
+        {
+            using var predictor = new Predictor<TNetwork>(network);
+            IReadOnlyList<TargetPrediction> predictions;
+            try
+            {
+                predictions = predictor.PredictTargets(data, samples, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            int targets = network.Description.Targets;
+            using var labels = data.Labels.to(TorchSharp.torch.float64, TorchSharp.torch.CPU).contiguous();
+            double[] values = labels.data<double>().ToArray();
+            var statistics = data.TargetsStandardizedWith;
+            var means = new List<double>();
+            var deviations = new List<double>();
+            var observed = new List<double>();
+            for (int i = 0; i < predictions.Count; i++)
+            {
+                for (int t = 0; t < targets; t++)
+                {
+                    double value = values[i * targets + t];
+                    means.Add(predictions[i].Mean[t]);
+                    deviations.Add(predictions[i].StandardDeviation(t));
+                    observed.Add(statistics is null ? value : statistics.Unstandardize(t, value));
+                }
+            }
+
+            return RegressionEvaluation.Evaluate(means, deviations, observed);
+        }
 
         /// <summary>
         /// Accuracy of the Monte-Carlo predictive, its mean predictive entropy and mutual information in nats, and its

@@ -100,5 +100,9 @@ namespace Ibex.Runtime.Runs
         /// <summary>The Monte-Carlo predictive's calibration on the test set (NLL, Brier score, ECE, the reliability diagram);
         /// null without Monte-Carlo samples or a test set.</summary>
         public Evaluation.ClassificationCalibration? TestCalibration { get; init; }
+
+        /// <summary>A regression network's predictive on the test set in the targets' units (RMSE, Gaussian NLL, 90% interval
+        /// coverage and width, the calibration curve); null for other networks or without a test set.</summary>
+        public Evaluation.RegressionCalibration? TestRegression { get; init; }
     }
 }

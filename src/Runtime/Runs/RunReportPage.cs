@@ -32,6 +32,17 @@ namespace Ibex.Runtime.Runs
                 Row($"predictive's ECE on the test set ({Evaluation.Calibration.DefaultBins} bins)", ReportPage.Number(final.TestCalibration?.ExpectedCalibrationError ?? double.NaN, "F4")),
             });
 
+            if (final.TestRegression is { } regression)
+            {
+                page.Table(new[] { "regression on the test set, in the targets' units", "value" }, new[]
+                {
+                    Row("RMSE", ReportPage.Number(regression.RootMeanSquaredError, "G5")),
+                    Row("Gaussian NLL [nats]", ReportPage.Number(regression.NegativeLogLikelihood, "F4")),
+                    Row("coverage of the 90% interval", ReportPage.Number(regression.IntervalCoverage90, "F4")),
+                    Row("mean width of the 90% interval", ReportPage.Number(regression.IntervalWidth90, "G5")),
+                });
+            }
+
             if (final.TestCalibration is { } calibration)
             {
                 page.Svg("Reliability of the Monte-Carlo predictive on the test set", RunReportPlots.Reliability(calibration));

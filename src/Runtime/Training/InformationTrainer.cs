@@ -254,10 +254,13 @@ namespace Ibex.Runtime.Training
         /// <summary>
         /// Accuracy of the mean network (noise off, ε ≡ 1) on <paramref name="data"/>, in chunks of at most
         /// <paramref name="batchSize"/> examples whose activations fit <paramref name="memoryBudgetBytes"/> (default 1 GiB, the
-        /// default prediction memory budget).
+        /// default prediction memory budget): the share of examples classified right, or of a multi-label network's
+        /// examples with every label right; NaN for a regression network, which has no accuracy.
         /// </summary>
         public static double Evaluate(InformationNetwork network, LabeledData data, int batchSize = 2000, long memoryBudgetBytes = ActivationMemory.DefaultBudgetBytes)
-            => MeanNetworkAccuracy.CountCorrect(network, data, 0, data.Count, batchSize, memoryBudgetBytes) / (double)data.Count;
+            => Likelihoods.NegativeLogLikelihood.HasAccuracy(network.Description)
+                ? MeanNetworkAccuracy.CountCorrect(network, data, 0, data.Count, batchSize, memoryBudgetBytes) / (double)data.Count
+                : double.NaN;
 
         private EpochReport EndOfEpoch(int epoch, EpochAccumulator sums, Stopwatch clock, long n, LabeledData? test, double learningRate)
         {

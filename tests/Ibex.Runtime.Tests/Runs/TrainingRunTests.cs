@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Ibex.Runtime.Persistence;
+using Ibex.Runtime.Prediction;
 using Ibex.Runtime.Data;
 using Ibex.Runtime.Evaluation;
 using Ibex.Runtime.Runs;
@@ -25,6 +26,52 @@ public sealed class TrainingRunTests : IDisposable
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void ARegressionRunReportsItsPredictiveInTheTargetsUnitsAndNoAccuracy()
+    {
+        var random = new Random();
+        int seed = random.Next(1, 1_000_000);
+        // y = 50 + 10·sin(x₀) + 5·x₁ + N(0, 2²), standardized for training; the report scores in the target's units.
+        float[][] x = Enumerable.Range(0, 1500).Select(_ => new[] { (float)(random.NextDouble() * 6 - 3), (float)(random.NextDouble() * 2 - 1), (float)random.NextDouble() }).ToArray();
+        float[] y = x.Select(r => (float)(50 + 10 * Math.Sin(r[0]) + 5 * r[1] + 2 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()))).ToArray();
+        using var raw = LabeledData.FromRows(x, y);
+        var (rawTrain, rawTest) = raw.Split(0.2, seed);
+        using var _ = rawTrain;
+        using var __ = rawTest;
+        var statistics = TargetStandardizer.Fit(rawTrain);
+        using var train = TargetStandardizer.Apply(statistics, rawTrain);
+        using var test = TargetStandardizer.Apply(statistics, rawTest);
+        torch.manual_seed(seed);
+        using var network = new HomoscedasticRegressor();
+        var options = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 30, BatchSize = 50, Seed = seed },
+            OutputDirectory = Path.Combine(folder, "output"),
+            MonteCarloSamples = 8,
+        };
+
+        using var run = new TrainingRun<HomoscedasticRegressor>(network, options);
+        var report = run.Run(train, test).Report!;
+        Assert.True(double.IsNaN(report.Final.TestMeanNetwork) && double.IsNaN(report.Final.TestMonteCarlo), "a regression network has no accuracy");
+        Assert.Null(report.Final.TestCalibration);
+        var regression = Assert.IsType<RegressionCalibration>(report.Final.TestRegression);
+        Assert.Equal(test.Count, regression.Examples);
+        // Noise σ = 2 in the target's units: a good fit has an RMSE near 2 (predicting the mean misses by about 8).
+        Assert.InRange(regression.RootMeanSquaredError, 1.5, 3.5);
+        Assert.InRange(regression.IntervalCoverage90, 0.8, 0.97);
+
+        // The same numbers from the saved network, predicted on the raw test rows.
+        using var loaded = Predictor<HomoscedasticRegressor>.Load(report.NetworkFile!);
+        var predictions = loaded.PredictTargets(rawTest, samples: 8);
+        using var targets = rawTest.Labels.to(torch.float64);
+        var observed = targets.data<double>().ToArray();
+        var again = RegressionEvaluation.Evaluate(predictions.Select(p => p.Mean[0]).ToArray(), predictions.Select(p => p.StandardDeviation(0)).ToArray(), observed);
+        Assert.Equal(regression.RootMeanSquaredError, again.RootMeanSquaredError, 1e-4 * regression.RootMeanSquaredError);
+        Assert.Equal(regression.NegativeLogLikelihood, again.NegativeLogLikelihood, 1e-4);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(options.OutputDirectory, RunFiles.Report)));
+        Assert.Equal(regression.RootMeanSquaredError, json.RootElement.GetProperty("final").GetProperty("testRegression").GetProperty("rootMeanSquaredError").GetDouble(), 12);
     }
 
     [Fact]
