@@ -14,6 +14,13 @@ namespace Ibex.Runtime.Data
         /// <summary>The header of the column that holds each row's class, an integer 0 … K−1. Default "label".</summary>
         public string LabelColumn { get; set; } = "label";
 
+        /// <summary>
+        /// The headers of the columns that hold real-valued targets (a regression network's, or a multi-label network's 0s and
+        /// 1s), in the order the network predicts them; when set, <see cref="LabelColumn"/> is not read and
+        /// <see cref="CsvData.Load"/> gives targets [N, T]. Null (default) reads class indices from <see cref="LabelColumn"/>.
+        /// </summary>
+        public IReadOnlyList<string>? TargetColumns { get; set; }
+
         /// <summary>The headers of the feature columns, in the order the network takes them; null takes every other column, in file order.</summary>
         public IReadOnlyList<string>? FeatureColumns { get; set; }
 
@@ -37,9 +44,14 @@ namespace Ibex.Runtime.Data
     /// </summary>
     public static class CsvData
     {
-        /// <summary>Loads every row of <paramref name="path"/>.</summary>
+        /// <summary>Loads every row of <paramref name="path"/>: class indices, or targets when <see cref="CsvDataOptions.TargetColumns"/> names them.</summary>
         public static LabeledData Load(string path, CsvDataOptions? options = null)
         {
+            if (options?.TargetColumns is { } targetColumns)
+            {
+                return LoadTargets(path, options, targetColumns);
+            }
+
             var features = new List<float[]>();
             var labels = new List<long>();
             foreach (var example in Read(path, options))
@@ -63,6 +75,68 @@ namespace Ibex.Runtime.Data
             return new LabeledData(torch.tensor(flat, new[] { (long)features.Count, width }), torch.tensor(labels.ToArray()))
             {
                 Origin = Columns(path, options),
+            };
+        }
+
+        /// <summary>Every row's features and its targets from the named columns; every value must be a finite number.</summary>
+        private static LabeledData LoadTargets(string path, CsvDataOptions options, IReadOnlyList<string> targetColumns)
+        {
+            if (!File.Exists(path))
+            {
+                throw DatasetException.Missing(path, "the CSV file");
+            }
+
+            if (targetColumns.Count == 0)
+            {
+                throw new ArgumentException("CsvDataOptions.TargetColumns names no column; name at least one, or leave it null to read class indices.", nameof(options));
+            }
+
+            using var reader = CsvReader.FromFile(path, ReaderOptions(options));
+            var headers = reader.Headers.ToArray();
+            var targetIndexes = targetColumns.Select(name => Array.IndexOf(headers, name) is int at and >= 0
+                ? at
+                : throw new DatasetException(path, $"it has no target column '{name}'; its columns are {Describe(headers)}.")).ToArray();
+            int[] featureIndexes = options.FeatureColumns is null
+                ? Enumerable.Range(0, headers.Length).Where(i => !targetIndexes.Contains(i)).ToArray()
+                : FeatureIndexes(path, headers, -1, options.FeatureColumns);
+            if (featureIndexes.Length == 0)
+            {
+                throw new DatasetException(path, "it has no column besides the targets.");
+            }
+
+            var features = new List<float>();
+            var targets = new List<float>();
+            foreach (CsvRow row in reader)
+            {
+                if (row.FieldCount != headers.Length)
+                {
+                    throw new DatasetException(path, $"row {row.RowNumber} has {row.FieldCount} fields, but the header has {headers.Length}: every row needs exactly one field per column.");
+                }
+
+                foreach (var (indexes, list, what) in new[] { (featureIndexes, features, "features"), (targetIndexes, targets, "targets") })
+                {
+                    foreach (int column in indexes)
+                    {
+                        if (!float.TryParse(row.GetSpan(column), Numbers, options.Culture, out float value) || !float.IsFinite(value))
+                        {
+                            throw new DatasetException(path, $"row {row.RowNumber}, column '{headers[column]}': '{row.GetString(column)}' is not a finite number in the " +
+                                $"{CultureName(options.Culture)} culture; {what} must be finite numbers (drop or fill rows with missing values).");
+                        }
+
+                        list.Add(value);
+                    }
+                }
+            }
+
+            int count = features.Count / featureIndexes.Length;
+            if (count == 0)
+            {
+                throw new DatasetException(path, "it has a header but no rows.");
+            }
+
+            return new LabeledData(torch.tensor(features.ToArray(), new[] { (long)count, featureIndexes.Length }), torch.tensor(targets.ToArray(), new[] { (long)count, targetIndexes.Length }))
+            {
+                Origin = new FileRows(path, string.Join(", ", targetColumns), featureIndexes.Select(i => headers[i]).ToArray()),
             };
         }
 

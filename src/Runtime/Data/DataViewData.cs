@@ -55,6 +55,53 @@ namespace Ibex.Runtime.Data
             return new LabeledData(torch.tensor(featureValues.ToArray(), new[] { (long)labels.Count, featuresPerRow }), torch.tensor(labels.ToArray()));
         }
 
+        /// <summary>
+        /// Loads every row of <paramref name="view"/> with real-valued targets (a regression network's, or a multi-label
+        /// network's 0s and 1s): the target column holds a Single per row, or a vector of Single for several targets.
+        /// </summary>
+        public static LabeledData LoadTargets(IDataView view, string targetColumn = "Label", string featuresColumn = "Features")
+        {
+            ArgumentNullException.ThrowIfNull(view);
+            var target = Column(view, targetColumn, "target");
+            var features = Column(view, featuresColumn, "features");
+            using var cursor = view.GetRowCursor(new[] { target, features });
+            var readTargets = FeaturesGetter(cursor, target);
+            var readFeatures = FeaturesGetter(cursor, features);
+            var featureValues = new List<float>();
+            var targetValues = new List<float>();
+            long featuresPerRow = -1, targetsPerRow = -1, rows = 0;
+            var buffer = new List<float>();
+            while (cursor.MoveNext())
+            {
+                long row = cursor.Position;
+                foreach (var (read, values, column) in new[] { (readFeatures, featureValues, features), (readTargets, targetValues, target) })
+                {
+                    buffer.Clear();
+                    read(buffer);
+                    ref long width = ref column.Index == features.Index ? ref featuresPerRow : ref targetsPerRow;
+                    if (width < 0)
+                    {
+                        width = buffer.Count;
+                    }
+                    else if (buffer.Count != width)
+                    {
+                        throw new ArgumentException($"Row {row} of column '{column.Name}' has {buffer.Count} values, but row 0 has {width}; every row needs as many.", nameof(view));
+                    }
+
+                    values.AddRange(buffer);
+                }
+
+                rows++;
+            }
+
+            if (rows == 0 || featuresPerRow <= 0 || targetsPerRow <= 0)
+            {
+                throw new ArgumentException("The data view has no rows with features and targets.", nameof(view));
+            }
+
+            return new LabeledData(torch.tensor(featureValues.ToArray(), new[] { rows, featuresPerRow }), torch.tensor(targetValues.ToArray(), new[] { rows, targetsPerRow }));
+        }
+
         private static DataViewSchema.Column Column(IDataView view, string name, string role)
             => view.Schema.GetColumnOrNull(name) ?? throw new ArgumentException(
                 $"The data view has no {role} column '{name}'; its columns are {string.Join(", ", EnumerateNames(view.Schema))}.", nameof(view));

@@ -32,6 +32,39 @@ public sealed class DataViewDataTests
     }
 
     [Fact]
+    public void AViewWithFloatTargetsReadsBackOneOrSeveralTargetsPerRow()
+    {
+        TorchNative.EnsureLoaded();
+        var rows = Enumerable.Range(0, random.Next(5, 40)).Select(_ => new TargetRow
+        {
+            Features = Enumerable.Range(0, 3).Select(_ => (float)random.NextDouble()).ToArray(),
+            Price = (float)(random.NextDouble() * 1000),
+            Labels = Enumerable.Range(0, 2).Select(_ => (float)random.Next(2)).ToArray(),
+        }).ToArray();
+        var view = ml.Data.LoadFromEnumerable(rows);
+
+        using var one = DataViewData.LoadTargets(view, targetColumn: "Price");
+        using var two = DataViewData.LoadTargets(view, targetColumn: "Labels");
+
+        Assert.Equal(1, one.TargetCount);
+        Assert.Equal(rows.Select(r => r.Price), one.Labels.data<float>().ToArray());
+        Assert.Equal(2, two.TargetCount);
+        Assert.Equal(rows.SelectMany(r => r.Labels), two.Labels.data<float>().ToArray());
+        Assert.Equal(rows.SelectMany(r => r.Features), two.Features.data<float>().ToArray());
+    }
+
+    private sealed class TargetRow
+    {
+        [VectorType(3)]
+        public float[] Features { get; set; } = Array.Empty<float>();
+
+        public float Price { get; set; }
+
+        [VectorType(2)]
+        public float[] Labels { get; set; } = Array.Empty<float>();
+    }
+
+    [Fact]
     public void ANetworkTrainsFromADataView()
     {
         TorchNative.EnsureLoaded();
