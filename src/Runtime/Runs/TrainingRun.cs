@@ -153,7 +153,7 @@ namespace Ibex.Runtime.Runs
             {
                 onnxPath = Path.Combine(output!, RunFiles.Onnx);
                 using var exportSpan = TrainingActivities.Start(TrainingActivities.ExportSpan, identity);
-                OnnxExport.Save(MeanGraph.Of(network), onnxPath, new OnnxExportOptions { TrainingSetSize = train.Count });
+                OnnxExport.Save(MeanGraph.Of(network), onnxPath, new OnnxExportOptions { TrainingSetSize = train.Count, Metadata = OnnxPredictionMetadata.Of(network) });
             }
 
             var report = new RunReport
@@ -229,7 +229,7 @@ namespace Ibex.Runtime.Runs
             {
                 onnxPath = Path.Combine(output, RunFiles.PrunedOnnx);
                 using var exportSpan = TrainingActivities.Start(TrainingActivities.ExportSpan, identity);
-                OnnxExport.Save(pruned.Graph, onnxPath, new OnnxExportOptions { Initializers = prune.Initializers, TrainingSetSize = train.Count });
+                OnnxExport.Save(pruned.Graph, onnxPath, new OnnxExportOptions { Initializers = prune.Initializers, TrainingSetSize = train.Count, Metadata = OnnxPredictionMetadata.Of(network) });
             }
 
             var (trainAccuracy, testAccuracy) = FinalEvaluation.MeanNetwork(copy, train, test, options.Training.EvaluationBatchSize);

@@ -50,6 +50,7 @@ public sealed class TrainingRunTests : IDisposable
             Training = new TrainingSettings { Epochs = 30, BatchSize = 50, Seed = seed },
             OutputDirectory = Path.Combine(folder, "output"),
             MonteCarloSamples = 8,
+            ExportOnnx = true,
         };
 
         using var run = new TrainingRun<HomoscedasticRegressor>(network, options);
@@ -72,6 +73,23 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(regression.NegativeLogLikelihood, again.NegativeLogLikelihood, 1e-4);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(options.OutputDirectory, RunFiles.Report)));
         Assert.Equal(regression.RootMeanSquaredError, json.RootElement.GetProperty("final").GetProperty("testRegression").GetProperty("rootMeanSquaredError").GetDouble(), 12);
+
+        // The ONNX graph gives standardized means; its metadata maps them back to the predictor's mean network.
+        using var session = new InferenceSession(report.OnnxFile!);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("Gaussian", metadata["ibex.likelihood"]);
+        double targetMean = double.Parse(metadata["ibex.target_mean"], System.Globalization.CultureInfo.InvariantCulture);
+        double targetScale = double.Parse(metadata["ibex.target_std"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(metadata.ContainsKey("ibex.noise_log_variance"));
+        var rows = rawTest.Features.data<float>().ToArray();
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(rows, new[] { (int)rawTest.Count, 3 });
+        using var outputs = session.Run(new[] { NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input) });
+        var standardizedMeans = outputs.First().AsEnumerable<float>().ToArray();
+        var meanNetwork = loaded.PredictTargets(rawTest, samples: 0);
+        for (int i = 0; i < meanNetwork.Count; i++)
+        {
+            Assert.Equal(meanNetwork[i].Mean[0], targetMean + targetScale * standardizedMeans[i], 1e-4 * Math.Abs(meanNetwork[i].Mean[0]));
+        }
     }
 
     [Fact]
