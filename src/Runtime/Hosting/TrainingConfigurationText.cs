@@ -26,6 +26,7 @@ namespace Ibex.Runtime.Hosting
             ("Epochs", Kind.WholeNumber), ("BatchSize", Kind.WholeNumber), ("BetaWarmupEpochs", Kind.WholeNumber),
             ("CheckpointIntervalEpochs", Kind.WholeNumber), ("EvaluationBatchSize", Kind.WholeNumber), ("MonteCarloSamples", Kind.WholeNumber),
             ("Seed", Kind.LongWholeNumber), ("AllowLibTorchVersionMismatch", Kind.Boolean), ("ExportOnnx", Kind.Boolean),
+            ("Calibration:Enabled", Kind.Boolean), ("Calibration:HeldOutFraction", Kind.Number), ("Calibration:Coverage", Kind.Number), ("Calibration:RandomizedSets", Kind.Boolean),
             ("Prune:Enabled", Kind.Boolean), ("Prune:LogAlphaThreshold", Kind.Number), ("Prune:RemoveUnits", Kind.Boolean), ("Prune:FineTuneEpochs", Kind.WholeNumber),
             ("Data:Standardize", Kind.Boolean), ("Data:TrainSize", Kind.WholeNumber), ("Data:RandomLabelFraction", Kind.Number),
             ("Data:LabelSeed", Kind.LongWholeNumber), ("Data:SyntheticExamples", Kind.WholeNumber), ("DataParallel:TimeoutSeconds", Kind.WholeNumber),

@@ -83,6 +83,9 @@ namespace Ibex.Runtime.Hosting
         /// <summary>Writes the trained mean network as <c>network.onnx</c> beside <c>network.ibexnet</c> (see <see cref="Export.OnnxExport"/>). Default false.</summary>
         public bool ExportOnnx { get; set; }
 
+        /// <summary>Calibration on held-out training examples before saving (<c>Ibex:Training:Calibration</c>): off unless <see cref="CalibrationOptions.Enabled"/>.</summary>
+        public CalibrationOptions Calibration { get; set; } = new();
+
         /// <summary>Pruning after training (<c>Ibex:Training:Prune</c>): off unless <see cref="PruneOptions.Enabled"/>.</summary>
         public PruneOptions Prune { get; set; } = new();
 
@@ -135,6 +138,9 @@ namespace Ibex.Runtime.Hosting
             TensorBoard = string.IsNullOrWhiteSpace(TensorBoard.Directory)
                 ? null
                 : new Runs.TensorBoardOptions { Directory = System.IO.Path.GetFullPath(TensorBoard.Directory), HistogramIntervalEpochs = TensorBoard.HistogramIntervalEpochs },
+            Calibration = Calibration.Enabled
+                ? new Runs.RunCalibration { HeldOutFraction = Calibration.HeldOutFraction, Coverage = Calibration.Coverage, RandomizedSets = Calibration.RandomizedSets }
+                : null,
             Prune = Prune.Enabled
                 ? new Runs.RunPruning
                 {
@@ -206,6 +212,27 @@ namespace Ibex.Runtime.Hosting
         /// pulls; a short job would otherwise end between two scrapes). Default 0; set it to at least the scrape interval.
         /// </summary>
         public int KeepServingSeconds { get; set; }
+    }
+
+    /// <summary>
+    /// Calibration after training (<c>Ibex:Training:Calibration</c>, see <see cref="Runs.RunCalibration"/>): the last
+    /// <see cref="HeldOutFraction"/> of the training examples are held out, and the saved <c>network.ibexnet</c> carries the
+    /// temperature and prediction-set threshold (a classifier) or the conformal interval quantile (a regression network)
+    /// fitted on them, which the prediction service then applies.
+    /// </summary>
+    public sealed class CalibrationOptions
+    {
+        /// <summary>Whether to calibrate. Default false.</summary>
+        public bool Enabled { get; set; }
+
+        /// <summary>The share of the training examples held out, in (0, 0.5]. Default 0.1.</summary>
+        public double HeldOutFraction { get; set; } = 0.1;
+
+        /// <summary>The coverage of prediction sets or intervals, in (0, 1). Default 0.9.</summary>
+        public double Coverage { get; set; } = 0.9;
+
+        /// <summary>Whether prediction sets are randomized. Default false.</summary>
+        public bool RandomizedSets { get; set; }
     }
 
     /// <summary>

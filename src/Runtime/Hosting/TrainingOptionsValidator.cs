@@ -68,6 +68,14 @@ namespace Ibex.Runtime.Hosting
                 Check(prometheus.KeepServingSeconds is >= 0 and <= 3600, "Telemetry:Prometheus:KeepServingSeconds", prometheus.KeepServingSeconds, "between 0 and 3600");
             }
 
+            var calibration = options.Calibration;
+            Check(calibration is not null, "Calibration", null, "a section");
+            if (calibration is not null)
+            {
+                Check(calibration.HeldOutFraction > 0 && calibration.HeldOutFraction <= 0.5, "Calibration:HeldOutFraction", calibration.HeldOutFraction, "a share in (0, 0.5], for example 0.1");
+                Check(calibration.Coverage > 0 && calibration.Coverage < 1, "Calibration:Coverage", calibration.Coverage, "a coverage in (0, 1), for example 0.9");
+            }
+
             var prune = options.Prune;
             Check(prune is not null, "Prune", null, "a section");
             if (prune is not null)

@@ -61,6 +61,9 @@ namespace Ibex.Runtime.Runs
         /// <summary>The mean network as ONNX (<see cref="TrainingRunOptions.ExportOnnx"/>), or null.</summary>
         public string? OnnxFile { get; init; }
 
+        /// <summary>What calibration fitted and its test coverage (<see cref="TrainingRunOptions.Calibration"/>), or null.</summary>
+        public CalibrationOutcome? Calibration { get; init; }
+
         /// <summary>What pruning kept (<see cref="TrainingRunOptions.Prune"/>), or null when the run did not prune.</summary>
         public PruningOutcome? Pruning { get; init; }
 

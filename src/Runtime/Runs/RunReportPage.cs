@@ -32,6 +32,19 @@ namespace Ibex.Runtime.Runs
                 Row($"predictive's ECE on the test set ({Evaluation.Calibration.DefaultBins} bins)", ReportPage.Number(final.TestCalibration?.ExpectedCalibrationError ?? double.NaN, "F4")),
             });
 
+            if (report.Calibration is { } calibrated)
+            {
+                var fitted = calibrated.Calibration;
+                page.Table(new[] { $"calibration on {calibrated.HeldOutExamples} held-out training examples", "value" }, new[]
+                {
+                    Row("temperature T", ReportPage.Number(fitted.Temperature, "F4")),
+                    Row("held-out ECE before → after temperature scaling", $"{ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorBefore, "F4")} → {ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorAfter, "F4")}"),
+                    Row($"nominal coverage of prediction {(fitted.IntervalQuantile is null ? "sets" : "intervals")}", ReportPage.Number(fitted.IntervalCoverage ?? fitted.SetCoverage ?? double.NaN, "F3")),
+                    Row("coverage on the test set", ReportPage.Number(calibrated.TestCoverage, "F4")),
+                    Row(fitted.IntervalQuantile is null ? "mean set size on the test set [classes]" : "mean interval width on the test set", ReportPage.Number(calibrated.TestMeanSize, "G5")),
+                });
+            }
+
             if (final.TestRegression is { } regression)
             {
                 page.Table(new[] { "regression on the test set, in the targets' units", "value" }, new[]

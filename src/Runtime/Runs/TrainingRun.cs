@@ -76,6 +76,8 @@ namespace Ibex.Runtime.Runs
         {
             folders?.Dispose();
             folders = null;
+            keptForTraining?.Dispose();
+            keptForTraining = null;
         }
 
         /// <summary>Runs every stage on <paramref name="train"/> (N = its size), measuring on <paramref name="test"/> when given.</summary>
@@ -90,6 +92,7 @@ namespace Ibex.Runtime.Runs
                 NetworkFile.Load(network, warmStart);
             }
 
+            using var heldOut = HoldOut(ref train);
             var identity = RunIdentity.Of(options.Training, network.Description, train.Count, Beta);
             using var span = TrainingActivities.Start(TrainingActivities.RunSpan, identity);
             observers.OnRunStarting(new RunStart(network.Description.Name, network.Device.ToString(), train.Count, Beta, options.Training.Epochs,
@@ -100,7 +103,7 @@ namespace Ibex.Runtime.Runs
             bool completed = outcome.Completed;
             if (completed)
             {
-                report = root ? Finish(train, test, outcome, identity, cancellationToken) : null;
+                report = root ? Finish(train, test, heldOut, outcome, identity, cancellationToken) : null;
                 completed = root ? report is not null : true;
                 if (parallel is not null)
                 {
@@ -118,9 +121,43 @@ namespace Ibex.Runtime.Runs
             return result;
         }
 
-        /// <summary>Every stage after training; null when a stop request came first (the checkpoint holds the finished run).</summary>
-        private RunReport? Finish(ITrainingSet train, LabeledData? test, TrainingOutcome outcome, RunIdentity identity, CancellationToken cancellationToken)
+        /// <summary>
+        /// With <see cref="TrainingRunOptions.Calibration"/>: the last examples of the in-memory training set, for the caller to
+        /// calibrate on and dispose, and <paramref name="train"/> becomes the rest (the run disposes it). Otherwise null, and
+        /// <paramref name="train"/> is left as it is.
+        /// </summary>
+        private LabeledData? HoldOut(ref ITrainingSet train)
         {
+            if (options.Calibration is not { } calibration)
+            {
+                return null;
+            }
+
+            RunCalibrationStage.Check(network.Description, calibration);
+            if (train is not LabeledData data)
+            {
+                throw new ArgumentException("Calibration holds out the last training examples, so it needs the training set in memory (LabeledData), not streamed.", nameof(train));
+            }
+
+            long count = (long)Math.Round(data.Count * calibration.HeldOutFraction);
+            if (count < 1 || count >= data.Count)
+            {
+                throw new ArgumentException($"A held-out fraction of {calibration.HeldOutFraction} of {data.Count} training examples leaves {count} to calibrate on; give a larger fraction or more data.", nameof(train));
+            }
+
+            keptForTraining?.Dispose();
+            keptForTraining = data.Take(data.Count - count);
+            train = keptForTraining;
+            return data.Slice(data.Count - count, count);
+        }
+
+        /// <summary>The training examples left after holding some out for calibration; disposed with the run.</summary>
+        private LabeledData? keptForTraining;
+
+        /// <summary>Every stage after training; null when a stop request came first (the checkpoint holds the finished run).</summary>
+        private RunReport? Finish(ITrainingSet train, LabeledData? test, LabeledData? heldOut, TrainingOutcome outcome, RunIdentity identity, CancellationToken cancellationToken)
+        {
+            var calibration = heldOut is null ? null : RunCalibrationStage.Calibrate(network, heldOut, test, options.Calibration!, options.MonteCarloSamples, cancellationToken);
             string? output = options.OutputDirectory is { } o ? Path.GetFullPath(o) : null;
             string? networkPath = null;
             if (output is not null)
@@ -175,6 +212,7 @@ namespace Ibex.Runtime.Runs
                 Final = final,
                 NetworkFile = networkPath,
                 OnnxFile = onnxPath,
+                Calibration = calibration,
                 Pruning = options.Prune is { } prune ? Prune(prune, train, test, output, identity) : null,
             };
             if (output is not null)

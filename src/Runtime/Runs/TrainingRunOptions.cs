@@ -27,6 +27,9 @@ namespace Ibex.Runtime.Runs
         /// <summary>Whether to export the mean network as ONNX (<see cref="RunFiles.Onnx"/>; needs an output folder).</summary>
         public bool ExportOnnx { get; init; }
 
+        /// <summary>Calibration on held-out training examples before the network is saved, or null (default) for none.</summary>
+        public RunCalibration? Calibration { get; init; }
+
         /// <summary>Prune after training (on a copy: the saved network keeps every weight); null: no pruning.</summary>
         public RunPruning? Prune { get; init; }
 

@@ -93,6 +93,55 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void ACalibratedRunSavesANetworkWhoseSetsCoverTheTestSet()
+    {
+        long seed = Random.Shared.NextInt64(1, 1_000_000);
+        // Overlapping clusters: a classifier that is often unsure, so the sets hold more than one class.
+        using var all = SyntheticClusters.Create(9000, 16, 4, seed, separation: 0.6);
+        var (train, test) = all.Split(4000.0 / 9000, seed);
+        using var _ = train;
+        using var __ = test;
+        torch.manual_seed(seed);
+        using var network = new SmallClassifier();
+        double coverage = 0.8 + Random.Shared.NextDouble() * 0.15;
+        var options = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 6, BatchSize = 50, Seed = seed },
+            OutputDirectory = Path.Combine(folder, "output"),
+            MonteCarloSamples = 4,
+            Calibration = new RunCalibration { HeldOutFraction = 0.4, Coverage = coverage },
+        };
+
+        using var run = new TrainingRun<SmallClassifier>(network, options);
+        var report = run.Run(train, test).Report!;
+
+        // 2,000 of the 5,000 training examples held out: N counts the 3,000 trained on.
+        var calibrated = Assert.IsType<CalibrationOutcome>(report.Calibration);
+        Assert.Equal(2000, calibrated.HeldOutExamples);
+        Assert.Equal(3000, report.TrainingExamples);
+        Assert.Equal(coverage, calibrated.Calibration.SetCoverage);
+        // Coverage on 4,000 test examples from a threshold fitted on 2,000: sd ≈ √(0.16·0.84/2000) + √(0.16·0.84/4000) ≈ 0.014.
+        Assert.True(Math.Abs(calibrated.TestCoverage - coverage) < 0.05, $"sets covered {calibrated.TestCoverage:F4}, calibrated for {coverage:F3}");
+        Assert.True(calibrated.HeldOutExpectedCalibrationErrorAfter <= calibrated.HeldOutExpectedCalibrationErrorBefore + 0.01);
+
+        // The saved network carries it, and predicts the same sets.
+        using var loaded = Predictor<SmallClassifier>.Load(report.NetworkFile!);
+        Assert.Equal(calibrated.Calibration, loaded.Calibration);
+        var predictions = loaded.PredictBatch(test, samples: 4);
+        long[] labels = test.Labels.data<long>().ToArray();
+        Assert.Equal(calibrated.TestCoverage, predictions.Where((p, i) => p.PredictionSet!.Contains((int)labels[i])).Count() / (double)labels.Length, 12);
+    }
+
+    [Fact]
+    public void CalibrationIsRefusedForAMultiLabelNetworkBeforeTraining()
+    {
+        using var network = new MultiLabelNetwork();
+        using var data = LabeledData.FromRows(new[] { new float[8], new float[8] }, new[] { new float[3], new float[3] });
+        using var run = new TrainingRun<MultiLabelNetwork>(network, new TrainingRunOptions { Calibration = new RunCalibration() });
+        Assert.Contains("multi-label", Assert.Throws<ArgumentException>(() => run.Run(data)).Message);
+    }
+
+    [Fact]
     public void EveryStageRunsAndTheFilesAgreeWithTheReport()
     {
         long seed = Random.Shared.NextInt64(1, 1_000_000);
