@@ -91,6 +91,31 @@ namespace Ibex.Runtime.Data
         /// <summary>The number of examples, N.</summary>
         public long Count => Labels.shape[0];
 
+        /// <summary>
+        /// The targets in their own units, example after example and target after target (N·T values): standardized targets
+        /// are mapped back with <see cref="TargetsStandardizedWith"/>.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The data has class indices, not targets.</exception>
+        public double[] TargetValues()
+        {
+            if (TargetCount == 0)
+            {
+                throw new InvalidOperationException("The data has class indices, not real-valued targets.");
+            }
+
+            using var cpu = Labels.to(torch.float64, torch.CPU).contiguous();
+            double[] values = cpu.data<double>().ToArray();
+            if (TargetsStandardizedWith is { } statistics)
+            {
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = statistics.Unstandardize(i % TargetCount, values[i]);
+                }
+            }
+
+            return values;
+        }
+
         /// <summary>The first <paramref name="count"/> examples, as a new object (copies).</summary>
         public LabeledData Take(long count) => Slice(0, count);
 

@@ -35,19 +35,8 @@ namespace Ibex.Runtime.Prediction
         }
 
         private LabelPrediction[] RunLabels(torch.Tensor batch, int samples, bool standardized, System.Threading.CancellationToken cancellationToken)
-        {
-            if (samples < 0)
+            => Predicting(batch, samples, standardized, Dsl.Likelihood.Bernoulli, inputs =>
             {
-                throw new ArgumentOutOfRangeException(nameof(samples), samples, "The number of Monte-Carlo samples must be 0 (the mean network) or more.");
-            }
-
-            RequireLikelihood(Dsl.Likelihood.Bernoulli);
-            lock (gate)
-            {
-                ObjectDisposedException.ThrowIf(disposed, this);
-                using var noGrad = torch.no_grad();
-                using var standardizedBatch = standardized ? null : network.InputStandardization?.Apply(batch);
-                var inputs = standardizedBatch ?? batch;
                 long count = inputs.shape[0];
                 int labels = Description.Targets;
                 using var probabilitySums = torch.zeros(count, labels, dtype: torch.float64);
@@ -90,8 +79,7 @@ namespace Ibex.Runtime.Prediction
                 }
 
                 return predictions;
-            }
-        }
+            });
 
         /// <summary>The binary entropy −p·log p − (1 − p)·log(1 − p) in nats, element by element (0 at p ∈ {0, 1}).</summary>
         private static torch.Tensor BinaryEntropy(torch.Tensor p)

@@ -91,34 +91,12 @@ namespace Ibex.Runtime.Prediction
                 throw new ArgumentException($"The data's targets are standardized with other statistics than {Description.Name} was trained with; pass the raw targets.", nameof(data));
             }
 
-            using var cpu = data.Labels.to(torch.float64, torch.CPU).contiguous();
-            double[] values = cpu.data<double>().ToArray();
-            if (data.TargetsStandardizedWith is { } statistics)
-            {
-                int targets = statistics.Targets;
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = statistics.Unstandardize(i % targets, values[i]);
-                }
-            }
-
-            return values;
+            return data.TargetValues();
         }
 
         private TargetPrediction[] RunTargets(torch.Tensor batch, int samples, bool standardized, System.Threading.CancellationToken cancellationToken)
-        {
-            if (samples < 0)
+            => Predicting(batch, samples, standardized, Dsl.Likelihood.Gaussian, inputs =>
             {
-                throw new ArgumentOutOfRangeException(nameof(samples), samples, "The number of Monte-Carlo samples must be 0 (the mean network) or more.");
-            }
-
-            RequireLikelihood(Dsl.Likelihood.Gaussian);
-            lock (gate)
-            {
-                ObjectDisposedException.ThrowIf(disposed, this);
-                using var noGrad = torch.no_grad();
-                using var standardizedBatch = standardized ? null : network.InputStandardization?.Apply(batch);
-                var inputs = standardizedBatch ?? batch;
                 long count = inputs.shape[0];
                 int targets = Description.Targets;
                 using var meanSums = torch.zeros(count, targets, dtype: torch.float64);
@@ -168,7 +146,7 @@ namespace Ibex.Runtime.Prediction
                 }
 
                 return predictions;
-            }
-        }
+            });
+
     }
 }

@@ -199,19 +199,8 @@ namespace Ibex.Runtime.Prediction
         }
 
         private IReadOnlyList<ClassPrediction> Run(torch.Tensor batch, int samples, bool standardized = false, System.Threading.CancellationToken cancellationToken = default)
-        {
-            if (samples < 0)
+            => Predicting(batch, samples, standardized, Dsl.Likelihood.Categorical, inputs =>
             {
-                throw new ArgumentOutOfRangeException(nameof(samples), samples, "The number of Monte-Carlo samples must be 0 (the mean network) or more.");
-            }
-
-            RequireLikelihood(Dsl.Likelihood.Categorical);
-            lock (gate)
-            {
-                ObjectDisposedException.ThrowIf(disposed, this);
-                using var noGrad = torch.no_grad();
-                using var standardizedBatch = standardized ? null : network.InputStandardization?.Apply(batch);
-                var inputs = standardizedBatch ?? batch;
                 var predictions = samples == 0 ? MeanNetwork(inputs, cancellationToken) : MonteCarlo(inputs, samples, cancellationToken);
                 if (network.PredictionCalibration is { } calibration)
                 {
@@ -222,8 +211,7 @@ namespace Ibex.Runtime.Prediction
                 return network.ClassNames is { } names
                     ? Array.ConvertAll(predictions, p => p with { ClassName = names[p.Class] })
                     : predictions;
-            }
-        }
+            });
 
         /// <summary>
         /// Whether <paramref name="data"/>'s features are standardized with the network's own statistics already (true) or raw
@@ -240,6 +228,28 @@ namespace Ibex.Runtime.Prediction
             }
 
             return prepared;
+        }
+
+        /// <summary>
+        /// What every prediction method does around its own computation: refuses a negative sample count and a method of
+        /// another likelihood, then, one call at a time and without gradients, hands <paramref name="predict"/> the batch
+        /// standardized as the training inputs were (as it is when <paramref name="standardized"/>).
+        /// </summary>
+        private T[] Predicting<T>(torch.Tensor batch, int samples, bool standardized, Dsl.Likelihood likelihood, Func<torch.Tensor, T[]> predict)
+        {
+            if (samples < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(samples), samples, "The number of Monte-Carlo samples must be 0 (the mean network) or more.");
+            }
+
+            RequireLikelihood(likelihood);
+            lock (gate)
+            {
+                ObjectDisposedException.ThrowIf(disposed, this);
+                using var noGrad = torch.no_grad();
+                using var standardizedBatch = standardized ? null : network.InputStandardization?.Apply(batch);
+                return predict(standardizedBatch ?? batch);
+            }
         }
 
         /// <summary>Throws <see cref="InvalidOperationException"/> naming the method to call when the network has another likelihood.</summary>

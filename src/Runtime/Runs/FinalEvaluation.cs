@@ -70,9 +70,7 @@ namespace Ibex.Runtime.Runs
             }
 
             int targets = network.Description.Targets;
-            using var labels = data.Labels.to(TorchSharp.torch.float64, TorchSharp.torch.CPU).contiguous();
-            double[] values = labels.data<double>().ToArray();
-            var statistics = data.TargetsStandardizedWith;
+            double[] values = data.TargetValues();
             var means = new List<double>();
             var deviations = new List<double>();
             var observed = new List<double>();
@@ -80,10 +78,9 @@ namespace Ibex.Runtime.Runs
             {
                 for (int t = 0; t < targets; t++)
                 {
-                    double value = values[i * targets + t];
                     means.Add(predictions[i].Mean[t]);
                     deviations.Add(predictions[i].StandardDeviation(t));
-                    observed.Add(statistics is null ? value : statistics.Unstandardize(t, value));
+                    observed.Add(values[i * targets + t]);
                 }
             }
 

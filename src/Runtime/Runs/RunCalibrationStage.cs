@@ -40,16 +40,14 @@ namespace Ibex.Runtime.Runs
                 {
                     var predictions = predictor.PredictTargets(test, samples, cancellationToken);
                     int targets = network.Description.Targets;
-                    using var labels = test.Labels.to(TorchSharp.torch.float64, TorchSharp.torch.CPU).contiguous();
-                    double[] values = labels.data<double>().ToArray();
-                    var statistics = test.TargetsStandardizedWith;
+                    double[] values = test.TargetValues();
                     int inside = 0;
                     double width = 0;
                     for (int i = 0; i < predictions.Count; i++)
                     {
                         for (int t = 0; t < targets; t++)
                         {
-                            double y = statistics is null ? values[i * targets + t] : statistics.Unstandardize(t, values[i * targets + t]);
+                            double y = values[i * targets + t];
                             inside += predictions[i].Lower[t] <= y && y <= predictions[i].Upper[t] ? 1 : 0;
                             width += predictions[i].Upper[t] - predictions[i].Lower[t];
                         }
