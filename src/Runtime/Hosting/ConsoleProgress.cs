@@ -41,7 +41,14 @@ namespace Ibex.Runtime.Hosting
         public TimeSpan PlainLineInterval { get; init; } = TimeSpan.FromSeconds(30);
 
         /// <inheritdoc/>
-        public void OnTrainingStarted(TrainingStart start) => epochs = start.Epochs;
+        public void OnTrainingStarted(TrainingStart start)
+        {
+            epochs = start.Epochs;
+            dataTerm = Likelihoods.DataTerm.Short(start.Likelihood);
+        }
+
+        /// <summary>What the loss's data term is called on the line: CE, BCE or NLL.</summary>
+        private string dataTerm = "CE";
 
         /// <inheritdoc/>
         public void OnBatchCompleted(BatchProgress progress)
@@ -126,10 +133,10 @@ namespace Ibex.Runtime.Hosting
             }
         }
 
-        private static string Loss(BatchProgress progress)
+        private string Loss(BatchProgress progress)
             => double.IsNaN(progress.CrossEntropy)
                 ? string.Create(CultureInfo.InvariantCulture, $"loss {progress.Loss:F4}")
-                : string.Create(CultureInfo.InvariantCulture, $"loss {progress.Loss:F4} = CE {progress.CrossEntropy:F4} + info {progress.Loss - progress.CrossEntropy:F4}");
+                : string.Create(CultureInfo.InvariantCulture, $"loss {progress.Loss:F4} = {dataTerm} {progress.CrossEntropy:F4} + info {progress.Loss - progress.CrossEntropy:F4}");
 
         private static string Clock(double seconds)
         {

@@ -62,7 +62,7 @@ namespace Ibex.Runtime.Hosting
         {
             Log.EpochCompleted(logger, report.Epoch, epochs, report.Loss, report.CrossEntropy, report.InformationPerSample,
                 report.TrainAccuracy, report.TestAccuracy, report.Seconds);
-            metrics.RecordEpoch(network.Description.Name, report);
+            metrics.RecordEpoch(network.Description.Name, report, network.Description.Likelihood);
         }
 
         public void OnCheckpointWritten(string path, int epoch, long nextBatch) => Log.CheckpointWritten(logger, path, epoch, nextBatch);

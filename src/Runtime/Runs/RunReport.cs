@@ -61,6 +61,9 @@ namespace Ibex.Runtime.Runs
         /// <summary>The mean network as ONNX (<see cref="TrainingRunOptions.ExportOnnx"/>), or null.</summary>
         public string? OnnxFile { get; init; }
 
+        /// <summary>The network's likelihood, which says what the epochs' <c>crossEntropy</c> (the loss's data term, the mean NLL) is.</summary>
+        public Dsl.Likelihood Likelihood { get; init; }
+
         /// <summary>What calibration fitted and its test coverage (<see cref="TrainingRunOptions.Calibration"/>), or null.</summary>
         public CalibrationOutcome? Calibration { get; init; }
 

@@ -64,7 +64,7 @@ namespace Ibex.Runtime.Runs
             if (report.Epochs.Count > 0)
             {
                 page.Heading("Training");
-                page.Svg("Loss terms per epoch", RunReportPlots.LossTerms(report.Epochs));
+                page.Svg("Loss terms per epoch", RunReportPlots.LossTerms(report.Epochs, Likelihoods.DataTerm.Label(report.Likelihood)));
                 page.Svg("Ĩ(w;D)/N per epoch", RunReportPlots.Information(report.Epochs));
                 page.Svg("Accuracy per split", RunReportPlots.Accuracy(report.Epochs));
                 if (report.Epochs.Any(e => e.Layers.Count > 0))
@@ -72,7 +72,7 @@ namespace Ibex.Runtime.Runs
                     page.Svg("Information per layer over time", RunReportPlots.LayerInformation(report.Epochs));
                 }
 
-                page.Table(new[] { "epoch", "loss", "cross-entropy", "Ĩ(w;D)/N", "train acc", "test acc", "learning rate", "examples/s", "seconds" },
+                page.Table(new[] { "epoch", "loss", Likelihoods.DataTerm.Label(report.Likelihood), "Ĩ(w;D)/N", "train acc", "test acc", "learning rate", "examples/s", "seconds" },
                     report.Epochs.Select(e => Row(e.Epoch.ToString(CultureInfo.InvariantCulture), ReportPage.Number(e.Loss, "F4"), ReportPage.Number(e.CrossEntropy, "F4"),
                         ReportPage.Number(e.InformationPerSample, "F4"), ReportPage.Number(e.TrainAccuracy, "F4"), ReportPage.Number(e.TestAccuracy, "F4"),
                         ReportPage.Number(e.LearningRate, "G3"), ReportPage.Number(e.ExamplesPerSecond, "N0"), ReportPage.Number(e.Seconds, "F1"))));

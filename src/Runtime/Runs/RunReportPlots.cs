@@ -14,12 +14,12 @@ namespace Ibex.Runtime.Runs
         private const int Height = 340;
         private static readonly Color[] Palette = { Colors.C0, Colors.C1, Colors.C2, Colors.C3, Colors.C4, Colors.C5, Colors.C6, Colors.C7, Colors.C8, Colors.C9 };
 
-        /// <summary>Mean training loss, its cross-entropy and its information term, (β/N)·Ĩ as the epoch's batches weighed it, per epoch.</summary>
-        public static string LossTerms(IReadOnlyList<EpochReport> epochs)
+        /// <summary>Mean training loss, its data term (<paramref name="dataTerm"/>: the cross-entropy or another NLL) and its information term, (β/N)·Ĩ as the epoch's batches weighed it, per epoch.</summary>
+        public static string LossTerms(IReadOnlyList<EpochReport> epochs, string dataTerm = "cross-entropy")
             => Lines("Loss terms", "nats", epochs, new (string, Func<EpochReport, double>)[]
             {
                 ("loss", e => e.Loss),
-                ("cross-entropy", e => e.CrossEntropy),
+                (dataTerm, e => e.CrossEntropy),
                 ("(β/N)·Ĩ(w;D)", e => e.Loss - e.CrossEntropy),
             });
 

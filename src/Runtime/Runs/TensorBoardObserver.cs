@@ -48,7 +48,7 @@ namespace Ibex.Runtime.Runs
             long step = report.Epoch;
             lastEpoch = report.Epoch;
             file.Scalar("loss/total", report.Loss, step);
-            file.Scalar("loss/cross_entropy", report.CrossEntropy, step);
+            file.Scalar($"loss/{Likelihoods.DataTerm.Tag(network.Description.Likelihood)}", report.CrossEntropy, step);
             file.Scalar("loss/information_term", report.Loss - report.CrossEntropy, step);
             file.Scalar("information/per_sample", report.InformationPerSample, step);
             foreach (var layer in report.Layers)

@@ -196,6 +196,7 @@ namespace Ibex.Runtime.Runs
             var report = new RunReport
             {
                 Network = network.Description.Name,
+                Likelihood = network.Description.Likelihood,
                 DeclarationHash = network.Description.DeclarationHash,
                 Device = network.Device.ToString(),
                 DataSource = options.DataDescription,

@@ -32,6 +32,8 @@ namespace Ibex.Runtime.Telemetry
 
         private readonly Gauge<double> loss;
         private readonly Gauge<double> crossEntropy;
+        private readonly Gauge<double> binaryCrossEntropy;
+        private readonly Gauge<double> negativeLogLikelihood;
         private readonly Gauge<double> informationPerSample;
         private readonly Gauge<double> layerInformation;
         private readonly Gauge<double> accuracy;
@@ -44,8 +46,10 @@ namespace Ibex.Runtime.Telemetry
         public TrainingMetrics(IMeterFactory meterFactory)
         {
             var meter = meterFactory.Create(MeterName);
-            loss = meter.CreateGauge<double>("ibex.training.loss", unit: "{nat}", description: "Mean training loss of the last epoch, CE + (β/N)·Ĩ(w;D).");
-            crossEntropy = meter.CreateGauge<double>("ibex.training.cross_entropy", unit: "{nat}", description: "Mean training cross-entropy of the last epoch.");
+            loss = meter.CreateGauge<double>("ibex.training.loss", unit: "{nat}", description: "Mean training loss of the last epoch, NLL + (β/N)·Ĩ(w;D) (the NLL being a classifier's cross-entropy).");
+            crossEntropy = meter.CreateGauge<double>("ibex.training.cross_entropy", unit: "{nat}", description: "Mean training cross-entropy of the last epoch (a classifier's).");
+            binaryCrossEntropy = meter.CreateGauge<double>("ibex.training.binary_cross_entropy", unit: "{nat}", description: "Mean training binary cross-entropy, summed over the labels, of the last epoch (a multi-label network's).");
+            negativeLogLikelihood = meter.CreateGauge<double>("ibex.training.negative_log_likelihood", unit: "{nat}", description: "Mean training Gaussian negative log-likelihood of the last epoch (a regression network's).");
             informationPerSample = meter.CreateGauge<double>("ibex.training.information_per_sample", unit: "{nat}", description: "Ĩ(w;D)/N at the end of the last epoch, nats per training example.");
             layerInformation = meter.CreateGauge<double>("ibex.training.layer.information", unit: "{nat}", description: "Information in one stochastic layer's weights at the end of the last epoch.");
             accuracy = meter.CreateGauge<double>("ibex.training.accuracy", unit: "1", description: "Accuracy of the last epoch; attribute ibex.split = train (noisy, running) or test (mean network).");
@@ -56,14 +60,23 @@ namespace Ibex.Runtime.Telemetry
             epochs = meter.CreateCounter<long>("ibex.training.epochs", unit: "{epoch}", description: "Epochs completed.");
         }
 
-        /// <summary>Records one epoch of <paramref name="network"/>.</summary>
-        public void RecordEpoch(string network, EpochReport report)
+        /// <summary>Records one epoch of <paramref name="network"/>; its data term goes to the gauge its likelihood names.</summary>
+        public void RecordEpoch(string network, EpochReport report, Ibex.Dsl.Likelihood likelihood = Ibex.Dsl.Likelihood.Categorical)
         {
             var tag = new KeyValuePair<string, object?>(NetworkAttribute, network);
             loss.Record(report.Loss, tag);
-            crossEntropy.Record(report.CrossEntropy, tag);
+            (likelihood switch
+            {
+                Ibex.Dsl.Likelihood.Categorical => crossEntropy,
+                Ibex.Dsl.Likelihood.Bernoulli => binaryCrossEntropy,
+                _ => negativeLogLikelihood,
+            }).Record(report.CrossEntropy, tag);
             informationPerSample.Record(report.InformationPerSample, tag);
-            accuracy.Record(report.TrainAccuracy, tag, new KeyValuePair<string, object?>(SplitAttribute, "train"));
+            if (!double.IsNaN(report.TrainAccuracy))
+            {
+                accuracy.Record(report.TrainAccuracy, tag, new KeyValuePair<string, object?>(SplitAttribute, "train"));
+            }
+
             if (!double.IsNaN(report.TestAccuracy))
             {
                 accuracy.Record(report.TestAccuracy, tag, new KeyValuePair<string, object?>(SplitAttribute, "test"));

@@ -41,6 +41,9 @@ namespace Ibex.Runtime.Training
     {
         /// <summary>On a resume with <see cref="ResumePolicy.AllowChanges"/>: the settings that differ from the checkpoint's, now in force.</summary>
         public IReadOnlyList<SettingChange> Changes { get; init; } = System.Array.Empty<SettingChange>();
+
+        /// <summary>The network's likelihood: what its loss's data term (<see cref="BatchProgress.CrossEntropy"/>) is called (<see cref="Likelihoods.DataTerm"/>).</summary>
+        public Dsl.Likelihood Likelihood { get; init; }
     }
 
     /// <summary>One finished optimizer step.</summary>

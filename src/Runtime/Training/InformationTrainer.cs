@@ -117,7 +117,7 @@ namespace Ibex.Runtime.Training
             var reports = new List<EpochReport>();
             var (firstEpoch, firstBatch, step, accumulated) = resumption.StartOrResume(resumeFrom, changes, optimizer, baseLearningRates, shuffling, reports, batchesPerEpoch);
 
-            observer?.OnTrainingStarted(new TrainingStart(settings.Epochs, batchesPerEpoch, firstEpoch, firstBatch, n) { Changes = changes });
+            observer?.OnTrainingStarted(new TrainingStart(settings.Epochs, batchesPerEpoch, firstEpoch, firstBatch, n) { Changes = changes, Likelihood = network.Description.Likelihood });
             for (int epoch = firstEpoch; epoch <= settings.Epochs; epoch++)
             {
                 using var epochSpan = TrainingActivities.Start(TrainingActivities.EpochSpan, identity, epoch);

@@ -41,6 +41,27 @@ public class ConsoleProgressTests
         Assert.EndsWith("\r", text);
     }
 
+    [Theory]
+    [InlineData(Ibex.Dsl.Likelihood.Gaussian, "NLL")]
+    [InlineData(Ibex.Dsl.Likelihood.HeteroscedasticGaussian, "NLL")]
+    [InlineData(Ibex.Dsl.Likelihood.Bernoulli, "BCE")]
+    public void TheDataTermIsNamedAfterTheLikelihood(Ibex.Dsl.Likelihood likelihood, string name)
+    {
+        var random = new Random();
+        var output = new StringWriter();
+        var progress = new ConsoleProgress(output, interactive: true);
+        progress.OnTrainingStarted(new TrainingStart(1, 4, 1, 0, 400) { Likelihood = likelihood });
+        var batches = Epoch(random, 1, 4);
+        foreach (var batch in batches)
+        {
+            progress.OnBatchCompleted(batch);
+        }
+
+        var last = batches[^1];
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"loss {last.Loss:F4} = {name} {last.CrossEntropy:F4} + info"), output.ToString());
+        Assert.DoesNotContain(" CE ", output.ToString());
+    }
+
     [Fact]
     public void ARedirectedOutputGetsPlainLinesAtTheIntervalAndNoneForAFastEpoch()
     {

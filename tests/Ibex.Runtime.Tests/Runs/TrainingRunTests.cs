@@ -73,6 +73,11 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(regression.NegativeLogLikelihood, again.NegativeLogLikelihood, 1e-4);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(options.OutputDirectory, RunFiles.Report)));
         Assert.Equal(regression.RootMeanSquaredError, json.RootElement.GetProperty("final").GetProperty("testRegression").GetProperty("rootMeanSquaredError").GetDouble(), 12);
+        // The loss's data term is named for what it is: the Gaussian NLL, not a cross-entropy.
+        Assert.Equal("Gaussian", json.RootElement.GetProperty("likelihood").GetString());
+        string page = File.ReadAllText(Path.Combine(options.OutputDirectory, RunFiles.ReportPage));
+        Assert.Contains("<th>Gaussian NLL</th>", page);
+        Assert.DoesNotContain("cross-entropy", page);
 
         // The ONNX graph gives standardized means; its metadata maps them back to the predictor's mean network.
         using var session = new InferenceSession(report.OnnxFile!);
