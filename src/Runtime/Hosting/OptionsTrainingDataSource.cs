@@ -54,6 +54,12 @@ namespace Ibex.Runtime.Hosting
                 train = subset;
             }
 
+            if (data.RandomLabelFraction > 0 && network.Likelihood != Dsl.Likelihood.Categorical)
+            {
+                throw new InvalidOperationException(
+                    $"Ibex:Training:Data:RandomLabelFraction = {data.RandomLabelFraction} replaces class labels, but {network.Name} has the {network.Likelihood} likelihood; set it to 0.");
+            }
+
             if (data.RandomLabelFraction > 0)
             {
                 var noisy = LabelNoise.Randomize(train.Labels, data.RandomLabelFraction, network.Classes, data.LabelSeed);
@@ -69,6 +75,14 @@ namespace Ibex.Runtime.Hosting
                 train.Dispose();
                 test?.Dispose();
                 (train, test) = (standardTrain, standardTest);
+                if (network.IsRegression && train.TargetCount > 0)
+                {
+                    var targets = TargetStandardizer.Fit(train);
+                    (standardTrain, standardTest) = (TargetStandardizer.Apply(targets, train), test is null ? null : TargetStandardizer.Apply(targets, test));
+                    train.Dispose();
+                    test?.Dispose();
+                    (train, test) = (standardTrain, standardTest);
+                }
             }
 
             return new TrainingData(train, test);
@@ -107,6 +121,7 @@ namespace Ibex.Runtime.Hosting
             }
         }
 
-        private static CsvDataOptions Csv(DataOptions data) => new() { LabelColumn = data.LabelColumn };
+        private static CsvDataOptions Csv(DataOptions data)
+            => new() { LabelColumn = data.LabelColumn, TargetColumns = data.TargetColumns is { Length: > 0 } targets ? targets : null };
     }
 }

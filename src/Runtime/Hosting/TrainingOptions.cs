@@ -315,7 +315,17 @@ namespace Ibex.Runtime.Hosting
         /// <summary>Csv: the header of the label column; every other column is a feature, in file order.</summary>
         public string LabelColumn { get; set; } = "label";
 
-        /// <summary>Standardize every feature to mean 0 and standard deviation 1, with statistics of the training data only (<see cref="Data.Standardization"/>).</summary>
+        /// <summary>
+        /// Csv, for a regression or multi-label network: the headers of the target columns, in the order the network predicts
+        /// them (every other column is a feature; <see cref="LabelColumn"/> is not read). Unset reads class indices.
+        /// </summary>
+        public string[]? TargetColumns { get; set; }
+
+        /// <summary>
+        /// Standardize every feature to mean 0 and standard deviation 1, with statistics of the training data only
+        /// (<see cref="Data.Standardization"/>); for a regression network the targets too (<see cref="Data.TargetStandardizer"/>),
+        /// so that its predictions come back in the targets' units.
+        /// </summary>
         public bool Standardize { get; set; }
 
         /// <summary>N: train on the first N training examples only; unset uses all.</summary>
@@ -353,6 +363,10 @@ namespace Ibex.Runtime.Hosting
             if (Source == DataSourceKind.Csv)
             {
                 fingerprint[nameof(LabelColumn)] = LabelColumn;
+                if (TargetColumns is { Length: > 0 } targets)
+                {
+                    fingerprint[nameof(TargetColumns)] = string.Join(",", targets);
+                }
             }
 
             return fingerprint;
