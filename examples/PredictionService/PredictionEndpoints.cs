@@ -56,7 +56,8 @@ public static class PredictionEndpoints
                             return Problem("Give either \"features\" (one example) or \"examples\" (several), not both and not neither.");
                         }
 
-                        if (SamplesProblem(body.Samples, maxSamples) is { } samplesProblem)
+                        int samples = body.Samples ?? PredictRequest.DefaultFor(predictor.Calibration);
+                        if (SamplesProblem(samples, maxSamples) is { } samplesProblem)
                         {
                             return samplesProblem;
                         }
@@ -66,12 +67,12 @@ public static class PredictionEndpoints
                             return Problem($"{predictor.Description.Name} takes examples of {predictor.Description.InputFeatures} features; got {one.Length}.");
                         }
 
-                        return Answer(predictor, body.Features is not null ? new[] { body.Features } : body.Examples!, body.Samples);
+                        return Answer(predictor, body.Features is not null ? new[] { body.Features } : body.Examples!, samples);
                     }
 
                     case "image/png" or "image/jpeg":
                     {
-                        int samples = request.Query.TryGetValue("samples", out var text) && int.TryParse(text, out int parsed) ? parsed : PredictRequest.DefaultSamples;
+                        int samples = request.Query.TryGetValue("samples", out var text) && int.TryParse(text, out int parsed) ? parsed : PredictRequest.DefaultFor(predictor.Calibration);
                         if (SamplesProblem(samples, maxSamples) is { } samplesProblem)
                         {
                             return samplesProblem;

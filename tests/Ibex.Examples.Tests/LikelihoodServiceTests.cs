@@ -82,13 +82,19 @@ public sealed class LikelihoodServiceTests : IDisposable
         using (var network = new ServedRegressor())
         {
             new InformationTrainer(network, new TrainingSettings { Epochs = 15, BatchSize = 50, Seed = random.Next() }).Fit(train);
-            NetworkFile.Save(network, path);
+            // Conformal intervals fitted with S = 6 on held-out raw rows travel in the file.
+            using var trained = new Predictor<ServedRegressor>(network);
+            var heldOut = Rows(400);
+            using var calibration = LabeledData.FromRows(heldOut, heldOut.Select(Target).ToArray());
+            trained.CalibrateIntervals(calibration, samples: 6);
+            trained.Save(path);
         }
 
         var (app, client) = await Serve<ServedRegressor>(path);
         await using var _ = app;
         var examples = Rows(5);
-        using var response = await client.PostAsJsonAsync("/predict", new { examples, samples = 6 });
+        // No sample count in the request: the service predicts with the S the intervals were calibrated with.
+        using var response = await client.PostAsJsonAsync("/predict", new { examples });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answers = (await response.Content.ReadFromJsonAsync<TargetPrediction[]>(Web))!;
         using var predictor = Predictor<ServedRegressor>.Load(path);
@@ -100,6 +106,7 @@ public sealed class LikelihoodServiceTests : IDisposable
             Assert.Equal(expected[i].AleatoricVariance[0], answers[i].AleatoricVariance[0], 1e-9);
             Assert.Equal(expected[i].EpistemicVariance[0], answers[i].EpistemicVariance[0], 1e-9);
             Assert.Equal(expected[i].Upper[0], answers[i].Upper[0], 1e-9);
+            Assert.True(answers[i].IsConformal && answers[i].Samples == 6);
             // In the target's units: around 1000, not around 0.
             Assert.InRange(answers[i].Mean[0], 800, 1200);
         }
