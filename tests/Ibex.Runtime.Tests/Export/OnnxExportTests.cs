@@ -26,7 +26,7 @@ public sealed class OnnxExportTests
     public static TheoryData<string, OnnxInitializers> Networks()
     {
         var data = new TheoryData<string, OnnxInitializers>();
-        foreach (var name in new[] { nameof(SmallFashionMlp), nameof(SmallFashionCnn), nameof(ModernBlocksNetwork), nameof(PlainBlocksNetwork), nameof(SoftplusDropoutNetwork), nameof(GaussianConvolutionProbe), nameof(GroupedDilatedProbe), nameof(AwkwardNamesNetwork), nameof(Export.PReluNetwork) })
+        foreach (var name in new[] { nameof(SmallFashionMlp), nameof(SmallFashionCnn), nameof(ModernBlocksNetwork), nameof(PlainBlocksNetwork), nameof(SoftplusDropoutNetwork), nameof(GaussianConvolutionProbe), nameof(GroupedDilatedProbe), nameof(AwkwardNamesNetwork), nameof(Export.PReluNetwork), nameof(HeteroscedasticRegressor) })
         {
             data.Add(name, OnnxInitializers.Dense);
             data.Add(name, OnnxInitializers.Sparse);
@@ -137,6 +137,7 @@ public sealed class OnnxExportTests
     [Theory]
     [InlineData(nameof(SmallFashionMlp))]
     [InlineData(nameof(GaussianConvolutionProbe))]
+    [InlineData(nameof(HeteroscedasticRegressor))]
     public void TheStochasticExportSamplesTheDistributionIbexTrainsWith(string name)
     {
         // Both draw each stochastic layer's pre-activation per example by the local reparameterization, so one example's
@@ -250,6 +251,7 @@ public sealed class OnnxExportTests
         nameof(GroupedDilatedProbe) => new GroupedDilatedProbe(),
         nameof(AwkwardNamesNetwork) => new AwkwardNamesNetwork(),
         nameof(Export.PReluNetwork) => new Export.PReluNetwork(),
+        nameof(HeteroscedasticRegressor) => new HeteroscedasticRegressor(),
         _ => throw new ArgumentException(name),
     };
 
