@@ -54,6 +54,7 @@ namespace Ibex.Runtime.Runs
                     Row("coverage of the 90% interval", ReportPage.Number(regression.IntervalCoverage90, "F4")),
                     Row("mean width of the 90% interval", ReportPage.Number(regression.IntervalWidth90, "G5")),
                 });
+                page.Svg("Interval calibration on the test set", RunReportPlots.IntervalCalibration(regression));
             }
 
             if (final.TestCalibration is { } calibration)

@@ -78,6 +78,7 @@ public sealed class TrainingRunTests : IDisposable
         string page = File.ReadAllText(Path.Combine(options.OutputDirectory, RunFiles.ReportPage));
         Assert.Contains("<th>Gaussian NLL</th>", page);
         Assert.DoesNotContain("cross-entropy", page);
+        Assert.Contains("Interval calibration on the test set", page);
 
         // The ONNX graph gives standardized means; its metadata maps them back to the predictor's mean network.
         using var session = new InferenceSession(report.OnnxFile!);
