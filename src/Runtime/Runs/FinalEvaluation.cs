@@ -18,7 +18,7 @@ namespace Ibex.Runtime.Runs
         {
             var (trainAccuracy, testAccuracy) = MeanNetwork(network, train, test, options.Training.EvaluationBatchSize);
             double monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
-            ClassificationCalibration? calibration = null;
+            ClassifierScores? scores = null;
             RegressionCalibration? regression = null;
             if (test is not null && network.Description.IsRegression)
             {
@@ -37,13 +37,13 @@ namespace Ibex.Runtime.Runs
                         return null;
                     }
 
-                    (monteCarloAccuracy, entropy, mutualInformation, calibration) = monteCarlo;
+                    (monteCarloAccuracy, entropy, mutualInformation, scores) = monteCarlo;
                 }
             }
 
             return cancellationToken.IsCancellationRequested
                 ? null
-                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation) { TestCalibration = calibration, TestRegression = regression };
+                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation) { TestCalibration = scores?.Calibration, TestAreaUnderRiskCoverage = scores?.RiskCoverage.AreaUnderCurve ?? double.NaN, TestRegression = regression };
         }
 
         /// <summary>The mean network's accuracy on the training set (NaN for a streamed one) and on the test set (NaN without one).</summary>
@@ -89,11 +89,11 @@ namespace Ibex.Runtime.Runs
 
         /// <summary>
         /// Accuracy of the Monte-Carlo predictive, its mean predictive entropy and mutual information in nats, and its
-        /// calibration (<see cref="Calibration"/>), through
+        /// calibration and risk–coverage area (<see cref="ClassifierEvaluation"/>), through
         /// <see cref="Predictor{TNetwork}"/>: whole weight samples, the network left as it is, memory bounded by chunks. A
         /// stop request is honoured before the next weight sample (null then), whatever S is.
         /// </summary>
-        private static (double Accuracy, double Entropy, double MutualInformation, ClassificationCalibration Calibration)? MonteCarlo<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
+        private static (double Accuracy, double Entropy, double MutualInformation, ClassifierScores Scores)? MonteCarlo<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
             using var predictor = new Predictor<TNetwork>(network);
@@ -118,8 +118,8 @@ namespace Ibex.Runtime.Runs
                 mutualInformation += predictions[i].MutualInformation!.Value;
             }
 
-            var calibration = Calibration.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), classes.Select(c => (int)c).ToArray());
-            return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count, calibration);
+            var scores = ClassifierEvaluation.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), classes.Select(c => (int)c).ToArray());
+            return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count, scores);
         }
     }
 }

@@ -107,6 +107,10 @@ namespace Ibex.Runtime.Runs
         /// null without Monte-Carlo samples or a test set.</summary>
         public Evaluation.ClassificationCalibration? TestCalibration { get; init; }
 
+        /// <summary>The area under the Monte-Carlo predictive's risk–coverage curve on the test set (answering by the top
+        /// class's probability); NaN without Monte-Carlo samples or a test set.</summary>
+        public double TestAreaUnderRiskCoverage { get; init; } = double.NaN;
+
         /// <summary>A regression network's predictive on the test set in the targets' units (RMSE, Gaussian NLL, 90% interval
         /// coverage and width, the calibration curve); null for other networks or without a test set.</summary>
         public Evaluation.RegressionCalibration? TestRegression { get; init; }

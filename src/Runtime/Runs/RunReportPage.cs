@@ -30,6 +30,7 @@ namespace Ibex.Runtime.Runs
                 Row("predictive's NLL on the test set [nats]", ReportPage.Number(final.TestCalibration?.NegativeLogLikelihood ?? double.NaN, "F4")),
                 Row("predictive's Brier score on the test set", ReportPage.Number(final.TestCalibration?.BrierScore ?? double.NaN, "F4")),
                 Row($"predictive's ECE on the test set ({Evaluation.Calibration.DefaultBins} bins)", ReportPage.Number(final.TestCalibration?.ExpectedCalibrationError ?? double.NaN, "F4")),
+                Row("predictive's risk–coverage area (AURC) on the test set", ReportPage.Number(final.TestAreaUnderRiskCoverage, "F4")),
             });
 
             if (report.Calibration is { } calibrated)

@@ -185,6 +185,7 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(report.Final.TestMonteCarlo, calibration.Accuracy, 12);
         Assert.InRange(calibration.ExpectedCalibrationError, 0, 1);
         Assert.Equal(Calibration.DefaultBins, calibration.Reliability.Count);
+        Assert.InRange(report.Final.TestAreaUnderRiskCoverage, 0, 1 - report.Final.TestMonteCarlo + 1e-12);
 
         // The saved network is the trained one: loaded afresh, it measures the same.
         using var loaded = new SmallClassifier();
