@@ -19,8 +19,8 @@ namespace Ibex.Runtime.Hosting
         public static partial void Resuming(ILogger logger, string checkpoint, int epoch, long batch);
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Information,
-            Message = "Epoch {Epoch}/{Epochs}: loss {Loss:F4}, cross-entropy {CrossEntropy:F4} nats, Ĩ(w;D)/N {InformationPerSample:F4} nats/sample, train accuracy {TrainAccuracy:F4}, test accuracy {TestAccuracy:F4}, {Seconds:F1} s")]
-        public static partial void EpochCompleted(ILogger logger, int epoch, int epochs, double loss, double crossEntropy, double informationPerSample, double trainAccuracy, double testAccuracy, double seconds);
+            Message = "Epoch {Epoch}/{Epochs}: loss {Loss:F4}, {DataTerm} {CrossEntropy:F4} nats, Ĩ(w;D)/N {InformationPerSample:F4} nats/sample, train accuracy {TrainAccuracy:F4}, test accuracy {TestAccuracy:F4}, {Seconds:F1} s")]
+        public static partial void EpochCompleted(ILogger logger, int epoch, int epochs, double loss, string dataTerm, double crossEntropy, double informationPerSample, double trainAccuracy, double testAccuracy, double seconds);
 
         [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Checkpoint written to {Path} (resumes at epoch {Epoch}, batch {Batch})")]
         public static partial void CheckpointWritten(ILogger logger, string path, int epoch, long batch);

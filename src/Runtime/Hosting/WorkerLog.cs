@@ -60,7 +60,7 @@ namespace Ibex.Runtime.Hosting
 
         public void OnEpochCompleted(EpochReport report)
         {
-            Log.EpochCompleted(logger, report.Epoch, epochs, report.Loss, report.CrossEntropy, report.InformationPerSample,
+            Log.EpochCompleted(logger, report.Epoch, epochs, report.Loss, Likelihoods.DataTerm.Label(network.Description.Likelihood), report.CrossEntropy, report.InformationPerSample,
                 report.TrainAccuracy, report.TestAccuracy, report.Seconds);
             metrics.RecordEpoch(network.Description.Name, report, network.Description.Likelihood);
         }
