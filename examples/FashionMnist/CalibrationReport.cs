@@ -25,7 +25,7 @@ internal static class CalibrationReport
         where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
     {
         using var predictor = new Predictor<TNetwork>(network);
-        int[] labels = Labels(test);
+        int[] labels = test.ClassIndices();
         var raw = predictor.PredictBatch(test, samples);
         var fit = predictor.Calibrate(validation, samples, coverage: 0.9, randomizedSets: true);
         var calibrated = predictor.PredictBatch(test, samples);
@@ -90,11 +90,6 @@ internal static class CalibrationReport
         };
     }
 
-    private static int[] Labels(LabeledData data)
-    {
-        using var labels = data.Labels.cpu();
-        return labels.data<long>().ToArray().Select(l => (int)l).ToArray();
-    }
 }
 
 /// <summary>calibration.json.</summary>

@@ -25,7 +25,7 @@ internal static class FashionEvidence
         using var digits = ScikitLearnDigits.Load();
         torch.manual_seed(7);
         using var noise = torch.rand(2000, 784);
-        int[] validationLabels = Labels(validation), testLabels = Labels(test);
+        int[] validationLabels = validation.ClassIndices(), testLabels = test.ClassIndices();
 
         var rows = new List<ResultRow>();
         foreach (var build in Methods(train, epochs, samples, log))
@@ -142,6 +142,4 @@ internal static class FashionEvidence
 
         return best;
     }
-
-    private static int[] Labels(LabeledData data) => data.Labels.data<long>().ToArray().Select(l => (int)l).ToArray();
 }

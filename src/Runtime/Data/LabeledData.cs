@@ -91,6 +91,19 @@ namespace Ibex.Runtime.Data
         /// <summary>The number of examples, N.</summary>
         public long Count => Labels.shape[0];
 
+        /// <summary>The class of each example as an array, for scores that take plain lists (<c>Ibex.Runtime.Evaluation</c>).</summary>
+        /// <exception cref="InvalidOperationException">The data has targets, not class indices.</exception>
+        public int[] ClassIndices()
+        {
+            if (TargetCount > 0)
+            {
+                throw new InvalidOperationException("The data has real-valued targets, not class indices.");
+            }
+
+            using var cpu = Labels.cpu();
+            return Array.ConvertAll(cpu.data<long>().ToArray(), label => (int)label);
+        }
+
         /// <summary>
         /// The targets in their own units, example after example and target after target (N·T values): standardized targets
         /// are mapped back with <see cref="TargetsStandardizedWith"/>.

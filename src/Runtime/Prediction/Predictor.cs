@@ -157,8 +157,7 @@ namespace Ibex.Runtime.Prediction
         {
             ArgumentNullException.ThrowIfNull(validation);
             RequireLikelihood(Dsl.Likelihood.Categorical);
-            using var labelTensor = validation.Labels.cpu();
-            int[] labels = labelTensor.data<long>().ToArray().Select(l => (int)l).ToArray();
+            int[] labels = validation.ClassIndices();
             IReadOnlyList<ClassPrediction> raw;
             lock (gate)
             {

@@ -97,8 +97,7 @@ namespace Ibex.Runtime.Runs
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
             using var predictor = new Predictor<TNetwork>(network);
-            using var labels = data.Labels.cpu();
-            long[] classes = labels.data<long>().ToArray();
+            int[] classes = data.ClassIndices();
             IReadOnlyList<ClassPrediction> predictions;
             try
             {
@@ -118,7 +117,7 @@ namespace Ibex.Runtime.Runs
                 mutualInformation += predictions[i].MutualInformation!.Value;
             }
 
-            var scores = ClassifierEvaluation.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), classes.Select(c => (int)c).ToArray());
+            var scores = ClassifierEvaluation.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), classes);
             return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count, scores);
         }
     }

@@ -64,9 +64,8 @@ namespace Ibex.Runtime.Runs
                 if (test is not null)
                 {
                     var predictions = predictor.PredictBatch(test, samples, cancellationToken);
-                    using var labels = test.Labels.cpu();
-                    long[] classes = labels.data<long>().ToArray();
-                    coverage = predictions.Where((p, i) => p.PredictionSet!.Contains((int)classes[i])).Count() / (double)predictions.Count;
+                    int[] classes = test.ClassIndices();
+                    coverage = predictions.Where((p, i) => p.PredictionSet!.Contains(classes[i])).Count() / (double)predictions.Count;
                     size = predictions.Average(p => p.PredictionSet!.Count);
                 }
             }
