@@ -30,8 +30,8 @@ internal static class CalibrationReport
         var fit = predictor.Calibrate(validation, samples, coverage: 0.9, randomizedSets: true);
         var calibrated = predictor.PredictBatch(test, samples);
         var before = Calibration.Evaluate(raw.Select(p => p.Probabilities).ToArray(), labels);
-        var after = Calibration.Evaluate(calibrated.Select(p => p.Probabilities).ToArray(), labels);
-        var risk = SelectiveClassification.Evaluate(calibrated.Select(p => (double)p.Confidence).ToArray(), calibrated.Select((p, i) => p.Class == labels[i]).ToArray());
+        var scores = ClassifierEvaluation.Evaluate(calibrated.Select(p => p.Probabilities).ToArray(), labels);
+        var (after, risk) = (scores.Calibration, scores.RiskCoverage);
         double covered = calibrated.Select((p, i) => p.PredictionSet!.Contains(labels[i])).Count(c => c) / (double)labels.Length;
         double setSize = calibrated.Average(p => p.PredictionSet!.Count);
 

@@ -41,9 +41,10 @@ internal static class FashionEvidence
             var before = Calibration.Evaluate(onTest.Probabilities, testLabels);
             var temperature = TemperatureScaling.Fit(onValidation.Probabilities.Select(LogOf).ToArray(), validationLabels);
             var tempered = onTest.Probabilities.Select(p => temperature.Apply(LogOf(p))).ToArray();
-            var after = Calibration.Evaluate(tempered, testLabels);
-            var risk = SelectiveClassification.Evaluate(tempered.Select(p => (double)p.Max()).ToArray(), tempered.Select((p, i) => ArgMax(p) == testLabels[i]).ToArray());
-            var sets = ConformalClassifier.Calibrate(onValidation.Probabilities.Select(p => temperature.Apply(LogOf(p))).ToArray(), validationLabels, 0.9, randomized: false, new Random(1));
+            var testScores = ClassifierEvaluation.Evaluate(tempered, testLabels);
+            var (after, risk) = (testScores.Calibration, testScores.RiskCoverage);
+            var temperedValidation = onValidation.Probabilities.Select(p => temperature.Apply(LogOf(p))).ToArray();
+            var sets = ConformalClassifier.Calibrate(temperedValidation, validationLabels, 0.9, randomized: false, new Random(1));
             var random = new Random(2);
             var predictionSets = tempered.Select(p => sets.PredictionSet(p, random)).ToArray();
 
@@ -58,7 +59,7 @@ internal static class FashionEvidence
             Add("set_coverage_90", predictionSets.Select((s, i) => s.Contains(testLabels[i])).Count(c => c) / (double)testLabels.Length);
             Add("set_size_90", predictionSets.Average(s => s.Count));
             // Randomized sets (u ~ U(0, 1)): close to exact coverage and much smaller, at the price of a random set.
-            var randomizedSets = ConformalClassifier.Calibrate(onValidation.Probabilities.Select(p => temperature.Apply(LogOf(p))).ToArray(), validationLabels, 0.9, randomized: true, new Random(3));
+            var randomizedSets = ConformalClassifier.Calibrate(temperedValidation, validationLabels, 0.9, randomized: true, new Random(3));
             var draws = new Random(4);
             var randomized = tempered.Select(p => randomizedSets.PredictionSet(p, draws)).ToArray();
             Add("randomized_set_coverage_90", randomized.Select((s, i) => s.Contains(testLabels[i])).Count(c => c) / (double)testLabels.Length);
@@ -128,18 +129,4 @@ internal static class FashionEvidence
     }
 
     private static float[] LogOf(float[] probabilities) => probabilities.Select(p => MathF.Log(MathF.Max(p, 1e-30f))).ToArray();
-
-    private static int ArgMax(float[] row)
-    {
-        int best = 0;
-        for (int k = 1; k < row.Length; k++)
-        {
-            if (row[k] > row[best])
-            {
-                best = k;
-            }
-        }
-
-        return best;
-    }
 }

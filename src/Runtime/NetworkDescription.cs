@@ -20,9 +20,6 @@ namespace Ibex.Runtime
         IReadOnlyList<LayerDescription> Layers,
         Dsl.Likelihood Likelihood = Dsl.Likelihood.Categorical)
     {
-        /// <summary>The number of values the network outputs per example (<see cref="Classes"/>, whatever they mean).</summary>
-        public int Outputs => Classes;
-
         /// <summary>
         /// The number of target values per example: the classes' one label for a classifier counts as 1 column of class
         /// indices and is reported as 0 here; a Gaussian network has one target per mean, a heteroscedastic one per

@@ -21,38 +21,22 @@ namespace Ibex.Runtime.Data
             ArgumentNullException.ThrowIfNull(view);
             var label = Column(view, labelColumn, "label");
             var features = Column(view, featuresColumn, "features");
-            var featureValues = new List<float>();
             var labels = new List<long>();
-            long featuresPerRow = -1;
-
             using var cursor = view.GetRowCursor(new[] { label, features });
             var readLabel = LabelGetter(cursor, label);
-            var readFeatures = FeaturesGetter(cursor, features);
-            var buffer = new List<float>();
+            var featureValues = new FlatColumn(cursor, features);
             while (cursor.MoveNext())
             {
-                long row = cursor.Position;
-                labels.Add(readLabel(row));
-                buffer.Clear();
-                readFeatures(buffer);
-                if (featuresPerRow < 0)
-                {
-                    featuresPerRow = buffer.Count;
-                }
-                else if (buffer.Count != featuresPerRow)
-                {
-                    throw new ArgumentException($"Row {row} of column '{features.Name}' has {buffer.Count} values, but row 0 has {featuresPerRow}; every row needs as many.", nameof(view));
-                }
-
-                featureValues.AddRange(buffer);
+                labels.Add(readLabel(cursor.Position));
+                featureValues.ReadRow(cursor.Position);
             }
 
-            if (labels.Count == 0 || featuresPerRow <= 0)
+            if (labels.Count == 0 || featureValues.Width <= 0)
             {
                 throw new ArgumentException("The data view has no rows with features.", nameof(view));
             }
 
-            return new LabeledData(torch.tensor(featureValues.ToArray(), new[] { (long)labels.Count, featuresPerRow }), torch.tensor(labels.ToArray()));
+            return new LabeledData(featureValues.ToTensor(labels.Count), torch.tensor(labels.ToArray()));
         }
 
         /// <summary>
@@ -65,41 +49,51 @@ namespace Ibex.Runtime.Data
             var target = Column(view, targetColumn, "target");
             var features = Column(view, featuresColumn, "features");
             using var cursor = view.GetRowCursor(new[] { target, features });
-            var readTargets = FeaturesGetter(cursor, target);
-            var readFeatures = FeaturesGetter(cursor, features);
-            var featureValues = new List<float>();
-            var targetValues = new List<float>();
-            long featuresPerRow = -1, targetsPerRow = -1, rows = 0;
-            var buffer = new List<float>();
+            var featureValues = new FlatColumn(cursor, features);
+            var targetValues = new FlatColumn(cursor, target);
+            long rows = 0;
             while (cursor.MoveNext())
             {
-                long row = cursor.Position;
-                foreach (var (read, values, column) in new[] { (readFeatures, featureValues, features), (readTargets, targetValues, target) })
-                {
-                    buffer.Clear();
-                    read(buffer);
-                    ref long width = ref column.Index == features.Index ? ref featuresPerRow : ref targetsPerRow;
-                    if (width < 0)
-                    {
-                        width = buffer.Count;
-                    }
-                    else if (buffer.Count != width)
-                    {
-                        throw new ArgumentException($"Row {row} of column '{column.Name}' has {buffer.Count} values, but row 0 has {width}; every row needs as many.", nameof(view));
-                    }
-
-                    values.AddRange(buffer);
-                }
-
+                featureValues.ReadRow(cursor.Position);
+                targetValues.ReadRow(cursor.Position);
                 rows++;
             }
 
-            if (rows == 0 || featuresPerRow <= 0 || targetsPerRow <= 0)
+            if (rows == 0 || featureValues.Width <= 0 || targetValues.Width <= 0)
             {
                 throw new ArgumentException("The data view has no rows with features and targets.", nameof(view));
             }
 
-            return new LabeledData(torch.tensor(featureValues.ToArray(), new[] { rows, featuresPerRow }), torch.tensor(targetValues.ToArray(), new[] { rows, targetsPerRow }));
+            return new LabeledData(featureValues.ToTensor(rows), targetValues.ToTensor(rows));
+        }
+
+        /// <summary>A column of floats (a vector or one per row) read row by row into one flat list, every row as wide as the first.</summary>
+        private sealed class FlatColumn(DataViewRowCursor cursor, DataViewSchema.Column column)
+        {
+            private readonly Action<List<float>> read = FeaturesGetter(cursor, column);
+            private readonly List<float> row = new();
+            private readonly List<float> values = new();
+
+            /// <summary>Values per row, −1 before the first.</summary>
+            public long Width { get; private set; } = -1;
+
+            public void ReadRow(long position)
+            {
+                row.Clear();
+                read(row);
+                if (Width < 0)
+                {
+                    Width = row.Count;
+                }
+                else if (row.Count != Width)
+                {
+                    throw new ArgumentException($"Row {position} of column '{column.Name}' has {row.Count} values, but row 0 has {Width}; every row needs as many.", "view");
+                }
+
+                values.AddRange(row);
+            }
+
+            public torch.Tensor ToTensor(long rows) => torch.tensor(values.ToArray(), new[] { rows, Width });
         }
 
         private static DataViewSchema.Column Column(IDataView view, string name, string role)

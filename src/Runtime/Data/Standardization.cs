@@ -33,12 +33,22 @@ namespace Ibex.Runtime.Data
         public static Standardization Fit(LabeledData train)
         {
             ArgumentNullException.ThrowIfNull(train);
+            var (mean, scale) = ColumnMoments(train.Features);
+            return new Standardization(mean, scale);
+        }
+
+        /// <summary>
+        /// μ and σ of every column of <paramref name="values"/> [N, C], computed in float64 on the CPU and returned as float32
+        /// [C] (population σ; 1 where a column is constant, so that it is only shifted).
+        /// </summary>
+        internal static (torch.Tensor Mean, torch.Tensor Scale) ColumnMoments(torch.Tensor values)
+        {
             using var scope = torch.NewDisposeScope();
-            var values = train.Features.to(torch.float64, torch.CPU);
-            var mean = values.mean(new long[] { 0 });
-            var deviation = values.std(0, unbiased: false);
+            var exact = values.to(torch.float64, torch.CPU);
+            var mean = exact.mean(new long[] { 0 });
+            var deviation = exact.std(0, unbiased: false);
             var scale = torch.where(deviation.gt(1e-12), deviation, torch.ones_like(deviation));
-            return new Standardization(mean.to(torch.float32).MoveToOuterDisposeScope(), scale.to(torch.float32).MoveToOuterDisposeScope());
+            return (mean.to(torch.float32).MoveToOuterDisposeScope(), scale.to(torch.float32).MoveToOuterDisposeScope());
         }
 
         /// <summary>

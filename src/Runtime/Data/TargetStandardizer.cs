@@ -20,17 +20,20 @@ namespace Ibex.Runtime.Data
                 throw new ArgumentException("The data has class indices, not real-valued targets; only a regression network's targets are standardized.", nameof(train));
             }
 
-            using var scope = torch.NewDisposeScope();
-            var values = train.Labels.to(torch.float64, torch.CPU);
-            if (!torch.isfinite(values).all().item<bool>())
+            using (var finite = torch.isfinite(train.Labels))
             {
-                throw new ArgumentException("The training targets hold a value that is not a finite number; drop or fill those rows before standardizing.", nameof(train));
+                if (!finite.all().item<bool>())
+                {
+                    throw new ArgumentException("The training targets hold a value that is not a finite number; drop or fill those rows before standardizing.", nameof(train));
+                }
             }
 
-            var mean = values.mean(new long[] { 0 });
-            var deviation = values.std(0, unbiased: false);
-            var scale = torch.where(deviation.gt(1e-12), deviation, torch.ones_like(deviation));
-            return new TargetStandardization(mean.to(torch.float32).data<float>().ToArray(), scale.to(torch.float32).data<float>().ToArray());
+            var (mean, scale) = Standardization.ColumnMoments(train.Labels);
+            using (mean)
+            using (scale)
+            {
+                return new TargetStandardization(mean.data<float>().ToArray(), scale.data<float>().ToArray());
+            }
         }
 
         /// <summary>

@@ -61,18 +61,7 @@ namespace Ibex.Runtime.Prediction
             validation.Validate(Description, "calibration data");
             var predictions = PredictTargets(validation, samples, cancellationToken);
             var targets = RawTargets(validation);
-            int perExample = Description.Targets;
-            var means = new List<double>();
-            var deviations = new List<double>();
-            for (int i = 0; i < predictions.Count; i++)
-            {
-                for (int t = 0; t < perExample; t++)
-                {
-                    means.Add(predictions[i].Mean[t]);
-                    deviations.Add(predictions[i].StandardDeviation(t));
-                }
-            }
-
+            var (means, deviations) = TargetPrediction.Flatten(predictions);
             var conformal = Evaluation.ConformalRegressor.Calibrate(means, deviations, targets, coverage);
             lock (gate)
             {

@@ -33,5 +33,26 @@ namespace Ibex.Runtime.Prediction
     {
         /// <summary>The predictive standard deviation of target <paramref name="target"/>, <c>√(aleatoric + epistemic)</c>.</summary>
         public double StandardDeviation(int target) => Math.Sqrt(AleatoricVariance[target] + EpistemicVariance[target]);
+
+        /// <summary>
+        /// The means and predictive standard deviations of <paramref name="predictions"/>, example after example and target
+        /// after target: the order of <see cref="Data.LabeledData.TargetValues"/>, for scores that take plain lists.
+        /// </summary>
+        internal static (double[] Means, double[] Deviations) Flatten(IReadOnlyList<TargetPrediction> predictions)
+        {
+            int targets = predictions.Count == 0 ? 0 : predictions[0].Mean.Count;
+            var means = new double[predictions.Count * targets];
+            var deviations = new double[means.Length];
+            for (int i = 0; i < predictions.Count; i++)
+            {
+                for (int t = 0; t < targets; t++)
+                {
+                    means[i * targets + t] = predictions[i].Mean[t];
+                    deviations[i * targets + t] = predictions[i].StandardDeviation(t);
+                }
+            }
+
+            return (means, deviations);
+        }
     }
 }

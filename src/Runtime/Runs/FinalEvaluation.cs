@@ -69,22 +69,8 @@ namespace Ibex.Runtime.Runs
                 return null;
             }
 
-            int targets = network.Description.Targets;
-            double[] values = data.TargetValues();
-            var means = new List<double>();
-            var deviations = new List<double>();
-            var observed = new List<double>();
-            for (int i = 0; i < predictions.Count; i++)
-            {
-                for (int t = 0; t < targets; t++)
-                {
-                    means.Add(predictions[i].Mean[t]);
-                    deviations.Add(predictions[i].StandardDeviation(t));
-                    observed.Add(values[i * targets + t]);
-                }
-            }
-
-            return RegressionEvaluation.Evaluate(means, deviations, observed);
+            var (means, deviations) = TargetPrediction.Flatten(predictions);
+            return RegressionEvaluation.Evaluate(means, deviations, data.TargetValues());
         }
 
         /// <summary>

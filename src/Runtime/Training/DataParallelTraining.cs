@@ -155,9 +155,17 @@ namespace Ibex.Runtime.Training
             }
         }
 
-        /// <summary>The mean network's accuracy on <paramref name="data"/>, each rank evaluating its contiguous share.</summary>
+        /// <summary>
+        /// The mean network's accuracy on <paramref name="data"/>, each rank evaluating its contiguous share; NaN on every rank
+        /// for a regression network, which has none (as <see cref="InformationTrainer.Evaluate"/>).
+        /// </summary>
         public static double EvaluateShared(InformationNetwork network, LabeledData data, DataParallelGroup group, TrainingSettings settings)
         {
+            if (!Likelihoods.NegativeLogLikelihood.HasAccuracy(network.Description))
+            {
+                return double.NaN;
+            }
+
             var (start, count) = Shard(data.Count, group);
             Span<double> correct = stackalloc double[] { MeanNetworkAccuracy.CountCorrect(network, data, start, count, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes) };
             group.AllreduceSum(correct, "the test accuracy");

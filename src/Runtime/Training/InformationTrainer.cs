@@ -276,17 +276,13 @@ namespace Ibex.Runtime.Training
             if (parallel is null)
             {
                 using var evaluation = test is null ? null : TrainingActivities.Start(TrainingActivities.EvaluationSpan, identity!, epoch);
-                testAccuracy = test is null || !Likelihoods.NegativeLogLikelihood.HasAccuracy(network.Description)
-                    ? double.NaN
-                    : Evaluate(network, test, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes);
+                testAccuracy = test is null ? double.NaN : Evaluate(network, test, settings.EvaluationBatchSize, settings.EvaluationMemoryBudgetBytes);
             }
             else
             {
                 DataParallelTraining.AverageRunningStatistics(network, parallel);
                 DataParallelTraining.RequireSameWeights(network, parallel, epoch);
-                testAccuracy = test is null || !Likelihoods.NegativeLogLikelihood.HasAccuracy(network.Description)
-                    ? double.NaN
-                    : DataParallelTraining.EvaluateShared(network, test, parallel, settings);
+                testAccuracy = test is null ? double.NaN : DataParallelTraining.EvaluateShared(network, test, parallel, settings);
             }
 
             TrainingMode();
