@@ -11,7 +11,9 @@ namespace Ibex.Examples.Uncertainty;
 /// A 1-D toy with a gap: 500 training inputs in [−4, −1.5] ∪ [1.5, 4], y = x·sin x + ε with ε ~ N(0, (0.15 + 0.1·|x|)²).
 /// Each method's predictive on [−6, 6] is plotted with its aleatoric and total bands (±2σ); the number to compare is the
 /// mean epistemic standard deviation in the gap (|x| &lt; 1.5) over that on the training inputs' range: above 1 when the
-/// method knows it has seen nothing there; the same beyond the data (|x| &gt; 4.5) is the extrapolation's.
+/// method knows it has seen nothing there; the same beyond the data (|x| &gt; 4.5) is the extrapolation's. As a check of
+/// what limits the weight noise, the deterministic and Ibex networks are also given a <see cref="LastLayerLaplace"/>
+/// posterior (rows <c>…+last-layer-laplace</c>, and <c>…+noise+last-layer-laplace</c> with the noise's variance added).
 /// </summary>
 internal static class GapToyEvidence
 {
@@ -40,32 +42,92 @@ internal static class GapToyEvidence
         var rows = new List<ResultRow>();
         Directory.CreateDirectory(imageFolder);
         const int batch = 50;
-        var methods = new List<Func<IRegressorMethod>>
+        (IRegressorMethod, LastLayerLaplace?) Plain(string name, IReadOnlyList<PlainToy> members, bool laplace)
+            => (new SampledRegressor(name, members, 0), laplace ? LastLayerLaplace.Fit(members[0], train) : null);
+        (IRegressorMethod, LastLayerLaplace?) Ibex<TNetwork>(string name, long seed, double? beta = null)
+            where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>, IToyNetwork
         {
-            () => new SampledRegressor("deterministic", new InformationNetwork[] { Training.Fit<PlainToy>(train, epochs, batch, 1).Network }, 0),
-            () => new SampledRegressor("mc-dropout", new InformationNetwork[] { Training.Fit<DropoutToy>(train, epochs, batch, 2).Network }, samples),
-            () => new SampledRegressor("deep-ensemble-5", Enumerable.Range(0, 5).Select(m => (InformationNetwork)Training.Fit<PlainToy>(train, epochs, batch, 100 + m).Network).ToArray(), 0),
-            () => new IbexRegressor<LogNormalToy>("ibex-lognormal", Training.Fit<LogNormalToy>(train, epochs, batch, 3).Network, samples),
-            () => new IbexRegressor<GaussianToy>("ibex-gaussian", Training.Fit<GaussianToy>(train, epochs, batch, 4).Network, samples),
-            () => new IbexRegressor<LogNormalToy>("ibex-lognormal-beta1", Training.Fit<LogNormalToy>(train, epochs, batch, 3, beta: 1).Network, samples),
-            () => new IbexRegressor<GaussianToy>("ibex-gaussian-beta1", Training.Fit<GaussianToy>(train, epochs, batch, 4, beta: 1).Network, samples),
-        };
-        foreach (var build in methods)
-        {
-            using var method = build();
-            var predictive = method.Predict(gridInputs);
-            double inGap = gap.Average(i => Math.Sqrt(predictive.Epistemic[i])), onData = seen.Average(i => Math.Sqrt(predictive.Epistemic[i]));
-            rows.Add(new ResultRow(Dataset, method.Name, "epistemic_sd_gap", inGap, double.NaN));
-            rows.Add(new ResultRow(Dataset, method.Name, "epistemic_sd_data", onData, double.NaN));
-            rows.Add(new ResultRow(Dataset, method.Name, "epistemic_gap_ratio", onData > 0 ? inGap / onData : double.NaN, double.NaN));
-            double outside = beyond.Average(i => Math.Sqrt(predictive.Epistemic[i]));
-            rows.Add(new ResultRow(Dataset, method.Name, "epistemic_sd_beyond", outside, double.NaN));
-            rows.Add(new ResultRow(Dataset, method.Name, "epistemic_beyond_ratio", onData > 0 ? outside / onData : double.NaN, double.NaN));
-            log($"toy: {method.Name} epistemic σ in the gap {inGap:F3}, on the data {onData:F3}, beyond |x| = 4.5 {outside:F3}");
-            Plot(Path.Combine(imageFolder, $"toy-gap-{method.Name}.png"), method.Name, grid, predictive, xs, ys);
+            var network = Training.Fit<TNetwork>(train, epochs, batch, seed, beta).Network;
+            return (new IbexRegressor<TNetwork>(name, network, samples), LastLayerLaplace.Fit(network, train));
         }
 
+        var methods = new List<Func<(IRegressorMethod Method, LastLayerLaplace? Laplace)>>
+        {
+            () => Plain("deterministic", new[] { Training.Fit<PlainToy>(train, epochs, batch, 1).Network }, laplace: true),
+            () => (new SampledRegressor("mc-dropout", new InformationNetwork[] { Training.Fit<DropoutToy>(train, epochs, batch, 2).Network }, samples), null),
+            () => Plain("deep-ensemble-5", Enumerable.Range(0, 5).Select(m => Training.Fit<PlainToy>(train, epochs, batch, 100 + m).Network).ToArray(), laplace: false),
+            () => Ibex<LogNormalToy>("ibex-lognormal", 3),
+            () => Ibex<GaussianToy>("ibex-gaussian", 4),
+            () => Ibex<LogNormalToy>("ibex-lognormal-beta1", 3, beta: 1),
+            () => Ibex<GaussianToy>("ibex-gaussian-beta1", 4, beta: 1),
+        };
+
+        var curves = new List<(string Name, double[] StandardDeviation)>();
+        void Report(string name, TargetPredictive predictive)
+        {
+            curves.Add((name, predictive.Epistemic.Select(Math.Sqrt).ToArray()));
+            double inGap = gap.Average(i => Math.Sqrt(predictive.Epistemic[i])), onData = seen.Average(i => Math.Sqrt(predictive.Epistemic[i]));
+            rows.Add(new ResultRow(Dataset, name, "epistemic_sd_gap", inGap, double.NaN));
+            rows.Add(new ResultRow(Dataset, name, "epistemic_sd_data", onData, double.NaN));
+            rows.Add(new ResultRow(Dataset, name, "epistemic_gap_ratio", onData > 0 ? inGap / onData : double.NaN, double.NaN));
+            double outside = beyond.Average(i => Math.Sqrt(predictive.Epistemic[i]));
+            rows.Add(new ResultRow(Dataset, name, "epistemic_sd_beyond", outside, double.NaN));
+            rows.Add(new ResultRow(Dataset, name, "epistemic_beyond_ratio", onData > 0 ? outside / onData : double.NaN, double.NaN));
+            log($"toy: {name} epistemic σ in the gap {inGap:F3}, on the data {onData:F3}, beyond |x| = 4.5 {outside:F3}");
+            Plot(Path.Combine(imageFolder, $"toy-gap-{name}.png"), name, grid, predictive, xs, ys);
+        }
+
+        foreach (var build in methods)
+        {
+            var (method, laplace) = build();
+            using var owned = method;
+            var predictive = method.Predict(gridInputs);
+            Report(method.Name, predictive);
+            if (laplace is not null)
+            {
+                var correlated = laplace.EpistemicVariance(gridInputs);
+                Report(method.Name + "+last-layer-laplace", predictive with { Epistemic = correlated });
+                if (predictive.Epistemic.Any(v => v > 0))
+                {
+                    Report(method.Name + "+noise+last-layer-laplace", predictive with { Epistemic = correlated.Zip(predictive.Epistemic, (a, b) => a + b).ToArray() });
+                }
+            }
+        }
+
+        PlotEpistemic(Path.Combine(imageFolder, "toy-gap-epistemic.png"), grid, curves.Where(c => c.StandardDeviation.Any(v => v > 0) && !c.Name.Contains("+noise+", StringComparison.Ordinal) && !c.Name.Contains("beta1+", StringComparison.Ordinal)).ToList());
         return rows;
+    }
+
+    /// <summary>Each method's epistemic standard deviation against x, on a log scale, with the gap shaded.</summary>
+    private static void PlotEpistemic(string path, double[] grid, IReadOnlyList<(string Name, double[] StandardDeviation)> curves)
+    {
+        var plot = new ScottPlot.Plot();
+        var gap = plot.Add.HorizontalSpan(-1.5, 1.5);
+        gap.FillStyle.Color = ScottPlot.Colors.Gray.WithAlpha(0.2);
+        gap.LegendText = "gap: no training data";
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < curves.Count; i++)
+        {
+            var (name, deviation) = curves[i];
+            var line = plot.Add.ScatterLine(grid, deviation.Select(d => Math.Log10(Math.Max(d, 1e-4))).ToArray());
+            line.Color = palette.GetColor(i);
+            line.LineWidth = 2;
+            line.LinePattern = name.Contains("laplace", StringComparison.Ordinal) ? ScottPlot.LinePattern.Dashed : ScottPlot.LinePattern.Solid;
+            line.LegendText = name;
+        }
+
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = y => Math.Pow(10, y).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        plot.Axes.SetLimits(-6, 6, -2.5, 1.5);
+        plot.Title("epistemic σ(x): the spread of the predicted mean (dashed: last-layer Laplace)");
+        plot.XLabel("x");
+        plot.YLabel("epistemic σ (log scale)");
+        plot.ShowLegend(ScottPlot.Alignment.UpperCenter);
+        plot.SavePng(path, 900, 520);
     }
 
     private static void Plot(string path, string name, double[] grid, TargetPredictive predictive, float[][] xs, float[] ys)

@@ -52,5 +52,18 @@ public sealed class UncertaintyExampleTests : IDisposable
         Assert.Equal("0", Assert.Single(rows, r => r[0] == "toy-gap" && r[1] == "deterministic" && r[2] == "epistemic_sd_beyond")[3]);
         Assert.All(methods.Skip(1), m => Assert.True(double.Parse(Assert.Single(rows, r => r[0] == "toy-gap" && r[1] == m && r[2] == "epistemic_sd_beyond")[3], CultureInfo.InvariantCulture) > 0));
         Assert.Single(rows, r => r[0] == "diabetes" && r[1] == "ibex-lognormal" && r[2] == "conformal_interval_coverage_90");
+
+        // The correlated last-layer check: on the deterministic network and every Ibex network, alone and (for Ibex, whose
+        // noise has a variance of its own) added to the noise's; never on MC dropout or the ensemble. Adding a variance at
+        // every point cannot lower a mean of standard deviations.
+        double Value(string method, string metric) => double.Parse(Assert.Single(rows, r => r[0] == "toy-gap" && r[1] == method && r[2] == metric)[3], CultureInfo.InvariantCulture);
+        Assert.True(Value("deterministic+last-layer-laplace", "epistemic_sd_data") > 0);
+        Assert.DoesNotContain(rows, r => r[1] == "deterministic+noise+last-layer-laplace" || r[1].StartsWith("mc-dropout+", StringComparison.Ordinal) || r[1].StartsWith("deep-ensemble-5+", StringComparison.Ordinal));
+        foreach (var ibex in methods.Where(m => m.StartsWith("ibex", StringComparison.Ordinal)))
+        {
+            double alone = Value(ibex + "+last-layer-laplace", "epistemic_sd_data"), noise = Value(ibex, "epistemic_sd_data"), both = Value(ibex + "+noise+last-layer-laplace", "epistemic_sd_data");
+            Assert.True(alone > 0 && both >= Math.Max(alone, noise) - 1e-9, $"{ibex}: Laplace {alone}, noise {noise}, both {both}");
+            Assert.True(File.Exists(Path.Combine(images, $"toy-gap-{ibex}+noise+last-layer-laplace.png")));
+        }
     }
 }
