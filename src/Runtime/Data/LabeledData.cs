@@ -135,13 +135,28 @@ namespace Ibex.Runtime.Data
         /// <summary>Examples <paramref name="start"/> … start + count − 1, as a new object (copies).</summary>
         public LabeledData Slice(long start, long count)
         {
+            CheckRange(start, count);
+
+            // Row numbers of the file stay right only for a slice from the first example.
+            return WithFeaturesAndLabels(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone(), keepOrigin: start == 0);
+        }
+
+        /// <summary>
+        /// Examples <paramref name="start"/> … start + count − 1 without copying: the new object's tensors are views of this
+        /// data's, so neither may be written to while the other is in use; disposing either leaves the other's examples alive.
+        /// </summary>
+        internal LabeledData View(long start, long count)
+        {
+            CheckRange(start, count);
+            return WithFeaturesAndLabels(Features.narrow(0, start, count), Labels.narrow(0, start, count), keepOrigin: start == 0);
+        }
+
+        private void CheckRange(long start, long count)
+        {
             if (start < 0 || count <= 0 || start + count > Count)
             {
                 throw new ArgumentOutOfRangeException(nameof(count), $"Cannot take examples {start} to {start + count - 1} of {Count}.");
             }
-
-            // Row numbers of the file stay right only for a slice from the first example.
-            return WithFeaturesAndLabels(Features.narrow(0, start, count).clone(), Labels.narrow(0, start, count).clone(), keepOrigin: start == 0);
         }
 
         /// <summary>

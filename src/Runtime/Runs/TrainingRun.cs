@@ -145,10 +145,11 @@ namespace Ibex.Runtime.Runs
                 throw new ArgumentException($"A held-out fraction of {calibration.HeldOutFraction} of {data.Count} training examples leaves {count} to calibrate on; give a larger fraction or more data.", nameof(train));
             }
 
+            // Views, not copies: a 55,000-image set would otherwise be held twice for the whole run.
             keptForTraining?.Dispose();
-            keptForTraining = data.Take(data.Count - count);
+            keptForTraining = data.View(0, data.Count - count);
             train = keptForTraining;
-            return data.Slice(data.Count - count, count);
+            return data.View(data.Count - count, count);
         }
 
         /// <summary>The training examples left after holding some out for calibration; disposed with the run.</summary>

@@ -48,6 +48,41 @@ public sealed class InMemoryDataTests
     }
 
     [Fact]
+    public void AViewHoldsTheSameExamplesWithoutACopyAndItsDisposalLeavesTheSourceWhole()
+    {
+        TorchNative.EnsureLoaded();
+        int examples = random.Next(5, 40), features = random.Next(1, 6), start = random.Next(0, examples - 1), count = random.Next(1, examples - start + 1);
+        var flat = Enumerable.Range(0, examples * features).Select(_ => (float)random.NextDouble()).ToArray();
+        var targets = Enumerable.Range(0, examples).Select(_ => (float)random.NextDouble()).ToArray();
+        using var data = LabeledData.FromArray(flat, Enumerable.Range(0, examples).Select(_ => random.Next(3)).ToArray());
+        using var regression = LabeledData.FromRows(Enumerable.Range(0, examples).Select(e => flat.AsSpan(e * features, features).ToArray()).ToArray(), targets.Select(t => new[] { t }).ToArray());
+
+        foreach (var source in new[] { data, regression })
+        {
+            using var copy = source.Slice(start, count);
+            var view = source.View(start, count);
+            Assert.True(copy.Features.Equals(view.Features) && copy.Labels.Equals(view.Labels));
+            Assert.Equal(copy.Labels.shape, view.Labels.shape);
+
+            // The view reads the source's memory: a change there shows in the view, not in the copy.
+            using (torch.no_grad())
+            {
+                source.Features[start].add_(1.0f);
+            }
+
+            Assert.True(view.Features[0].Equals(source.Features[start]));
+            Assert.False(copy.Features[0].Equals(view.Features[0]));
+
+            // Disposing the view leaves the source whole.
+            view.Dispose();
+            Assert.Equal(examples, source.Count);
+            int other = (start + 1) % examples;
+            Assert.Equal(flat[start * features] + 1, source.Features[start][0].item<float>(), 5);
+            Assert.Equal(flat[other * features], source.Features[other][0].item<float>(), 5);
+        }
+    }
+
+    [Fact]
     public void BytesAreScaledToTheUnitInterval()
     {
         TorchNative.EnsureLoaded();
