@@ -113,6 +113,57 @@ public sealed class RegressionPredictionTests : IDisposable
     }
 
     [Fact]
+    public void TwoTargetsOfVeryDifferentScalesEachComeBackInTheirOwnUnitsAfterReload()
+    {
+        int seed = Random.Shared.Next(1, 1_000_000);
+        var random = new Random(seed);
+
+        // Target 1: 5000 + 1000·sin x₀ with noise σ = 100; target 2: 0.01·x₁ with noise σ = 0.002. A target's statistics
+        // applied to the other would be off by 10⁵ in scale.
+        (float[][] X, float[][] Y, double[][] Truth) Draw(int count)
+        {
+            var x = new float[count][];
+            var y = new float[count][];
+            var truth = new double[count][];
+            for (int i = 0; i < count; i++)
+            {
+                double x0 = random.NextDouble() * 4 - 2, x1 = random.NextDouble() * 4 - 2;
+                x[i] = new[] { (float)x0, (float)x1 };
+                truth[i] = new[] { 5000 + 1000 * Math.Sin(x0), 0.01 * x1 };
+                y[i] = new[] { (float)(truth[i][0] + 100 * Normal(random)), (float)(truth[i][1] + 0.002 * Normal(random)) };
+            }
+
+            return (x, y, truth);
+        }
+
+        var (trainX, trainY, _) = Draw(3000);
+        var (testX, _, truth) = Draw(1000);
+        using var raw = LabeledData.FromRows(trainX, trainY);
+        var statistics = TargetStandardizer.Fit(raw);
+        using var train = TargetStandardizer.Apply(statistics, raw);
+        torch.manual_seed(seed);
+        using var network = new HeteroscedasticRegressor();
+        new InformationTrainer(network, new TrainingSettings { Epochs = 40, BatchSize = 100, Seed = seed }).Fit(train);
+        using (var predictor = new Predictor<HeteroscedasticRegressor>(network))
+        {
+            predictor.Save(path);
+        }
+
+        using var loaded = Predictor<HeteroscedasticRegressor>.Load(path);
+        var predictions = loaded.PredictTargets(testX, samples: 4);
+        double[] scale = { 1000, 0.01 }, noise = { 100, 0.002 };
+        for (int t = 0; t < 2; t++)
+        {
+            // The noise-free function within the noise, and the predicted noise σ within a factor 1.6 of the drawn one.
+            double rmse = Math.Sqrt(predictions.Select((p, i) => Math.Pow(p.Mean[t] - truth[i][t], 2)).Average());
+            double sigma = Math.Sqrt(predictions.Average(p => p.AleatoricVariance[t]));
+            Assert.True(rmse < noise[t], $"target {t + 1}: RMSE {rmse:G3} against the noise-free function, noise σ {noise[t]} (seed {seed})");
+            Assert.True(sigma > noise[t] / 1.6 && sigma < noise[t] * 1.6, $"target {t + 1}: predicted noise σ {sigma:G3}, drawn with {noise[t]} (seed {seed})");
+            Assert.All(predictions, p => Assert.True(p.Upper[t] - p.Lower[t] < 2 * scale[t], $"target {t + 1}: interval width {p.Upper[t] - p.Lower[t]:G3} (seed {seed})"));
+        }
+    }
+
+    [Fact]
     public void AHeteroscedasticNetworkLearnsNoiseThatGrowsWhereTheDataIsNoisier()
     {
         int seed = Random.Shared.Next(1, 1_000_000);
