@@ -60,11 +60,23 @@ namespace Ibex.Runtime
         /// or null. <see cref="Persistence.NetworkFile"/> saves and loads it; training clears it, since it no longer fits
         /// weights that changed.
         /// </summary>
-        /// <exception cref="System.ArgumentException">A value of the calibration cannot be (<see cref="PredictionCalibration.Checked"/>).</exception>
+        /// <exception cref="System.ArgumentException">A value of the calibration cannot be (<see cref="PredictionCalibration.Checked"/>), or
+        /// its interval quantiles are not one per target of a regression network.</exception>
         public PredictionCalibration? PredictionCalibration
         {
             get => predictionCalibration;
-            set => predictionCalibration = value?.Checked();
+            set
+            {
+                if (value?.IntervalQuantiles is { } quantiles && (!Description.IsRegression || quantiles.Count != Description.Targets))
+                {
+                    throw new System.ArgumentException(
+                        $"The calibration has {quantiles.Count} interval quantiles; {Description.Name} " +
+                        (Description.IsRegression ? $"predicts {Description.Targets} targets and needs one per target." : "is no regression network and takes none."),
+                        nameof(value));
+                }
+
+                predictionCalibration = value?.Checked();
+            }
         }
 
         /// <summary>

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace Ibex.Runtime
 {
@@ -19,15 +21,26 @@ namespace Ibex.Runtime
     public sealed record PredictionCalibration(double Temperature, double? SetThreshold = null, double? SetCoverage = null, bool RandomizedSets = false, int Samples = 0)
     {
         /// <summary>
-        /// A regression network's split-conformal quantile q̂ of the normalized residuals |y − μ| / σ (σ the predictive
-        /// standard deviation), so that <c>μ ± q̂·σ</c> holds a new target with <see cref="IntervalCoverage"/> over
-        /// examples like the held-out ones (Angelopoulos &amp; Bates 2021, §2.3); <c>Predictor.CalibrateIntervals</c> fits it.
-        /// Null for none.
+        /// A regression network's split-conformal quantiles, one per target: q̂_t of the normalized residuals
+        /// |y_t − μ_t| / σ_t (σ_t the predictive standard deviation), so that <c>μ_t ± q̂_t·σ_t</c> holds a new example's
+        /// target t with <see cref="IntervalCoverage"/> over examples like the held-out ones (Angelopoulos &amp; Bates 2021,
+        /// §2.3), each target on its own; <c>Predictor.CalibrateIntervals</c> fits them. Null for none.
         /// </summary>
-        public double? IntervalQuantile { get; init; }
+        public IReadOnlyList<double>? IntervalQuantiles { get; init; }
 
-        /// <summary>The coverage <see cref="IntervalQuantile"/> was calibrated for, in (0, 1); null without it.</summary>
+        /// <summary>The coverage <see cref="IntervalQuantiles"/> were calibrated for, in (0, 1); null without them.</summary>
         public double? IntervalCoverage { get; init; }
+
+        /// <summary>Equal when every value is, the interval quantiles compared target by target.</summary>
+        public bool Equals(PredictionCalibration? other)
+            => other is not null && Temperature.Equals(other.Temperature) && Nullable.Equals(SetThreshold, other.SetThreshold)
+                && Nullable.Equals(SetCoverage, other.SetCoverage) && RandomizedSets == other.RandomizedSets && Samples == other.Samples
+                && Nullable.Equals(IntervalCoverage, other.IntervalCoverage)
+                && (IntervalQuantiles is null ? other.IntervalQuantiles is null : other.IntervalQuantiles is not null && IntervalQuantiles.SequenceEqual(other.IntervalQuantiles));
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+            => HashCode.Combine(Temperature, SetThreshold, SetCoverage, RandomizedSets, Samples, IntervalCoverage, IntervalQuantiles?.Count);
 
         /// <summary>This calibration, or an <see cref="ArgumentException"/> that names the value that cannot be.</summary>
         public PredictionCalibration Checked()
@@ -52,14 +65,25 @@ namespace Ibex.Runtime
                 throw new ArgumentException($"The prediction-set coverage is {coverage}; it must lie in (0, 1), for example 0.9.", nameof(SetCoverage));
             }
 
-            if (IntervalQuantile is null != IntervalCoverage is null)
+            if (IntervalQuantiles is null != IntervalCoverage is null)
             {
-                throw new ArgumentException("An interval quantile needs the coverage it was calibrated for, and a coverage needs its quantile: give both or neither.", nameof(IntervalQuantile));
+                throw new ArgumentException("Interval quantiles need the coverage they were calibrated for, and a coverage needs its quantiles: give both or neither.", nameof(IntervalQuantiles));
             }
 
-            if (IntervalQuantile is { } quantile && !(double.IsFinite(quantile) && quantile > 0))
+            if (IntervalQuantiles is { } quantiles)
             {
-                throw new ArgumentException($"The interval quantile is {quantile}; it must be a finite number above 0.", nameof(IntervalQuantile));
+                if (quantiles.Count == 0)
+                {
+                    throw new ArgumentException("The interval quantiles are empty; give one per target.", nameof(IntervalQuantiles));
+                }
+
+                for (int t = 0; t < quantiles.Count; t++)
+                {
+                    if (!(double.IsFinite(quantiles[t]) && quantiles[t] > 0))
+                    {
+                        throw new ArgumentException($"The interval quantile of target {t + 1} is {quantiles[t]}; it must be a finite number above 0.", nameof(IntervalQuantiles));
+                    }
+                }
             }
 
             if (IntervalCoverage is { } intervalCoverage && !(intervalCoverage > 0 && intervalCoverage < 1))

@@ -44,16 +44,18 @@ namespace Ibex.Runtime.Prediction
         }
 
         /// <summary>
-        /// Calibrates split-conformal intervals on held-out examples: q̂ is the conformal quantile of the normalized residuals
-        /// <c>|y − μ̄| / σ</c> over every example and target of <paramref name="validation"/> (σ the predictive standard
-        /// deviation with <paramref name="samples"/> weight samples), so that <c>μ̄ ± q̂·σ</c> holds a new target with
-        /// probability at least <paramref name="coverage"/> (Angelopoulos &amp; Bates 2021, §2.3). Every later
+        /// Calibrates split-conformal intervals on held-out examples, each target on its own: q̂_t is the conformal quantile
+        /// of the normalized residuals <c>|y_t − μ̄_t| / σ_t</c> over the examples of <paramref name="validation"/> (σ_t the
+        /// predictive standard deviation with <paramref name="samples"/> weight samples), so that <c>μ̄_t ± q̂_t·σ_t</c> holds
+        /// a new example's target t with probability at least <paramref name="coverage"/> (Angelopoulos &amp; Bates 2021,
+        /// §2.3). One quantile for all targets would only promise the coverage on average over them: a target whose σ is too
+        /// small would be covered less, and one whose σ is too large more. Returns one calibration per target. Every later
         /// <see cref="PredictTargets(float[][], int)"/> gives these intervals; <see cref="Save"/> keeps q̂ with the weights.
         /// Predict with the same S. The validation targets may be raw or standardized with the network's own statistics.
         /// </summary>
         /// <exception cref="ArgumentException">The data does not fit the network, or there are too few examples for
         /// <paramref name="coverage"/> (the message says how many it needs).</exception>
-        public Evaluation.ConformalRegressor CalibrateIntervals(Data.LabeledData validation, int samples, double coverage = 0.9,
+        public IReadOnlyList<Evaluation.ConformalRegressor> CalibrateIntervals(Data.LabeledData validation, int samples, double coverage = 0.9,
             System.Threading.CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(validation);
@@ -61,12 +63,22 @@ namespace Ibex.Runtime.Prediction
             validation.Validate(Description, "calibration data");
             var predictions = PredictTargets(validation, samples, cancellationToken);
             var targets = RawTargets(validation);
-            var (means, deviations) = TargetPrediction.Flatten(predictions);
-            var conformal = Evaluation.ConformalRegressor.Calibrate(means, deviations, targets, coverage);
+            int count = Description.Targets;
+            var conformal = new Evaluation.ConformalRegressor[count];
+            for (int t = 0; t < count; t++)
+            {
+                int target = t;
+                conformal[t] = Evaluation.ConformalRegressor.Calibrate(
+                    predictions.Select(p => p.Mean[target]).ToArray(),
+                    predictions.Select(p => p.StandardDeviation(target)).ToArray(),
+                    Enumerable.Range(0, predictions.Count).Select(i => targets[i * count + target]).ToArray(),
+                    coverage);
+            }
+
             lock (gate)
             {
                 var current = network.PredictionCalibration ?? new PredictionCalibration(1.0, Samples: samples);
-                network.PredictionCalibration = current with { IntervalQuantile = conformal.Quantile, IntervalCoverage = coverage, Samples = samples };
+                network.PredictionCalibration = current with { IntervalQuantiles = conformal.Select(c => c.Quantile).ToArray(), IntervalCoverage = coverage, Samples = samples };
             }
 
             return conformal;
@@ -109,9 +121,9 @@ namespace Ibex.Runtime.Prediction
                 double[] epistemics = epistemic.contiguous().data<double>().ToArray();
                 double[] aleatorics = aleatoric.contiguous().data<double>().ToArray();
                 var calibration = network.PredictionCalibration;
-                double quantile = calibration?.IntervalQuantile ?? Gaussian90;
+                var quantiles = calibration?.IntervalQuantiles;
                 double coverage = calibration?.IntervalCoverage ?? 0.9;
-                bool conformal = calibration?.IntervalQuantile is not null;
+                bool conformal = quantiles is not null;
                 var scaling = network.TargetStandardization;
                 var predictions = new TargetPrediction[count];
                 for (long i = 0; i < count; i++)
@@ -124,7 +136,7 @@ namespace Ibex.Runtime.Prediction
                     for (int t = 0; t < targets; t++)
                     {
                         long at = i * targets + t;
-                        double m = means[at], half = quantile * Math.Sqrt(aleatorics[at] + epistemics[at]);
+                        double m = means[at], half = (quantiles?[t] ?? Gaussian90) * Math.Sqrt(aleatorics[at] + epistemics[at]);
                         (mu[t], aleatoricRow[t], epistemicRow[t], lower[t], upper[t]) = scaling is null
                             ? (m, aleatorics[at], epistemics[at], m - half, m + half)
                             : (scaling.Unstandardize(t, m), scaling.UnstandardizeVariance(t, aleatorics[at]), scaling.UnstandardizeVariance(t, epistemics[at]),

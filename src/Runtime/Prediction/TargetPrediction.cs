@@ -17,7 +17,7 @@ namespace Ibex.Runtime.Prediction
     /// <param name="Lower">The interval's lower bound per target: <c>μ̄ − q·σ</c>, σ the predictive standard deviation.</param>
     /// <param name="Upper">The interval's upper bound per target: <c>μ̄ + q·σ</c>.</param>
     /// <param name="IntervalCoverage">The interval's nominal coverage: the calibrated one when the network carries a conformal
-    /// quantile (<see cref="PredictionCalibration.IntervalQuantile"/>), else 0.9 from the Gaussian quantile q = 1.645.</param>
+    /// quantile for the target (<see cref="PredictionCalibration.IntervalQuantiles"/>), else 0.9 from the Gaussian quantile q = 1.645.</param>
     /// <param name="IsConformal">Whether q is the conformal quantile (coverage guaranteed over exchangeable examples) or the
     /// Gaussian one (coverage only as good as the predictive's shape).</param>
     /// <param name="Samples">The number of weight samples S; 0 for the mean network.</param>

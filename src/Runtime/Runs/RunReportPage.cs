@@ -40,9 +40,9 @@ namespace Ibex.Runtime.Runs
                 {
                     Row("temperature T", ReportPage.Number(fitted.Temperature, "F4")),
                     Row("held-out ECE before → after temperature scaling", $"{ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorBefore, "F4")} → {ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorAfter, "F4")}"),
-                    Row($"nominal coverage of prediction {(fitted.IntervalQuantile is null ? "sets" : "intervals")}", ReportPage.Number(fitted.IntervalCoverage ?? fitted.SetCoverage ?? double.NaN, "F3")),
+                    Row($"nominal coverage of prediction {(fitted.IntervalQuantiles is null ? "sets" : "intervals")}", ReportPage.Number(fitted.IntervalCoverage ?? fitted.SetCoverage ?? double.NaN, "F3")),
                     Row("coverage on the test set", ReportPage.Number(calibrated.TestCoverage, "F4")),
-                    Row(fitted.IntervalQuantile is null ? "mean set size on the test set [classes]" : "mean interval width on the test set", ReportPage.Number(calibrated.TestMeanSize, "G5")),
+                    Row(fitted.IntervalQuantiles is null ? "mean set size on the test set [classes]" : "mean interval width on the test set", ReportPage.Number(calibrated.TestMeanSize, "G5")),
                 });
             }
 

@@ -100,7 +100,7 @@ public sealed class RegressionPredictionTests : IDisposable
         double coverage = 0.8 + random.NextDouble() * 0.15;
         using var calibration = LabeledData.FromRows(calibrationX, calibrationY);
         var conformal = loaded.CalibrateIntervals(calibration, samples: 8, coverage);
-        Assert.Equal(conformal.Quantile, loaded.Calibration!.IntervalQuantile);
+        Assert.Equal(conformal.Single().Quantile, Assert.Single(loaded.Calibration!.IntervalQuantiles!));
         var intervals = loaded.PredictTargets(testX, samples: 8);
         double covered = intervals.Select((p, i) => p.Lower[0] <= testY[i] && testY[i] <= p.Upper[0]).Count(c => c) / (double)testY.Length;
         Assert.True(Math.Abs(covered - coverage) < 0.04, $"intervals covered {covered:F4}, calibrated for {coverage:F3} (seed {seed})");
@@ -161,6 +161,71 @@ public sealed class RegressionPredictionTests : IDisposable
             Assert.True(sigma > noise[t] / 1.6 && sigma < noise[t] * 1.6, $"target {t + 1}: predicted noise σ {sigma:G3}, drawn with {noise[t]} (seed {seed})");
             Assert.All(predictions, p => Assert.True(p.Upper[t] - p.Lower[t] < 2 * scale[t], $"target {t + 1}: interval width {p.Upper[t] - p.Lower[t]:G3} (seed {seed})"));
         }
+    }
+
+    [Fact]
+    public void EachTargetsConformalIntervalsCoverItAtTheNominalLevelEvenWhenOnlyOneTargetsNoiseIsMisjudged()
+    {
+        int seed = Random.Shared.Next(1, 1_000_000);
+        var random = new Random(seed);
+
+        // Trained with noise 0.1 on both targets; calibrated and tested where target 2's noise is 0.3, so the network's σ
+        // is right for target 1 and three times too small for target 2. One quantile for both would over-cover target 1
+        // and under-cover target 2.
+        (float[][] X, float[][] Y) Draw(int count, double secondNoise)
+        {
+            var x = new float[count][];
+            var y = new float[count][];
+            for (int i = 0; i < count; i++)
+            {
+                double x0 = random.NextDouble() * 4 - 2, x1 = random.NextDouble() * 4 - 2;
+                x[i] = new[] { (float)x0, (float)x1 };
+                y[i] = new[] { (float)(Math.Sin(x0) + 0.1 * Normal(random)), (float)(x1 + secondNoise * Normal(random)) };
+            }
+
+            return (x, y);
+        }
+
+        var (trainX, trainY) = Draw(3000, 0.1);
+        using var train = LabeledData.FromRows(trainX, trainY);
+        torch.manual_seed(seed);
+        using var network = new HeteroscedasticRegressor();
+        new InformationTrainer(network, new TrainingSettings { Epochs = 30, BatchSize = 100, Seed = seed }).Fit(train);
+        using var predictor = new Predictor<HeteroscedasticRegressor>(network);
+
+        var (calibrationX, calibrationY) = Draw(2000, 0.3);
+        using var calibration = LabeledData.FromRows(calibrationX, calibrationY);
+        double coverage = 0.8 + random.NextDouble() * 0.15;
+        var conformal = predictor.CalibrateIntervals(calibration, samples: 4, coverage);
+        Assert.Equal(2, conformal.Count);
+        Assert.True(conformal[1].Quantile > 2 * conformal[0].Quantile, $"quantiles {conformal[0].Quantile:F3}, {conformal[1].Quantile:F3} (seed {seed})");
+        Assert.Equal(conformal.Select(c => c.Quantile), predictor.Calibration!.IntervalQuantiles!);
+
+        // Each target's coverage on 3,000 fresh examples: standard deviation about √(0.09/2000) + √(0.09/3000) ≈ 0.012.
+        var (testX, testY) = Draw(3000, 0.3);
+        var predictions = predictor.PredictTargets(testX, samples: 4);
+        for (int t = 0; t < 2; t++)
+        {
+            double covered = predictions.Where((p, i) => p.Lower[t] <= testY[i][t] && testY[i][t] <= p.Upper[t]).Count() / (double)testY.Length;
+            Assert.True(Math.Abs(covered - coverage) < 0.04, $"target {t + 1}: intervals covered {covered:F4}, calibrated for {coverage:F3} (seed {seed})");
+        }
+    }
+
+    [Fact]
+    public void IntervalQuantilesThatAreNotOnePerTargetAreRefused()
+    {
+        using var regressor = new HeteroscedasticRegressor();
+        var one = new PredictionCalibration(1.0) { IntervalQuantiles = new[] { 1.7 }, IntervalCoverage = 0.9 };
+        Assert.Contains("needs one per target", Assert.Throws<ArgumentException>(() => regressor.PredictionCalibration = one).Message);
+        Assert.Null(regressor.PredictionCalibration);
+        double bad = Random.Shared.Next(2) == 0 ? double.NaN : -Random.Shared.NextDouble();
+        Assert.Contains("target 2", Assert.Throws<ArgumentException>(() => regressor.PredictionCalibration = one with { IntervalQuantiles = new[] { 1.7, bad } }).Message);
+        Assert.Throws<ArgumentException>(() => regressor.PredictionCalibration = one with { IntervalCoverage = null });
+        regressor.PredictionCalibration = one with { IntervalQuantiles = new[] { 1.7, 2.1 } };
+        Assert.Equal(one with { IntervalQuantiles = new[] { 1.7, 2.1 } }, regressor.PredictionCalibration);
+
+        using var classifier = new SmallClassifier();
+        Assert.Contains("no regression network", Assert.Throws<ArgumentException>(() => classifier.PredictionCalibration = one).Message);
     }
 
     [Fact]
