@@ -8,7 +8,8 @@ using TorchSharp;
 namespace Ibex.Examples.Uncertainty;
 
 /// <summary>
-/// A 1-D toy with a gap: 500 training inputs in [−4, −1.5] ∪ [1.5, 4], y = x·sin x + ε with ε ~ N(0, (0.15 + 0.1·|x|)²).
+/// A 1-D toy with a gap: 500 training inputs in [−4, −1.5] ∪ [1.5, 4], y = x·sin x + ε with ε ~ N(0, (0.15 + 0.1·|x|)²),
+/// drawn anew with new initializations in each of several runs (mean ± standard error over the runs; the plots show run 1).
 /// Each method's predictive on [−6, 6] is plotted with its aleatoric and total bands (±2σ); the number to compare is the
 /// mean epistemic standard deviation in the gap (|x| &lt; 1.5) over that on the training inputs' range: above 1 when the
 /// method knows it has seen nothing there; the same beyond the data (|x| &gt; 4.5) is the extrapolation's. As a check of
@@ -19,9 +20,106 @@ internal static class GapToyEvidence
 {
     public const string Dataset = "toy-gap";
 
-    public static IReadOnlyList<ResultRow> Run(int epochs, int samples, string imageFolder, Action<string> log)
+    public static IReadOnlyList<ResultRow> Run(int epochs, int samples, int runs, string imageFolder, Action<string> log)
     {
-        var random = new Random(5);
+        double[] grid = Enumerable.Range(0, 241).Select(i => -6 + i * 0.05).ToArray();
+        using var gridInputs = torch.tensor(grid.Select(g => (float)g).ToArray(), new long[] { grid.Length, 1 });
+        var gap = grid.Select((g, i) => (g, i)).Where(p => Math.Abs(p.g) < 1.5).Select(p => p.i).ToArray();
+        var seen = grid.Select((g, i) => (g, i)).Where(p => Math.Abs(p.g) >= 1.5 && Math.Abs(p.g) <= 4).Select(p => p.i).ToArray();
+        var beyond = grid.Select((g, i) => (g, i)).Where(p => Math.Abs(p.g) > 4.5).Select(p => p.i).ToArray();
+        Directory.CreateDirectory(imageFolder);
+
+        var perMethod = new Dictionary<string, Dictionary<string, List<double>>>();
+        void Record(string method, string metric, double value)
+        {
+            var metrics = perMethod.TryGetValue(method, out var m) ? m : perMethod[method] = new Dictionary<string, List<double>>();
+            (metrics.TryGetValue(metric, out var list) ? list : metrics[metric] = new List<double>()).Add(value);
+        }
+
+        for (int run = 0; run < runs; run++)
+        {
+            // Run 0 is the data and the seeds the plots show; every later run draws new data and new initializations.
+            var (xs, ys) = Draw(new Random(5 + run));
+            using var train = RegressionData.Standardized(xs, ys);
+            long offset = 1000L * run;
+            const int batch = 50;
+            (IRegressorMethod, LastLayerLaplace?) Plain(string name, IReadOnlyList<PlainToy> members, bool laplace)
+                => (new SampledRegressor(name, members, 0), laplace ? LastLayerLaplace.Fit(members[0], train) : null);
+            (IRegressorMethod, LastLayerLaplace?) Ibex<TNetwork>(string name, long seed, double? beta = null)
+                where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>, IToyNetwork
+            {
+                var network = Training.Fit<TNetwork>(train, epochs, batch, offset + seed, beta).Network;
+                return (new IbexRegressor<TNetwork>(name, network, samples), LastLayerLaplace.Fit(network, train));
+            }
+
+            var methods = new List<Func<(IRegressorMethod Method, LastLayerLaplace? Laplace)>>
+            {
+                () => Plain("deterministic", new[] { Training.Fit<PlainToy>(train, epochs, batch, offset + 1).Network }, laplace: true),
+                () => (new SampledRegressor("mc-dropout", new InformationNetwork[] { Training.Fit<DropoutToy>(train, epochs, batch, offset + 2).Network }, samples), null),
+                () => Plain("deep-ensemble-5", Enumerable.Range(0, 5).Select(m => Training.Fit<PlainToy>(train, epochs, batch, offset + 100 + m).Network).ToArray(), laplace: false),
+                () => Ibex<LogNormalToy>("ibex-lognormal", 3),
+                () => Ibex<GaussianToy>("ibex-gaussian", 4),
+                () => Ibex<LogNormalToy>("ibex-lognormal-beta1", 3, beta: 1),
+                () => Ibex<GaussianToy>("ibex-gaussian-beta1", 4, beta: 1),
+            };
+
+            var curves = new List<(string Name, double[] StandardDeviation)>();
+            void Report(string name, TargetPredictive predictive)
+            {
+                double inGap = gap.Average(i => Math.Sqrt(predictive.Epistemic[i])), onData = seen.Average(i => Math.Sqrt(predictive.Epistemic[i]));
+                double outside = beyond.Average(i => Math.Sqrt(predictive.Epistemic[i]));
+                Record(name, "epistemic_sd_gap", inGap);
+                Record(name, "epistemic_sd_data", onData);
+                Record(name, "epistemic_gap_ratio", onData > 0 ? inGap / onData : double.NaN);
+                Record(name, "epistemic_sd_beyond", outside);
+                Record(name, "epistemic_beyond_ratio", onData > 0 ? outside / onData : double.NaN);
+                log($"toy run {run + 1}/{runs}: {name} epistemic σ in the gap {inGap:F3}, on the data {onData:F3}, beyond |x| = 4.5 {outside:F3}");
+                if (run == 0)
+                {
+                    curves.Add((name, predictive.Epistemic.Select(Math.Sqrt).ToArray()));
+                    Plot(Path.Combine(imageFolder, $"toy-gap-{name}.png"), name, grid, predictive, xs, ys);
+                }
+            }
+
+            foreach (var build in methods)
+            {
+                var (method, laplace) = build();
+                using var owned = method;
+                var predictive = method.Predict(gridInputs);
+                Report(method.Name, predictive);
+                if (laplace is not null)
+                {
+                    var correlated = laplace.EpistemicVariance(gridInputs);
+                    Report(method.Name + "+last-layer-laplace", predictive with { Epistemic = correlated });
+                    if (predictive.Epistemic.Any(v => v > 0))
+                    {
+                        Report(method.Name + "+noise+last-layer-laplace", predictive with { Epistemic = correlated.Zip(predictive.Epistemic, (a, b) => a + b).ToArray() });
+                    }
+                }
+            }
+
+            if (run == 0)
+            {
+                PlotEpistemic(Path.Combine(imageFolder, "toy-gap-epistemic.png"), grid, curves.Where(c => c.StandardDeviation.Any(v => v > 0) && !c.Name.Contains("+noise+", StringComparison.Ordinal) && !c.Name.Contains("beta1+", StringComparison.Ordinal)).ToList());
+            }
+        }
+
+        var rows = new List<ResultRow>();
+        foreach (var (method, metrics) in perMethod)
+        {
+            foreach (var (metric, values) in metrics)
+            {
+                var (mean, error) = ResultTable.MeanAndError(values);
+                rows.Add(new ResultRow(Dataset, method, metric, mean, error));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>500 inputs, alternating sides of the gap, and their noisy targets.</summary>
+    private static (float[][] Inputs, float[] Targets) Draw(Random random)
+    {
         var xs = new float[500][];
         var ys = new float[500];
         for (int i = 0; i < xs.Length; i++)
@@ -32,70 +130,7 @@ internal static class GapToyEvidence
             ys[i] = (float)(x * Math.Sin(x) + sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
         }
 
-        using var train = RegressionData.Standardized(xs, ys);
-        double[] grid = Enumerable.Range(0, 241).Select(i => -6 + i * 0.05).ToArray();
-        using var gridInputs = torch.tensor(grid.Select(g => (float)g).ToArray(), new long[] { grid.Length, 1 });
-        var gap = grid.Select((g, i) => (g, i)).Where(p => Math.Abs(p.g) < 1.5).Select(p => p.i).ToArray();
-        var seen = grid.Select((g, i) => (g, i)).Where(p => Math.Abs(p.g) >= 1.5 && Math.Abs(p.g) <= 4).Select(p => p.i).ToArray();
-        var beyond = grid.Select((g, i) => (g, i)).Where(p => Math.Abs(p.g) > 4.5).Select(p => p.i).ToArray();
-
-        var rows = new List<ResultRow>();
-        Directory.CreateDirectory(imageFolder);
-        const int batch = 50;
-        (IRegressorMethod, LastLayerLaplace?) Plain(string name, IReadOnlyList<PlainToy> members, bool laplace)
-            => (new SampledRegressor(name, members, 0), laplace ? LastLayerLaplace.Fit(members[0], train) : null);
-        (IRegressorMethod, LastLayerLaplace?) Ibex<TNetwork>(string name, long seed, double? beta = null)
-            where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>, IToyNetwork
-        {
-            var network = Training.Fit<TNetwork>(train, epochs, batch, seed, beta).Network;
-            return (new IbexRegressor<TNetwork>(name, network, samples), LastLayerLaplace.Fit(network, train));
-        }
-
-        var methods = new List<Func<(IRegressorMethod Method, LastLayerLaplace? Laplace)>>
-        {
-            () => Plain("deterministic", new[] { Training.Fit<PlainToy>(train, epochs, batch, 1).Network }, laplace: true),
-            () => (new SampledRegressor("mc-dropout", new InformationNetwork[] { Training.Fit<DropoutToy>(train, epochs, batch, 2).Network }, samples), null),
-            () => Plain("deep-ensemble-5", Enumerable.Range(0, 5).Select(m => Training.Fit<PlainToy>(train, epochs, batch, 100 + m).Network).ToArray(), laplace: false),
-            () => Ibex<LogNormalToy>("ibex-lognormal", 3),
-            () => Ibex<GaussianToy>("ibex-gaussian", 4),
-            () => Ibex<LogNormalToy>("ibex-lognormal-beta1", 3, beta: 1),
-            () => Ibex<GaussianToy>("ibex-gaussian-beta1", 4, beta: 1),
-        };
-
-        var curves = new List<(string Name, double[] StandardDeviation)>();
-        void Report(string name, TargetPredictive predictive)
-        {
-            curves.Add((name, predictive.Epistemic.Select(Math.Sqrt).ToArray()));
-            double inGap = gap.Average(i => Math.Sqrt(predictive.Epistemic[i])), onData = seen.Average(i => Math.Sqrt(predictive.Epistemic[i]));
-            rows.Add(new ResultRow(Dataset, name, "epistemic_sd_gap", inGap, double.NaN));
-            rows.Add(new ResultRow(Dataset, name, "epistemic_sd_data", onData, double.NaN));
-            rows.Add(new ResultRow(Dataset, name, "epistemic_gap_ratio", onData > 0 ? inGap / onData : double.NaN, double.NaN));
-            double outside = beyond.Average(i => Math.Sqrt(predictive.Epistemic[i]));
-            rows.Add(new ResultRow(Dataset, name, "epistemic_sd_beyond", outside, double.NaN));
-            rows.Add(new ResultRow(Dataset, name, "epistemic_beyond_ratio", onData > 0 ? outside / onData : double.NaN, double.NaN));
-            log($"toy: {name} epistemic σ in the gap {inGap:F3}, on the data {onData:F3}, beyond |x| = 4.5 {outside:F3}");
-            Plot(Path.Combine(imageFolder, $"toy-gap-{name}.png"), name, grid, predictive, xs, ys);
-        }
-
-        foreach (var build in methods)
-        {
-            var (method, laplace) = build();
-            using var owned = method;
-            var predictive = method.Predict(gridInputs);
-            Report(method.Name, predictive);
-            if (laplace is not null)
-            {
-                var correlated = laplace.EpistemicVariance(gridInputs);
-                Report(method.Name + "+last-layer-laplace", predictive with { Epistemic = correlated });
-                if (predictive.Epistemic.Any(v => v > 0))
-                {
-                    Report(method.Name + "+noise+last-layer-laplace", predictive with { Epistemic = correlated.Zip(predictive.Epistemic, (a, b) => a + b).ToArray() });
-                }
-            }
-        }
-
-        PlotEpistemic(Path.Combine(imageFolder, "toy-gap-epistemic.png"), grid, curves.Where(c => c.StandardDeviation.Any(v => v > 0) && !c.Name.Contains("+noise+", StringComparison.Ordinal) && !c.Name.Contains("beta1+", StringComparison.Ordinal)).ToList());
-        return rows;
+        return (xs, ys);
     }
 
     /// <summary>Each method's epistemic standard deviation against x, on a log scale, with the gap shaded.</summary>

@@ -8,7 +8,7 @@ using Ibex.Runtime.Native;
 
 // Ibex's uncertainty against the baselines a user would try first, on the same architecture, splits and trainer:
 //   dotnet run -c Release --project examples/Uncertainty -- [all|fashion|diabetes|toy] [--epochs E] [--regression-epochs E]
-//       [--splits N] [--samples S] [--output docs/results/uncertainty.csv] [--images docs/images/uncertainty]
+//       [--splits N] [--toy-runs N] [--samples S] [--output docs/results/uncertainty.csv] [--images docs/images/uncertainty]
 // Writes the rows of the parts it ran into the CSV (keeping the others) and the toy's plots into the image folder.
 TorchNative.EnsureLoaded();
 string part = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
@@ -29,7 +29,7 @@ if (part is not ("all" or "fashion" or "diabetes" or "toy"))
     return 2;
 }
 
-int epochs = Integer("--epochs", 10), regressionEpochs = Integer("--regression-epochs", 200), splits = Integer("--splits", 20), samples = Integer("--samples", 16);
+int epochs = Integer("--epochs", 10), regressionEpochs = Integer("--regression-epochs", 200), splits = Integer("--splits", 20), toyRuns = Integer("--toy-runs", 10), samples = Integer("--samples", 16);
 string output = Option("--output", "docs/results/uncertainty.csv"), images = Option("--images", "docs/images/uncertainty");
 string data = Option("--data", Ibex.Runtime.Data.FashionMnist.DefaultDirectory);
 var started = DateTime.Now;
@@ -38,7 +38,7 @@ void Log(string line) => Console.WriteLine($"[{(DateTime.Now - started).TotalMin
 var rows = new List<ResultRow>();
 if (part is "all" or "toy")
 {
-    rows.AddRange(GapToyEvidence.Run(regressionEpochs, samples, images, Log));
+    rows.AddRange(GapToyEvidence.Run(regressionEpochs, samples, toyRuns, images, Log));
     ResultTable.Write(output, rows);
 }
 

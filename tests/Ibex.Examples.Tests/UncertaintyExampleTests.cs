@@ -27,7 +27,7 @@ public sealed class UncertaintyExampleTests : IDisposable
     {
         string csv = Path.Combine(folder, "uncertainty.csv"), images = Path.Combine(folder, "images");
         var program = ExamplePrograms.Built("Uncertainty");
-        ExamplePrograms.Run(program, "toy", "--regression-epochs", "5", "--samples", "4", "--output", csv, "--images", images);
+        ExamplePrograms.Run(program, "toy", "--regression-epochs", "5", "--toy-runs", "2", "--samples", "4", "--output", csv, "--images", images);
         ExamplePrograms.Run(program, "diabetes", "--splits", "2", "--regression-epochs", "5", "--samples", "4", "--output", csv);
 
         var lines = File.ReadAllLines(csv);
@@ -58,6 +58,10 @@ public sealed class UncertaintyExampleTests : IDisposable
         // every point cannot lower a mean of standard deviations.
         double Value(string method, string metric) => double.Parse(Assert.Single(rows, r => r[0] == "toy-gap" && r[1] == method && r[2] == metric)[3], CultureInfo.InvariantCulture);
         Assert.True(Value("deterministic+last-layer-laplace", "epistemic_sd_data") > 0);
+
+        // The toy's numbers are means over its runs (2 here), with their standard errors.
+        Assert.All(rows.Where(r => r[0] == "toy-gap" && r[2] == "epistemic_sd_data"), r => Assert.True(double.Parse(r[4], CultureInfo.InvariantCulture) >= 0, $"{r[1]}: no standard error"));
+        Assert.True(double.Parse(Assert.Single(rows, r => r[0] == "toy-gap" && r[1] == "ibex-lognormal" && r[2] == "epistemic_sd_data")[4], CultureInfo.InvariantCulture) > 0, "two runs of different data give different numbers");
         Assert.DoesNotContain(rows, r => r[1] == "deterministic+noise+last-layer-laplace" || r[1].StartsWith("mc-dropout+", StringComparison.Ordinal) || r[1].StartsWith("deep-ensemble-5+", StringComparison.Ordinal));
         foreach (var ibex in methods.Where(m => m.StartsWith("ibex", StringComparison.Ordinal)))
         {
