@@ -26,7 +26,11 @@ namespace Ibex.Runtime
         /// target t with <see cref="IntervalCoverage"/> over examples like the held-out ones (Angelopoulos &amp; Bates 2021,
         /// §2.3), each target on its own; <c>Predictor.CalibrateIntervals</c> fits them. Null for none.
         /// </summary>
-        public IReadOnlyList<double>? IntervalQuantiles { get; init; }
+        public IReadOnlyList<double>? IntervalQuantiles
+        {
+            get => intervalQuantiles;
+            init => intervalQuantiles = value?.ToArray();
+        }
 
         /// <summary>The coverage <see cref="IntervalQuantiles"/> were calibrated for, in (0, 1); null without them.</summary>
         public double? IntervalCoverage { get; init; }
@@ -98,5 +102,7 @@ namespace Ibex.Runtime
 
             return this;
         }
+
+        private readonly double[]? intervalQuantiles;
     }
 }
