@@ -63,16 +63,11 @@ namespace Ibex.Runtime.Prediction
             validation.Validate(Description, "calibration data");
             var predictions = PredictTargets(validation, samples, cancellationToken);
             var targets = RawTargets(validation);
-            int count = Description.Targets;
-            var conformal = new Evaluation.ConformalRegressor[count];
-            for (int t = 0; t < count; t++)
+            var conformal = new Evaluation.ConformalRegressor[Description.Targets];
+            for (int t = 0; t < conformal.Length; t++)
             {
-                int target = t;
-                conformal[t] = Evaluation.ConformalRegressor.Calibrate(
-                    predictions.Select(p => p.Mean[target]).ToArray(),
-                    predictions.Select(p => p.StandardDeviation(target)).ToArray(),
-                    Enumerable.Range(0, predictions.Count).Select(i => targets[i * count + target]).ToArray(),
-                    coverage);
+                var (means, deviations, observed) = TargetPrediction.Column(predictions, targets, t);
+                conformal[t] = Evaluation.ConformalRegressor.Calibrate(means, deviations, observed, coverage);
             }
 
             lock (gate)

@@ -35,24 +35,29 @@ namespace Ibex.Runtime.Prediction
         public double StandardDeviation(int target) => Math.Sqrt(AleatoricVariance[target] + EpistemicVariance[target]);
 
         /// <summary>
-        /// The means and predictive standard deviations of <paramref name="predictions"/>, example after example and target
-        /// after target: the order of <see cref="Data.LabeledData.TargetValues"/>, for scores that take plain lists.
+        /// Target <paramref name="target"/> of every prediction and of <paramref name="values"/> (every example's targets in
+        /// turn, as <see cref="Data.LabeledData.TargetValues"/> gives them): means, predictive standard deviations and the
+        /// targets themselves, for scores that take plain lists of one quantity in one unit.
         /// </summary>
-        internal static (double[] Means, double[] Deviations) Flatten(IReadOnlyList<TargetPrediction> predictions)
+        internal static (double[] Means, double[] Deviations, double[] Targets) Column(IReadOnlyList<TargetPrediction> predictions, IReadOnlyList<double> values, int target)
         {
             int targets = predictions.Count == 0 ? 0 : predictions[0].Mean.Count;
-            var means = new double[predictions.Count * targets];
-            var deviations = new double[means.Length];
-            for (int i = 0; i < predictions.Count; i++)
+            if (values.Count != predictions.Count * targets)
             {
-                for (int t = 0; t < targets; t++)
-                {
-                    means[i * targets + t] = predictions[i].Mean[t];
-                    deviations[i * targets + t] = predictions[i].StandardDeviation(t);
-                }
+                throw new ArgumentException($"{predictions.Count} predictions of {targets} targets need {predictions.Count * targets} target values; got {values.Count}.", nameof(values));
             }
 
-            return (means, deviations);
+            var means = new double[predictions.Count];
+            var deviations = new double[predictions.Count];
+            var observed = new double[predictions.Count];
+            for (int i = 0; i < predictions.Count; i++)
+            {
+                means[i] = predictions[i].Mean[target];
+                deviations[i] = predictions[i].StandardDeviation(target);
+                observed[i] = values[i * targets + target];
+            }
+
+            return (means, deviations, observed);
         }
     }
 }

@@ -19,7 +19,7 @@ namespace Ibex.Runtime.Runs
             var (trainAccuracy, testAccuracy) = MeanNetwork(network, train, test, options.Training.EvaluationBatchSize);
             double monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
             ClassifierScores? scores = null;
-            RegressionCalibration? regression = null;
+            IReadOnlyList<RegressionCalibration>? regression = null;
             if (test is not null && network.Description.IsRegression)
             {
                 regression = Regression(network, test, options.MonteCarloSamples, cancellationToken);
@@ -52,10 +52,10 @@ namespace Ibex.Runtime.Runs
                 test is null ? double.NaN : InformationTrainer.Evaluate(network, test, batchSize));
 
         /// <summary>
-        /// A regression network's predictive (S Monte-Carlo samples, or the mean network for S = 0) scored on the test set in
-        /// the targets' own units (<see cref="RegressionEvaluation"/>); null when a stop request came.
+        /// A regression network's predictive (S Monte-Carlo samples, or the mean network for S = 0) scored on the test set,
+        /// target by target in each target's own units (<see cref="RegressionEvaluation"/>); null when a stop request came.
         /// </summary>
-        private static RegressionCalibration? Regression<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
+        private static IReadOnlyList<RegressionCalibration>? Regression<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
             using var predictor = new Predictor<TNetwork>(network);
@@ -69,8 +69,12 @@ namespace Ibex.Runtime.Runs
                 return null;
             }
 
-            var (means, deviations) = TargetPrediction.Flatten(predictions);
-            return RegressionEvaluation.Evaluate(means, deviations, data.TargetValues());
+            double[] values = data.TargetValues();
+            return Enumerable.Range(0, network.Description.Targets).Select(t =>
+            {
+                var (means, deviations, observed) = TargetPrediction.Column(predictions, values, t);
+                return RegressionEvaluation.Evaluate(means, deviations, observed);
+            }).ToArray();
         }
 
         /// <summary>

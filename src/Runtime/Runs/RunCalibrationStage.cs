@@ -33,6 +33,7 @@ namespace Ibex.Runtime.Runs
         {
             using var predictor = new Predictor<TNetwork>(network);
             double before = double.NaN, after = double.NaN, coverage = double.NaN, size = double.NaN;
+            double[]? coverages = null, widths = null;
             if (network.Description.IsRegression)
             {
                 predictor.CalibrateIntervals(heldOut, samples, options.Coverage, cancellationToken);
@@ -41,20 +42,19 @@ namespace Ibex.Runtime.Runs
                     var predictions = predictor.PredictTargets(test, samples, cancellationToken);
                     int targets = network.Description.Targets;
                     double[] values = test.TargetValues();
-                    int inside = 0;
-                    double width = 0;
-                    for (int i = 0; i < predictions.Count; i++)
+                    coverages = new double[targets];
+                    widths = new double[targets];
+                    for (int t = 0; t < targets; t++)
                     {
-                        for (int t = 0; t < targets; t++)
-                        {
-                            double y = values[i * targets + t];
-                            inside += predictions[i].Lower[t] <= y && y <= predictions[i].Upper[t] ? 1 : 0;
-                            width += predictions[i].Upper[t] - predictions[i].Lower[t];
-                        }
+                        int target = t;
+                        coverages[t] = predictions.Where((p, i) => p.Lower[target] <= values[i * targets + target] && values[i * targets + target] <= p.Upper[target]).Count() / (double)predictions.Count;
+                        widths[t] = predictions.Average(p => p.Upper[target] - p.Lower[target]);
                     }
 
-                    coverage = inside / (double)(predictions.Count * targets);
-                    size = width / (predictions.Count * targets);
+                    // Every target has as many values, so the pooled coverage is the targets' mean; widths in different
+                    // units have no mean.
+                    coverage = coverages.Average();
+                    size = targets == 1 ? widths[0] : double.NaN;
                 }
             }
             else
@@ -71,7 +71,11 @@ namespace Ibex.Runtime.Runs
             }
 
             network.PredictionCalibration = predictor.Calibration;
-            return new CalibrationOutcome((int)heldOut.Count, predictor.Calibration!, before, after, coverage, size);
+            return new CalibrationOutcome((int)heldOut.Count, predictor.Calibration!, before, after, coverage, size)
+            {
+                TestCoverageByTarget = coverages,
+                TestMeanWidthByTarget = widths,
+            };
         }
     }
 }

@@ -111,8 +111,8 @@ namespace Ibex.Runtime.Runs
         /// class's probability); NaN without Monte-Carlo samples or a test set.</summary>
         public double TestAreaUnderRiskCoverage { get; init; } = double.NaN;
 
-        /// <summary>A regression network's predictive on the test set in the targets' units (RMSE, Gaussian NLL, 90% interval
-        /// coverage and width, the calibration curve); null for other networks or without a test set.</summary>
-        public Evaluation.RegressionCalibration? TestRegression { get; init; }
+        /// <summary>A regression network's predictive on the test set, one score per target in that target's units (RMSE,
+        /// Gaussian NLL, 90% interval coverage and width, the calibration curve); null for other networks or without a test set.</summary>
+        public IReadOnlyList<Evaluation.RegressionCalibration>? TestRegression { get; init; }
     }
 }

@@ -36,24 +36,40 @@ namespace Ibex.Runtime.Runs
             if (report.Calibration is { } calibrated)
             {
                 var fitted = calibrated.Calibration;
-                page.Table(new[] { $"calibration on {calibrated.HeldOutExamples} held-out training examples", "value" }, new[]
+                var rows = new List<IReadOnlyList<string>>
                 {
                     Row("temperature T", ReportPage.Number(fitted.Temperature, "F4")),
                     Row("held-out ECE before → after temperature scaling", $"{ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorBefore, "F4")} → {ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorAfter, "F4")}"),
                     Row($"nominal coverage of prediction {(fitted.IntervalQuantiles is null ? "sets" : "intervals")}", ReportPage.Number(fitted.IntervalCoverage ?? fitted.SetCoverage ?? double.NaN, "F3")),
-                    Row("coverage on the test set", ReportPage.Number(calibrated.TestCoverage, "F4")),
-                    Row(fitted.IntervalQuantiles is null ? "mean set size on the test set [classes]" : "mean interval width on the test set", ReportPage.Number(calibrated.TestMeanSize, "G5")),
-                });
+                };
+                if (calibrated.TestCoverageByTarget is { Count: > 1 } coverages && calibrated.TestMeanWidthByTarget is { } widths)
+                {
+                    for (int t = 0; t < coverages.Count; t++)
+                    {
+                        rows.Add(Row($"target {t + 1}: coverage on the test set", ReportPage.Number(coverages[t], "F4")));
+                        rows.Add(Row($"target {t + 1}: mean interval width on the test set", ReportPage.Number(widths[t], "G5")));
+                    }
+                }
+                else
+                {
+                    rows.Add(Row("coverage on the test set", ReportPage.Number(calibrated.TestCoverage, "F4")));
+                    rows.Add(Row(fitted.IntervalQuantiles is null ? "mean set size on the test set [classes]" : "mean interval width on the test set", ReportPage.Number(calibrated.TestMeanSize, "G5")));
+                }
+
+                page.Table(new[] { $"calibration on {calibrated.HeldOutExamples} held-out training examples", "value" }, rows);
             }
 
-            if (final.TestRegression is { } regression)
+            if (final.TestRegression is { Count: > 0 } regression)
             {
-                page.Table(new[] { "regression on the test set, in the targets' units", "value" }, new[]
+                var header = new List<string> { "regression on the test set, in each target's units" };
+                header.AddRange(regression.Count == 1 ? new[] { "value" } : regression.Select((_, t) => $"target {t + 1}"));
+                IReadOnlyList<string> PerTarget(string label, System.Func<Evaluation.RegressionCalibration, string> value) => regression.Select(value).Prepend(label).ToArray();
+                page.Table(header, new[]
                 {
-                    Row("RMSE", ReportPage.Number(regression.RootMeanSquaredError, "G5")),
-                    Row("Gaussian NLL [nats]", ReportPage.Number(regression.NegativeLogLikelihood, "F4")),
-                    Row("coverage of the 90% interval", ReportPage.Number(regression.IntervalCoverage90, "F4")),
-                    Row("mean width of the 90% interval", ReportPage.Number(regression.IntervalWidth90, "G5")),
+                    PerTarget("RMSE", r => ReportPage.Number(r.RootMeanSquaredError, "G5")),
+                    PerTarget("Gaussian NLL [nats]", r => ReportPage.Number(r.NegativeLogLikelihood, "F4")),
+                    PerTarget("coverage of the 90% interval", r => ReportPage.Number(r.IntervalCoverage90, "F4")),
+                    PerTarget("mean width of the 90% interval", r => ReportPage.Number(r.IntervalWidth90, "G5")),
                 });
                 page.Svg("Interval calibration on the test set", RunReportPlots.IntervalCalibration(regression));
             }

@@ -116,21 +116,28 @@ namespace Ibex.Runtime.Runs
         /// A regression predictive's calibration curve: for each nominal level, the share of test targets inside the central
         /// Gaussian interval of that level, against the diagonal a calibrated predictive follows (Kuleshov et al. 2018).
         /// </summary>
-        public static string IntervalCalibration(Evaluation.RegressionCalibration calibration)
+        public static string IntervalCalibration(IReadOnlyList<Evaluation.RegressionCalibration> targets)
         {
             var plot = new Plot();
-            var curve = plot.Add.Scatter(calibration.CalibrationCurve.Select(p => p.Nominal).ToArray(), calibration.CalibrationCurve.Select(p => p.Observed).ToArray());
-            curve.Color = Colors.C0;
-            curve.LineWidth = 2;
-            curve.MarkerSize = 6;
-            curve.LegendText = "observed coverage";
+            for (int t = 0; t < targets.Count; t++)
+            {
+                var calibration = targets[t];
+                var curve = plot.Add.Scatter(calibration.CalibrationCurve.Select(p => p.Nominal).ToArray(), calibration.CalibrationCurve.Select(p => p.Observed).ToArray());
+                curve.Color = Palette[t % Palette.Length];
+                curve.LineWidth = 2;
+                curve.MarkerSize = 6;
+                curve.LegendText = targets.Count == 1 ? "observed coverage" : $"target {t + 1}";
+            }
+
             var diagonal = plot.Add.Line(0, 0, 1, 1);
             diagonal.LinePattern = LinePattern.Dashed;
             diagonal.Color = Colors.Gray;
             diagonal.LegendText = "calibrated";
             plot.ShowLegend(Alignment.UpperLeft);
             plot.Axes.SetLimits(0, 1, 0, 1);
-            plot.Title($"Interval calibration: 90% intervals cover {ReportPage.Number(calibration.IntervalCoverage90, "F3")} of {calibration.Examples:N0} test targets");
+            plot.Title(targets.Count == 1
+                ? $"Interval calibration: 90% intervals cover {ReportPage.Number(targets[0].IntervalCoverage90, "F3")} of {targets[0].Examples:N0} test targets"
+                : $"Interval calibration of {targets.Count} targets on {targets[0].Examples:N0} test examples");
             plot.Axes.Bottom.Label.Text = "nominal coverage of the central interval";
             plot.Axes.Left.Label.Text = "share of targets inside";
             return plot.GetSvgXml(Width, Height);

@@ -57,7 +57,7 @@ public sealed class TrainingRunTests : IDisposable
         var report = run.Run(train, test).Report!;
         Assert.True(double.IsNaN(report.Final.TestMeanNetwork) && double.IsNaN(report.Final.TestMonteCarlo), "a regression network has no accuracy");
         Assert.Null(report.Final.TestCalibration);
-        var regression = Assert.IsType<RegressionCalibration>(report.Final.TestRegression);
+        var regression = Assert.Single(report.Final.TestRegression!);
         Assert.Equal(test.Count, regression.Examples);
         // Noise σ = 2 in the target's units: a good fit has an RMSE near 2 (predicting the mean misses by about 8).
         Assert.InRange(regression.RootMeanSquaredError, 1.5, 3.5);
@@ -72,7 +72,7 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(regression.RootMeanSquaredError, again.RootMeanSquaredError, 1e-4 * regression.RootMeanSquaredError);
         Assert.Equal(regression.NegativeLogLikelihood, again.NegativeLogLikelihood, 1e-4);
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(options.OutputDirectory, RunFiles.Report)));
-        Assert.Equal(regression.RootMeanSquaredError, json.RootElement.GetProperty("final").GetProperty("testRegression").GetProperty("rootMeanSquaredError").GetDouble(), 12);
+        Assert.Equal(regression.RootMeanSquaredError, json.RootElement.GetProperty("final").GetProperty("testRegression")[0].GetProperty("rootMeanSquaredError").GetDouble(), 12);
         // The loss's data term is named for what it is: the Gaussian NLL, not a cross-entropy.
         Assert.Equal("Gaussian", json.RootElement.GetProperty("likelihood").GetString());
         string page = File.ReadAllText(Path.Combine(options.OutputDirectory, RunFiles.ReportPage));
@@ -136,6 +136,58 @@ public sealed class TrainingRunTests : IDisposable
         var predictions = loaded.PredictBatch(test, samples: 4);
         long[] labels = test.Labels.data<long>().ToArray();
         Assert.Equal(calibrated.TestCoverage, predictions.Where((p, i) => p.PredictionSet!.Contains((int)labels[i])).Count() / (double)labels.Length, 12);
+    }
+
+    [Fact]
+    public void ATwoTargetRunScoresAndCalibratesEachTargetInItsOwnUnits()
+    {
+        var random = new Random();
+        int seed = random.Next(1, 1_000_000);
+        // Target 1: 5000 + 1000·sin x₀ with noise 100; target 2: 0.01·x₁ with noise 0.002. Pooled, target 1 would drown target 2.
+        float[][] x = Enumerable.Range(0, 3000).Select(_ => new[] { (float)(random.NextDouble() * 4 - 2), (float)(random.NextDouble() * 4 - 2) }).ToArray();
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        float[][] y = x.Select(r => new[] { (float)(5000 + 1000 * Math.Sin(r[0]) + 100 * Normal()), (float)(0.01 * r[1] + 0.002 * Normal()) }).ToArray();
+        using var raw = LabeledData.FromRows(x, y);
+        var (rawTrain, rawTest) = raw.Split(0.3, seed);
+        using var _ = rawTrain;
+        using var __ = rawTest;
+        var statistics = TargetStandardizer.Fit(rawTrain);
+        using var train = TargetStandardizer.Apply(statistics, rawTrain);
+        using var test = TargetStandardizer.Apply(statistics, rawTest);
+        torch.manual_seed(seed);
+        using var network = new HeteroscedasticRegressor();
+        double coverage = 0.8 + random.NextDouble() * 0.1;
+        var options = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 40, BatchSize = 100, Seed = seed },
+            OutputDirectory = Path.Combine(folder, "output"),
+            MonteCarloSamples = 4,
+            Calibration = new RunCalibration { HeldOutFraction = 0.3, Coverage = coverage },
+        };
+
+        using var run = new TrainingRun<HeteroscedasticRegressor>(network, options);
+        var report = run.Run(train, test).Report!;
+        var regression = report.Final.TestRegression!;
+        Assert.Equal(2, regression.Count);
+        double[] noise = { 100, 0.002 };
+        for (int t = 0; t < 2; t++)
+        {
+            // Each target's RMSE is near its own noise (the noise-free function is within it), in its own units.
+            Assert.InRange(regression[t].RootMeanSquaredError, 0.8 * noise[t], 1.6 * noise[t]);
+            Assert.Equal(rawTest.Count, regression[t].Examples);
+        }
+
+        // 900 test examples: each target's coverage has a standard deviation of about √(0.16/630) + √(0.16/900) ≈ 0.03.
+        var calibrated = report.Calibration!;
+        Assert.Equal(2, calibrated.Calibration.IntervalQuantiles!.Count);
+        Assert.All(calibrated.TestCoverageByTarget!, c => Assert.True(Math.Abs(c - coverage) < 0.08, $"a target covered {c:F3}, calibrated for {coverage:F3} (seed {seed})"));
+        Assert.Equal(calibrated.TestCoverageByTarget!.Average(), calibrated.TestCoverage, 12);
+        Assert.True(double.IsNaN(calibrated.TestMeanSize), "widths in different units have no mean");
+        Assert.InRange(calibrated.TestMeanWidthByTarget![0] / calibrated.TestMeanWidthByTarget[1], 2e4, 2e5);
+
+        string page = File.ReadAllText(Path.Combine(options.OutputDirectory, RunFiles.ReportPage));
+        Assert.Contains("<th>target 2</th>", page);
+        Assert.Contains("target 2: coverage on the test set", page);
     }
 
     [Fact]
