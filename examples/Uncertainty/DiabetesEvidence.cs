@@ -23,12 +23,8 @@ internal static class DiabetesEvidence
     public static IReadOnlyList<ResultRow> Run(int splits, int epochs, int samples, Action<string> log)
     {
         var (features, targets) = RegressionData.Diabetes();
-        var perMethod = new Dictionary<string, Dictionary<string, List<double>>>();
-        void Record(string method, string metric, double value)
-        {
-            var metrics = perMethod.TryGetValue(method, out var m) ? m : perMethod[method] = new Dictionary<string, List<double>>();
-            (metrics.TryGetValue(metric, out var list) ? list : metrics[metric] = new List<double>()).Add(value);
-        }
+        var measured = new RepeatedMeasurements();
+        void Record(string method, string metric, double value) => measured.Record(method, metric, value);
 
         for (int split = 0; split < splits; split++)
         {
@@ -66,20 +62,10 @@ internal static class DiabetesEvidence
                 Record("ibex-lognormal", "conformal_interval_width_90", intervals.Average(p => p.Upper[0] - p.Lower[0]));
             }
 
-            log($"diabetes split {split + 1}/{splits}: " + string.Join(", ", perMethod.Select(m => $"{m.Key} RMSE {m.Value["rmse"][^1]:F1}")));
+            log($"diabetes split {split + 1}/{splits}: " + string.Join(", ", measured.Methods.Select(m => $"{m} RMSE {measured.Latest(m, "rmse"):F1}")));
         }
 
-        var rows = new List<ResultRow>();
-        foreach (var (method, metrics) in perMethod)
-        {
-            foreach (var (metric, values) in metrics)
-            {
-                var (mean, error) = ResultTable.MeanAndError(values);
-                rows.Add(new ResultRow(Dataset, method, metric, mean, error));
-            }
-        }
-
-        return rows;
+        return measured.Rows(Dataset);
     }
 
     private static double GaussianNll(double y, double mean, double variance)

@@ -29,12 +29,8 @@ internal static class GapToyEvidence
         var beyond = grid.Select((g, i) => (g, i)).Where(p => Math.Abs(p.g) > 4.5).Select(p => p.i).ToArray();
         Directory.CreateDirectory(imageFolder);
 
-        var perMethod = new Dictionary<string, Dictionary<string, List<double>>>();
-        void Record(string method, string metric, double value)
-        {
-            var metrics = perMethod.TryGetValue(method, out var m) ? m : perMethod[method] = new Dictionary<string, List<double>>();
-            (metrics.TryGetValue(metric, out var list) ? list : metrics[metric] = new List<double>()).Add(value);
-        }
+        var measured = new RepeatedMeasurements();
+        void Record(string method, string metric, double value) => measured.Record(method, metric, value);
 
         for (int run = 0; run < runs; run++)
         {
@@ -104,17 +100,7 @@ internal static class GapToyEvidence
             }
         }
 
-        var rows = new List<ResultRow>();
-        foreach (var (method, metrics) in perMethod)
-        {
-            foreach (var (metric, values) in metrics)
-            {
-                var (mean, error) = ResultTable.MeanAndError(values);
-                rows.Add(new ResultRow(Dataset, method, metric, mean, error));
-            }
-        }
-
-        return rows;
+        return measured.Rows(Dataset);
     }
 
     /// <summary>500 inputs, alternating sides of the gap, and their noisy targets.</summary>
