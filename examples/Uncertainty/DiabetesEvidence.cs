@@ -24,7 +24,6 @@ internal static class DiabetesEvidence
     {
         var (features, targets) = RegressionData.Diabetes();
         var measured = new RepeatedMeasurements();
-        void Record(string method, string metric, double value) => measured.Record(method, metric, value);
 
         for (int split = 0; split < splits; split++)
         {
@@ -42,10 +41,10 @@ internal static class DiabetesEvidence
             {
                 using var method = build();
                 var predictive = method.Predict(testInputs);
-                Record(method.Name, "rmse", Math.Sqrt(y.Select((v, i) => (v - predictive.Mean[i]) * (v - predictive.Mean[i])).Average()));
-                Record(method.Name, "nll", y.Select((v, i) => GaussianNll(v, predictive.Mean[i], predictive.Aleatoric[i] + predictive.Epistemic[i])).Average());
-                Record(method.Name, "interval_coverage_90", y.Where((v, i) => Math.Abs(v - predictive.Mean[i]) <= Gaussian90 * predictive.StandardDeviation(i)).Count() / (double)y.Length);
-                Record(method.Name, "interval_width_90", Enumerable.Range(0, y.Length).Average(i => 2 * Gaussian90 * predictive.StandardDeviation(i)));
+                measured.Record(method.Name, "rmse", Math.Sqrt(y.Select((v, i) => (v - predictive.Mean[i]) * (v - predictive.Mean[i])).Average()));
+                measured.Record(method.Name, "nll", y.Select((v, i) => GaussianNll(v, predictive.Mean[i], predictive.Aleatoric[i] + predictive.Epistemic[i])).Average());
+                measured.Record(method.Name, "interval_coverage_90", y.Where((v, i) => Math.Abs(v - predictive.Mean[i]) <= Gaussian90 * predictive.StandardDeviation(i)).Count() / (double)y.Length);
+                measured.Record(method.Name, "interval_width_90", Enumerable.Range(0, y.Length).Average(i => 2 * Gaussian90 * predictive.StandardDeviation(i)));
             }
 
             // Split conformal: fit on 80% of the training rows, calibrate on the rest, measure on the same test rows.
@@ -58,8 +57,8 @@ internal static class DiabetesEvidence
             {
                 conformal.Predictor.CalibrateIntervals(calibration, samples, coverage: 0.9);
                 var intervals = conformal.Predictor.PredictTargets(testInputs, samples);
-                Record("ibex-lognormal", "conformal_interval_coverage_90", y.Where((v, i) => intervals[i].Lower[0] <= v && v <= intervals[i].Upper[0]).Count() / (double)y.Length);
-                Record("ibex-lognormal", "conformal_interval_width_90", intervals.Average(p => p.Upper[0] - p.Lower[0]));
+                measured.Record("ibex-lognormal", "conformal_interval_coverage_90", y.Where((v, i) => intervals[i].Lower[0] <= v && v <= intervals[i].Upper[0]).Count() / (double)y.Length);
+                measured.Record("ibex-lognormal", "conformal_interval_width_90", intervals.Average(p => p.Upper[0] - p.Lower[0]));
             }
 
             log($"diabetes split {split + 1}/{splits}: " + string.Join(", ", measured.Methods.Select(m => $"{m} RMSE {measured.Latest(m, "rmse"):F1}")));

@@ -30,7 +30,6 @@ internal static class GapToyEvidence
         Directory.CreateDirectory(imageFolder);
 
         var measured = new RepeatedMeasurements();
-        void Record(string method, string metric, double value) => measured.Record(method, metric, value);
 
         for (int run = 0; run < runs; run++)
         {
@@ -64,11 +63,11 @@ internal static class GapToyEvidence
             {
                 double inGap = gap.Average(i => Math.Sqrt(predictive.Epistemic[i])), onData = seen.Average(i => Math.Sqrt(predictive.Epistemic[i]));
                 double outside = beyond.Average(i => Math.Sqrt(predictive.Epistemic[i]));
-                Record(name, "epistemic_sd_gap", inGap);
-                Record(name, "epistemic_sd_data", onData);
-                Record(name, "epistemic_gap_ratio", onData > 0 ? inGap / onData : double.NaN);
-                Record(name, "epistemic_sd_beyond", outside);
-                Record(name, "epistemic_beyond_ratio", onData > 0 ? outside / onData : double.NaN);
+                measured.Record(name, "epistemic_sd_gap", inGap);
+                measured.Record(name, "epistemic_sd_data", onData);
+                measured.Record(name, "epistemic_gap_ratio", onData > 0 ? inGap / onData : double.NaN);
+                measured.Record(name, "epistemic_sd_beyond", outside);
+                measured.Record(name, "epistemic_beyond_ratio", onData > 0 ? outside / onData : double.NaN);
                 log($"toy run {run + 1}/{runs}: {name} epistemic σ in the gap {inGap:F3}, on the data {onData:F3}, beyond |x| = 4.5 {outside:F3}");
                 if (run == 0)
                 {

@@ -35,21 +35,15 @@ public sealed partial class GaussianToy : IToyNetwork;
 internal sealed class LastLayerLaplace
 {
     private readonly InformationNetwork network;
-    private readonly IToyNetwork layers;
     private readonly double[] covariance;
     private readonly long size;
 
-    private LastLayerLaplace(InformationNetwork network, IToyNetwork layers, double[] covariance, long size, double priorPrecision)
+    private LastLayerLaplace(InformationNetwork network, double[] covariance, long size)
     {
         this.network = network;
-        this.layers = layers;
         this.covariance = covariance;
         this.size = size;
-        PriorPrecision = priorPrecision;
     }
-
-    /// <summary>The prior precision λ the evidence chose.</summary>
-    public double PriorPrecision { get; }
 
     /// <summary>Fits the posterior on <paramref name="train"/>, the standardized data the network was trained on.</summary>
     public static LastLayerLaplace Fit<TNetwork>(TNetwork network, LabeledData train)
@@ -79,7 +73,7 @@ internal sealed class LastLayerLaplace
         }
 
         var covariance = torch.linalg.inv(gaussNewton + lambda * torch.eye(p, dtype: torch.float64)).contiguous().data<double>().ToArray();
-        return new LastLayerLaplace(network, network, covariance, p, lambda);
+        return new LastLayerLaplace(network, covariance, p);
     }
 
     /// <summary>The epistemic variance of the mean at raw <paramref name="rows"/> [N, 1], in the target's units.</summary>
@@ -89,7 +83,7 @@ internal sealed class LastLayerLaplace
         using var scope = torch.NewDisposeScope();
         network.eval();
         var inputs = network.InputStandardization?.Apply(rows) ?? rows;
-        var features = Features(layers, inputs);
+        var features = Features((IToyNetwork)network, inputs);
         var sigma = torch.tensor(covariance, new[] { size, size }, torch.float64);
         var variance = features.matmul(sigma).mul(features).sum(1).data<double>().ToArray();
         var scaling = network.TargetStandardization;

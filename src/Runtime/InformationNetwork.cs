@@ -65,18 +65,7 @@ namespace Ibex.Runtime
         public PredictionCalibration? PredictionCalibration
         {
             get => predictionCalibration;
-            set
-            {
-                if (value?.IntervalQuantiles is { } quantiles && (!Description.IsRegression || quantiles.Count != Description.Targets))
-                {
-                    throw new System.ArgumentException(
-                        $"The calibration has {quantiles.Count} interval quantiles; {Description.Name} " +
-                        (Description.IsRegression ? $"predicts {Description.Targets} targets and needs one per target." : "is no regression network and takes none."),
-                        nameof(value));
-                }
-
-                predictionCalibration = value?.Checked();
-            }
+            set => predictionCalibration = value?.CheckedFor(Description);
         }
 
         /// <summary>

@@ -46,6 +46,20 @@ namespace Ibex.Runtime
         public override int GetHashCode()
             => HashCode.Combine(Temperature, SetThreshold, SetCoverage, RandomizedSets, Samples, IntervalCoverage, IntervalQuantiles?.Count);
 
+        /// <summary><see cref="Checked()"/>, and interval quantiles only for a regression network, one per target.</summary>
+        internal PredictionCalibration CheckedFor(NetworkDescription description)
+        {
+            if (IntervalQuantiles is { } quantiles && (!description.IsRegression || quantiles.Count != description.Targets))
+            {
+                throw new ArgumentException(
+                    $"The calibration has {quantiles.Count} interval quantiles; {description.Name} " +
+                    (description.IsRegression ? $"predicts {description.Targets} targets and needs one per target." : "is no regression network and takes none."),
+                    nameof(IntervalQuantiles));
+            }
+
+            return Checked();
+        }
+
         /// <summary>This calibration, or an <see cref="ArgumentException"/> that names the value that cannot be.</summary>
         public PredictionCalibration Checked()
         {

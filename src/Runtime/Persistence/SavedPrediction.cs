@@ -44,12 +44,7 @@ namespace Ibex.Runtime.Persistence
                     throw new ArgumentException($"its target standardization is for {targets.Targets} targets, the network predicts {description.Targets} with the {description.Likelihood} likelihood");
                 }
 
-                if (Calibration?.IntervalQuantiles is { } quantiles && (!description.IsRegression || quantiles.Count != description.Targets))
-                {
-                    throw new ArgumentException($"its calibration has {quantiles.Count} interval quantiles, the network predicts {(description.IsRegression ? description.Targets : 0)} targets");
-                }
-
-                return (standardization, names, Calibration?.Checked(), targets);
+                return (standardization, names, Calibration?.CheckedFor(description), targets);
             }
             catch (ArgumentException e)
             {
