@@ -200,7 +200,8 @@ namespace Ibex.Generators.Parsing
         /// <summary>
         /// The partial properties of a refused network that carry an attribute (a layer, [Stochastic], or one the compiler
         /// cannot resolve) and have no implementation, when a part can be added to the type: every type containing it
-        /// declared partial, in a namespace with a readable name.
+        /// declared partial, in a namespace with a readable name. A name the user declared twice gets no implementation:
+        /// the compiler pairs an implementation with either declaration, so it would add an error of its own beside CS0102.
         /// </summary>
         private static FallbackSpec? Fallback(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -240,6 +241,7 @@ namespace Ibex.Generators.Parsing
                 cancellationToken.ThrowIfCancellationRequested();
                 if (property.IsPartialDefinition && property.PartialImplementationPart is null && !property.IsIndexer && property.SetMethod is null
                     && property.Type.TypeKind != TypeKind.Error && property.GetAttributes().Length > 0 && SyntaxFacts.IsValidIdentifier(property.Name)
+                    && type.GetMembers(property.Name).Length == 1
                     && property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is PropertyDeclarationSyntax syntax)
                 {
                     properties.Add(new FallbackProperty(property.Name, AttributeReading.ModifierText(syntax, includeStatic: true), property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
