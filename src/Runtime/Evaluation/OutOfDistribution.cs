@@ -19,26 +19,11 @@ namespace Ibex.Runtime.Evaluation
             ScoreChecks.Finite(outOfDistribution, nameof(outOfDistribution));
             var scored = inDistribution.Select(s => (Score: s, Out: false)).Concat(outOfDistribution.Select(s => (Score: s, Out: true))).ToArray();
             return new OutOfDistributionDetection(
-                AreaUnderRoc(scored, inDistribution.Count, outOfDistribution.Count),
+                AreaUnderRoc.Of(inDistribution, outOfDistribution),
                 AveragePrecision(scored.Select(s => (s.Score, Positive: s.Out))),
                 AveragePrecision(scored.Select(s => (-s.Score, Positive: !s.Out))),
                 FalsePositiveRateAt(scored, 0.95, inDistribution.Count, outOfDistribution.Count),
                 inDistribution.Count, outOfDistribution.Count);
-        }
-
-        /// <summary>Mann–Whitney: (R − m(m+1)/2)/(m·n), R the sum of the OOD inputs' ranks, ties sharing their mean rank.</summary>
-        private static double AreaUnderRoc((double Score, bool Out)[] scored, int inCount, int outCount)
-        {
-            var sorted = scored.OrderBy(s => s.Score).ToArray();
-            double rankSum = 0;
-            foreach (var (start, end) in TiedRuns.Of(sorted.Length, i => sorted[i].Score))
-            {
-                int outs = sorted[start..end].Count(s => s.Out);
-                // Ranks start + 1 … end share their mean.
-                rankSum += outs * (start + 1 + end) / 2.0;
-            }
-
-            return (rankSum - outCount * (outCount + 1) / 2.0) / ((double)outCount * inCount);
         }
 
         /// <summary>Σ over distinct thresholds t, highest first, of (recall gained at t)·(precision at t).</summary>

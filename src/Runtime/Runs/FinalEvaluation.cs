@@ -20,6 +20,7 @@ namespace Ibex.Runtime.Runs
             double monteCarloAccuracy = double.NaN, entropy = double.NaN, mutualInformation = double.NaN;
             ClassifierScores? scores = null;
             IReadOnlyList<RegressionCalibration>? regression = null;
+            IReadOnlyList<LabelScores>? labels = null;
             if (test is not null && network.Description.IsRegression)
             {
                 regression = Regression(network, test, options.MonteCarloSamples, cancellationToken);
@@ -27,6 +28,15 @@ namespace Ibex.Runtime.Runs
                 {
                     return null;
                 }
+            }
+            else if (test is not null && network.Description.Likelihood == Dsl.Likelihood.Bernoulli)
+            {
+                if (MultiLabel(network, test, options.MonteCarloSamples, cancellationToken) is not { } multiLabel)
+                {
+                    return null;
+                }
+
+                (monteCarloAccuracy, labels) = multiLabel;
             }
             else if (test is not null && network.Description.Likelihood == Dsl.Likelihood.Categorical)
             {
@@ -43,7 +53,7 @@ namespace Ibex.Runtime.Runs
 
             return cancellationToken.IsCancellationRequested
                 ? null
-                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation) { TestCalibration = scores?.Calibration, TestAreaUnderRiskCoverage = scores?.RiskCoverage.AreaUnderCurve ?? double.NaN, TestRegression = regression };
+                : new FinalAccuracy(trainAccuracy, testAccuracy, monteCarloAccuracy, options.MonteCarloSamples, entropy, mutualInformation) { TestCalibration = scores?.Calibration, TestAreaUnderRiskCoverage = scores?.RiskCoverage.AreaUnderCurve ?? double.NaN, TestRegression = regression, TestLabels = labels };
         }
 
         /// <summary>The mean network's accuracy on the training set (NaN for a streamed one) and on the test set (NaN without one).</summary>
@@ -75,6 +85,33 @@ namespace Ibex.Runtime.Runs
                 var (means, deviations, observed) = TargetPrediction.Column(predictions, values, t);
                 return RegressionEvaluation.Evaluate(means, deviations, observed);
             }).ToArray();
+        }
+
+        /// <summary>
+        /// A multi-label network's predictive (S Monte-Carlo samples, or the mean network for S = 0) scored on the test set
+        /// label by label (<see cref="MultiLabelEvaluation"/>), and its exact-match accuracy when S &gt; 0 (NaN otherwise, as
+        /// for a classifier); null when a stop request came.
+        /// </summary>
+        private static (double ExactMatch, IReadOnlyList<LabelScores> Labels)? MultiLabel<TNetwork>(TNetwork network, LabeledData data, int samples, CancellationToken cancellationToken)
+            where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
+        {
+            using var predictor = new Predictor<TNetwork>(network);
+            IReadOnlyList<LabelPrediction> predictions;
+            try
+            {
+                predictions = predictor.PredictLabels(data, samples, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            int count = network.Description.Targets;
+            double[] values = data.TargetValues();
+            var truth = Enumerable.Range(0, predictions.Count)
+                .Select(i => (IReadOnlyList<bool>)Enumerable.Range(0, count).Select(j => values[i * count + j] == 1).ToArray()).ToArray();
+            double exactMatch = samples == 0 ? double.NaN : predictions.Where((p, i) => p.Labels.SequenceEqual(truth[i])).Count() / (double)predictions.Count;
+            return (exactMatch, MultiLabelEvaluation.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), truth));
         }
 
         /// <summary>

@@ -94,9 +94,11 @@ namespace Ibex.Runtime.Runs
     public sealed record PruningOutcome(Compression.PruningReport Report, int FineTuneEpochs, double TestMeanNetwork, double TrainMeanNetwork, string? OnnxFile);
 
     /// <summary>The accuracies at the end of a run.</summary>
-    /// <param name="TrainMeanNetwork">Training-set accuracy of the mean network (ε ≡ 1).</param>
+    /// <param name="TrainMeanNetwork">Training-set accuracy of the mean network (ε ≡ 1); for a multi-label network the
+    /// exact-match accuracy (every label right), as for the two test accuracies.</param>
     /// <param name="TestMeanNetwork">Test-set accuracy of the mean network, NaN without a test set.</param>
-    /// <param name="TestMonteCarlo">Test-set accuracy of the Monte-Carlo predictive, NaN without a test set.</param>
+    /// <param name="TestMonteCarlo">Test-set accuracy of the Monte-Carlo predictive, NaN without a test set, without samples or
+    /// for a regression network.</param>
     /// <param name="MonteCarloSamples">S, the noise samples behind the predictive.</param>
     /// <param name="TestPredictiveEntropy">Mean entropy of the predictive on the test set, in nats.</param>
     /// <param name="TestMutualInformation">Mean mutual information between prediction and weights on the test set, in nats.</param>
@@ -114,5 +116,9 @@ namespace Ibex.Runtime.Runs
         /// <summary>A regression network's predictive on the test set, one score per target in that target's units (RMSE,
         /// Gaussian NLL, 90% interval coverage and width, the calibration curve); null for other networks or without a test set.</summary>
         public IReadOnlyList<Evaluation.RegressionCalibration>? TestRegression { get; init; }
+
+        /// <summary>A multi-label network's predictive on the test set, one score per label (prevalence, accuracy, binary
+        /// cross-entropy, Brier score, ECE, AUROC); null for other networks or without a test set.</summary>
+        public IReadOnlyList<Evaluation.LabelScores>? TestLabels { get; init; }
     }
 }

@@ -74,6 +74,20 @@ namespace Ibex.Runtime.Runs
                 page.Svg("Interval calibration on the test set", RunReportPlots.IntervalCalibration(regression));
             }
 
+            if (final.TestLabels is { Count: > 0 } labels)
+            {
+                var rows = labels.Select((l, j) => Row($"label {j + 1}", ReportPage.Number(l.Prevalence, "F4"), ReportPage.Number(l.Accuracy, "F4"),
+                    ReportPage.Number(l.NegativeLogLikelihood, "F4"), ReportPage.Number(l.BrierScore, "F4"), ReportPage.Number(l.ExpectedCalibrationError, "F4"),
+                    ReportPage.Number(l.AreaUnderRoc, "F4"))).ToList();
+                // Macro averages: every label counts once, however rare; AUROC over the labels that have one.
+                var ranked = labels.Where(l => !double.IsNaN(l.AreaUnderRoc)).ToArray();
+                rows.Add(Row("mean over labels", ReportPage.Number(labels.Average(l => l.Prevalence), "F4"), ReportPage.Number(labels.Average(l => l.Accuracy), "F4"),
+                    ReportPage.Number(labels.Average(l => l.NegativeLogLikelihood), "F4"), ReportPage.Number(labels.Average(l => l.BrierScore), "F4"),
+                    ReportPage.Number(labels.Average(l => l.ExpectedCalibrationError), "F4"), ReportPage.Number(ranked.Length == 0 ? double.NaN : ranked.Average(l => l.AreaUnderRoc), "F4")));
+                page.Table(new[] { $"multi-label predictive on the test set (S = {final.MonteCarloSamples})", "prevalence", "accuracy", "cross-entropy [nats]", "Brier score",
+                    $"ECE ({Evaluation.Calibration.DefaultBins} bins)", "AUROC" }, rows);
+            }
+
             if (final.TestCalibration is { } calibration)
             {
                 page.Svg("Reliability of the Monte-Carlo predictive on the test set", RunReportPlots.Reliability(calibration));

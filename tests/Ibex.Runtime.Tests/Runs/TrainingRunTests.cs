@@ -191,6 +191,52 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void AMultiLabelRunScoresEachLabelSoThatAnUnlearnableLabelShowsAsChance()
+    {
+        var random = new Random();
+        int seed = random.Next(1, 1_000_000);
+        // Label 1: x₀ > 0; label 2: x₁ + x₂ > 0.5 (rarer); label 3: a coin with p = 0.3 that no feature predicts.
+        float[][] x = Enumerable.Range(0, 3000).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        float[][] y = x.Select(r => new[] { r[0] > 0 ? 1f : 0f, r[1] + r[2] > 0.5 ? 1f : 0f, random.NextDouble() < 0.3 ? 1f : 0f }).ToArray();
+        using var data = LabeledData.FromRows(x, y);
+        var (train, test) = data.Split(0.3, seed);
+        using var _ = train;
+        using var __ = test;
+        torch.manual_seed(seed);
+        using var network = new MultiLabelNetwork();
+        var options = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 30, BatchSize = 100, Seed = seed },
+            OutputDirectory = Path.Combine(folder, "output"),
+            MonteCarloSamples = 4,
+        };
+
+        using var run = new TrainingRun<MultiLabelNetwork>(network, options);
+        var final = run.Run(train, test).Report!.Final;
+        var labels = final.TestLabels!;
+        Assert.Equal(3, labels.Count);
+        float[] truth = test.TargetValues().Select(v => (float)v).ToArray();
+        for (int j = 0; j < 3; j++)
+        {
+            Assert.Equal(test.Count, (long)labels[j].Examples);
+            Assert.Equal(Enumerable.Range(0, (int)test.Count).Count(i => truth[i * 3 + j] == 1) / (double)test.Count, labels[j].Prevalence, 12);
+            // Every label must be right for an exact match.
+            Assert.True(final.TestMonteCarlo <= labels[j].Accuracy, $"exact match {final.TestMonteCarlo} above label {j + 1}'s accuracy {labels[j].Accuracy} (seed {seed})");
+        }
+
+        Assert.True(labels[0].AreaUnderRoc > 0.95 && labels[1].AreaUnderRoc > 0.9, $"AUROC {labels[0].AreaUnderRoc:F3}, {labels[1].AreaUnderRoc:F3} on learnable labels (seed {seed})");
+        // ~900 test examples: a score that knows nothing has an AUROC of 0.5 with a standard deviation of about 0.02.
+        Assert.True(Math.Abs(labels[2].AreaUnderRoc - 0.5) < 0.1, $"AUROC {labels[2].AreaUnderRoc:F3} on the coin (seed {seed})");
+        Assert.True(labels[2].BrierScore > 0.18, $"Brier {labels[2].BrierScore:F3} on the coin, whose best is 0.21 (seed {seed})");
+
+        var reloaded = RunReport.Load(Path.Combine(options.OutputDirectory, RunFiles.Report)).Final.TestLabels!;
+        Assert.Equal(labels, reloaded);
+        string page = File.ReadAllText(Path.Combine(options.OutputDirectory, RunFiles.ReportPage));
+        Assert.Contains("<td>label 3</td>", page);
+        Assert.Contains("<td>mean over labels</td>", page);
+    }
+
+    [Fact]
     public void CalibrationIsRefusedForAMultiLabelNetworkBeforeTraining()
     {
         using var network = new MultiLabelNetwork();
