@@ -18,7 +18,28 @@ namespace Ibex.Generators.Emitting
     {
         public static string GeneratorVersion { get; } = typeof(NetworkEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
-        public static string Emit(NetworkSpec network) => GeneratedFile.Write(network.Namespace, writer => WriteClass(writer, network));
+        public static string Emit(NetworkSpec network) => GeneratedFile.Write(network.Namespace, writer =>
+        {
+            WriteClass(writer, network);
+            writer.WriteLine();
+            WriteModuleInitializer(writer);
+        });
+
+        /// <summary>
+        /// Before any code of the assembly runs, OpenMP's spin count is set while libtorch is still unloaded
+        /// (<c>Ibex.Runtime.Native.CpuThreads</c>): OpenMP reads it once, when it loads, and a <c>Main</c> that touches torch
+        /// before the first network would otherwise load it with the default that slows shared machines several-fold. File-local,
+        /// so that each network's file may hold one; the call does nothing after the first.
+        /// </summary>
+        private static void WriteModuleInitializer(IndentedTextWriter writer)
+            => writer.WriteLine($$"""
+                /// <summary>Prepares libtorch's native environment before any code of this assembly runs.</summary>
+                file static class IbexModuleInitializer
+                {
+                    [global::System.Runtime.CompilerServices.ModuleInitializer]
+                    internal static void Initialize() => {{CompilerServices}}.NativeSetup.Prepare();
+                }
+                """);
 
         private static void WriteClass(IndentedTextWriter writer, NetworkSpec network)
         {

@@ -17,14 +17,16 @@ namespace Ibex.Runtime.Native
     /// machines"). Unless the environment sets either variable, Ibex sets <c>GOMP_SPINCOUNT</c> to
     /// <see cref="DefaultSpinCount"/> before libtorch loads OpenMP. OpenMP reads the environment once, when it is loaded,
     /// and only from the C environment (.NET's <c>Environment.SetEnvironmentVariable</c> does not reach it on Unix), so this
-    /// is done with the C library's <c>setenv</c> at the first <see cref="TorchNative.EnsureLoaded"/> or
-    /// <see cref="TorchNative.UseLibTorch"/>; when libtorch was loaded before that, <see cref="WaitPolicy"/> says so.</para>
+    /// is done with the C library's <c>setenv</c> before <c>Main</c> in an application that declares a network (the generated
+    /// module initializer calls <c>CompilerServices.NativeSetup.Prepare</c>), else at the first
+    /// <see cref="TorchNative.EnsureLoaded"/> or <see cref="TorchNative.UseLibTorch"/>; when libtorch was loaded before
+    /// that, <see cref="WaitPolicy"/> says so.</para>
     /// <para><b>Threads.</b> libtorch starts one thread per processor the process may run on and ignores a container's
     /// CPU quota; more threads than the quota allows only queue for it. Unless <c>OMP_NUM_THREADS</c> is set, Ibex lowers
     /// libtorch's thread count to <see cref="Environment.ProcessorCount"/>, which .NET derives from the quota (and
     /// <c>DOTNET_PROCESSOR_COUNT</c> overrides). Processes that share a node split it with <see cref="Share"/>.</para>
-    /// <para><c>IBEX_OPENMP=default</c>, or <see cref="Manage"/> set to false before libtorch loads, leaves both to
-    /// libtorch and OpenMP.</para>
+    /// <para><c>IBEX_OPENMP=default</c>, or <see cref="Manage"/> set to false before libtorch loads (in <c>Main</c> too: it
+    /// takes back a spin count the module initializer set), leaves both to libtorch and OpenMP.</para>
     /// </remarks>
     public static class CpuThreads
     {
@@ -43,17 +45,38 @@ namespace Ibex.Runtime.Native
         /// <summary>The spin count Ibex sets when the environment sets none (docs/performance-analysis.md, "Shared machines").</summary>
         public const string DefaultSpinCount = "2000";
 
+        private const string Undecided = "not decided yet: libtorch is not loaded";
+
         private static readonly object Gate = new();
         private static bool decided;
+        private static bool spinCountSetByIbex;
+        private static bool manage = Environment.GetEnvironmentVariable(SettingVariable) != "default";
 
         /// <summary>
         /// Whether Ibex sets the wait policy and the thread count when libtorch loads: true unless
-        /// <c>IBEX_OPENMP=default</c>. Change it before the first <see cref="TorchNative.EnsureLoaded"/>.
+        /// <c>IBEX_OPENMP=default</c>. Change it before the first <see cref="TorchNative.EnsureLoaded"/> or other torch call;
+        /// false then also removes the spin count a generated module initializer set before <c>Main</c>.
         /// </summary>
-        public static bool Manage { get; set; } = Environment.GetEnvironmentVariable(SettingVariable) != "default";
+        public static bool Manage
+        {
+            get => manage;
+            set
+            {
+                lock (Gate)
+                {
+                    manage = value;
+                    if (!value && spinCountSetByIbex && !IsOpenMpLoaded() && unsetenv(SpinCountVariable) == 0)
+                    {
+                        spinCountSetByIbex = false;
+                        decided = false;
+                        WaitPolicy = Undecided;
+                    }
+                }
+            }
+        }
 
         /// <summary>What OpenMP's workers do between parallel operations in this process, and who chose it.</summary>
-        public static string WaitPolicy { get; private set; } = "not decided yet: libtorch is not loaded";
+        public static string WaitPolicy { get; private set; } = Undecided;
 
         /// <summary>
         /// The threads each of <paramref name="processes"/> processes on this machine should compute with so that together
@@ -88,7 +111,7 @@ namespace Ibex.Runtime.Native
                 }
                 else if (!Manage)
                 {
-                    WaitPolicy = $"OpenMP's own (spin 300,000 rounds), since {SettingVariable}=default";
+                    WaitPolicy = $"OpenMP's own (spin 300,000 rounds), since CpuThreads.Manage is false ({SettingVariable}=default or set in code)";
                 }
                 else if (!OperatingSystem.IsLinux())
                 {
@@ -101,6 +124,7 @@ namespace Ibex.Runtime.Native
                 }
                 else if (setenv(SpinCountVariable, DefaultSpinCount, 0) == 0)
                 {
+                    spinCountSetByIbex = true;
                     WaitPolicy = $"{SpinCountVariable}={DefaultSpinCount}, set by Ibex";
                 }
                 else
@@ -160,5 +184,8 @@ namespace Ibex.Runtime.Native
 
         [DllImport("libc", ExactSpelling = true, SetLastError = true)]
         private static extern int setenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+
+        [DllImport("libc", ExactSpelling = true, SetLastError = true)]
+        private static extern int unsetenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
     }
 }

@@ -210,3 +210,10 @@ partial class MixedNetwork : global::Ibex.Runtime.InformationNetwork, global::Ib
     public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()
         => new global::TorchSharp.Modules.Parameter[] { embedLayer.Weight, hiddenLayer.Weight, hiddenLayer.Bias!, scoresLayer.Weight, scoresLayer.Bias! };
 }
+
+/// <summary>Prepares libtorch's native environment before any code of this assembly runs.</summary>
+file static class IbexModuleInitializer
+{
+    [global::System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Initialize() => global::Ibex.Runtime.CompilerServices.NativeSetup.Prepare();
+}

@@ -377,4 +377,11 @@ namespace Snapshots
         public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()
             => new global::TorchSharp.Modules.Parameter[] { stemLayer.Weight, stemLayer.Bias!, stemNormLayer.Weight, stemNormLayer.Bias, downLayer.Weight, downLayer.Bias!, shortcutLayer.Weight, hiddenLayer.Weight, hiddenLayer.Bias!, hiddenNormLayer.Weight, hiddenNormLayer.Bias, widenLayer.Weight, scoresLayer.Weight, scoresLayer.Bias! };
     }
+
+    /// <summary>Prepares libtorch's native environment before any code of this assembly runs.</summary>
+    file static class IbexModuleInitializer
+    {
+        [global::System.Runtime.CompilerServices.ModuleInitializer]
+        internal static void Initialize() => global::Ibex.Runtime.CompilerServices.NativeSetup.Prepare();
+    }
 }

@@ -208,4 +208,11 @@ namespace Ibex.Examples
         public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()
             => new global::TorchSharp.Modules.Parameter[] { hidden1Layer.Weight, hidden1Layer.Bias!, hidden2Layer.Weight, hidden2Layer.Bias!, scoresLayer.Weight, scoresLayer.Bias! };
     }
+
+    /// <summary>Prepares libtorch's native environment before any code of this assembly runs.</summary>
+    file static class IbexModuleInitializer
+    {
+        [global::System.Runtime.CompilerServices.ModuleInitializer]
+        internal static void Initialize() => global::Ibex.Runtime.CompilerServices.NativeSetup.Prepare();
+    }
 }

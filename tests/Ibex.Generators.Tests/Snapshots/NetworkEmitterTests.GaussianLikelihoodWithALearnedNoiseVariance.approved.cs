@@ -171,4 +171,11 @@ namespace Snapshots
         public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()
             => new global::TorchSharp.Modules.Parameter[] { hiddenLayer.Weight, hiddenLayer.Bias!, meansLayer.Weight, meansLayer.Bias! };
     }
+
+    /// <summary>Prepares libtorch's native environment before any code of this assembly runs.</summary>
+    file static class IbexModuleInitializer
+    {
+        [global::System.Runtime.CompilerServices.ModuleInitializer]
+        internal static void Initialize() => global::Ibex.Runtime.CompilerServices.NativeSetup.Prepare();
+    }
 }

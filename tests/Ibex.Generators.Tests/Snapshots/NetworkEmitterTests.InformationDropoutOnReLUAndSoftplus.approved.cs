@@ -249,4 +249,11 @@ namespace Snapshots
         public override global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.Modules.Parameter> MeanParameters()
             => new global::TorchSharp.Modules.Parameter[] { convolveLayer.Weight, convolveLayer.Bias!, normLayer.Weight, normLayer.Bias, smoothLayer.AlphaWeight, smoothLayer.AlphaBias, smoothLayer.PriorMean, smoothLayer.PriorLogStd, hiddenLayer.Weight, hiddenLayer.Bias!, rectifyLayer.AlphaWeight, rectifyLayer.AlphaBias, scoresLayer.Weight, scoresLayer.Bias! };
     }
+
+    /// <summary>Prepares libtorch's native environment before any code of this assembly runs.</summary>
+    file static class IbexModuleInitializer
+    {
+        [global::System.Runtime.CompilerServices.ModuleInitializer]
+        internal static void Initialize() => global::Ibex.Runtime.CompilerServices.NativeSetup.Prepare();
+    }
 }

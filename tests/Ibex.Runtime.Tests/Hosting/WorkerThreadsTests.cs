@@ -41,7 +41,7 @@ public sealed class WorkerThreadsTests : IDisposable
             worker.Process.WaitForExit();
             Assert.True(worker.Process.ExitCode == 0, worker.Output);
             Assert.Contains($"CPU: {threads} torch thread(s)", worker.Output);
-            Assert.Contains(run == 0 ? $"since {CpuThreads.SettingVariable}=default" : $"{CpuThreads.SpinCountVariable}={CpuThreads.DefaultSpinCount}, set by Ibex", worker.Output);
+            Assert.Contains(run == 0 ? $"since CpuThreads.Manage is false ({CpuThreads.SettingVariable}=default" : $"{CpuThreads.SpinCountVariable}={CpuThreads.DefaultSpinCount}, set by Ibex", worker.Output);
             // The saved network: its header (names, standardization) and every weight and log α, byte for byte.
             weights.Add(File.ReadAllBytes(Path.Combine(output, "network.ibexnet")));
         }

@@ -30,6 +30,31 @@ public sealed class CpuThreadsTests
     }
 
     [Fact]
+    public void AMainThatTouchesTorchFirstStillRunsWithIbexsSpinCountThroughTheModuleInitializer()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // Before the module initializer, OpenMP loaded here with its own 300,000 rounds and Ibex could only report it.
+        var first = Run(new Dictionary<string, string>(), TorchFirstProgram);
+        Assert.Equal(CpuThreads.DefaultSpinCount, first.SpinCount);
+        Assert.Equal($"{CpuThreads.SpinCountVariable}={CpuThreads.DefaultSpinCount}, set by Ibex", first.WaitPolicy);
+
+        // Manage = false in Main comes after the module initializer, and still leaves OpenMP its own setting.
+        var unmanaged = Run(new Dictionary<string, string>(), TorchFirstProgram, "unmanaged");
+        Assert.Equal("300000", unmanaged.SpinCount);
+        Assert.StartsWith("OpenMP's own (spin 300,000 rounds), since CpuThreads.Manage is false", unmanaged.WaitPolicy);
+
+        // The environment's word still wins over the module initializer's.
+        string spin = Random.Shared.Next(1, 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var given = Run(new Dictionary<string, string> { [CpuThreads.SpinCountVariable] = spin }, TorchFirstProgram);
+        Assert.Equal(spin, given.SpinCount);
+        Assert.Equal($"{CpuThreads.SpinCountVariable}={spin}, from the environment", given.WaitPolicy);
+    }
+
+    [Fact]
     public void ASpinCountOrWaitPolicyFromTheEnvironmentIsWhatRuns()
     {
         string spin = Random.Shared.Next(1, 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -82,11 +107,22 @@ public sealed class CpuThreadsTests
 
     private sealed record ProbeResult(int Threads, string SpinCount, string WaitPolicy);
 
-    private static ProbeResult Probe(Dictionary<string, string> environment)
+    /// <summary>A program whose Main computes with torch before any Ibex call, in an assembly that declares a network.</summary>
+    private const string TorchFirstProgram = "Ibex.Runtime.Tests.TorchFirst.dll";
+
+    /// <summary>The heap probe's <c>openmp</c> mode, which loads libtorch through Ibex first.</summary>
+    private static ProbeResult Probe(Dictionary<string, string> environment) => Run(environment, "Ibex.Runtime.Tests.HeapProbe.dll", "openmp");
+
+    /// <summary>Runs <paramref name="program"/> in a fresh process and reads its thread count, OpenMP's spin count and Ibex's account of it.</summary>
+    private static ProbeResult Run(Dictionary<string, string> environment, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ibex.Runtime.Tests.HeapProbe.dll"));
-        start.ArgumentList.Add("openmp");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (string name in OpenMpVariables)
         {
             start.Environment.Remove(name);
