@@ -5,10 +5,11 @@ using System.Linq;
 namespace Ibex.Runtime
 {
     /// <summary>
-    /// What prediction applies to a network's class probabilities, fitted after training on held-out examples and saved with
-    /// the weights: a temperature T, applied to the predictive (p ← softmax(log p / T); for the mean network that is
-    /// softmax(logits / T)), and optionally the threshold of adaptive prediction sets (Romano, Sesia &amp; Candès 2020) on the
-    /// tempered probabilities. <c>Predictor.Calibrate</c> fits both.
+    /// What prediction applies to a network's probabilities and intervals, fitted after training on held-out examples and
+    /// saved with the weights. For a classifier a temperature T, applied to the predictive (p ← softmax(log p / T); for the
+    /// mean network that is softmax(logits / T)), and optionally the threshold of adaptive prediction sets (Romano, Sesia
+    /// &amp; Candès 2020) on the tempered probabilities; <c>Predictor.Calibrate</c> fits both. For a regression network
+    /// <see cref="IntervalQuantiles"/>, for a multi-label network <see cref="LabelTemperatures"/>.
     /// </summary>
     /// <param name="Temperature">T &gt; 0; 1 leaves the probabilities as they are.</param>
     /// <param name="SetThreshold">The APS threshold, or null for no prediction sets.</param>
@@ -35,20 +36,41 @@ namespace Ibex.Runtime
         /// <summary>The coverage <see cref="IntervalQuantiles"/> were calibrated for, in (0, 1); null without them.</summary>
         public double? IntervalCoverage { get; init; }
 
+        /// <summary>
+        /// A multi-label network's temperatures, one per label: the predictive's p̄_j becomes σ(logit(p̄_j) / T_j), which is
+        /// softmax(log p / T) over the label's two outcomes, T_j fitted to the held-out binary cross-entropy
+        /// (<c>Predictor.CalibrateLabels</c>). Null for none.
+        /// </summary>
+        public IReadOnlyList<double>? LabelTemperatures
+        {
+            get => labelTemperatures;
+            init => labelTemperatures = value?.ToArray();
+        }
+
         /// <summary>Equal when every value is, the interval quantiles compared target by target.</summary>
         public bool Equals(PredictionCalibration? other)
             => other is not null && Temperature.Equals(other.Temperature) && Nullable.Equals(SetThreshold, other.SetThreshold)
                 && Nullable.Equals(SetCoverage, other.SetCoverage) && RandomizedSets == other.RandomizedSets && Samples == other.Samples
                 && Nullable.Equals(IntervalCoverage, other.IntervalCoverage)
-                && (IntervalQuantiles is null ? other.IntervalQuantiles is null : other.IntervalQuantiles is not null && IntervalQuantiles.SequenceEqual(other.IntervalQuantiles));
+                && SameValues(IntervalQuantiles, other.IntervalQuantiles) && SameValues(LabelTemperatures, other.LabelTemperatures);
 
         /// <inheritdoc/>
         public override int GetHashCode()
-            => HashCode.Combine(Temperature, SetThreshold, SetCoverage, RandomizedSets, Samples, IntervalCoverage, IntervalQuantiles?.Count);
+            => HashCode.Combine(Temperature, SetThreshold, SetCoverage, RandomizedSets, Samples, IntervalCoverage, IntervalQuantiles?.Count, LabelTemperatures?.Count);
 
-        /// <summary><see cref="Checked()"/>, and interval quantiles only for a regression network, one per target.</summary>
+        /// <summary><see cref="Checked()"/>, interval quantiles only for a regression network, one per target, and label
+        /// temperatures only for a multi-label network, one per label.</summary>
         internal PredictionCalibration CheckedFor(NetworkDescription description)
         {
+            bool multiLabel = description.Likelihood == Dsl.Likelihood.Bernoulli;
+            if (LabelTemperatures is { } temperatures && (!multiLabel || temperatures.Count != description.Targets))
+            {
+                throw new ArgumentException(
+                    $"The calibration has {temperatures.Count} label temperatures; {description.Name} " +
+                    (multiLabel ? $"predicts {description.Targets} labels and needs one per label." : "is no multi-label network and takes none."),
+                    nameof(LabelTemperatures));
+            }
+
             if (IntervalQuantiles is { } quantiles && (!description.IsRegression || quantiles.Count != description.Targets))
             {
                 throw new ArgumentException(
@@ -104,6 +126,22 @@ namespace Ibex.Runtime
                 }
             }
 
+            if (LabelTemperatures is { } temperatures)
+            {
+                if (temperatures.Count == 0)
+                {
+                    throw new ArgumentException("The label temperatures are empty; give one per label.", nameof(LabelTemperatures));
+                }
+
+                for (int j = 0; j < temperatures.Count; j++)
+                {
+                    if (!(double.IsFinite(temperatures[j]) && temperatures[j] > 0))
+                    {
+                        throw new ArgumentException($"The temperature of label {j + 1} is {temperatures[j]}; it must be a finite number above 0 (1 for none).", nameof(LabelTemperatures));
+                    }
+                }
+            }
+
             if (IntervalCoverage is { } intervalCoverage && !(intervalCoverage > 0 && intervalCoverage < 1))
             {
                 throw new ArgumentException($"The interval coverage is {intervalCoverage}; it must lie in (0, 1), for example 0.9.", nameof(IntervalCoverage));
@@ -117,6 +155,10 @@ namespace Ibex.Runtime
             return this;
         }
 
+        private static bool SameValues(IReadOnlyList<double>? these, IReadOnlyList<double>? those)
+            => these is null ? those is null : those is not null && these.SequenceEqual(those);
+
         private readonly double[]? intervalQuantiles;
+        private readonly double[]? labelTemperatures;
     }
 }

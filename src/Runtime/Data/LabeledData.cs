@@ -129,6 +129,30 @@ namespace Ibex.Runtime.Data
             return values;
         }
 
+        /// <summary>
+        /// A multi-label network's labels, one row per example with whether each label is present (target 1): what
+        /// <c>Evaluation.MultiLabelEvaluation.Evaluate</c> takes.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The data has class indices, not targets.</exception>
+        public IReadOnlyList<bool>[] PresentLabels()
+        {
+            double[] values = TargetValues();
+            int count = TargetCount;
+            var rows = new IReadOnlyList<bool>[values.Length / count];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var row = new bool[count];
+                for (int j = 0; j < count; j++)
+                {
+                    row[j] = values[(long)i * count + j] == 1;
+                }
+
+                rows[i] = row;
+            }
+
+            return rows;
+        }
+
         /// <summary>The first <paramref name="count"/> examples, as a new object (copies).</summary>
         public LabeledData Take(long count) => Slice(0, count);
 

@@ -4,10 +4,12 @@ namespace Ibex.Runtime.Runs
 {
     /// <summary>What the calibration stage fitted and how its sets or intervals did on the test set.</summary>
     /// <param name="HeldOutExamples">The training examples held out to calibrate on.</param>
-    /// <param name="Calibration">What the saved network carries: temperature and set threshold, or interval quantiles.</param>
-    /// <param name="HeldOutExpectedCalibrationErrorBefore">A classifier's ECE on the held-out examples before temperature scaling; NaN for regression.</param>
+    /// <param name="Calibration">What the saved network carries: temperature and set threshold, interval quantiles, or label temperatures.</param>
+    /// <param name="HeldOutExpectedCalibrationErrorBefore">A classifier's ECE on the held-out examples before temperature
+    /// scaling, a multi-label network's mean over its labels; NaN for regression.</param>
     /// <param name="HeldOutExpectedCalibrationErrorAfter">The same after; NaN for regression.</param>
-    /// <param name="TestCoverage">The share of test targets inside their prediction set or interval (NaN without a test set).</param>
+    /// <param name="TestCoverage">The share of test targets inside their prediction set or interval (NaN without a test set,
+    /// and for a multi-label network, which has neither).</param>
     /// <param name="TestMeanSize">The mean prediction-set size (classes) on the test set, or the mean interval width of a
     /// one-target regression network in its units; NaN for several targets, whose widths are in
     /// <see cref="TestMeanWidthByTarget"/>.</param>

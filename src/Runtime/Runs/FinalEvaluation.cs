@@ -106,10 +106,7 @@ namespace Ibex.Runtime.Runs
                 return null;
             }
 
-            int count = network.Description.Targets;
-            double[] values = data.TargetValues();
-            var truth = Enumerable.Range(0, predictions.Count)
-                .Select(i => (IReadOnlyList<bool>)Enumerable.Range(0, count).Select(j => values[i * count + j] == 1).ToArray()).ToArray();
+            var truth = data.PresentLabels();
             double exactMatch = samples == 0 ? double.NaN : predictions.Where((p, i) => p.Labels.SequenceEqual(truth[i])).Count() / (double)predictions.Count;
             return (exactMatch, MultiLabelEvaluation.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), truth));
         }

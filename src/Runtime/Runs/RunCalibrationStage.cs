@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Ibex.Runtime.Data;
@@ -9,14 +10,9 @@ namespace Ibex.Runtime.Runs
     /// <summary>The calibration stage of a run (<see cref="RunCalibration"/>): fits on the held-out examples, sets the network's calibration, measures on the test set.</summary>
     internal static class RunCalibrationStage
     {
-        /// <summary>Refuses, before training, a calibration that cannot be: a multi-label network, a fraction or coverage out of range.</summary>
-        public static void Check(NetworkDescription network, RunCalibration calibration)
+        /// <summary>Refuses, before training, a calibration that cannot be: a fraction or coverage out of range.</summary>
+        public static void Check(RunCalibration calibration)
         {
-            if (network.Likelihood == Dsl.Likelihood.Bernoulli)
-            {
-                throw new ArgumentException($"{network.Name} is a multi-label network; calibration fits a classifier's temperature and sets or a regression network's intervals. Leave Calibration unset.", nameof(calibration));
-            }
-
             if (!(calibration.HeldOutFraction > 0 && calibration.HeldOutFraction <= 0.5))
             {
                 throw new ArgumentException($"Calibration.HeldOutFraction = {calibration.HeldOutFraction}; hold out a share in (0, 0.5] of the training examples, for example 0.1.", nameof(calibration));
@@ -57,6 +53,13 @@ namespace Ibex.Runtime.Runs
                     size = targets == 1 ? widths[0] : double.NaN;
                 }
             }
+            else if (network.Description.Likelihood == Dsl.Likelihood.Bernoulli)
+            {
+                // Label by label: the held-out ECE before and after, averaged over the labels.
+                before = MeanExpectedCalibrationError(predictor.PredictLabels(heldOut, samples, cancellationToken), heldOut);
+                predictor.CalibrateLabels(heldOut, samples, cancellationToken);
+                after = MeanExpectedCalibrationError(predictor.PredictLabels(heldOut, samples, cancellationToken), heldOut);
+            }
             else
             {
                 var fit = predictor.Calibrate(heldOut, samples, options.Coverage, options.RandomizedSets, cancellationToken);
@@ -77,5 +80,8 @@ namespace Ibex.Runtime.Runs
                 TestMeanWidthByTarget = widths,
             };
         }
+
+        private static double MeanExpectedCalibrationError(IReadOnlyList<LabelPrediction> predictions, LabeledData data)
+            => Evaluation.MultiLabelEvaluation.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), data.PresentLabels()).Average(l => l.ExpectedCalibrationError);
     }
 }

@@ -36,24 +36,32 @@ namespace Ibex.Runtime.Runs
             if (report.Calibration is { } calibrated)
             {
                 var fitted = calibrated.Calibration;
-                var rows = new List<IReadOnlyList<string>>
+                string eceChange = $"{ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorBefore, "F4")} → {ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorAfter, "F4")}";
+                var rows = new List<IReadOnlyList<string>>();
+                if (fitted.LabelTemperatures is { } temperatures)
                 {
-                    Row("temperature T", ReportPage.Number(fitted.Temperature, "F4")),
-                    Row("held-out ECE before → after temperature scaling", $"{ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorBefore, "F4")} → {ReportPage.Number(calibrated.HeldOutExpectedCalibrationErrorAfter, "F4")}"),
-                    Row($"nominal coverage of prediction {(fitted.IntervalQuantiles is null ? "sets" : "intervals")}", ReportPage.Number(fitted.IntervalCoverage ?? fitted.SetCoverage ?? double.NaN, "F3")),
-                };
-                if (calibrated.TestCoverageByTarget is { Count: > 1 } coverages && calibrated.TestMeanWidthByTarget is { } widths)
-                {
-                    for (int t = 0; t < coverages.Count; t++)
-                    {
-                        rows.Add(Row($"target {t + 1}: coverage on the test set", ReportPage.Number(coverages[t], "F4")));
-                        rows.Add(Row($"target {t + 1}: mean interval width on the test set", ReportPage.Number(widths[t], "G5")));
-                    }
+                    // A multi-label network's calibration is its probabilities alone: no sets or intervals to cover anything.
+                    rows.AddRange(temperatures.Select((t, j) => Row($"label {j + 1}: temperature T", ReportPage.Number(t, "F4"))));
+                    rows.Add(Row("held-out ECE before → after temperature scaling, mean over labels", eceChange));
                 }
                 else
                 {
-                    rows.Add(Row("coverage on the test set", ReportPage.Number(calibrated.TestCoverage, "F4")));
-                    rows.Add(Row(fitted.IntervalQuantiles is null ? "mean set size on the test set [classes]" : "mean interval width on the test set", ReportPage.Number(calibrated.TestMeanSize, "G5")));
+                    rows.Add(Row("temperature T", ReportPage.Number(fitted.Temperature, "F4")));
+                    rows.Add(Row("held-out ECE before → after temperature scaling", eceChange));
+                    rows.Add(Row($"nominal coverage of prediction {(fitted.IntervalQuantiles is null ? "sets" : "intervals")}", ReportPage.Number(fitted.IntervalCoverage ?? fitted.SetCoverage ?? double.NaN, "F3")));
+                    if (calibrated.TestCoverageByTarget is { Count: > 1 } coverages && calibrated.TestMeanWidthByTarget is { } widths)
+                    {
+                        for (int t = 0; t < coverages.Count; t++)
+                        {
+                            rows.Add(Row($"target {t + 1}: coverage on the test set", ReportPage.Number(coverages[t], "F4")));
+                            rows.Add(Row($"target {t + 1}: mean interval width on the test set", ReportPage.Number(widths[t], "G5")));
+                        }
+                    }
+                    else
+                    {
+                        rows.Add(Row("coverage on the test set", ReportPage.Number(calibrated.TestCoverage, "F4")));
+                        rows.Add(Row(fitted.IntervalQuantiles is null ? "mean set size on the test set [classes]" : "mean interval width on the test set", ReportPage.Number(calibrated.TestMeanSize, "G5")));
+                    }
                 }
 
                 page.Table(new[] { $"calibration on {calibrated.HeldOutExamples} held-out training examples", "value" }, rows);

@@ -133,7 +133,7 @@ namespace Ibex.Runtime.Runs
                 return null;
             }
 
-            RunCalibrationStage.Check(network.Description, calibration);
+            RunCalibrationStage.Check(calibration);
             if (train is not LabeledData data)
             {
                 throw new ArgumentException("Calibration holds out the last training examples, so it needs the training set in memory (LabeledData), not streamed.", nameof(train));

@@ -83,6 +83,23 @@ public sealed class InMemoryDataTests
     }
 
     [Fact]
+    public void PresentLabelsAreTheTargetsThatAreOneRowByRow()
+    {
+        var random = new Random();
+        int n = random.Next(1, 50), labels = random.Next(1, 6);
+        float[][] x = Enumerable.Range(0, n).Select(_ => new[] { (float)random.NextDouble() }).ToArray();
+        float[][] y = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, labels).Select(_ => (float)random.Next(2)).ToArray()).ToArray();
+        using var data = LabeledData.FromRows(x, y);
+
+        var present = data.PresentLabels();
+
+        Assert.Equal(n, present.Length);
+        Assert.All(Enumerable.Range(0, n), i => Assert.Equal(y[i].Select(v => v == 1), present[i]));
+        using var classes = LabeledData.FromRows(x, Enumerable.Range(0, n).Select(i => i % 2).ToArray());
+        Assert.Throws<InvalidOperationException>(() => classes.PresentLabels());
+    }
+
+    [Fact]
     public void BytesAreScaledToTheUnitInterval()
     {
         TorchNative.EnsureLoaded();

@@ -116,6 +116,7 @@ public sealed class TrainingRunTests : IDisposable
             OutputDirectory = Path.Combine(folder, "output"),
             MonteCarloSamples = 4,
             Calibration = new RunCalibration { HeldOutFraction = 0.4, Coverage = coverage },
+            ExportOnnx = true,
         };
 
         using var run = new TrainingRun<SmallClassifier>(network, options);
@@ -136,6 +137,12 @@ public sealed class TrainingRunTests : IDisposable
         var predictions = loaded.PredictBatch(test, samples: 4);
         long[] labels = test.Labels.data<long>().ToArray();
         Assert.Equal(calibrated.TestCoverage, predictions.Where((p, i) => p.PredictionSet!.Contains((int)labels[i])).Count() / (double)labels.Length, 12);
+
+        // An ONNX consumer finds the temperature in the graph's metadata.
+        using var session = new InferenceSession(report.OnnxFile!);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal(calibrated.Calibration.Temperature, double.Parse(metadata["ibex.temperature"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False(metadata.ContainsKey("ibex.label_temperatures") || metadata.ContainsKey("ibex.interval_quantiles"));
     }
 
     [Fact]
@@ -163,6 +170,7 @@ public sealed class TrainingRunTests : IDisposable
             OutputDirectory = Path.Combine(folder, "output"),
             MonteCarloSamples = 4,
             Calibration = new RunCalibration { HeldOutFraction = 0.3, Coverage = coverage },
+            ExportOnnx = true,
         };
 
         using var run = new TrainingRun<HeteroscedasticRegressor>(network, options);
@@ -188,6 +196,11 @@ public sealed class TrainingRunTests : IDisposable
         string page = File.ReadAllText(Path.Combine(options.OutputDirectory, RunFiles.ReportPage));
         Assert.Contains("<th>target 2</th>", page);
         Assert.Contains("target 2: coverage on the test set", page);
+
+        using var session = new InferenceSession(report.OnnxFile!);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal(calibrated.Calibration.IntervalQuantiles, metadata["ibex.interval_quantiles"].Split(',').Select(q => double.Parse(q, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(coverage, double.Parse(metadata["ibex.interval_coverage"], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -237,12 +250,70 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
-    public void CalibrationIsRefusedForAMultiLabelNetworkBeforeTraining()
+    public void ACalibratedMultiLabelRunSavesOneTemperaturePerLabel()
     {
+        var random = new Random();
+        int seed = random.Next(1, 1_000_000);
+        float[][] x = Enumerable.Range(0, 1500).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        float[][] y = x.Select(r => new[] { r[0] > 0 ? 1f : 0f, random.NextDouble() < 0.5 + 0.4 * r[1] ? 1f : 0f, r[2] > r[3] ? 1f : 0f }).ToArray();
+        using var data = LabeledData.FromRows(x, y);
+        var (train, test) = data.Split(0.3, seed);
+        using var _ = train;
+        using var __ = test;
+        torch.manual_seed(seed);
         using var network = new MultiLabelNetwork();
-        using var data = LabeledData.FromRows(new[] { new float[8], new float[8] }, new[] { new float[3], new float[3] });
-        using var run = new TrainingRun<MultiLabelNetwork>(network, new TrainingRunOptions { Calibration = new RunCalibration() });
-        Assert.Contains("multi-label", Assert.Throws<ArgumentException>(() => run.Run(data)).Message);
+        var options = new TrainingRunOptions
+        {
+            Training = new TrainingSettings { Epochs = 20, BatchSize = 50, Seed = seed },
+            OutputDirectory = Path.Combine(folder, "output"),
+            MonteCarloSamples = 4,
+            Calibration = new RunCalibration { HeldOutFraction = 0.3 },
+            ExportOnnx = true,
+        };
+
+        using var run = new TrainingRun<MultiLabelNetwork>(network, options);
+        var report = run.Run(train, test).Report!;
+        var calibrated = report.Calibration!;
+        Assert.Equal(3, calibrated.Calibration.LabelTemperatures!.Count);
+        Assert.All(calibrated.Calibration.LabelTemperatures, t => Assert.InRange(t, TemperatureScaling.MinTemperature, TemperatureScaling.MaxTemperature));
+        Assert.InRange(calibrated.HeldOutExpectedCalibrationErrorBefore, 0, 1);
+        Assert.InRange(calibrated.HeldOutExpectedCalibrationErrorAfter, 0, 1);
+        Assert.True(double.IsNaN(calibrated.TestCoverage), "a multi-label network has no sets or intervals to cover");
+        Assert.Equal(3, report.Final.TestLabels!.Count);
+
+        // The saved network carries the temperatures, and the report's test scores are the calibrated predictive's.
+        using var loaded = Predictor<MultiLabelNetwork>.Load(Path.Combine(options.OutputDirectory, RunFiles.Network));
+        Assert.Equal(calibrated.Calibration, loaded.Calibration);
+        var predictions = loaded.PredictLabels(test, options.MonteCarloSamples);
+        var scores = MultiLabelEvaluation.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), test.PresentLabels());
+        for (int j = 0; j < 3; j++)
+        {
+            Assert.Equal(scores[j].NegativeLogLikelihood, report.Final.TestLabels[j].NegativeLogLikelihood, 1e-6);
+            Assert.Equal(scores[j].ExpectedCalibrationError, report.Final.TestLabels[j].ExpectedCalibrationError, 1e-6);
+        }
+
+        string page = File.ReadAllText(Path.Combine(options.OutputDirectory, RunFiles.ReportPage));
+        Assert.Contains("<td>label 3: temperature T</td>", page);
+
+        // The ONNX graph gives the mean network's scores z; with its metadata, σ(z_j / T_j) is the calibrated mean network.
+        using var session = new InferenceSession(report.OnnxFile!);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        var temperatures = metadata["ibex.label_temperatures"].Split(',').Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(calibrated.Calibration.LabelTemperatures, temperatures);
+        Assert.Equal(options.MonteCarloSamples.ToString(System.Globalization.CultureInfo.InvariantCulture), metadata["ibex.calibration_samples"]);
+        Assert.False(metadata.ContainsKey("ibex.temperature"));
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(test.Features.data<float>().ToArray(), new[] { (int)test.Count, 8 });
+        using var outputs = session.Run(new[] { NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input) });
+        var scoresOut = outputs.First().AsEnumerable<float>().ToArray();
+        var meanNetwork = loaded.PredictLabels(test, samples: 0);
+        for (int i = 0; i < meanNetwork.Count; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                double expected = 1 / (1 + Math.Exp(-scoresOut[i * 3 + j] / temperatures[j]));
+                Assert.Equal(expected, meanNetwork[i].Probabilities[j], 1e-5);
+            }
+        }
     }
 
     [Fact]
