@@ -32,7 +32,10 @@ public sealed class SignalTests : IDisposable
     {
         var random = new Random();
         int seed = random.Next();
+        var whole = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(0, RunToEnd("reference", seed, out _));
+        // Moments drawn within the run's own length on this machine, so that the first stop always lands before the end.
+        int latest = (int)Math.Max(400, 0.75 * whole.ElapsedMilliseconds);
 
         var exits = new List<string>();
         int stops = 0;
@@ -41,7 +44,7 @@ public sealed class SignalTests : IDisposable
             // Six runs stopped at random moments, then one left to finish.
             using var running = Start("interrupted", seed);
             var worker = running.Process;
-            Thread.Sleep(random.Next(300, 4000));
+            Thread.Sleep(random.Next(300, latest));
             if (attempt < 6 && !worker.HasExited)
             {
                 running.Signal("TERM");
