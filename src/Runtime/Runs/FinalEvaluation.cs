@@ -69,12 +69,7 @@ namespace Ibex.Runtime.Runs
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
             using var predictor = new Predictor<TNetwork>(network);
-            IReadOnlyList<TargetPrediction> predictions;
-            try
-            {
-                predictions = predictor.PredictTargets(data, samples, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            if (UnlessStopped(() => predictor.PredictTargets(data, samples, cancellationToken), cancellationToken) is not { } predictions)
             {
                 return null;
             }
@@ -96,12 +91,7 @@ namespace Ibex.Runtime.Runs
             where TNetwork : InformationNetwork, IInformationNetworkFactory<TNetwork>
         {
             using var predictor = new Predictor<TNetwork>(network);
-            IReadOnlyList<LabelPrediction> predictions;
-            try
-            {
-                predictions = predictor.PredictLabels(data, samples, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            if (UnlessStopped(() => predictor.PredictLabels(data, samples, cancellationToken), cancellationToken) is not { } predictions)
             {
                 return null;
             }
@@ -122,12 +112,7 @@ namespace Ibex.Runtime.Runs
         {
             using var predictor = new Predictor<TNetwork>(network);
             int[] classes = data.ClassIndices();
-            IReadOnlyList<ClassPrediction> predictions;
-            try
-            {
-                predictions = predictor.PredictBatch(data, samples, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            if (UnlessStopped(() => predictor.PredictBatch(data, samples, cancellationToken), cancellationToken) is not { } predictions)
             {
                 return null;
             }
@@ -143,6 +128,19 @@ namespace Ibex.Runtime.Runs
 
             var scores = ClassifierEvaluation.Evaluate(predictions.Select(p => p.Probabilities).ToArray(), classes);
             return (correct / (double)data.Count, entropy / data.Count, mutualInformation / data.Count, scores);
+        }
+
+        /// <summary>What <paramref name="predict"/> returns, or null when a stop request cancelled it.</summary>
+        private static IReadOnlyList<T>? UnlessStopped<T>(Func<IReadOnlyList<T>> predict, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return predict();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
         }
     }
 }
