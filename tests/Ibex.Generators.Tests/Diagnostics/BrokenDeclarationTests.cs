@@ -82,6 +82,27 @@ public sealed class BrokenDeclarationTests
         }
         """;
 
+    private const string ValidLikelihood = """
+        using Ibex.Dsl;
+        using Ibex.Runtime;
+
+        namespace Fuzz;
+
+        [InfoRegularized(0.1, Likelihood = Likelihood.HeteroscedasticGaussian)]
+        [Input(2, 8, 8)]
+        public sealed partial class Target
+        {
+            [Stochastic, Conv2d(4, 3)] public partial Layer Stem { get; }
+            [Stochastic(AlphaMax = 1.0), Softplus] public partial Layer Smooth { get; }
+            [PReLU] public partial Layer StemSlopes { get; }
+            [Flatten] public partial Layer Features { get; }
+            [Stochastic, Dense(12)] public partial Layer Hidden { get; }
+            [Stochastic, ReLU] public partial Layer Rectify { get; }
+            [PReLU(InitialSlope = 0.1)] public partial Layer HiddenSlopes { get; }
+            [Stochastic, Dense(4)] public partial Layer MeanAndLogVariance { get; }
+        }
+        """;
+
     private static readonly string[] Replacements =
     {
         "0", "-1", "-0.0", "1e308", "double.NaN", "double.PositiveInfinity", "int.MaxValue", "\"text\"", "null", "",
@@ -91,6 +112,8 @@ public sealed class BrokenDeclarationTests
         "Sigmoid", "Softplus", "nameof(Hidden)", "nameof(Scores)", "\"Stem\"", "NoiseFamily.Gaussian", "(NoiseFamily)7",
         "AlphaSharing.PerUnit", "(AlphaSharing)2", "1.5", "2", "3", "1000", "16", "-3", "0.99",
         "LeakyReLU", "GELU", "SiLU", "LayerNorm", "Dilation = 2", "Groups = 3", "Projection = true", "nameof(Stem)",
+        "PReLU", "InitialSlope = -1", "Likelihood.Gaussian", "Likelihood.Bernoulli", "Likelihood.HeteroscedasticGaussian", "(Likelihood)9",
+        "Likelihood = Likelihood.Categorical", "5",
     };
 
     private readonly Xunit.Abstractions.ITestOutputHelper output;
@@ -98,11 +121,11 @@ public sealed class BrokenDeclarationTests
     public BrokenDeclarationTests(Xunit.Abstractions.ITestOutputHelper output) => this.output = output;
 
     [Fact]
-    public void TwoHundredFiftyMutatedDeclarationsNeverCrashTheGeneratorNorYieldUncompilableCode()
+    public void ThreeHundredMutatedDeclarationsNeverCrashTheGeneratorNorYieldUncompilableCode()
     {
         int seed = Random.Shared.Next();
         var random = new Random(seed);
-        var cases = Enumerable.Range(0, 250).Select(i => Mutate((i % 3) switch { 0 => ValidMlp, 1 => ValidCnn, _ => ValidResNet }, random)).ToList();
+        var cases = Enumerable.Range(0, 300).Select(i => Mutate((i % 4) switch { 0 => ValidMlp, 1 => ValidCnn, 2 => ValidResNet, _ => ValidLikelihood }, random)).ToList();
         int withDiagnostics = 0, generated = 0;
 
         foreach (var source in cases)
@@ -123,8 +146,8 @@ public sealed class BrokenDeclarationTests
         }
 
         output.WriteLine($"seed {seed}: {cases.Count} mutated declarations, {withDiagnostics} with IBX diagnostics, {generated} generated a module; no generator exception, no error in generated code");
-        Assert.True(withDiagnostics > 25, $"only {withDiagnostics} of 250 mutations produced an IBX diagnostic (seed {seed})");
-        Assert.True(generated > 25, $"only {generated} of 250 mutations still generated code (seed {seed})");
+        Assert.True(withDiagnostics > 30, $"only {withDiagnostics} of 300 mutations produced an IBX diagnostic (seed {seed})");
+        Assert.True(generated > 30, $"only {generated} of 300 mutations still generated code (seed {seed})");
     }
 
     [Theory]
@@ -180,6 +203,7 @@ public sealed class BrokenDeclarationTests
     [InlineData(ValidMlp)]
     [InlineData(ValidCnn)]
     [InlineData(ValidResNet)]
+    [InlineData(ValidLikelihood)]
     public void TheFuzzStartsFromValidDeclarations(string source)
     {
         var outcome = GeneratorHarness.Run(source);
