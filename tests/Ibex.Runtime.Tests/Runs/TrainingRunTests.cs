@@ -209,10 +209,7 @@ public sealed class TrainingRunTests : IDisposable
         var random = new Random();
         int seed = random.Next(1, 1_000_000);
         // Label 1: x₀ > 0; label 2: x₁ + x₂ > 0.5 (rarer); label 3: a coin with p = 0.3 that no feature predicts.
-        float[][] x = Enumerable.Range(0, 3000).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
-        float[][] y = x.Select(r => new[] { r[0] > 0 ? 1f : 0f, r[1] + r[2] > 0.5 ? 1f : 0f, random.NextDouble() < 0.3 ? 1f : 0f }).ToArray();
-        using var data = LabeledData.FromRows(x, y);
-        var (train, test) = data.Split(0.3, seed);
+        var (train, test) = MultiLabelData(3000, random, seed, r => new[] { r[0] > 0 ? 1f : 0f, r[1] + r[2] > 0.5 ? 1f : 0f, random.NextDouble() < 0.3 ? 1f : 0f });
         using var _ = train;
         using var __ = test;
         torch.manual_seed(seed);
@@ -254,10 +251,7 @@ public sealed class TrainingRunTests : IDisposable
     {
         var random = new Random();
         int seed = random.Next(1, 1_000_000);
-        float[][] x = Enumerable.Range(0, 1500).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
-        float[][] y = x.Select(r => new[] { r[0] > 0 ? 1f : 0f, random.NextDouble() < 0.5 + 0.4 * r[1] ? 1f : 0f, r[2] > r[3] ? 1f : 0f }).ToArray();
-        using var data = LabeledData.FromRows(x, y);
-        var (train, test) = data.Split(0.3, seed);
+        var (train, test) = MultiLabelData(1500, random, seed, r => new[] { r[0] > 0 ? 1f : 0f, random.NextDouble() < 0.5 + 0.4 * r[1] ? 1f : 0f, r[2] > r[3] ? 1f : 0f });
         using var _ = train;
         using var __ = test;
         torch.manual_seed(seed);
@@ -537,6 +531,14 @@ public sealed class TrainingRunTests : IDisposable
 
         var missing = Assert.Throws<ArgumentException>(() => new TrainingRun<SmallClassifier>(warm, stochastic with { WarmStart = Path.Combine(folder, "none.ibexnet") }));
         Assert.Contains("WarmStart", missing.Message);
+    }
+
+    /// <summary><paramref name="count"/> examples of 8 features uniform in [−1, 1], labelled by <paramref name="labels"/>, split 70/30.</summary>
+    private static (LabeledData Train, LabeledData Test) MultiLabelData(int count, Random random, int seed, Func<float[], float[]> labels)
+    {
+        float[][] x = Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, 8).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        using var data = LabeledData.FromRows(x, x.Select(labels).ToArray());
+        return data.Split(0.3, seed);
     }
 
     /// <summary>The network's weights when the run starts (after any warm start), copied.</summary>
