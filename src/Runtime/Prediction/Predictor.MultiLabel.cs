@@ -104,7 +104,7 @@ namespace Ibex.Runtime.Prediction
                     entropySums.narrow(0, start, size).add_(BinaryEntropy(p));
                 });
 
-                var temperatures = network.PredictionCalibration?.LabelTemperatures;
+                var temperatures = network.PredictionCalibration?.LabelTemperatures?.Select(t => new Evaluation.Temperature(t, 0, double.NaN, double.NaN)).ToArray();
                 int draws = Math.Max(samples, 1);
                 using var mean = probabilitySums.div(draws);
                 using var entropy = BinaryEntropy(mean);
@@ -125,7 +125,7 @@ namespace Ibex.Runtime.Prediction
                         double p = means[at];
                         if (temperatures is not null)
                         {
-                            p = new Evaluation.Temperature(temperatures[j], 0, double.NaN, double.NaN).Apply(OutcomeLogProbabilities(p))[1];
+                            p = temperatures[j].Apply(OutcomeLogProbabilities(p))[1];
                         }
 
                         probabilities[j] = (float)p;

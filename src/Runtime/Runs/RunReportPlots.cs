@@ -100,16 +100,22 @@ namespace Ibex.Runtime.Runs
             confidence.Color = Colors.C1;
             confidence.MarkerSize = 6;
             confidence.LegendText = "mean confidence in the bin";
+            CalibratedDiagonal(plot);
+            plot.Title($"Reliability: ECE {ReportPage.Number(calibration.ExpectedCalibrationError, "F4")} over {calibration.Examples:N0} test examples");
+            plot.Axes.Bottom.Label.Text = "confidence (top class's probability)";
+            plot.Axes.Left.Label.Text = "accuracy";
+            return plot.GetSvgXml(Width, Height);
+        }
+
+        /// <summary>The dashed diagonal a calibrated predictive follows, on the unit square, with the legend in its empty corner.</summary>
+        private static void CalibratedDiagonal(Plot plot)
+        {
             var diagonal = plot.Add.Line(0, 0, 1, 1);
             diagonal.LinePattern = LinePattern.Dashed;
             diagonal.Color = Colors.Gray;
             diagonal.LegendText = "calibrated";
             plot.ShowLegend(Alignment.UpperLeft);
             plot.Axes.SetLimits(0, 1, 0, 1);
-            plot.Title($"Reliability: ECE {ReportPage.Number(calibration.ExpectedCalibrationError, "F4")} over {calibration.Examples:N0} test examples");
-            plot.Axes.Bottom.Label.Text = "confidence (top class's probability)";
-            plot.Axes.Left.Label.Text = "accuracy";
-            return plot.GetSvgXml(Width, Height);
         }
 
         /// <summary>
@@ -129,12 +135,7 @@ namespace Ibex.Runtime.Runs
                 curve.LegendText = targets.Count == 1 ? "observed coverage" : $"target {t + 1}";
             }
 
-            var diagonal = plot.Add.Line(0, 0, 1, 1);
-            diagonal.LinePattern = LinePattern.Dashed;
-            diagonal.Color = Colors.Gray;
-            diagonal.LegendText = "calibrated";
-            plot.ShowLegend(Alignment.UpperLeft);
-            plot.Axes.SetLimits(0, 1, 0, 1);
+            CalibratedDiagonal(plot);
             plot.Title(targets.Count == 1
                 ? $"Interval calibration: 90% intervals cover {ReportPage.Number(targets[0].IntervalCoverage90, "F3")} of {targets[0].Examples:N0} test targets"
                 : $"Interval calibration of {targets.Count} targets on {targets[0].Examples:N0} test examples");
